@@ -1,0 +1,37 @@
+import type { Relation } from '../manifest/nodes.js';
+
+/** What a relation currently is in the database. */
+export type RelationKind = 'table' | 'view';
+
+/** A row as returned by a query: column name -> JS value (BIGINTs as bigint). */
+export type Row = Record<string, unknown>;
+
+/**
+ * One database connection. Statements on a connection run one at a time; use several connections
+ * for parallel work.
+ */
+export interface Connection {
+  /**
+   * Runs one statement.
+   * @returns the row count DuckDB reports for CREATE TABLE AS / INSERT / UPDATE / DELETE, else undefined
+   * @throws Error with DuckDB's message when the statement fails
+   */
+  execute(sql: string): Promise<number | undefined>;
+  /**
+   * Runs a query and returns all its rows.
+   * @throws Error with DuckDB's message when the query fails
+   */
+  query(sql: string): Promise<Row[]>;
+  /** What the relation is now, or undefined when it does not exist. */
+  relationKind(relation: Relation): Promise<RelationKind | undefined>;
+  /** Releases the connection. */
+  close(): void;
+}
+
+/** The narrow interface the runner uses to reach the database. */
+export interface Adapter {
+  /** Opens a new connection (one per runner thread). */
+  connect(): Promise<Connection>;
+  /** Closes every connection and the database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ConfigError } from '../errors.js';
+import type { Relation } from '../manifest/nodes.js';
+import type { Adapter, Connection, RelationKind, Row } from './adapter.js';
+import { quoteLiteral } from './quoting.js';
+
+function toJs(value: unknown): unknown {
+  return typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+}
+
+class DuckDBConnectionWrapper implements Connection {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async execute(sql: string): Promise<number | undefined> {
+    const result = await this.connection.run(sql);
+    // CREATE TABLE AS reports its row count in a single `Count` column rather than rowsChanged.
+    if (result.columnCount === 1 && result.columnName(0) === 'Count') {
+      const rows = await result.getRows();
+      return rows.length ? Number(rows[0][0]) : undefined;
+    }
+    return result.rowsChanged > 0 ? result.rowsChanged : undefined;
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjects().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
+  }
+
+  async relationKind(relation: Relation): Promise<RelationKind | undefined> {
+    const rows = await this.query(
+      `select table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${quoteLiteral(relation.schema)} and table_name = ${quoteLiteral(relation.identifier)}`,
+    );
+    if (rows.length === 0) return undefined;
+    return rows[0].table_type === 'VIEW' ? 'view' : 'table';
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+/**
+ * The DuckDB adapter: one database instance, any number of connections. Relative file paths in SQL
+ * (lake files, seeds) resolve against the project dir through DuckDB's `file_search_path` setting.
+ */
+export class DuckDBAdapter implements Adapter {
+  private readonly connections: Connection[] = [];
+
+  private constructor(private readonly instance: DuckDBInstance, private readonly projectDir: string) {}
+
+  /**
+   * Opens (creating if needed) the target's database.
+   * @param path database file relative to the project dir, absolute, or `:memory:`
+   * @throws ConfigError when the file is locked by another process (DuckDB allows one writer)
+   */
+  static async open(path: string, projectDir: string): Promise<DuckDBAdapter> {
+    const file = path === ':memory:' || isAbsolute(path) ? path : join(projectDir, path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    try {
+      return new DuckDBAdapter(await DuckDBInstance.create(file), projectDir);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) {
+        throw new ConfigError(`The database ${path} is in use by another process`, {
+          hint: 'DuckDB allows one writer at a time: stop the other dops (or DuckDB client) holding it, then retry.',
+          cause: error,
+        });
+      }
+      throw new ConfigError(`Cannot open the database ${path}: ${message.split('\n')[0]}`, { cause: error });
+    }
+  }
+
+  async connect(): Promise<Connection> {
+    const connection = await this.instance.connect();
+    await connection.run(`SET file_search_path = ${quoteLiteral(this.projectDir)}`);
+    const wrapped = new DuckDBConnectionWrapper(connection);
+    this.connections.push(wrapped);
+    return wrapped;
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections.splice(0)) connection.close();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,95 @@
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeManifest } from '../artifacts/manifest.js';
+import { ConfigError, throwIfAny, DopsError } from '../errors.js';
+import { selectNodes } from '../graph/selector.js';
+import { isSqlNode, type ManifestNode } from '../manifest/nodes.js';
+import { executeSelection, type RunOutcome } from './execute.js';
+import type { SelectOptions } from './options.js';
+import { loadProject, targetFile } from './project.js';
+
+/** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
+export function build(options: SelectOptions = {}): Promise<RunOutcome> {
+  return executeSelection(options, ['seed', 'model', 'test'], 'build');
+}
+
+/** `dops run`: models only. */
+export function run(options: SelectOptions = {}): Promise<RunOutcome> {
+  return executeSelection(options, ['model'], 'run');
+}
+
+/** `dops test`: data tests only (generic and singular) against relations already built. */
+export function test(options: SelectOptions = {}): Promise<RunOutcome> {
+  return executeSelection(options, ['test'], 'test');
+}
+
+/** `dops seed`: (re)load every selected CSV seed. */
+export function seed(options: SelectOptions = {}): Promise<RunOutcome> {
+  return executeSelection(options, ['seed'], 'seed');
+}
+
+/** A compiled node, as `dops compile` returns it. */
+export interface CompiledEntry {
+  uniqueId: string;
+  name: string;
+  /** Compiled file, relative to the project dir. */
+  path: string;
+  sql: string;
+}
+
+/**
+ * `dops compile`: renders selected models and tests to `target/compiled/` without touching the database.
+ * @returns the compiled nodes, in DAG order
+ * @throws DopsError (a group when several nodes fail) for template and ref errors
+ */
+export function compile(options: SelectOptions = {}): CompiledEntry[] {
+  const project = loadProject(options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
+  const selected = selectNodes(project.manifest, project.dag, options, ['model', 'test']);
+  const compiler = project.compiler();
+  const entries: CompiledEntry[] = [];
+  const errors: DopsError[] = [];
+  for (const id of project.dag.topologicalOrder()) {
+    const node = project.manifest.get(id);
+    if (!selected.has(id) || !isSqlNode(node)) continue;
+    try {
+      const compiled = compiler.compile(node);
+      entries.push({ uniqueId: id, name: node.name, path: compiled.path, sql: compiled.sql });
+    } catch (error) {
+      if (!(error instanceof DopsError)) throw error;
+      errors.push(error);
+    }
+  }
+  throwIfAny(errors);
+  return entries;
+}
+
+/**
+ * `dops ls`: the selected nodes (every resource type), in DAG order.
+ * @param resourceTypes restricts the kinds listed (default: all)
+ */
+export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
+  const project = loadProject(options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
+  const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'test', 'source'];
+  const selected = selectNodes(project.manifest, project.dag, options, types);
+  return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
+}
+
+/** Folder of the starter project `dops init` copies. */
+export const TEMPLATE_DIR = fileURLToPath(new URL('../../project-template', import.meta.url));
+
+/**
+ * `dops init [dir]`: copies the starter project into `dir` (created if missing).
+ * @returns the absolute project directory
+ * @throws ConfigError when `dir` exists and is not empty
+ */
+export function init(dir: string): string {
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    throw new ConfigError(`${target} is not empty`, { hint: 'Pass a new or empty directory: dops init my_project' });
+  }
+  cpSync(TEMPLATE_DIR, target, { recursive: true });
+  return target;
+}

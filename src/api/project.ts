@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { resolveTarget, type Target } from '../config/profiles.js';
+import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { parseCliVars } from '../config/vars.js';
+import { throwIfAny } from '../errors.js';
+import { Dag } from '../graph/dag.js';
+import { Manifest } from '../manifest/manifest.js';
+import { parseProject } from '../parser/parse-project.js';
+import { discoverProjectFiles } from '../project/files.js';
+import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
+import type { GlobalContext } from '../templating/context.js';
+import { TemplateEngine } from '../templating/engine.js';
+import { Compiler } from '../compiler/compiler.js';
+import type { CommonOptions } from './options.js';
+
+/** A parsed, linked and validated project: everything a command needs before it touches the database. */
+export interface LoadedProject {
+  config: ProjectConfig;
+  target: Target;
+  manifest: Manifest;
+  dag: Dag;
+  engine: TemplateEngine;
+  global: GlobalContext;
+  /** Non-fatal parse notes. */
+  warnings: string[];
+  /** A compiler writing to this project's target dir. */
+  compiler(): Compiler;
+}
+
+/**
+ * Reads and validates a project: project file, target, files, templates, nodes, refs, cycles.
+ * Every problem across all files is collected and thrown together.
+ * @throws DopsError (or DopsErrorGroup) for config, YAML, template, ref and cycle problems
+ */
+export function loadProject(options: CommonOptions): LoadedProject {
+  const config = loadProjectConfig(options.projectDir ?? process.cwd());
+  const target = resolveTarget(config, options.target, options.profilesDir);
+  const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
+  const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
+  const files = discoverProjectFiles(config);
+  const engine = new TemplateEngine([BUILTIN_TESTS, ...files.macros]);
+  const parsed = parseProject({ project: config, files, engine, global });
+  throwIfAny(parsed.errors);
+  const manifest = new Manifest(parsed.nodes);
+  throwIfAny(manifest.link());
+  const dag = Dag.fromManifest(manifest);
+  options.reporter?.warnings?.(parsed.warnings);
+  return {
+    config,
+    target,
+    manifest,
+    dag,
+    engine,
+    global,
+    warnings: parsed.warnings,
+    compiler: () => new Compiler(manifest, engine, global, config.projectDir, config.targetPath),
+  };
+}
+
+/** Absolute path of a file in the project's target dir. */
+export function targetFile(project: LoadedProject, name: string): string {
+  return join(project.config.projectDir, project.config.targetPath, name);
+}

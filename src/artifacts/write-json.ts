@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DOPS_VERSION } from '../version.js';
+
+/** One id per process, shared by the artifacts of one invocation (dbt's `invocation_id`). */
+export const INVOCATION_ID = randomUUID();
+
+/** The `metadata` block every artifact carries (dbt's shape, with dops' schema version). */
+export function artifactMetadata(schema: string): Record<string, unknown> {
+  return {
+    dops_schema_version: `https://dops.dev/schemas/${schema}/v1.json`,
+    dops_version: DOPS_VERSION,
+    generated_at: new Date().toISOString(),
+    invocation_id: INVOCATION_ID,
+  };
+}
+
+/** Writes an artifact as pretty JSON, creating its folder. */
+export function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { DOPS_VERSION } from '../version.js';
+import { EXIT, reportFailure } from './exit.js';
+import { registerCompile } from './commands/compile.js';
+import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
+import { registerNodeCommands } from './commands/node-commands.js';
+
+/** Builds the `dops` program; each command sets `process.exitCode`. */
+export function createProgram(): Command {
+  const program = new Command('dops')
+    .description('Declarative SQL transformations on DuckDB: models, tests, lineage')
+    .version(DOPS_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  registerNodeCommands(program);
+  registerCompile(program);
+  registerList(program);
+  registerInit(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    process.exitCode = reportFailure(error, process.stderr, argv.includes('--debug'));
+  }
+}
+
+await main(process.argv);

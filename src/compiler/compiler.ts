@@ -1,0 +1,105 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CompilationError, DopsError } from '../errors.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { type ManifestNode, type Relation, type SqlNode } from '../manifest/nodes.js';
+import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
+import type { TemplateEngine } from '../templating/engine.js';
+import { TemplateRelation } from '../templating/relation.js';
+import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
+
+/** A node's SQL after rendering with the runtime context. */
+export interface CompiledNode {
+  uniqueId: string;
+  /** Final SQL, with ephemeral models inlined as CTEs and no trailing semicolon. */
+  sql: string;
+  /** Where the SQL was written, relative to the project dir (`target/compiled/...`). */
+  path: string;
+}
+
+/**
+ * Turns parsed nodes into compiled SQL (no database I/O). Results are cached, so compiling a model
+ * and then its children renders each node once. Ephemeral models compile to CTEs injected into the
+ * nodes that ref them.
+ */
+export class Compiler {
+  private readonly cache = new Map<string, CompiledNode>();
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly engine: TemplateEngine,
+    private readonly global: GlobalContext,
+    private readonly projectDir: string,
+    private readonly targetPath: string,
+  ) {}
+
+  /**
+   * Compiles a model or test and writes it to `target/compiled/<project>/<file path>`.
+   * @throws DopsError (CompilationError, DependencyNotFoundError, ...) with the node's file and line
+   */
+  compile(node: SqlNode): CompiledNode {
+    const cached = this.cache.get(node.uniqueId);
+    if (cached) return cached;
+    const ctes = new Set<string>();
+    const resolver = this.resolverFor(node, ctes);
+    const self: Relation = node.resourceType === 'model' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
+    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    const source = { path: node.originalFilePath, contents: node.rawSql };
+    let rendered: string;
+    try {
+      rendered = this.engine.render(source, context);
+    } catch (error) {
+      if (error instanceof DopsError && node.resourceType === 'test' && node.testType === 'generic') Object.assign(error, { location: { file: node.originalFilePath, line: node.line } });
+      throw error;
+    }
+    const inlined = [...ctes].map((id): [string, string] => {
+      const parent = this.manifest.get(id) as SqlNode;
+      return [cteName(parent.name), this.compile(parent).sql];
+    });
+    const sql = injectCtes(stripTrailingSemicolons(rendered.trim()), inlined);
+    const compiled = { uniqueId: node.uniqueId, sql, path: this.compiledPath(node) };
+    this.write(compiled);
+    this.cache.set(node.uniqueId, compiled);
+    return compiled;
+  }
+
+  /** Path (relative to the project) a node's compiled SQL is written to. */
+  compiledPath(node: ManifestNode): string {
+    const file = node.resourceType === 'test' && node.testType === 'generic' ? join(node.originalFilePath, `${node.name}.sql`) : node.originalFilePath;
+    return join(this.targetPath, 'compiled', node.packageName, file);
+  }
+
+  private write(compiled: CompiledNode): void {
+    const absolute = join(this.projectDir, compiled.path);
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, `${compiled.sql}\n`);
+  }
+
+  /** Applies a test's `where` config the way dbt does: the tested relation becomes a filtered subquery. */
+  private whereFiltered(node: SqlNode, relation: TemplateRelation): TemplateRelation | string {
+    const where = node.config.where;
+    return where ? `(select * from ${relation} where ${where}) dbt_subquery` : relation;
+  }
+
+  private resolverFor(node: SqlNode, ctes: Set<string>): RelationResolver {
+    return {
+      ref: (call) => {
+        const target = this.manifest.resolveRef(call, node);
+        if (target.resourceType === 'model' && target.config.materialized === 'ephemeral') {
+          ctes.add(target.uniqueId);
+          return TemplateRelation.ephemeral(target.relation, cteName(target.name));
+        }
+        if (!node.dependsOn.nodes.includes(target.uniqueId)) {
+          throw new CompilationError(`ref('${call.name}') was not seen when the project was parsed`, {
+            hint: 'A ref inside a branch that is only taken at run time must also appear outside it (e.g. in a comment: -- depends_on: {{ ref(...) }}).',
+          });
+        }
+        return new TemplateRelation(target.relation);
+      },
+      source: (call) => {
+        const target = this.manifest.resolveSource(call, node);
+        return target.externalLocation ? TemplateRelation.external(target.relation, target.externalLocation) : new TemplateRelation(target.relation);
+      },
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { CompilationError, ConfigError } from '../errors.js';
+import { isPlainObject, parseYaml } from './yaml-file.js';
+
+/**
+ * Parses the `--vars` flag: a YAML or JSON mapping such as `'{"k": 1}'` or `'k: 1'`, as dbt accepts.
+ * @returns the mapping (empty for undefined input)
+ * @throws ConfigError when the text is not a mapping
+ */
+export function parseCliVars(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = parseYaml(text, '--vars');
+  } catch {
+    value = undefined;
+  }
+  if (!isPlainObject(value)) {
+    throw new ConfigError(`--vars must be a YAML or JSON mapping, got: ${text}`, { hint: `Example: --vars '{"start_date": "2001-01-01"}'` });
+  }
+  return value;
+}
+
+/**
+ * Looks up an environment variable the way dbt's `env_var()` does.
+ * @param name variable name
+ * @param fallback value used when the variable is unset
+ * @returns the variable's value, or the fallback
+ * @throws CompilationError when the variable is unset and there is no fallback
+ */
+export function envVar(name: string, fallback?: unknown): string {
+  const value = process.env[name];
+  if (value !== undefined) return value;
+  if (fallback !== undefined) return String(fallback);
+  throw new CompilationError(`Env var required but not provided: '${name}'`);
+}

@@ -1,0 +1,117 @@
+import { DependencyNotFoundError, DopsError, type SourceLocation } from '../errors.js';
+import { closestNames } from '../parser/similar.js';
+import { isSqlNode, type ManifestNode, type RefCall, type RelationNode, type SourceCall, type SourceNode } from './nodes.js';
+
+/**
+ * All nodes of a project by unique id, with ref/source resolution and parent/child maps.
+ * Built once from parse results; its nodes are not changed after {@link Manifest.link}.
+ */
+export class Manifest {
+  readonly nodes = new Map<string, ManifestNode>();
+  private readonly refable = new Map<string, RelationNode>();
+  private readonly sources = new Map<string, SourceNode>();
+
+  /** @param nodes parsed nodes (names already checked for duplicates) */
+  constructor(nodes: ManifestNode[]) {
+    for (const node of nodes) {
+      this.nodes.set(node.uniqueId, node);
+      if (node.resourceType === 'model' || node.resourceType === 'seed') this.refable.set(node.name, node);
+      if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
+    }
+  }
+
+  /**
+   * The model or seed a `ref()` names.
+   * @param from the node calling ref (named in the error)
+   * @throws DependencyNotFoundError naming the closest existing models and seeds
+   */
+  resolveRef(call: RefCall, from: ManifestNode): RelationNode {
+    const node = this.refable.get(call.name);
+    if (node && (call.package === undefined || call.package === node.packageName)) return node;
+    const close = closestNames(call.name, this.refable.keys());
+    throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', which was not found`, {
+      location: refLocation(from, `ref`, call.name),
+      hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(', ')}?` : 'Check the model or seed name.',
+    });
+  }
+
+  /**
+   * The source table a `source()` names.
+   * @throws DependencyNotFoundError naming the closest declared source tables
+   */
+  resolveSource(call: SourceCall, from: ManifestNode): SourceNode {
+    const key = `${call.sourceName}.${call.tableName}`;
+    const node = this.sources.get(key);
+    if (node) return node;
+    const close = closestNames(key, this.sources.keys());
+    throw new DependencyNotFoundError(`${describe(from)} depends on source '${key}', which was not found`, {
+      location: refLocation(from, 'source', call.sourceName),
+      hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(', ')}?` : 'Declare it under sources: in a YAML file.',
+    });
+  }
+
+  /**
+   * Resolves every node's refs and sources into `dependsOn.nodes` (in place, once after parsing).
+   * @returns one error per unresolvable ref/source, with the file and line of the call
+   */
+  link(): DopsError[] {
+    const errors: DopsError[] = [];
+    for (const node of this.nodes.values()) {
+      if (!isSqlNode(node)) continue;
+      const parents = new Set<string>();
+      for (const call of node.refs) {
+        try {
+          parents.add(this.resolveRef(call, node).uniqueId);
+        } catch (error) {
+          errors.push(error as DopsError);
+        }
+      }
+      for (const call of node.sources) {
+        try {
+          parents.add(this.resolveSource(call, node).uniqueId);
+        } catch (error) {
+          errors.push(error as DopsError);
+        }
+      }
+      node.dependsOn.nodes = [...parents];
+    }
+    return errors;
+  }
+
+  /** Unique id -> unique ids of the nodes it depends on (dbt's `parent_map`). */
+  parentMap(): Record<string, string[]> {
+    const map: Record<string, string[]> = {};
+    for (const node of this.nodes.values()) map[node.uniqueId] = isSqlNode(node) ? [...node.dependsOn.nodes] : [];
+    return map;
+  }
+
+  /** Unique id -> unique ids of the nodes depending on it (dbt's `child_map`). */
+  childMap(): Record<string, string[]> {
+    const map: Record<string, string[]> = {};
+    for (const id of this.nodes.keys()) map[id] = [];
+    for (const [child, parents] of Object.entries(this.parentMap())) for (const parent of parents) map[parent].push(child);
+    return map;
+  }
+
+  /** Looks a node up by unique id. @throws Error when absent (a bug, not a user error) */
+  get(uniqueId: string): ManifestNode {
+    const node = this.nodes.get(uniqueId);
+    if (!node) throw new Error(`No node ${uniqueId} in the manifest`);
+    return node;
+  }
+}
+
+/** "Model 'x'" / "Test 'y'" for messages. */
+export function describe(node: ManifestNode): string {
+  return `${node.resourceType[0].toUpperCase()}${node.resourceType.slice(1)} '${node.name}'`;
+}
+
+/** Points at the line of the first `ref('name'` / `source('name'` in a node's SQL, or its YAML line. */
+function refLocation(node: ManifestNode, fn: string, name: string): SourceLocation {
+  if (!isSqlNode(node) || (node.resourceType === 'test' && node.testType === 'generic')) return { file: node.originalFilePath, line: node.line };
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${fn}\\s*\\(\\s*['"]${escaped}['"]`).exec(node.rawSql);
+  if (!match) return { file: node.originalFilePath };
+  const before = node.rawSql.slice(0, match.index);
+  return { file: node.originalFilePath, line: before.split('\n').length, column: match.index - before.lastIndexOf('\n') };
+}

@@ -1,0 +1,126 @@
+import type { NodeConfig } from '../config/node-config.js';
+
+/** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
+export type ResourceType = 'model' | 'seed' | 'source' | 'test';
+
+/** A column documented in YAML. */
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  dataType?: string;
+}
+
+/** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */
+export interface Relation {
+  schema: string;
+  identifier: string;
+}
+
+/** A `ref()` call as written: `ref('name')` or `ref('package', 'name')`. */
+export interface RefCall {
+  name: string;
+  package?: string;
+}
+
+/** A `source('source_name', 'table_name')` call. */
+export interface SourceCall {
+  sourceName: string;
+  tableName: string;
+}
+
+/** What a node depends on: resolved unique ids of parent nodes. */
+export interface DependsOn {
+  nodes: string[];
+}
+
+/** Fields every node in the manifest has (dbt's names, camelCased). */
+export interface BaseNode {
+  uniqueId: string;
+  resourceType: ResourceType;
+  name: string;
+  packageName: string;
+  /** File that defines it, relative to the project dir. */
+  originalFilePath: string;
+  /** Fully qualified name: project, folders, name. */
+  fqn: string[];
+  description: string;
+  config: NodeConfig;
+  /** 1-based line in `originalFilePath` where the node is defined (YAML-defined nodes). */
+  line?: number;
+}
+
+/** A SQL model (`models/**.sql`). */
+export interface ModelNode extends BaseNode {
+  resourceType: 'model';
+  rawSql: string;
+  refs: RefCall[];
+  sources: SourceCall[];
+  dependsOn: DependsOn;
+  columns: Record<string, ColumnInfo>;
+  relation: Relation;
+  checksum: string;
+}
+
+/** A CSV seed loaded into a table. */
+export interface SeedNode extends BaseNode {
+  resourceType: 'seed';
+  columns: Record<string, ColumnInfo>;
+  relation: Relation;
+  checksum: string;
+}
+
+/** A source table declared in YAML; either a relation in DuckDB or files (`external_location`). */
+export interface SourceNode extends BaseNode {
+  resourceType: 'source';
+  sourceName: string;
+  columns: Record<string, ColumnInfo>;
+  relation: Relation;
+  /** Path or glob of lake files read with DuckDB's readers, relative to the project dir. */
+  externalLocation?: string;
+}
+
+/** The generic test a YAML entry invokes, with its arguments (dbt's `test_metadata`). */
+export interface TestMetadata {
+  name: string;
+  kwargs: Record<string, unknown>;
+}
+
+/** A data test: returns failing rows. Generic (from YAML) or singular (a .sql file). */
+export interface TestNode extends BaseNode {
+  resourceType: 'test';
+  testType: 'generic' | 'singular';
+  /** Singular tests: the file's SQL. Generic tests: a call of the test macro. */
+  rawSql: string;
+  refs: RefCall[];
+  sources: SourceCall[];
+  dependsOn: DependsOn;
+  testMetadata?: TestMetadata;
+  /** The model/seed/source a generic test is defined on (its failures gate that node's children). */
+  attachedNode?: string;
+  columnName?: string;
+  checksum: string;
+}
+
+/** Any node in the manifest. */
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode;
+
+/** Nodes that execute SQL and may reference others through `ref()` / `source()`. */
+export type SqlNode = ModelNode | TestNode;
+
+/** Nodes that have a relation in the database (or lake files). */
+export type RelationNode = ModelNode | SeedNode | SourceNode;
+
+/** True for nodes rendered from templates (models and tests). */
+export function isSqlNode(node: ManifestNode): node is SqlNode {
+  return node.resourceType === 'model' || node.resourceType === 'test';
+}
+
+/** True for nodes with a relation that `ref()` / `source()` can point to. */
+export function hasRelation(node: ManifestNode): node is RelationNode {
+  return node.resourceType !== 'test';
+}
+
+/** Formats a relation for people (`schema.name`). */
+export function relationName(relation: Relation): string {
+  return `${relation.schema}.${relation.identifier}`;
+}

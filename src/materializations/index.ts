@@ -1,0 +1,33 @@
+import type { RelationKind } from '../adapter/adapter.js';
+import { CompilationError } from '../errors.js';
+import type { ModelNode } from '../manifest/nodes.js';
+import type { MaterializationPlan } from './plan.js';
+import { planTable } from './table.js';
+import { planView } from './view.js';
+
+export type { MaterializationPlan } from './plan.js';
+export { planSeed } from './seed.js';
+export { failureCountQuery } from './test.js';
+
+type Planner = (model: ModelNode, sql: string, existing: RelationKind | undefined) => MaterializationPlan;
+
+/** Materializations a model may use, by `materialized` config value. Ephemeral models never run. */
+const PLANNERS: Record<string, Planner> = {
+  view: (model, sql, existing) => planView(model.relation, sql, existing),
+  table: (model, sql, existing) => planTable(model.relation, sql, existing),
+};
+
+/**
+ * Plans the statements that build a model from its compiled SQL and its relation's current state.
+ * @throws CompilationError for a materialization dops does not know
+ */
+export function planModel(model: ModelNode, sql: string, existing: RelationKind | undefined): MaterializationPlan {
+  const planner = PLANNERS[model.config.materialized];
+  if (!planner) {
+    throw new CompilationError(`Unknown materialization '${model.config.materialized}' for model '${model.name}'`, {
+      location: { file: model.originalFilePath },
+      hint: `Use one of: ${[...Object.keys(PLANNERS), 'ephemeral'].join(', ')}.`,
+    });
+  }
+  return planner(model, sql, existing);
+}

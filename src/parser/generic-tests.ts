@@ -1,0 +1,62 @@
+import { finalizeConfig, folderConfigLayers, mergeConfig } from '../config/node-config.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import { checksum } from '../project/files.js';
+import type { TestNode } from '../manifest/nodes.js';
+import type { TestSpec } from './properties.js';
+import { genericTestName } from './naming.js';
+
+const RELATION_EXPRESSION = /^\s*(ref|source)\s*\(.*\)\s*$/s;
+
+/**
+ * Writes a test argument as a Jinja literal. Strings that are `ref(...)` / `source(...)` calls stay
+ * expressions, as in dbt, so they register a dependency and render to a relation.
+ */
+function jinjaLiteral(value: unknown): string {
+  if (typeof value === 'string' && RELATION_EXPRESSION.test(value)) return value.trim();
+  return JSON.stringify(value ?? null);
+}
+
+/** What a generic test is attached to: a model or seed (`ref`) or a source table (`source`). */
+export interface TestTarget {
+  uniqueId: string;
+  /** Jinja expression for the tested relation, e.g. `ref('orders')`. */
+  expression: string;
+  /** Name used in the generated test name. */
+  label: string;
+  isSource: boolean;
+}
+
+/**
+ * Turns a YAML test entry into a test node whose SQL calls the generic test macro, the way dbt
+ * does: `{{ test_unique(model=__dops_model(ref('orders')), column_name="id") }}`. `__dops_model`
+ * applies the test's `where` config when the test is compiled.
+ */
+export function genericTestNode(project: ProjectConfig, spec: TestSpec, target: TestTarget): TestNode {
+  const name = spec.customName ?? genericTestName(spec.testName, target.label, target.isSource, spec.columnName, spec.kwargs);
+  const args = [`model=__dops_model(${target.expression})`];
+  if (spec.columnName !== undefined) args.push(`column_name=${JSON.stringify(spec.columnName)}`);
+  for (const [key, value] of Object.entries(spec.kwargs)) args.push(`${key}=${jinjaLiteral(value)}`);
+  const rawSql = `{{ test_${spec.testName}(${args.join(', ')}) }}`;
+  const config = finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.tests, project.name, [name]), spec.config), 'test');
+  const hash = checksum(`${spec.file}:${rawSql}`).slice(0, 10);
+  return {
+    uniqueId: `test.${project.name}.${name}.${hash}`,
+    resourceType: 'test',
+    name,
+    packageName: project.name,
+    originalFilePath: spec.file,
+    fqn: [project.name, name],
+    description: '',
+    config,
+    line: spec.line,
+    testType: 'generic',
+    rawSql,
+    refs: [],
+    sources: [],
+    dependsOn: { nodes: [] },
+    testMetadata: { name: spec.testName, kwargs: { ...spec.kwargs, column_name: spec.columnName } },
+    attachedNode: target.uniqueId,
+    columnName: spec.columnName,
+    checksum: checksum(rawSql),
+  };
+}

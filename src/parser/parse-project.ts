@@ -1,0 +1,232 @@
+import { finalizeConfig, folderConfigLayers, mergeConfig } from '../config/node-config.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import { DopsError, ParseError } from '../errors.js';
+import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { ProjectFile, ProjectFiles } from '../project/files.js';
+import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
+import type { TemplateEngine } from '../templating/engine.js';
+import { genericTestNode, type TestTarget } from './generic-tests.js';
+import { fqnFor, folderSegments, nodeName } from './naming.js';
+import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
+import { levenshtein } from './similar.js';
+
+/** What parsing produced: every enabled node, and problems found (none means ready to compile). */
+export interface ParseResult {
+  nodes: ManifestNode[];
+  errors: DopsError[];
+  /** Non-fatal notes, e.g. YAML describing a model that does not exist. */
+  warnings: string[];
+}
+
+/** Everything parsing needs, built once per invocation. */
+export interface ParseInput {
+  project: ProjectConfig;
+  files: ProjectFiles;
+  engine: TemplateEngine;
+  global: GlobalContext;
+}
+
+function collect<T>(errors: DopsError[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DopsError) {
+      errors.push(error);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function renderForCapture(input: ParseInput, file: ProjectFile, identifier: string): ParseCapture {
+  const capture: ParseCapture = { refs: [], sources: [], config: {} };
+  const self = { schema: input.global.target.schema, identifier };
+  input.engine.render(file, parseContext(input.engine, input.global, self, capture));
+  return capture;
+}
+
+function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined): ModelNode {
+  const { project, global } = input;
+  const name = nodeName(file.path);
+  const capture = renderForCapture(input, file, name);
+  const layers = folderConfigLayers(project.folderConfig.models, project.name, folderSegments(file));
+  const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}, capture.config), 'view');
+  return {
+    uniqueId: `model.${project.name}.${name}`,
+    resourceType: 'model',
+    name,
+    packageName: project.name,
+    originalFilePath: file.path,
+    fqn: fqnFor(project.name, file),
+    description: patch?.description ?? '',
+    config,
+    rawSql: file.contents,
+    refs: capture.refs,
+    sources: capture.sources,
+    dependsOn: { nodes: [] },
+    columns: patch?.columns ?? {},
+    relation: { schema: config.schema ?? global.target.schema, identifier: config.alias ?? name },
+    checksum: file.checksum,
+  };
+}
+
+function parseSeed(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined): SeedNode {
+  const { project, global } = input;
+  const name = nodeName(file.path);
+  const layers = folderConfigLayers(project.folderConfig.seeds, project.name, folderSegments(file));
+  const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}), 'seed');
+  return {
+    uniqueId: `seed.${project.name}.${name}`,
+    resourceType: 'seed',
+    name,
+    packageName: project.name,
+    originalFilePath: file.path,
+    fqn: fqnFor(project.name, file),
+    description: patch?.description ?? '',
+    config,
+    columns: patch?.columns ?? {},
+    relation: { schema: config.schema ?? global.target.schema, identifier: config.alias ?? name },
+    checksum: file.checksum,
+  };
+}
+
+function parseSingularTest(input: ParseInput, file: ProjectFile): TestNode {
+  const { project } = input;
+  const name = nodeName(file.path);
+  const capture = renderForCapture(input, file, name);
+  const layers = folderConfigLayers(project.folderConfig.tests, project.name, folderSegments(file));
+  return {
+    uniqueId: `test.${project.name}.${name}`,
+    resourceType: 'test',
+    name,
+    packageName: project.name,
+    originalFilePath: file.path,
+    fqn: fqnFor(project.name, file),
+    description: '',
+    config: finalizeConfig(mergeConfig(...layers, capture.config), 'test'),
+    testType: 'singular',
+    rawSql: file.contents,
+    refs: capture.refs,
+    sources: capture.sources,
+    dependsOn: { nodes: [] },
+    checksum: file.checksum,
+  };
+}
+
+function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperties>['sources'][number]): SourceNode {
+  return {
+    uniqueId: `source.${project.name}.${spec.sourceName}.${spec.name}`,
+    resourceType: 'source',
+    name: spec.name,
+    sourceName: spec.sourceName,
+    packageName: project.name,
+    originalFilePath: spec.file,
+    fqn: [project.name, spec.sourceName, spec.name],
+    description: spec.description,
+    config: finalizeConfig(mergeConfig(spec.config), 'source'),
+    line: spec.line,
+    columns: spec.columns,
+    relation: { schema: spec.schema, identifier: spec.identifier },
+    externalLocation: spec.externalLocation,
+  };
+}
+
+/**
+ * Renders a generic test's call at parse time, so the refs in its arguments (e.g. relationships'
+ * `to`) are recorded, and checks that the generic test exists.
+ * @throws ParseError for an unknown generic test (with close names), or the render's errors
+ */
+function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
+  const macro = `test_${spec.testName}`;
+  if (!input.engine.macros.has(macro)) {
+    const known = [...input.engine.macros.keys()].filter((m) => m.startsWith('test_')).map((m) => m.slice(5));
+    const close = known.filter((k) => levenshtein(k, spec.testName) <= 3);
+    throw new ParseError(`Unknown generic test '${spec.testName}'`, {
+      location: { file: spec.file, line: spec.line },
+      hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `Built-in generic tests: ${known.join(', ')}.`,
+    });
+  }
+  const node = genericTestNode(input.project, spec, target);
+  const capture: ParseCapture = { refs: [], sources: [], config: {} };
+  const context = { ...parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture), __dops_model: (relation: unknown) => relation };
+  try {
+    input.engine.render({ path: spec.file, contents: node.rawSql }, context);
+  } catch (error) {
+    if (error instanceof DopsError) Object.assign(error, { location: { file: spec.file, line: spec.line } });
+    throw error;
+  }
+  return { ...node, refs: capture.refs, sources: capture.sources };
+}
+
+function duplicateErrors(nodes: ManifestNode[]): DopsError[] {
+  const seen = new Map<string, ManifestNode>();
+  const errors: DopsError[] = [];
+  for (const node of nodes) {
+    if (node.resourceType === 'source') continue;
+    // models and seeds share one namespace because ref() reaches both
+    const key = node.resourceType === 'test' ? node.uniqueId : `ref:${node.name}`;
+    const other = seen.get(key);
+    if (other) {
+      errors.push(new ParseError(`Two nodes are named '${node.name}': ${other.originalFilePath} and ${node.originalFilePath}`, {
+        location: { file: node.originalFilePath },
+        hint: 'Rename one of the files (node names must be unique across models and seeds).',
+      }));
+    } else seen.set(key, node);
+  }
+  return errors;
+}
+
+/**
+ * Parses every project file into nodes: renders models and singular tests with the parse context
+ * (recording refs, sources and config), applies YAML properties and builds generic tests.
+ * Disabled nodes (`enabled: false`) and the tests on them are left out.
+ * @returns nodes plus every problem found (each with its file and line); never throws for user errors
+ */
+export function parseProject(input: ParseInput): ParseResult {
+  const { project, files } = input;
+  const errors: DopsError[] = [];
+  const warnings: string[] = [];
+  const properties = readProperties(files.properties, errors);
+  const nodes: ManifestNode[] = [];
+  const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
+
+  for (const file of files.models) {
+    const patch = properties.models.get(nodeName(file.path));
+    const model = collect(errors, () => parseModel(input, file, patch));
+    if (!model?.config.enabled) continue;
+    nodes.push(model);
+    targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: `ref(${JSON.stringify(model.name)})`, label: model.name, isSource: false }, tests: patch?.tests ?? [] });
+  }
+  for (const file of files.seeds) {
+    const patch = properties.seeds.get(nodeName(file.path));
+    const seed = parseSeed(input, file, patch);
+    if (!seed.config.enabled) continue;
+    nodes.push(seed);
+    targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
+  }
+  for (const spec of properties.sources) {
+    const source = sourceNode(project, spec);
+    if (!source.config.enabled) continue;
+    nodes.push(source);
+    const expression = `source(${JSON.stringify(spec.sourceName)}, ${JSON.stringify(spec.name)})`;
+    targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
+  }
+  for (const { target, tests } of targets.values()) {
+    for (const spec of tests) {
+      const test = collect(errors, () => parseGenericTest(input, spec, target));
+      if (test?.config.enabled) nodes.push(test);
+    }
+  }
+  for (const file of files.tests) {
+    const test = collect(errors, () => parseSingularTest(input, file));
+    if (test?.config.enabled) nodes.push(test);
+  }
+  const names = new Set(nodes.map((n) => n.name));
+  for (const [kind, patches] of [['model', properties.models], ['seed', properties.seeds]] as const) {
+    for (const patch of patches.values()) {
+      if (!names.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
+    }
+  }
+  errors.push(...duplicateErrors(nodes));
+  return { nodes, errors, warnings };
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { globSync } from 'tinyglobby';
+import type { ProjectConfig } from '../config/project-config.js';
+
+/** One project file as read from disk. */
+export interface ProjectFile {
+  /** Path relative to the project dir, with forward slashes (used in ids, errors and target/). */
+  path: string;
+  absolutePath: string;
+  /** The resource path it was found under (e.g. `models`), so folder config can be matched. */
+  root: string;
+  contents: string;
+  /** sha256 of the contents, hex. */
+  checksum: string;
+}
+
+/** Every file a project is made of, grouped by what it holds. */
+export interface ProjectFiles {
+  models: ProjectFile[];
+  /** YAML property files under the model and seed paths (schema.yml and friends). */
+  properties: ProjectFile[];
+  seeds: ProjectFile[];
+  /** Singular tests: .sql files under the test paths. */
+  tests: ProjectFile[];
+  macros: ProjectFile[];
+}
+
+/** sha256 hex digest of a string. */
+export function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function readFiles(projectDir: string, roots: string[], patterns: string[]): ProjectFile[] {
+  const files: ProjectFile[] = [];
+  for (const root of roots) {
+    const found = globSync(patterns.map((p) => `${root}/${p}`), { cwd: projectDir, onlyFiles: true });
+    for (const path of found.sort()) {
+      const absolutePath = join(projectDir, path);
+      const contents = readFileSync(absolutePath, 'utf8');
+      files.push({ path, absolutePath, root, contents, checksum: checksum(contents) });
+    }
+  }
+  return files;
+}
+
+/**
+ * Finds and reads the project's files under the configured paths (`model-paths`, `seed-paths`,
+ * `test-paths`, `macro-paths`), sorted by path so parsing is deterministic.
+ * @returns file contents with checksums; missing folders simply contribute nothing
+ */
+export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
+  const dir = config.projectDir;
+  return {
+    models: readFiles(dir, config.modelPaths, ['**/*.sql']),
+    properties: readFiles(dir, [...config.modelPaths, ...config.seedPaths], ['**/*.yml', '**/*.yaml']),
+    seeds: readFiles(dir, config.seedPaths, ['**/*.csv']),
+    tests: readFiles(dir, config.testPaths, ['**/*.sql']),
+    macros: readFiles(dir, config.macroPaths, ['**/*.sql']),
+  };
+}

@@ -1,0 +1,33 @@
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { NodeResult, RunSummary } from '../runner/results.js';
+
+/** What the core tells the outside world while it works. The core never prints. */
+export interface Reporter {
+  /** Parsing found non-fatal problems. */
+  warnings?(messages: string[]): void;
+  /** A run of `total` nodes starts. */
+  runStarted?(total: number): void;
+  /** A node ended (`index` is 1-based, in start order). */
+  nodeFinished?(node: ManifestNode, result: NodeResult, index: number, total: number): void;
+  /** The run ended. */
+  runFinished?(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void;
+}
+
+/** A reporter that records events, for tests and programmatic use. */
+export class CapturingReporter implements Reporter {
+  readonly finished: { node: ManifestNode; result: NodeResult; index: number; total: number }[] = [];
+  readonly warningsSeen: string[] = [];
+  summary?: RunSummary;
+
+  warnings(messages: string[]): void {
+    this.warningsSeen.push(...messages);
+  }
+
+  nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {
+    this.finished.push({ node, result, index, total });
+  }
+
+  runFinished(_results: NodeResult[], summary: RunSummary): void {
+    this.summary = summary;
+  }
+}

@@ -1,0 +1,111 @@
+import pc from 'picocolors';
+import { DopsError, DopsErrorGroup, formatLocation } from '../errors.js';
+import { relationName, type ManifestNode } from '../manifest/nodes.js';
+import type { NodeResult, RunSummary } from '../runner/results.js';
+import type { Reporter } from './reporter.js';
+
+/** Where terminal output goes; `isTTY` decides colors. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+const LINE_WIDTH = 80;
+
+/** Colors on a TTY unless NO_COLOR is set (no-color.org); plain text otherwise. */
+export function colorsFor(stream: OutputStream): ReturnType<typeof pc.createColors> {
+  return pc.createColors(Boolean(stream.isTTY) && !('NO_COLOR' in process.env));
+}
+
+function seconds(value: number): string {
+  return `${value.toFixed(2)}s`;
+}
+
+function subject(node: ManifestNode): string {
+  return node.resourceType === 'test' ? node.name : relationName(node.relation);
+}
+
+/**
+ * Prints a run the way dbt does: one line per node with its index, status, relation, rows and
+ * seconds, then the details of failures and warnings and a `Done.` line with the counts.
+ */
+export class TerminalReporter implements Reporter {
+  private readonly color: ReturnType<typeof pc.createColors>;
+
+  constructor(private readonly out: OutputStream) {
+    this.color = colorsFor(out);
+  }
+
+  warnings(messages: string[]): void {
+    for (const message of messages) this.out.write(`${this.color.yellow('Warning:')} ${message}\n`);
+  }
+
+  runStarted(total: number): void {
+    this.out.write(`Running ${total} node${total === 1 ? '' : 's'}\n\n`);
+  }
+
+  nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {
+    const { label, info, paint } = this.describe(node, result);
+    const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
+    const text = `${label} ${subject(node)} `;
+    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - info.length - 3));
+    this.out.write(`${prefix}${paint(label)} ${subject(node)} ${this.color.dim(dots)} [${paint(info)}]\n`);
+  }
+
+  runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {
+    const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+    const errors = results.filter((r) => r.status === 'error' || r.status === 'fail').length;
+    const c = this.color;
+    this.out.write(`\nFinished running ${summary.total} node${summary.total === 1 ? '' : 's'} in ${seconds(summary.elapsed)}.\n`);
+    if (problems.length) {
+      const warns = problems.length - errors;
+      const head = errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'}`) : c.yellow('Completed with warnings');
+      this.out.write(`\n${head}${errors && warns ? ` and ${warns} warning${warns === 1 ? '' : 's'}` : ''}:\n`);
+      for (const result of problems) {
+        const node = nodes.get(result.uniqueId)!;
+        const kind = result.status === 'warn' ? c.yellow('Warning') : c.red(result.status === 'fail' ? 'Failure' : 'Error');
+        this.out.write(`\n${kind} in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  ${result.message}\n`);
+        if (result.compiledPath && result.status !== 'error') this.out.write(`  compiled SQL: ${result.compiledPath}\n`);
+      }
+    } else {
+      this.out.write(`\n${c.green('Completed successfully')}\n`);
+    }
+    const counts = `PASS=${summary.pass} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
+    this.out.write(`\nDone. ${errors ? c.red(counts) : summary.warn ? c.yellow(counts) : c.green(counts)}\n`);
+  }
+
+  private describe(node: ManifestNode, result: NodeResult): { label: string; info: string; paint: (s: string) => string } {
+    const c = this.color;
+    const time = seconds(result.executionTime);
+    const rows = result.rowsAffected === undefined ? 'OK' : `${result.rowsAffected} rows`;
+    switch (result.status) {
+      case 'success':
+        return { label: `OK ${result.message}`, info: `${rows} in ${time}`, paint: c.green };
+      case 'pass':
+        return { label: 'PASS', info: `PASS in ${time}`, paint: c.green };
+      case 'warn':
+        return { label: `WARN ${result.failures}`, info: `WARN ${result.failures} in ${time}`, paint: c.yellow };
+      case 'fail':
+        return { label: `FAIL ${result.failures}`, info: `FAIL ${result.failures} in ${time}`, paint: c.red };
+      case 'skipped':
+        return { label: 'SKIP', info: 'SKIP', paint: c.yellow };
+      default:
+        return { label: `ERROR ${node.resourceType === 'test' ? 'in test' : node.resourceType === 'seed' ? 'loading seed' : 'creating'}`, info: `ERROR in ${time}`, paint: c.red };
+    }
+  }
+}
+
+/**
+ * Formats a user error for the terminal: `Error: file:line: message` plus a hint line; a group
+ * prints each of its errors.
+ */
+export function formatError(error: DopsError, stream: OutputStream): string {
+  const c = colorsFor(stream);
+  const errors = error instanceof DopsErrorGroup ? error.errors : [error];
+  const lines = errors.map((e) => {
+    const where = e.location ? `${formatLocation(e.location)}: ` : '';
+    return `${c.red('Error:')} ${where}${e.message}${e.hint ? `\n  ${c.dim(e.hint)}` : ''}`;
+  });
+  if (errors.length > 1) lines.push(`${errors.length} errors found; nothing was run.`);
+  return `${lines.join('\n')}\n`;
+}

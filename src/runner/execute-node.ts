@@ -1,0 +1,102 @@
+import type { Connection } from '../adapter/adapter.js';
+import type { Compiler } from '../compiler/compiler.js';
+import { DatabaseError, DopsError, formatLocation } from '../errors.js';
+import { relationName, type ManifestNode, type ModelNode, type SeedNode, type TestNode } from '../manifest/nodes.js';
+import { failureCountQuery, planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
+import type { NodeResult, NodeStatus } from './results.js';
+
+/** A node's outcome before timing and thread are added. */
+export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath'>;
+
+/**
+ * Shortens DuckDB's message to its first line and re-points its `LINE n:` at the compiled file
+ * (our wrapper adds `lineOffset` lines before the compiled SQL).
+ */
+export function duckdbMessage(error: unknown, lineOffset = 0): { text: string; line?: number } {
+  const message = String((error as Error)?.message ?? error);
+  const line = /LINE (\d+):/.exec(message);
+  return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
+}
+
+async function runPlan(connection: Connection, plan: MaterializationPlan): Promise<number | undefined> {
+  let rows: number | undefined;
+  try {
+    for (const [index, sql] of plan.statements.entries()) {
+      const count = await connection.execute(sql);
+      if (index === plan.rowCountStatement) rows = count;
+    }
+  } catch (error) {
+    await connection.execute('rollback').catch(() => undefined);
+    throw error;
+  }
+  return rows;
+}
+
+function databaseError(node: ManifestNode, compiledPath: string | undefined, error: unknown, lineOffset: number): DatabaseError {
+  const { text, line } = duckdbMessage(error, lineOffset);
+  const where = compiledPath ? ` (compiled SQL: ${compiledPath}${line ? `:${line}` : ''})` : '';
+  return new DatabaseError(`Database error in ${node.resourceType} ${node.name}${where}: ${text}`, {
+    location: { file: node.originalFilePath },
+  });
+}
+
+/** Formats a user error raised for one node as a single message line. */
+export function errorMessage(error: DopsError): string {
+  const where = error.location && !error.message.includes(error.location.file) ? `${formatLocation(error.location)}: ` : '';
+  return `${where}${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+}
+
+async function runModel(model: ModelNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+  const compiled = compiler.compile(model);
+  const existing = await connection.relationKind(model.relation);
+  try {
+    const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
+    const verb = model.config.materialized === 'view' ? 'view' : 'table';
+    return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
+  } catch (error) {
+    if (error instanceof DopsError) throw error;
+    throw databaseError(model, compiled.path, error, 1);
+  }
+}
+
+async function runSeed(seed: SeedNode, connection: Connection): Promise<Outcome> {
+  const existing = await connection.relationKind(seed.relation);
+  try {
+    const rows = await runPlan(connection, planSeed(seed.relation, seed.originalFilePath, seed.config.column_types, existing));
+    return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
+  } catch (error) {
+    const { text } = duckdbMessage(error);
+    throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}`, { location: { file: seed.originalFilePath } });
+  }
+}
+
+async function runTest(test: TestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+  const compiled = compiler.compile(test);
+  let failures: number;
+  try {
+    const rows = await connection.query(failureCountQuery(compiled.sql));
+    failures = Number(rows[0]?.failures ?? 0);
+  } catch (error) {
+    throw databaseError(test, compiled.path, error, 1);
+  }
+  const status: NodeStatus = failures === 0 ? 'pass' : test.config.severity === 'warn' ? 'warn' : 'fail';
+  const message = failures === 0 ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if != 0`;
+  return { status, message, failures, compiledPath: compiled.path };
+}
+
+/**
+ * Executes one node: compiles it, plans its materialization and runs the plan on `connection`.
+ * Never throws for the node's own failure: user errors and DuckDB errors become an `error` outcome
+ * whose message names the node, the compiled file and DuckDB's message.
+ */
+export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+  try {
+    if (node.resourceType === 'model') return await runModel(node, connection, compiler);
+    if (node.resourceType === 'seed') return await runSeed(node, connection);
+    if (node.resourceType === 'test') return await runTest(node, connection, compiler);
+    return { status: 'success', message: 'source' };
+  } catch (error) {
+    if (error instanceof DopsError) return { status: 'error', message: errorMessage(error), compiledPath: undefined };
+    throw error;
+  }
+}

@@ -1,0 +1,128 @@
+import { envVar } from '../config/vars.js';
+import type { Target } from '../config/profiles.js';
+import { CompilationError } from '../errors.js';
+import type { RefCall, Relation, SourceCall } from '../manifest/nodes.js';
+import type { TemplateContext, TemplateEngine } from './engine.js';
+import { TemplateRelation } from './relation.js';
+
+/** Values shared by every template of one invocation. */
+export interface GlobalContext {
+  projectName: string;
+  target: Target;
+  /** Project vars with `--vars` applied on top. */
+  vars: Record<string, unknown>;
+}
+
+/** What rendering a file at parse time found: its refs, sources and `config()` calls. */
+export interface ParseCapture {
+  refs: RefCall[];
+  sources: SourceCall[];
+  config: Record<string, unknown>;
+}
+
+/** Resolves `ref()` / `source()` to relations at compile time. */
+export interface RelationResolver {
+  /** @throws DependencyNotFoundError when the ref names no node */
+  ref(call: RefCall): TemplateRelation;
+  /** @throws DependencyNotFoundError when the source is not declared */
+  source(call: SourceCall): TemplateRelation;
+}
+
+function positional(args: unknown[]): unknown[] {
+  return args.filter((arg) => !(typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords));
+}
+
+function keywords(args: unknown[]): Record<string, unknown> {
+  const kw = args.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords);
+  if (!kw) return {};
+  const { __keywords: _ignored, ...rest } = kw as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Reads `ref('name')` / `ref('package', 'name')` arguments.
+ * @throws CompilationError for any other shape
+ */
+export function refCall(args: unknown[]): RefCall {
+  const names = positional(args);
+  if (names.length === 1 && typeof names[0] === 'string') return { name: names[0] };
+  if (names.length === 2 && typeof names[0] === 'string' && typeof names[1] === 'string') return { package: names[0], name: names[1] };
+  throw new CompilationError(`ref() takes a model name, or a package and a model name; got ref(${names.map((n) => JSON.stringify(n)).join(', ')})`);
+}
+
+/**
+ * Reads `source('source_name', 'table_name')` arguments.
+ * @throws CompilationError for any other shape
+ */
+export function sourceCall(args: unknown[]): SourceCall {
+  const names = positional(args);
+  if (names.length === 2 && typeof names[0] === 'string' && typeof names[1] === 'string') return { sourceName: names[0], tableName: names[1] };
+  throw new CompilationError(`source() takes a source name and a table name; got source(${names.map((n) => JSON.stringify(n)).join(', ')})`);
+}
+
+function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean): TemplateContext {
+  return {
+    var: engine.guard((name: string, fallback?: unknown) => {
+      if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
+      if (fallback !== undefined) return fallback;
+      throw new CompilationError(`Required var '${name}' not found in the project file or --vars`, {
+        hint: `Set it under vars: in dops_project.yml, pass --vars '{"${name}": ...}', or give var() a default.`,
+      });
+    }),
+    env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
+    target: { ...global.target, profile_name: global.target.profileName },
+    project_name: global.projectName,
+    this: new TemplateRelation(self),
+    execute,
+    is_incremental: () => false,
+    log: () => '',
+  };
+}
+
+/**
+ * The context for rendering at parse time (dbt's parse context): `ref()` and `source()` only
+ * record what they are given and return a placeholder relation; `config()` records its keywords.
+ * @param capture receives the calls (mutated while rendering)
+ * @param self the node's own relation (for `this`)
+ */
+export function parseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, capture: ParseCapture): TemplateContext {
+  const config = engine.guard((...args: unknown[]) => {
+    Object.assign(capture.config, keywords(args), ...positional(args).filter((a) => typeof a === 'object'));
+    return '';
+  });
+  return {
+    ...baseContext(engine, global, self, false),
+    ref: engine.guard((...args: unknown[]) => {
+      const call = refCall(args);
+      capture.refs.push(call);
+      return new TemplateRelation({ schema: global.target.schema, identifier: call.name });
+    }),
+    source: engine.guard((...args: unknown[]) => {
+      const call = sourceCall(args);
+      capture.sources.push(call);
+      return new TemplateRelation({ schema: call.sourceName, identifier: call.tableName });
+    }),
+    config: Object.assign(config, { get: (key: string, fallback?: unknown) => capture.config[key] ?? fallback }),
+  };
+}
+
+/**
+ * The context for rendering at compile time: `ref()` and `source()` return the real relations
+ * (ephemeral models as CTE names), `config()` is a no-op and `config.get()` reads the node's config.
+ * @param nodeConfig the node's resolved config
+ */
+export function runtimeContext(
+  engine: TemplateEngine,
+  global: GlobalContext,
+  self: Relation,
+  nodeConfig: Record<string, unknown>,
+  resolver: RelationResolver,
+): TemplateContext {
+  const config = () => '';
+  return {
+    ...baseContext(engine, global, self, true),
+    ref: engine.guard((...args: unknown[]) => resolver.ref(refCall(args))),
+    source: engine.guard((...args: unknown[]) => resolver.source(sourceCall(args))),
+    config: Object.assign(config, { get: (key: string, fallback?: unknown) => nodeConfig[key] ?? fallback }),
+  };
+}

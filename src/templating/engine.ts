@@ -1,0 +1,150 @@
+import nunjucks from 'nunjucks';
+import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
+
+nunjucks.installJinjaCompat();
+
+/** A template source: its project-relative path (for errors) and text. */
+export interface TemplateSource {
+  path: string;
+  contents: string;
+}
+
+/** Names and values visible to a template (ref, source, config, var, this, target, ...). */
+export type TemplateContext = Record<string, unknown>;
+
+type Macro = (...args: unknown[]) => unknown;
+
+const POSITION = /\[Line (\d+), Column (\d+)\]/;
+
+/** The last line of nunjucks' message, without its "(path) [Line x]" prefix and "Error: " label. */
+function nunjucksReason(error: Error): string {
+  const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
+  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
+}
+
+/**
+ * Maps a nunjucks error to a project location. nunjucks reports 1-based lines for syntax errors
+ * but 0-based lines for errors raised while rendering, hence `lineOffset`.
+ */
+function locate(error: Error, path: string, lineOffset: number): SourceLocation {
+  const match = POSITION.exec(error.message);
+  if (!match) return { file: path };
+  return { file: path, line: Number(match[1]) + lineOffset, column: Number(match[2]) };
+}
+
+/**
+ * Renders Jinja templates (models, tests, macros) with nunjucks, dbt-style: user macros from the
+ * macro paths are callable from every template without an import, and errors carry file:line.
+ * Compiled templates are cached by path and text, so rendering a file twice (parse, then compile)
+ * compiles it once.
+ */
+export class TemplateEngine {
+  private readonly env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
+  private readonly macroFiles: { path: string; template: nunjucks.Template }[] = [];
+  /** Macro name -> file that defines it. */
+  readonly macros = new Map<string, string>();
+  /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
+  private pendingError: DopsError | undefined;
+
+  /**
+   * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros)
+   * @throws ParseError (or a group) for template syntax errors and macros defined twice
+   */
+  constructor(macroSources: TemplateSource[]) {
+    const errors: DopsError[] = [];
+    for (const source of macroSources) {
+      try {
+        const template = this.compile(source);
+        this.macroFiles.push({ path: source.path, template });
+        for (const name of Object.keys(this.exportMacros(template, {}))) {
+          const other = this.macros.get(name);
+          if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other} and ${source.path}`, { location: { file: source.path } }));
+          this.macros.set(name, source.path);
+        }
+      } catch (error) {
+        errors.push(error instanceof DopsError ? error : new ParseError(String(error), { location: { file: source.path } }));
+      }
+    }
+    throwIfAny(errors);
+  }
+
+  /**
+   * Compiles (or fetches from cache) a template.
+   * @throws ParseError with the line and column of a syntax error
+   */
+  compile(source: TemplateSource): nunjucks.Template {
+    const cached = this.cache.get(source.path);
+    if (cached && cached.contents === source.contents) return cached.template;
+    try {
+      const template = new nunjucks.Template(source.contents, this.env, source.path, true);
+      this.cache.set(source.path, { contents: source.contents, template });
+      return template;
+    } catch (error) {
+      throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, 0) });
+    }
+  }
+
+  /**
+   * Wraps a context function so a {@link DopsError} it throws is re-thrown as-is (with the
+   * template's location) instead of nunjucks' generic wrapper.
+   */
+  guard<T extends (...args: never[]) => unknown>(fn: T): T {
+    return ((...args: never[]) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (error instanceof DopsError) this.pendingError = error;
+        throw error;
+      }
+    }) as T;
+  }
+
+  /**
+   * Renders a template with a context plus every user macro.
+   * @param source the template
+   * @param context functions and values the template sees (see templating/context.ts)
+   * @returns the rendered text
+   * @throws ParseError for syntax errors; CompilationError (or the DopsError a context function
+   *   raised, e.g. an unknown ref) with the template's file and line for errors while rendering
+   */
+  render(source: TemplateSource, context: TemplateContext): string {
+    const template = this.compile(source);
+    this.pendingError = undefined;
+    try {
+      return template.render(this.withMacros(context));
+    } catch (error) {
+      const location = locate(error as Error, source.path, 1);
+      const raised = this.pendingError as DopsError | undefined;
+      this.pendingError = undefined;
+      if (raised) {
+        Object.assign(raised, { location: raised.location ?? location });
+        throw raised;
+      }
+      throw new CompilationError(nunjucksReason(error as Error), { location });
+    }
+  }
+
+  /** Adds every macro to a context. Macros see the same context, so they can call ref() and each other. */
+  private withMacros(context: TemplateContext): TemplateContext {
+    if (this.macroFiles.length === 0) return context;
+    const defined = new Map<string, Macro>();
+    const full: TemplateContext = { ...context };
+    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => defined.get(name)!(...args);
+    for (const { template } of this.macroFiles) {
+      for (const [name, macro] of Object.entries(this.exportMacros(template, full))) defined.set(name, macro);
+    }
+    return full;
+  }
+
+  private exportMacros(template: nunjucks.Template, context: TemplateContext): Record<string, Macro> {
+    let exported: Record<string, Macro> = {};
+    // getExported runs the macro file's top level synchronously (no async filters are registered).
+    (template as unknown as { getExported(ctx: object, frame: null, cb: (e: Error | null, x: Record<string, Macro>) => void): void })
+      .getExported(context, null, (error, result) => {
+        if (error) throw error;
+        exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function'));
+      });
+    return exported;
+  }
+}
