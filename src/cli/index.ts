@@ -12,7 +12,7 @@ export function createProgram(): Command {
   const program = new Command('dops')
     .description('Declarative SQL transformations on DuckDB: models, tests, lineage')
     .version(DOPS_VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerNodeCommands(program);
   registerCompile(program);

@@ -4,7 +4,7 @@ import { ParseError } from '../errors.js';
 
 function parseChecked(text: string, file: string): { doc: Document; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
     const pos = problem.linePos?.[0];

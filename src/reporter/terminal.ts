@@ -25,6 +25,12 @@ function subject(node: ManifestNode): string {
   return node.resourceType === 'test' ? node.name : relationName(node.relation);
 }
 
+function errorVerb(node: ManifestNode): string {
+  if (node.resourceType === 'test') return 'in test';
+  if (node.resourceType === 'seed') return 'loading seed';
+  return `creating ${node.config.materialized}`;
+}
+
 /**
  * Prints a run the way dbt does: one line per node with its index, status, relation, rows and
  * seconds, then the details of failures and warnings and a `Done.` line with the counts.
@@ -90,7 +96,7 @@ export class TerminalReporter implements Reporter {
       case 'skipped':
         return { label: 'SKIP', info: 'SKIP', paint: c.yellow };
       default:
-        return { label: `ERROR ${node.resourceType === 'test' ? 'in test' : node.resourceType === 'seed' ? 'loading seed' : 'creating'}`, info: `ERROR in ${time}`, paint: c.red };
+        return { label: `ERROR ${errorVerb(node)}`, info: `ERROR in ${time}`, paint: c.red };
     }
   }
 }

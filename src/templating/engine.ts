@@ -16,6 +16,12 @@ type Macro = (...args: unknown[]) => unknown;
 
 const POSITION = /\[Line (\d+), Column (\d+)\]/;
 
+/**
+ * Prepended to every template: nunjucks leaves the position out of errors raised on a template's
+ * first line (its line 0), so the user's first line becomes nunjucks' line 1.
+ */
+const LINE_PAD = '\n';
+
 /** The last line of nunjucks' message, without its "(path) [Line x]" prefix and "Error: " label. */
 function nunjucksReason(error: Error): string {
   const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
@@ -24,7 +30,8 @@ function nunjucksReason(error: Error): string {
 
 /**
  * Maps a nunjucks error to a project location. nunjucks reports 1-based lines for syntax errors
- * but 0-based lines for errors raised while rendering, hence `lineOffset`.
+ * but 0-based lines for errors raised while rendering, hence `lineOffset`; both are also shifted
+ * by the {@link LINE_PAD} line every template starts with.
  */
 function locate(error: Error, path: string, lineOffset: number): SourceLocation {
   const match = POSITION.exec(error.message);
@@ -77,11 +84,11 @@ export class TemplateEngine {
     const cached = this.cache.get(source.path);
     if (cached && cached.contents === source.contents) return cached.template;
     try {
-      const template = new nunjucks.Template(source.contents, this.env, source.path, true);
+      const template = new nunjucks.Template(LINE_PAD + source.contents, this.env, source.path, true);
       this.cache.set(source.path, { contents: source.contents, template });
       return template;
     } catch (error) {
-      throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, 0) });
+      throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, -1) });
     }
   }
 
@@ -112,9 +119,10 @@ export class TemplateEngine {
     const template = this.compile(source);
     this.pendingError = undefined;
     try {
-      return template.render(this.withMacros(context));
+      const output = template.render(this.withMacros(context));
+      return output.startsWith(LINE_PAD) ? output.slice(LINE_PAD.length) : output;
     } catch (error) {
-      const location = locate(error as Error, source.path, 1);
+      const location = locate(error as Error, source.path, 0);
       const raised = this.pendingError as DopsError | undefined;
       this.pendingError = undefined;
       if (raised) {
