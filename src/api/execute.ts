@@ -1,6 +1,5 @@
 import { writeManifest } from '../artifacts/manifest.js';
 import { writeRunResults } from '../artifacts/run-results.js';
-import { DuckDBAdapter } from '../adapter/duckdb.js';
 import type { Connection } from '../adapter/adapter.js';
 import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
@@ -58,6 +57,8 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   const order = dag.topologicalOrder().filter((id) => selected.has(id));
   const threads = options.threads ?? project.target.threads;
   const compiler = project.compiler();
+  // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
+  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
   const adapter = await DuckDBAdapter.open(project.target.path, config.projectDir);
   const startedAt = Date.now();
   let results: NodeResult[];

@@ -22,6 +22,11 @@ export function createProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `dops ls | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = createProgram();
   try {
     await program.parseAsync(argv);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { init } from '../../api/commands.js';
 
 /** Registers `init [dir]`: copies the starter project. */
 export function registerInit(program: Command): void {
@@ -7,7 +6,8 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('create a starter project that builds at once')
     .argument('[dir]', 'directory to create', 'my_project')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { init } = await import('../../api/commands.js');
       const created = init(dir);
       process.stdout.write(`Created a dops project in ${created}\nNext: cd ${dir} && dops build\n`);
     });

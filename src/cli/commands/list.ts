@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { list } from '../../api/commands.js';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
 /** Registers `ls` (alias `list`): prints the selected nodes, one per line. */
@@ -7,10 +6,11 @@ export function registerList(program: Command): void {
   withSelectFlags(program.command('ls').alias('list').description('list selected nodes'))
     .option('--resource-type <type...>', 'only these kinds: model, seed, test, source')
     .option('--output <format>', 'name | path | unique_id', 'name')
-    .action((flags: CliFlags & { resourceType?: string[]; output: string }) => {
+    .action(async (flags: CliFlags & { resourceType?: string[]; output: string }) => {
+      const { list } = await import('../../api/commands.js');
       const nodes = list({ ...toApiOptions(flags), resourceTypes: flags.resourceType });
       for (const node of nodes) {
-        const text = flags.output === 'path' ? node.originalFilePath : flags.output === 'unique_id' ? node.uniqueId : node.fqn.join('.');
+        const text = flags.output === 'path' ? node.originalFilePath : flags.output === 'unique_id' ? node.uniqueId : `${node.resourceType === 'source' ? 'source:' : ''}${node.fqn.join('.')}`;
         process.stdout.write(`${text}\n`);
       }
     });
