@@ -72,7 +72,7 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
       connections.length,
       async (id, thread) => {
         const started = new Date();
-        const outcome = await executeNode(manifest.get(id), connections[thread], compiler);
+        const outcome = await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir);
         const completed = new Date();
         return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
       },

@@ -3,6 +3,7 @@ import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type TestNode } from '../manifest/nodes.js';
 import { failureCountQuery, planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
+import { checkSeedCsv } from '../materializations/seed-check.js';
 import type { NodeResult, NodeStatus } from './results.js';
 
 /** A node's outcome before timing and thread are added. */
@@ -59,10 +60,12 @@ async function runModel(model: ModelNode, connection: Connection, compiler: Comp
   }
 }
 
-async function runSeed(seed: SeedNode, connection: Connection): Promise<Outcome> {
+async function runSeed(seed: SeedNode, connection: Connection, projectDir: string): Promise<Outcome> {
+  const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
+  checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
   const existing = await connection.relationKind(seed.relation);
   try {
-    const rows = await runPlan(connection, planSeed(seed.relation, seed.originalFilePath, seed.config.column_types, existing));
+    const rows = await runPlan(connection, planSeed(seed.relation, seed.originalFilePath, seed.config.column_types, existing, delimiter));
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
     const { text } = duckdbMessage(error);
@@ -89,10 +92,10 @@ async function runTest(test: TestNode, connection: Connection, compiler: Compile
  * Never throws for the node's own failure: user errors and DuckDB errors become an `error` outcome
  * whose message names the node, the compiled file and DuckDB's message.
  */
-export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler, projectDir: string): Promise<Outcome> {
   try {
     if (node.resourceType === 'model') return await runModel(node, connection, compiler);
-    if (node.resourceType === 'seed') return await runSeed(node, connection);
+    if (node.resourceType === 'seed') return await runSeed(node, connection, projectDir);
     if (node.resourceType === 'test') return await runTest(node, connection, compiler);
     return { status: 'success', message: 'source' };
   } catch (error) {
