@@ -115,11 +115,6 @@ export function isSqlNode(node: ManifestNode): node is SqlNode {
   return node.resourceType === 'model' || node.resourceType === 'test';
 }
 
-/** True for nodes with a relation that `ref()` / `source()` can point to. */
-export function hasRelation(node: ManifestNode): node is RelationNode {
-  return node.resourceType !== 'test';
-}
-
 /** Formats a relation for people (`schema.name`). */
 export function relationName(relation: Relation): string {
   return `${relation.schema}.${relation.identifier}`;
