@@ -30,10 +30,20 @@ export function profileSearchPaths(projectDir: string, profilesDir?: string): st
 
 function renderValue(value: unknown, file: string): unknown {
   if (typeof value !== 'string' || !value.includes('{{')) return value;
+  // nunjucks wraps errors thrown by context functions; keep ours to report its own message.
+  let raised: DopsError | undefined;
+  const env_var = (name: string, fallback?: unknown) => {
+    try {
+      return envVar(name, fallback);
+    } catch (error) {
+      raised = error as DopsError;
+      throw error;
+    }
+  };
   try {
-    return nunjucks.renderString(value, { env_var: envVar });
+    return nunjucks.renderString(value, { env_var });
   } catch (error) {
-    const cause = error instanceof DopsError ? error.message : String((error as Error).message).split('\n').pop();
+    const cause = raised?.message ?? String((error as Error).message).split('\n').pop()?.trim();
     throw new ConfigError(`Cannot render '${value}': ${cause}`, { location: { file } });
   }
 }

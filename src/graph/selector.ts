@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { ConfigError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -44,17 +45,18 @@ type Matcher = (node: ManifestNode, value: string) => boolean;
 
 /** Selection methods by name; `config.KEY` is handled separately. Same meanings as dbt's. */
 const METHODS: Record<string, Matcher> = {
+  // dbt's default method: the node name, or a dotted fqn prefix with or without the project name.
   fqn: (node, value) => {
     if (value.includes('/') || value.endsWith('.sql')) return METHODS.path(node, value);
-    const pattern = glob(value);
-    if (pattern.test(node.name)) return true;
-    const fqn = node.fqn.join('.');
-    return fqn === value || fqn.startsWith(`${value}.`) || pattern.test(fqn);
+    if (glob(value).test(node.name)) return true;
+    const parts = value.split('.');
+    const startsWith = (fqn: string[]) => parts.length <= fqn.length && parts.every((part, i) => glob(part).test(fqn[i]));
+    return startsWith(node.fqn) || startsWith(node.fqn.slice(1));
   },
   tag: (node, value) => node.config.tags.some((tag) => glob(value).test(tag)),
   path: (node, value) => {
     const path = value.replace(/\/+$/, '');
-    return node.originalFilePath === path || node.originalFilePath.startsWith(`${path}/`) || glob(path).test(node.originalFilePath);
+    return node.originalFilePath === path || node.originalFilePath.startsWith(`${path}/`) || picomatch.isMatch(node.originalFilePath, path);
   },
   resource_type: (node, value) => node.resourceType === value,
   source: (node, value) => node.resourceType === 'source' && (glob(value).test(node.sourceName) || glob(value).test(`${node.sourceName}.${node.name}`)),

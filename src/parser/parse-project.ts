@@ -189,6 +189,8 @@ export function parseProject(input: ParseInput): ParseResult {
   const properties = readProperties(files.properties, errors);
   const nodes: ManifestNode[] = [];
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
+  // Names of every model and seed file, enabled or not, so YAML for a disabled one is no orphan.
+  const fileNames = new Set([...files.models, ...files.seeds].map((file) => nodeName(file.path)));
 
   for (const file of files.models) {
     const patch = properties.models.get(nodeName(file.path));
@@ -221,10 +223,9 @@ export function parseProject(input: ParseInput): ParseResult {
     const test = collect(errors, () => parseSingularTest(input, file));
     if (test?.config.enabled) nodes.push(test);
   }
-  const names = new Set(nodes.map((n) => n.name));
   for (const [kind, patches] of [['model', properties.models], ['seed', properties.seeds]] as const) {
     for (const patch of patches.values()) {
-      if (!names.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
+      if (!fileNames.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
     }
   }
   errors.push(...duplicateErrors(nodes));

@@ -59,13 +59,19 @@ function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
-function testEntries(raw: Record<string, unknown>): unknown[] {
-  const entries = raw.data_tests ?? raw.tests ?? [];
-  return Array.isArray(entries) ? entries : [];
-}
-
 function testListKey(raw: Record<string, unknown>): string {
   return raw.data_tests !== undefined ? 'data_tests' : 'tests';
+}
+
+/**
+ * The `data_tests:` (or `tests:`) list of a model, column or source table.
+ * @throws ParseError when it is present but not a list
+ */
+function testEntries(raw: Record<string, unknown>, yaml: YamlWithLines, path: Path, file: string): unknown[] {
+  const entries = raw.data_tests ?? raw.tests ?? [];
+  if (Array.isArray(entries)) return entries;
+  const key = testListKey(raw);
+  throw new ParseError(`'${key}' must be a list of tests`, { location: { file, line: yaml.lineOf([...path, key]) } });
 }
 
 /**
@@ -105,7 +111,7 @@ function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string
     }
     columns[column.name] = { name: column.name, description: text(column.description), dataType: column.data_type === undefined ? undefined : String(column.data_type) };
     const key = testListKey(column);
-    testEntries(column).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, index, key, i], file, column.name as string)));
+    testEntries(column, yaml, [...path, index], file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, index, key, i], file, column.name as string)));
   });
   return columns;
 }
@@ -116,7 +122,7 @@ function readResource(raw: unknown, yaml: YamlWithLines, path: Path, file: strin
   if (raw.config !== undefined && !isPlainObject(raw.config)) throw new ParseError(`'config' of '${raw.name}' must be a mapping`, { location: { file, line } });
   const tests: TestSpec[] = [];
   const columns = readColumns(raw.columns, yaml, [...path, 'columns'], file, tests);
-  testEntries(raw).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, testListKey(raw), i], file)));
+  testEntries(raw, yaml, path, file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, testListKey(raw), i], file)));
   return { name: raw.name, description: text(raw.description), columns, config: (raw.config as Record<string, unknown>) ?? {}, tests, file, line };
 }
 
