@@ -1,7 +1,7 @@
 import { DirectedGraph } from 'graphology';
 import { hasCycle, topologicalSort } from 'graphology-dag';
 import { CycleError } from '../errors.js';
-import type { Manifest } from '../manifest/manifest.js';
+import { refLocation, type Manifest } from '../manifest/manifest.js';
 
 /**
  * The project's DAG in dbt's words, over a graphology directed graph whose edges run parent -> child.
@@ -27,9 +27,10 @@ export class Dag {
     const dag = new Dag(graph);
     const cycle = dag.findCycle();
     if (cycle) {
+      // Edges run parent -> child, so the first node refs the one before the end: that ref closes the cycle.
       const first = manifest.get(cycle[0]);
       throw new CycleError(cycle.map((id) => manifest.get(id).name), {
-        location: { file: first.originalFilePath },
+        location: refLocation(first, 'ref', manifest.get(cycle[cycle.length - 2]).name),
         hint: 'Remove one of these refs to break the cycle.',
       });
     }

@@ -113,8 +113,8 @@ export interface SelectionOptions {
 }
 
 /**
- * Picks nodes for a command: `--select` (default everything) minus `--exclude`, then adds the
- * tests whose parents were selected (dbt's eager indirect selection).
+ * Picks nodes for a command: `--select` (default everything) plus the tests whose parents were
+ * selected (dbt's eager indirect selection), minus `--exclude` and the tests on excluded nodes.
  * @param resourceTypes the kinds the command runs, e.g. `['model', 'seed', 'test']` for build
  * @returns selected unique ids in no particular order
  */
@@ -126,5 +126,9 @@ export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOpti
     }
   }
   const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag) : new Set<string>();
+  // Excluding a model also excludes the tests on it (dbt: `dbt test --exclude orders`).
+  for (const node of manifest.nodes.values()) {
+    if (node.resourceType === 'test' && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);
+  }
   return new Set([...chosen].filter((id) => !excluded.has(id) && resourceTypes.includes(manifest.get(id).resourceType)));
 }

@@ -107,7 +107,7 @@ export function describe(node: ManifestNode): string {
 }
 
 /** Points at the line of the first `ref('name'` / `source('name'` in a node's SQL, or its YAML line. */
-function refLocation(node: ManifestNode, fn: string, name: string): SourceLocation {
+export function refLocation(node: ManifestNode, fn: string, name: string): SourceLocation {
   if (!isSqlNode(node) || (node.resourceType === 'test' && node.testType === 'generic')) return { file: node.originalFilePath, line: node.line };
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`${fn}\\s*\\(\\s*['"]${escaped}['"]`).exec(node.rawSql);

@@ -39,6 +39,14 @@ function locate(error: Error, path: string, lineOffset: number): SourceLocation 
   return { file: path, line: Number(match[1]) + lineOffset, column: Number(match[2]) };
 }
 
+/** 1-based line of the last `{{` / `{%` that is never closed, or undefined when every tag closes. */
+function unclosedTagLine(contents: string): number | undefined {
+  const open = Math.max(contents.lastIndexOf('{{'), contents.lastIndexOf('{%'));
+  if (open < 0) return undefined;
+  const closer = contents[open + 1] === '{' ? '}}' : '%}';
+  return contents.indexOf(closer, open + 2) < 0 ? contents.slice(0, open).split('\n').length : undefined;
+}
+
 /**
  * Renders Jinja templates (models, tests, macros) with nunjucks, dbt-style: user macros from the
  * macro paths are callable from every template without an import, and errors carry file:line.
@@ -88,6 +96,11 @@ export class TemplateEngine {
       this.cache.set(source.path, { contents: source.contents, template });
       return template;
     } catch (error) {
+      if (!POSITION.test((error as Error).message)) {
+        // nunjucks' parser crashes (a TypeError, no position) on some unterminated tags such as `{{ f(`.
+        const line = unclosedTagLine(source.contents);
+        if (line) throw new ParseError('Template syntax error: unclosed tag or expression', { location: { file: source.path, line } });
+      }
       throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, -1) });
     }
   }

@@ -113,6 +113,7 @@ describe('loadProjectConfig', () => {
   it('reports malformed YAML as a ParseError on the project file', () => {
     const error = thrown(() => loadProjectConfig(projectDir('name: shop\nname: again\n')));
     expect(error).toBeInstanceOf(ParseError);
-    expect(error.location.file).toBe('dops_project.yml');
+    expect(error.message).toBe('Malformed YAML: Map keys must be unique');
+    expect(error.location).toEqual({ file: 'dops_project.yml', line: 2, column: 1 });
   });
 });

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build, seed } from '../../../src/api/commands.js';
+import { makeProject, query, relations, removeProjects, resultFor, statuses, writeFile } from '../helpers.js';
+
+afterAll(removeProjects);
+
+async function columnTypes(dir: string, table: string): Promise<Record<string, string>> {
+  const rows = await query(dir, `select column_name, data_type from information_schema.columns where table_name = '${table}' order by ordinal_position`);
+  return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.data_type)]));
+}
+
+describe('seeds', () => {
+  it('infers column types, and column_types overrides them', async () => {
+    const csv = 'id,code,amount,day\n1,7,1.5,2024-01-02\n2,42,2.25,2024-01-03\n';
+    const dir = makeProject({
+      'seeds/inferred.csv': csv,
+      'seeds/typed.csv': csv,
+      'seeds/props.yml': "version: 2\nseeds:\n  - name: typed\n    config:\n      column_types:\n        id: VARCHAR\n        code: VARCHAR\n        amount: 'DECIMAL(10,2)'\n",
+    });
+    const outcome = await seed({ projectDir: dir });
+    expect(statuses(outcome)).toEqual({ inferred: 'success', typed: 'success' });
+    expect(await columnTypes(dir, 'inferred')).toEqual({ id: 'BIGINT', code: 'BIGINT', amount: 'DOUBLE', day: 'DATE' });
+    expect(await columnTypes(dir, 'typed')).toEqual({ id: 'VARCHAR', code: 'VARCHAR', amount: 'DECIMAL(10,2)', day: 'DATE' });
+    expect(await query(dir, 'select id, code from typed order by code')).toEqual([{ id: '2', code: '42' }, { id: '1', code: '7' }]);
+  });
+
+  it('column_types can come from the project file', async () => {
+    const dir = makeProject({
+      'dops_project.yml': "name: proj\nseeds:\n  proj:\n    +schema: raw\n    codes:\n      +column_types: {code: VARCHAR}\n",
+      'seeds/codes.csv': 'code\n001\n002\n',
+    });
+    await seed({ projectDir: dir });
+    expect(await relations(dir)).toEqual({ 'raw.codes': 'BASE TABLE' });
+    expect(await query(dir, 'select code from raw.codes order by code')).toEqual([{ code: '001' }, { code: '002' }]);
+  });
+
+  it('re-seeding replaces the data', async () => {
+    const dir = makeProject({ 'seeds/people.csv': 'id,name\n1,ann\n2,bob\n3,cy\n' });
+    const first = await seed({ projectDir: dir });
+    expect(resultFor(first, 'people').rowsAffected).toBe(3);
+    writeFile(dir, 'seeds/people.csv', 'id,name\n10,dee\n11,eve\n');
+    const second = await seed({ projectDir: dir });
+    expect(resultFor(second, 'people')).toMatchObject({ status: 'success', rowsAffected: 2, relationName: 'main.people' });
+    expect(await query(dir, 'select * from people order by id')).toEqual([
+      { id: 10, name: 'dee' },
+      { id: 11, name: 'eve' },
+    ]);
+  });
+
+  it('re-seeding with a different header replaces the columns', async () => {
+    const dir = makeProject({ 'seeds/s.csv': 'a,b\n1,2\n' });
+    await seed({ projectDir: dir });
+    writeFile(dir, 'seeds/s.csv', 'x\nhello\n');
+    await seed({ projectDir: dir });
+    expect(await query(dir, 'select * from s')).toEqual([{ x: 'hello' }]);
+  });
+
+  it('a ragged CSV gives an error result naming the file and line', async () => {
+    const dir = makeProject({ 'seeds/good.csv': 'a\n1\n', 'seeds/bad.csv': 'a,b\n1,2\n3,4,5\n' });
+    const outcome = await seed({ projectDir: dir });
+    expect(resultFor(outcome, 'good').status).toBe('success');
+    const bad = resultFor(outcome, 'bad');
+    expect(bad.status).toBe('error');
+    expect(bad.message).toContain('seeds/bad.csv:3');
+    expect(outcome.success).toBe(false);
+    expect(Object.keys(await relations(dir))).toEqual(['main.good']);
+  });
+
+  it('a value that does not fit column_types gives an error result naming the seed and file', async () => {
+    const dir = makeProject({
+      'seeds/dates.csv': 'd\n2024-01-01\nnot a date\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: dates\n    config:\n      column_types: {d: DATE}\n',
+    });
+    const outcome = await seed({ projectDir: dir });
+    const result = resultFor(outcome, 'dates');
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('seeds/dates.csv');
+    expect(result.message).toMatch(/Conversion Error|Could not convert|date/i);
+  });
+
+  it('a failing re-seed keeps the previous table', async () => {
+    const dir = makeProject({ 'seeds/s.csv': 'a,b\n1,2\n' });
+    await seed({ projectDir: dir });
+    writeFile(dir, 'seeds/s.csv', 'a,b\n1,2\n3\n');
+    const outcome = await seed({ projectDir: dir });
+    expect(resultFor(outcome, 's').status).toBe('error');
+    expect(await query(dir, 'select * from s')).toEqual([{ a: 1, b: 2 }]);
+  });
+
+  it('seed only loads seeds: no models, no tests', async () => {
+    const dir = makeProject({
+      'seeds/people.csv': 'id\n1\n2\n',
+      'models/m.sql': "select * from {{ ref('people') }}\n",
+      'models/schema.yml': 'version: 2\nseeds:\n  - name: people\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+      'tests/t.sql': "select * from {{ ref('people') }} where id < 0\n",
+    });
+    const outcome = await seed({ projectDir: dir });
+    expect(statuses(outcome)).toEqual({ people: 'success' });
+    expect(await relations(dir)).toEqual({ 'main.people': 'BASE TABLE' });
+    expect(existsSync(join(dir, 'target/compiled/proj/models/m.sql'))).toBe(false);
+  });
+
+  it('seed tests run in build', async () => {
+    const dir = makeProject({
+      'seeds/people.csv': 'id\n1\n1\n',
+      'seeds/schema.yml': 'version: 2\nseeds:\n  - name: people\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+    });
+    const outcome = await build({ projectDir: dir });
+    expect(statuses(outcome)).toEqual({ people: 'success', unique_people_id: 'fail', not_null_people_id: 'pass' });
+  });
+});

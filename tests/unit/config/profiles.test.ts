@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { profileSearchPaths, resolveTarget } from '../../../src/config/profiles.js';
+import { ConfigError } from '../../../src/errors.js';
+import { projectConfig, thrown } from '../helpers.js';
+
+const dirs: string[] = [];
+const ENV = 'DOPS_UNIT_TEST_DB_PATH';
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dops-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A project dir holding profiles.yml (when given). */
+function project(profilesYml?: string) {
+  const dir = tempDir();
+  if (profilesYml !== undefined) fs.writeFileSync(path.join(dir, 'profiles.yml'), profilesYml);
+  return projectConfig({ projectDir: dir, databasePath: 'shop.duckdb' });
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  delete process.env[ENV];
+});
+
+const PROFILES = [
+  'shop:',
+  '  target: dev',
+  '  outputs:',
+  '    dev:',
+  '      type: duckdb',
+  '      path: dev.duckdb',
+  '    prod:',
+  '      type: duckdb',
+  '      path: prod.duckdb',
+  '      schema: analytics',
+  '      threads: 4',
+].join('\n');
+
+describe('profileSearchPaths', () => {
+  it('looks in the project dir, then ~/.dops', () => {
+    expect(profileSearchPaths('/p')).toEqual(['/p/profiles.yml', path.join(os.homedir(), '.dops', 'profiles.yml')]);
+  });
+
+  it('uses only --profiles-dir when given', () => {
+    expect(profileSearchPaths('/p', '/etc/dops')).toEqual(['/etc/dops/profiles.yml']);
+  });
+});
+
+describe('resolveTarget', () => {
+  it('without profiles.yml, returns a dev target on the project database path', () => {
+    // --profiles-dir pointing at an empty dir keeps ~/.dops out of the test
+    const config = project();
+    expect(resolveTarget(config, undefined, tempDir())).toEqual({
+      name: 'dev',
+      type: 'duckdb',
+      profileName: 'shop',
+      path: 'shop.duckdb',
+      schema: 'main',
+      threads: 1,
+    });
+    expect(resolveTarget(config, 'dev', tempDir()).name).toBe('dev');
+  });
+
+  it('without a profile, rejects any target but dev', () => {
+    const error = thrown(() => resolveTarget(project(), 'prod', tempDir()));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe("Target 'prod' not found: no profile 'shop' in profiles.yml");
+    expect(error.hint).toBe('Define it under shop.outputs in profiles.yml (project dir or ~/.dops/).');
+  });
+
+  it("uses the profile's default target from profiles.yml in the project dir", () => {
+    const config = project(PROFILES);
+    expect(resolveTarget(config)).toEqual({ name: 'dev', type: 'duckdb', profileName: 'shop', path: 'dev.duckdb', schema: 'main', threads: 1 });
+  });
+
+  it('picks --target prod', () => {
+    const config = project(PROFILES);
+    expect(resolveTarget(config, 'prod')).toEqual({ name: 'prod', type: 'duckdb', profileName: 'shop', path: 'prod.duckdb', schema: 'analytics', threads: 4 });
+  });
+
+  it('reads profiles.yml from --profiles-dir', () => {
+    const config = project();
+    const profilesDir = tempDir();
+    fs.writeFileSync(path.join(profilesDir, 'profiles.yml'), PROFILES);
+    expect(resolveTarget(config, 'prod', profilesDir).path).toBe('prod.duckdb');
+  });
+
+  it('falls back to the project database path when the output has no path', () => {
+    const config = project('shop:\n  outputs:\n    dev:\n      type: duckdb\n');
+    expect(resolveTarget(config).path).toBe('shop.duckdb');
+  });
+
+  it('renders env_var() in values', () => {
+    process.env[ENV] = 'from_env.duckdb';
+    const config = project(`shop:\n  outputs:\n    dev:\n      path: "{{ env_var('${ENV}') }}"\n      schema: "{{ env_var('DOPS_UNIT_TEST_UNSET_SCHEMA', 'fallback') }}"\n`);
+    const resolved = resolveTarget(config);
+    expect(resolved.path).toBe('from_env.duckdb');
+    expect(resolved.schema).toBe('fallback');
+  });
+
+  it('reports an unset env var as a ConfigError on profiles.yml', () => {
+    const config = project(`shop:\n  outputs:\n    dev:\n      path: "{{ env_var('${ENV}') }}"\n`);
+    const error = thrown(() => resolveTarget(config));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`Cannot render '{{ env_var('${ENV}') }}': Env var required but not provided: '${ENV}'`);
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+  });
+
+  it('reports a template error in a value with nunjucks\' reason', () => {
+    const config = project(`shop:\n  outputs:\n    dev:\n      path: "{{ nope() }}"\n`);
+    const error = thrown(() => resolveTarget(config));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/^Cannot render '\{\{ nope\(\) \}\}': .*Unable to call `nope`, which is undefined or falsey$/);
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+  });
+
+  it('lists the available targets for an unknown one', () => {
+    const config = project(PROFILES);
+    const error = thrown(() => resolveTarget(config, 'staging'));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe("Target 'staging' not found in profile 'shop'");
+    expect(error.hint).toBe('Available targets: dev, prod');
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+  });
+
+  it('rejects a non-duckdb type', () => {
+    const config = project('shop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: localhost\n');
+    const error = thrown(() => resolveTarget(config));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe("Target 'pg' has type 'postgres'; dops supports only duckdb");
+  });
+
+  it('uses 1 thread for a non-positive or non-integer threads value', () => {
+    expect(resolveTarget(project('shop:\n  outputs:\n    dev:\n      threads: 0\n')).threads).toBe(1);
+    expect(resolveTarget(project('shop:\n  outputs:\n    dev:\n      threads: 2.5\n')).threads).toBe(1);
+  });
+
+  it('looks up the profile named by the project, not the project name', () => {
+    const config = { ...project(PROFILES.replace('shop:', 'warehouse:')), profile: 'warehouse' };
+    expect(resolveTarget(config, 'prod')).toMatchObject({ name: 'prod', profileName: 'warehouse', schema: 'analytics' });
+  });
+});
