@@ -29,14 +29,16 @@ function nunjucksReason(error: Error): string {
 }
 
 /**
- * Maps a nunjucks error to a project location. nunjucks reports 1-based lines for syntax errors
- * but 0-based lines for errors raised while rendering, hence `lineOffset`; both are also shifted
- * by the {@link LINE_PAD} line every template starts with.
+ * Maps a nunjucks error to a project location. nunjucks reports 1-based positions for syntax
+ * errors but 0-based ones for errors raised while rendering; both are also shifted by the
+ * {@link LINE_PAD} line every template starts with.
  */
-function locate(error: Error, path: string, lineOffset: number): SourceLocation {
+function locate(error: Error, path: string, phase: 'syntax' | 'render'): SourceLocation {
   const match = POSITION.exec(error.message);
   if (!match) return { file: path };
-  return { file: path, line: Number(match[1]) + lineOffset, column: Number(match[2]) };
+  // syntax errors: 1-based line and column; render errors: 0-based. Minus the padding line.
+  const base = phase === 'syntax' ? 0 : 1;
+  return { file: path, line: Number(match[1]) + base - 1, column: Number(match[2]) + base };
 }
 
 /** 1-based line of the last `{{` / `{%` that is never closed, or undefined when every tag closes. */
@@ -101,7 +103,7 @@ export class TemplateEngine {
         const line = unclosedTagLine(source.contents);
         if (line) throw new ParseError('Template syntax error: unclosed tag or expression', { location: { file: source.path, line } });
       }
-      throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, -1) });
+      throw new ParseError(`Template syntax error: ${nunjucksReason(error as Error)}`, { location: locate(error as Error, source.path, 'syntax') });
     }
   }
 
@@ -135,7 +137,7 @@ export class TemplateEngine {
       const output = template.render(this.withMacros(context));
       return output.startsWith(LINE_PAD) ? output.slice(LINE_PAD.length) : output;
     } catch (error) {
-      const location = locate(error as Error, source.path, 0);
+      const location = locate(error as Error, source.path, 'render');
       const raised = this.pendingError as DopsError | undefined;
       this.pendingError = undefined;
       if (raised) {

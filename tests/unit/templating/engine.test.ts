@@ -28,6 +28,13 @@ describe('TemplateEngine.render', () => {
     expect(error.location).toMatchObject({ file: 'models/orders.sql', line: 3 });
   });
 
+  it('reports an unterminated expression at the line it opens', () => {
+    const error = thrown(() => new TemplateEngine([]).render(model('select 1\nfrom {{ ref(\n\n'), {}));
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error.message).toBe('Template syntax error: unclosed tag or expression');
+    expect(error.location).toEqual({ file: 'models/orders.sql', line: 2 });
+  });
+
   it('locates errors on the first line of a template', () => {
     const syntax = thrown(() => new TemplateEngine([]).render(model('{% if %}'), {}));
     expect(syntax).toBeInstanceOf(ParseError);
