@@ -57,6 +57,7 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   const order = dag.topologicalOrder().filter((id) => selected.has(id));
   const threads = options.threads ?? project.target.threads;
   const compiler = project.compiler();
+  const settings = { fullRefresh: options.fullRefresh, lakePath: config.lakePath, snapshotTime: new Date() };
   // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
   const adapter = await DuckDBAdapter.open(project.target.path, config.projectDir);
@@ -72,7 +73,7 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
       connections.length,
       async (id, thread) => {
         const started = new Date();
-        const outcome = await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir);
+        const outcome = await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir, settings);
         const completed = new Date();
         return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
       },

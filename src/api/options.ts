@@ -22,4 +22,6 @@ export interface SelectOptions extends CommonOptions {
   exclude?: string[];
   /** Worker threads (default: the target's `threads`). */
   threads?: number;
+  /** Rebuild incremental models (and external files) from scratch (`--full-refresh`); a model's `full_refresh` config wins. */
+  fullRefresh?: boolean;
 }

@@ -12,6 +12,7 @@ export interface CliFlags {
   exclude?: string[];
   threads?: number;
   debug?: boolean;
+  fullRefresh?: boolean;
 }
 
 function positiveInt(value: string): number {
@@ -35,7 +36,8 @@ export function withSelectFlags(command: Command): Command {
   return withCommonFlags(command)
     .option('-s, --select <selector...>', 'nodes to include (names, +ancestors, descendants+, tag:x, path:x, ...)')
     .option('--exclude <selector...>', 'nodes to leave out')
-    .option('--threads <n>', 'nodes run in parallel', positiveInt);
+    .option('--threads <n>', 'nodes run in parallel', positiveInt)
+    .option('--full-refresh', 'rebuild incremental models from scratch');
 }
 
 /** Turns parsed flags into API options, with a terminal reporter on stdout. */
@@ -48,6 +50,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     select: flags.select,
     exclude: flags.exclude,
     threads: flags.threads,
+    fullRefresh: flags.fullRefresh,
     reporter: new TerminalReporter(process.stdout),
   };
 }

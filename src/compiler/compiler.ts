@@ -18,6 +18,25 @@ export interface CompiledNode {
 }
 
 /**
+ * What the runner knows about a node's relation when it compiles it (the compiler does no database
+ * I/O): enough to answer `is_incremental()`.
+ */
+export interface CompileState {
+  /** The node's relation exists and is a table. */
+  relationExists: boolean;
+  /** A full refresh applies to this node (`--full-refresh`, unless its `full_refresh` config says otherwise). */
+  fullRefresh: boolean;
+}
+
+/**
+ * dbt's `is_incremental()`: an incremental model whose table exists, without a full refresh.
+ * @param state undefined (e.g. `dops compile`) means the relation is not known to exist
+ */
+export function isIncremental(node: SqlNode, state: CompileState | undefined): boolean {
+  return node.resourceType === 'model' && node.config.materialized === 'incremental' && Boolean(state?.relationExists) && !state?.fullRefresh;
+}
+
+/**
  * Turns parsed nodes into compiled SQL (no database I/O). Results are cached, so compiling a model
  * and then its children renders each node once. Ephemeral models compile to CTEs injected into the
  * nodes that ref them.
@@ -35,15 +54,18 @@ export class Compiler {
 
   /**
    * Compiles a model or test and writes it to `target/compiled/<project>/<file path>`.
+   * @param state the relation's state, which decides `is_incremental()` (see {@link isIncremental})
    * @throws DopsError (CompilationError, DependencyNotFoundError, ...) with the node's file and line
    */
-  compile(node: SqlNode): CompiledNode {
-    const cached = this.cache.get(node.uniqueId);
+  compile(node: SqlNode, state?: CompileState): CompiledNode {
+    const incremental = isIncremental(node, state);
+    const cacheKey = incremental ? `${node.uniqueId}#incremental` : node.uniqueId;
+    const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     const ctes = new Set<string>();
     const resolver = this.resolverFor(node, ctes);
-    const self: Relation = node.resourceType === 'model' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
-    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
+    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver, incremental), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
     const source = { path: node.originalFilePath, contents: node.rawSql };
     let rendered: string;
     try {
@@ -59,7 +81,7 @@ export class Compiler {
     const sql = injectCtes(stripTrailingSemicolons(rendered.trim()), inlined);
     const compiled = { uniqueId: node.uniqueId, sql, path: this.compiledPath(node) };
     this.write(compiled);
-    this.cache.set(node.uniqueId, compiled);
+    this.cache.set(cacheKey, compiled);
     return compiled;
   }
 

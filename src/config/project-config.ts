@@ -21,14 +21,18 @@ export interface ProjectConfig {
   seedPaths: string[];
   testPaths: string[];
   macroPaths: string[];
+  /** Folders holding `{% snapshot %}` files (default `snapshots`). */
+  snapshotPaths?: string[];
+  /** Folder external models are written under by default, relative to the project dir (`lake-path`, default `lake`). */
+  lakePath?: string;
   /** Where compiled SQL and artifacts go, relative to the project dir (default `target`). */
   targetPath: string;
   /** DuckDB file used when no profile applies (default `dops.duckdb`; `:memory:` allowed). */
   databasePath: string;
   /** Project-level vars (overridden by `--vars`). */
   vars: Record<string, unknown>;
-  /** Raw per-folder config trees, by resource kind (`models`, `seeds`, `tests`). */
-  folderConfig: Record<'models' | 'seeds' | 'tests', Record<string, unknown>>;
+  /** Raw per-folder config trees, by resource kind (`models`, `seeds`, `tests`, `snapshots`). */
+  folderConfig: Record<'models' | 'seeds' | 'tests', Record<string, unknown>> & { snapshots?: Record<string, unknown> };
 }
 
 function stringList(raw: Record<string, unknown>, key: string, fallback: string[]): string[] {
@@ -85,6 +89,8 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     seedPaths: stringList(raw, 'seed-paths', ['seeds']),
     testPaths: stringList(raw, 'test-paths', ['tests']),
     macroPaths: stringList(raw, 'macro-paths', ['macros']),
+    snapshotPaths: stringList(raw, 'snapshot-paths', ['snapshots']),
+    lakePath: optionalString(raw, 'lake-path', 'lake'),
     targetPath: optionalString(raw, 'target-path', 'target'),
     databasePath: optionalString(raw, 'database-path', 'dops.duckdb'),
     vars,
@@ -92,6 +98,7 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
       models: configTree(raw, 'models'),
       seeds: configTree(raw, 'seeds'),
       tests: configTree(raw, 'tests'),
+      snapshots: configTree(raw, 'snapshots'),
     },
   };
 }

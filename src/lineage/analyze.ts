@@ -1,6 +1,6 @@
 import { child, children, constantValue, ctesOf, strings, text, type AstNode } from './ast.js';
 import { dedupeEdges, expressionLineage } from './expressions.js';
-import { findCol, makeRel, renameColumns, type Col, type Edge, type Rel, type Scope } from './scope.js';
+import { findCol, makeRel, renameColumns, resolveColumnRef, type Col, type Edge, type Rel, type Scope } from './scope.js';
 import { expandStar } from './star.js';
 import { UnanalysableSqlError } from './types.js';
 
@@ -158,7 +158,41 @@ function joinRelations(join: AstNode, env: Env): Rel[] {
     for (const rel of [...left, ...right]) for (const name of using) if (findCol(rel, name)) rel.usingColumns.add(name);
     for (const rel of right) for (const name of using) rel.hiddenFromStar.add(name);
   }
+  const keys = joinKeyEdges(child(join, 'condition'), using, left, right);
+  for (const rel of right) rel.joinEdges = dedupeEdges([...rel.joinEdges, ...keys]);
   return [...left, ...right];
+}
+
+function columnRefs(node: unknown, out: string[][]): string[][] {
+  if (Array.isArray(node)) node.forEach((item) => columnRefs(item, out));
+  else if (node && typeof node === 'object') {
+    const expr = node as AstNode;
+    if (expr.class === 'COLUMN_REF') out.push(strings(expr, 'column_names'));
+    else if (expr.class !== 'SUBQUERY') Object.values(expr).forEach((value) => columnRefs(value, out));
+  }
+  return out;
+}
+
+function onRightSide(parts: string[], right: Rel[]): boolean {
+  const name = parts[0].toLowerCase();
+  if (parts.length >= 2 && right.some((r) => r.alias.toLowerCase() === name || (parts.length >= 3 && r.alias.toLowerCase() === parts[1].toLowerCase()))) return true;
+  return parts.length === 1 && right.some((r) => findCol(r, parts[0]) || !r.columns);
+}
+
+/**
+ * The left side's columns a join condition (or USING list) compares: they pick which row of the
+ * right side each output row gets, so the right side's columns are derived from them as join keys.
+ */
+function joinKeyEdges(condition: AstNode | undefined, using: string[], left: Rel[], right: Rel[]): Edge[] {
+  const refs = [...(condition ? columnRefs(condition, []) : []), ...using.map((name) => [name])];
+  const leftScope: Scope = { rels: left };
+  const edges: Edge[] = [];
+  for (const parts of refs) {
+    if (!using.includes(parts[0].toLowerCase()) && onRightSide(parts, right)) continue;
+    if (left.length === 0) continue;
+    edges.push(...resolveColumnRef(parts, leftScope).edges.map((e) => ({ ...e, join: true })));
+  }
+  return edges;
 }
 
 function naturalColumns(left: Rel[], right: Rel[]): string[] {

@@ -12,14 +12,18 @@ export interface ExpressionLineage {
   direct: boolean;
 }
 
-/** Merges edges, keeping the first of each upstream column (a column read twice is one edge). */
+/**
+ * Merges edges, keeping one per upstream column (a column read twice is one edge): a value edge
+ * wins over a join key, and a computed use over a plain copy.
+ */
 export function dedupeEdges(edges: Edge[]): Edge[] {
   const seen = new Map<string, Edge>();
   for (const edge of edges) {
     const key = `${edge.node}\u0000${edge.column.toLowerCase()}`;
     const known = seen.get(key);
     if (!known) seen.set(key, { ...edge });
-    else if (edge.transformed) known.transformed = true;
+    else if (known.join && !edge.join) Object.assign(known, { join: false, transformed: edge.transformed });
+    else if (edge.transformed && !edge.join) known.transformed = true;
   }
   return [...seen.values()];
 }

@@ -2,7 +2,7 @@ import type { Connection } from '../adapter/adapter.js';
 import { quoteLiteral } from '../adapter/quoting.js';
 import { analyseQuery, type RelationResolver } from './analyze.js';
 import type { SerializedSql } from './ast.js';
-import type { Col } from './scope.js';
+import type { Col, Edge } from './scope.js';
 import { strongestTransform, UnanalysableSqlError, type ColumnLineage, type ModelLineage, type Transform } from './types.js';
 
 /**
@@ -15,7 +15,8 @@ export async function serializeSql(connection: Connection, sql: string): Promise
   return JSON.parse(String(rows[0].ast)) as SerializedSql;
 }
 
-function edgeTransform(col: Col, edge: { column: string; transformed: boolean }): Transform {
+function edgeTransform(col: Col, edge: Edge): Transform | 'join-key' {
+  if (edge.join) return 'join-key';
   if (edge.transformed) return 'transformed';
   return edge.column.toLowerCase() === col.name.toLowerCase() ? 'passthrough' : 'renamed';
 }
@@ -26,7 +27,7 @@ function toLineage(columns: Col[], actualNames: string[] | undefined): ColumnLin
     const name = col.name || actualNames?.[i] || `#${i + 1}`;
     const named = { ...col, name };
     const sources = col.edges.map((e) => ({ node: e.node, column: e.column, transform: edgeTransform(named, e) }));
-    return { name, transform: strongestTransform(sources.map((s) => s.transform)), sources };
+    return { name, transform: strongestTransform(sources.flatMap((s) => (s.transform === 'join-key' ? [] : [s.transform]))), sources };
   });
 }
 

@@ -1,10 +1,14 @@
 import { UnanalysableSqlError } from './types.js';
 
-/** An edge while analysing: an upstream column and whether any step on the way computed it. */
+/**
+ * An edge while analysing: an upstream column, whether any step on the way computed it, and
+ * whether it only picks the row through a join condition (a join key) rather than giving the value.
+ */
 export interface Edge {
   node: string;
   column: string;
   transformed: boolean;
+  join?: boolean;
 }
 
 /** A column of a relation in scope: its name and the upstream columns it carries. */
@@ -27,6 +31,8 @@ export interface Rel {
   hiddenFromStar: Set<string>;
   /** Columns joined with USING: an unqualified reference means both sides. */
   usingColumns: Set<string>;
+  /** For the joined-in side of a join: the other side's columns in the join condition. */
+  joinEdges: Edge[];
 }
 
 /** The relations a SELECT reads, plus the enclosing query's scope for correlated references. */
@@ -42,12 +48,17 @@ export function findCol(rel: Rel, name: string): Col | undefined {
   return rel.columns?.find((c) => same(c.name, name));
 }
 
+/** The edges of a relation's column plus the join keys that picked its row. */
+export function withJoinEdges(rel: Rel, edges: Edge[]): Edge[] {
+  return rel.joinEdges.length ? [...edges, ...rel.joinEdges] : edges;
+}
+
 /** The edges of `rel.name`; for a node whose columns are unknown, the name as written. */
 function colEdges(rel: Rel, name: string): Edge[] | undefined {
   const col = findCol(rel, name);
-  if (col) return col.edges;
+  if (col) return withJoinEdges(rel, col.edges);
   if (rel.columns) return undefined;
-  return rel.node ? [{ node: rel.node, column: name, transformed: false }] : [];
+  return withJoinEdges(rel, rel.node ? [{ node: rel.node, column: name, transformed: false }] : []);
 }
 
 function findRel(scope: Scope, alias: string, schema?: string): Rel | undefined {
@@ -64,7 +75,7 @@ function resolveBare(scope: Scope, name: string, aliases: Col[]): Edge[] | undef
     if (known.every((r) => r.usingColumns.has(name.toLowerCase()))) return known.flatMap((r) => findCol(r, name)!.edges);
     throw new UnanalysableSqlError(`column '${name}' is ambiguous between ${known.map((r) => r.alias).join(' and ')}`);
   }
-  if (known.length === 1) return findCol(known[0], name)!.edges;
+  if (known.length === 1) return withJoinEdges(known[0], findCol(known[0], name)!.edges);
   const unknown = scope.rels.filter((r) => !r.columns);
   const alias = aliases.find((c) => same(c.name, name));
   if (unknown.length > 1 || (unknown.length === 1 && alias)) {
@@ -112,5 +123,5 @@ export function renameColumns(columns: Col[], aliases: string[]): Col[] {
 
 /** A relation in scope with no USING information yet. */
 export function makeRel(alias: string, fields: Partial<Rel> = {}): Rel {
-  return { alias, hiddenFromStar: new Set(), usingColumns: new Set(), ...fields };
+  return { alias, hiddenFromStar: new Set(), usingColumns: new Set(), joinEdges: [], ...fields };
 }

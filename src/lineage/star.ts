@@ -1,6 +1,6 @@
 import { child, children, strings, text, type AstNode } from './ast.js';
 import type { ExpressionLineage } from './expressions.js';
-import type { Col, Rel, Scope } from './scope.js';
+import { withJoinEdges, type Col, type Rel, type Scope } from './scope.js';
 import { UnanalysableSqlError } from './types.js';
 
 const lower = (s: string): string => s.toLowerCase();
@@ -15,7 +15,7 @@ function starSource(star: AstNode, scope: Scope): Col[] {
     if (!rel.columns) {
       throw new UnanalysableSqlError(`select * over ${rel.alias} cannot be expanded: its columns are unknown (build the project or document them in YAML)`);
     }
-    columns.push(...rel.columns.filter((c) => relationName || !rel.hiddenFromStar.has(lower(c.name))));
+    columns.push(...rel.columns.filter((c) => relationName || !rel.hiddenFromStar.has(lower(c.name))).map((c) => ({ name: c.name, edges: withJoinEdges(rel, c.edges) })));
   }
   return columns;
 }

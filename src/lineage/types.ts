@@ -16,15 +16,22 @@ export interface ColumnKey {
   column: string;
 }
 
-/** An edge from an output column to an upstream column it is derived from. */
+/**
+ * An edge from an output column to an upstream column it is derived from. `join-key` marks a
+ * column that gives no value but picks the joined row (`on o.iata = f.origin_iata` makes
+ * `o.airport_key` depend on `f.origin_iata`).
+ */
 export interface ColumnEdge extends ColumnKey {
-  transform: Transform;
+  transform: EdgeKind;
 }
+
+/** What an edge means: one of the {@link Transform}s, or a join key. */
+export type EdgeKind = Transform | 'join-key';
 
 /** The lineage of one output column. */
 export interface ColumnLineage {
   name: string;
-  /** The strongest transform over its edges; `transformed` for constants and `count(*)` (no edges). */
+  /** The strongest transform over its value edges; `transformed` for constants and `count(*)` (none). */
   transform: Transform;
   /** Upstream columns, in the order they appear in the SQL. */
   sources: ColumnEdge[];

@@ -15,7 +15,7 @@ export class Manifest {
   constructor(nodes: ManifestNode[]) {
     for (const node of nodes) {
       this.nodes.set(node.uniqueId, node);
-      if (node.resourceType === 'model' || node.resourceType === 'seed') this.refable.set(node.name, node);
+      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, node);
       if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
     }
   }

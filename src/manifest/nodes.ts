@@ -1,7 +1,7 @@
 import type { NodeConfig } from '../config/node-config.js';
 
 /** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
-export type ResourceType = 'model' | 'seed' | 'source' | 'test';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
 
 /** A column documented in YAML. */
 export interface ColumnInfo {
@@ -77,6 +77,43 @@ export interface SourceNode extends BaseNode {
   relation: Relation;
   /** Path or glob of lake files read with DuckDB's readers, relative to the project dir. */
   externalLocation?: string;
+  /** Named reader options (`delim`, `header`, `columns`, `union_by_name`, ...) and `format` for the lake files. */
+  readerOptions?: Record<string, unknown>;
+  /** Column or SQL expression telling when a row was loaded (dbt's `loaded_at_field`). */
+  loadedAtField?: string;
+  /** Freshness criteria (dbt's `freshness:`); undefined when the source is not checked. */
+  freshness?: FreshnessCriteria;
+}
+
+/** A freshness threshold, e.g. `{count: 12, period: 'hour'}` (dbt's `warn_after` / `error_after`). */
+export interface FreshnessThreshold {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+/** dbt's source `freshness:` block. */
+export interface FreshnessCriteria {
+  warnAfter?: FreshnessThreshold;
+  errorAfter?: FreshnessThreshold;
+  /** SQL filter applied before `max(loaded_at_field)`. */
+  filter?: string;
+}
+
+/**
+ * A snapshot (dbt's type 2 slowly changing dimension): a `{% snapshot %}` block in `snapshots/` or
+ * a YAML entry with `relation:`. Its table keeps every version of each row with
+ * `dbt_valid_from` / `dbt_valid_to`.
+ */
+export interface SnapshotNode extends BaseNode {
+  resourceType: 'snapshot';
+  /** The SELECT inside the block (lines before it blanked, so template errors keep file lines). */
+  rawSql: string;
+  refs: RefCall[];
+  sources: SourceCall[];
+  dependsOn: DependsOn;
+  columns: Record<string, ColumnInfo>;
+  relation: Relation;
+  checksum: string;
 }
 
 /** The generic test a YAML entry invokes, with its arguments (dbt's `test_metadata`). */
@@ -102,17 +139,17 @@ export interface TestNode extends BaseNode {
 }
 
 /** Any node in the manifest. */
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode;
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
 
 /** Nodes that execute SQL and may reference others through `ref()` / `source()`. */
-export type SqlNode = ModelNode | TestNode;
+export type SqlNode = ModelNode | TestNode | SnapshotNode;
 
 /** Nodes that have a relation in the database (or lake files). */
-export type RelationNode = ModelNode | SeedNode | SourceNode;
+export type RelationNode = ModelNode | SeedNode | SourceNode | SnapshotNode;
 
-/** True for nodes rendered from templates (models and tests). */
+/** True for nodes rendered from templates (models, snapshots and tests). */
 export function isSqlNode(node: ManifestNode): node is SqlNode {
-  return node.resourceType === 'model' || node.resourceType === 'test';
+  return node.resourceType === 'model' || node.resourceType === 'test' || node.resourceType === 'snapshot';
 }
 
 /** Formats a relation for people (`schema.name`). */

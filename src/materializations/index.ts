@@ -11,7 +11,11 @@ export { failureCountQuery } from './test.js';
 
 type Planner = (model: ModelNode, sql: string, existing: RelationKind | undefined) => MaterializationPlan;
 
-/** Materializations a model may use, by `materialized` config value. Ephemeral models never run. */
+/**
+ * Materializations planned from the compiled SQL alone, by `materialized` config value. Ephemeral
+ * models never run; `incremental` (incremental.ts) and `external` (external.ts) also depend on the
+ * relation's columns or files, so the runner drives them (runner/run-stateful.ts).
+ */
 const PLANNERS: Record<string, Planner> = {
   view: (model, sql, existing) => planView(model.relation, sql, existing),
   table: (model, sql, existing) => planTable(model.relation, sql, existing),
@@ -26,7 +30,7 @@ export function planModel(model: ModelNode, sql: string, existing: RelationKind 
   if (!planner) {
     throw new CompilationError(`Unknown materialization '${model.config.materialized}' for model '${model.name}'`, {
       location: { file: model.originalFilePath },
-      hint: `Use one of: ${[...Object.keys(PLANNERS), 'ephemeral'].join(', ')}.`,
+      hint: `Use one of: ${[...Object.keys(PLANNERS), 'incremental', 'external', 'ephemeral'].join(', ')}.`,
     });
   }
   return planner(model, sql, existing);

@@ -25,6 +25,8 @@ export interface ProjectFiles {
   /** Singular tests: .sql files under the test paths. */
   tests: ProjectFile[];
   macros: ProjectFile[];
+  /** `.sql` files under the snapshot paths holding `{% snapshot %}` blocks. */
+  snapshots?: ProjectFile[];
 }
 
 /** sha256 hex digest of a string. */
@@ -54,9 +56,10 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const dir = config.projectDir;
   return {
     models: readFiles(dir, config.modelPaths, ['**/*.sql']),
-    properties: readFiles(dir, [...config.modelPaths, ...config.seedPaths], ['**/*.yml', '**/*.yaml']),
+    properties: readFiles(dir, [...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['**/*.yml', '**/*.yaml']),
     seeds: readFiles(dir, config.seedPaths, ['**/*.csv']),
     tests: readFiles(dir, config.testPaths, ['**/*.sql']),
     macros: readFiles(dir, config.macroPaths, ['**/*.sql']),
+    snapshots: readFiles(dir, config.snapshotPaths ?? [], ['**/*.sql']),
   };
 }

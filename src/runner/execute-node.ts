@@ -1,10 +1,11 @@
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
-import { relationName, type ManifestNode, type ModelNode, type SeedNode, type TestNode } from '../manifest/nodes.js';
+import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode, type TestNode } from '../manifest/nodes.js';
 import { failureCountQuery, planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
 import type { NodeResult, NodeStatus } from './results.js';
+import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
 export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath'>;
@@ -60,6 +61,16 @@ async function runModel(model: ModelNode, connection: Connection, compiler: Comp
   }
 }
 
+/** Runs work that builds a node, turning DuckDB's errors into a DatabaseError naming the node and its compiled file. */
+async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DopsError) throw error;
+    throw databaseError(node, compiler.compiledPath(node), error, 1);
+  }
+}
+
 async function runSeed(seed: SeedNode, connection: Connection, projectDir: string): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
   checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
@@ -91,9 +102,14 @@ async function runTest(test: TestNode, connection: Connection, compiler: Compile
  * Executes one node: compiles it, plans its materialization and runs the plan on `connection`.
  * Never throws for the node's own failure: user errors and DuckDB errors become an `error` outcome
  * whose message names the node, the compiled file and DuckDB's message.
+ * @param settings `--full-refresh`, the lake path and the snapshot time (incremental, external and snapshot nodes)
  */
-export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler, projectDir: string): Promise<Outcome> {
+export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
   try {
+    if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
+      return await withDatabaseErrors(node, compiler, () => runStatefulModel(node, connection, compiler, projectDir, settings));
+    }
+    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => runSnapshotNode(node, connection, compiler, settings));
     if (node.resourceType === 'model') return await runModel(node, connection, compiler);
     if (node.resourceType === 'seed') return await runSeed(node, connection, projectDir);
     if (node.resourceType === 'test') return await runTest(node, connection, compiler);

@@ -60,7 +60,7 @@ export function sourceCall(args: unknown[]): SourceCall {
   throw new CompilationError(`source() takes a source name and a table name; got source(${names.map((n) => JSON.stringify(n)).join(', ')})`);
 }
 
-function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean): TemplateContext {
+function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false): TemplateContext {
   return {
     var: engine.guard((name: string, fallback?: unknown) => {
       if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
@@ -74,7 +74,7 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
     project_name: global.projectName,
     this: new TemplateRelation(self),
     execute,
-    is_incremental: () => false,
+    is_incremental: () => incremental,
     log: () => '',
   };
 }
@@ -110,6 +110,7 @@ export function parseContext(engine: TemplateEngine, global: GlobalContext, self
  * The context for rendering at compile time: `ref()` and `source()` return the real relations
  * (ephemeral models as CTE names), `config()` is a no-op and `config.get()` reads the node's config.
  * @param nodeConfig the node's resolved config
+ * @param incremental what `is_incremental()` returns (decided by the runner; see compiler's `isIncremental`)
  */
 export function runtimeContext(
   engine: TemplateEngine,
@@ -117,10 +118,11 @@ export function runtimeContext(
   self: Relation,
   nodeConfig: Record<string, unknown>,
   resolver: RelationResolver,
+  incremental = false,
 ): TemplateContext {
   const config = () => '';
   return {
-    ...baseContext(engine, global, self, true),
+    ...baseContext(engine, global, self, true, incremental),
     ref: engine.guard((...args: unknown[]) => resolver.ref(refCall(args))),
     source: engine.guard((...args: unknown[]) => resolver.source(sourceCall(args))),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => nodeConfig[key] ?? fallback }),

@@ -31,10 +31,12 @@ describe('loadProjectConfig', () => {
       seedPaths: ['seeds'],
       testPaths: ['tests'],
       macroPaths: ['macros'],
+      snapshotPaths: ['snapshots'],
+      lakePath: 'lake',
       targetPath: 'target',
       databasePath: 'dops.duckdb',
       vars: {},
-      folderConfig: { models: {}, seeds: {}, tests: {} },
+      folderConfig: { models: {}, seeds: {}, tests: {}, snapshots: {} },
     });
   });
 
@@ -69,7 +71,7 @@ describe('loadProjectConfig', () => {
     expect(config.targetPath).toBe('out');
     expect(config.databasePath).toBe(':memory:');
     expect(config.vars).toEqual({ start_date: '2001-01-01' });
-    expect(config.folderConfig).toEqual({ models: { shop: { '+materialized': 'table' } }, seeds: { '+schema': 'raw' }, tests: {} });
+    expect(config.folderConfig).toEqual({ models: { shop: { '+materialized': 'table' } }, seeds: { '+schema': 'raw' }, tests: {}, snapshots: {} });
   });
 
   it('resolves a relative project dir to an absolute one', () => {

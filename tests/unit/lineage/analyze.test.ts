@@ -47,6 +47,7 @@ async function columns(sql: string, actualNames?: string[]): Promise<ColumnLinea
 const pass = (node: string, column: string) => ({ node, column, transform: 'passthrough' as const });
 const renamed = (node: string, column: string) => ({ node, column, transform: 'renamed' as const });
 const computed = (node: string, column: string) => ({ node, column, transform: 'transformed' as const });
+const joinKey = (node: string, column: string) => ({ node, column, transform: 'join-key' as const });
 
 describe('column lineage from DuckDB parse trees', () => {
   it('follows plain columns, aliases (renames) and qualified references', async () => {
@@ -60,8 +61,20 @@ describe('column lineage from DuckDB parse trees', () => {
   it('follows joins, resolving unqualified columns to the relation that has them', async () => {
     expect(await columns('select o.id as order_id, name, c.id as customer_key from "raw"."orders" o join "main"."customers" c on c.id = o.customer_id')).toEqual([
       { name: 'order_id', transform: 'renamed', sources: [renamed(ORDERS, 'id')] },
-      { name: 'name', transform: 'passthrough', sources: [pass(CUSTOMERS, 'name')] },
-      { name: 'customer_key', transform: 'renamed', sources: [renamed(CUSTOMERS, 'id')] },
+      { name: 'name', transform: 'passthrough', sources: [pass(CUSTOMERS, 'name'), joinKey(ORDERS, 'customer_id')] },
+      { name: 'customer_key', transform: 'renamed', sources: [renamed(CUSTOMERS, 'id'), joinKey(ORDERS, 'customer_id')] },
+    ]);
+  });
+
+  it('derives a joined-in column from the join keys that pick its row (a dimension looked up twice)', async () => {
+    const sql = `select f.id, o.name as origin_name, d.name as destination_name
+      from "raw"."orders" f
+      join "main"."customers" o on o.id = f.customer_id
+      left join "main"."customers" d on d.country = f.status and d.id > 0`;
+    expect(await columns(sql)).toEqual([
+      { name: 'id', transform: 'passthrough', sources: [pass(ORDERS, 'id')] },
+      { name: 'origin_name', transform: 'renamed', sources: [renamed(CUSTOMERS, 'name'), joinKey(ORDERS, 'customer_id')] },
+      { name: 'destination_name', transform: 'renamed', sources: [renamed(CUSTOMERS, 'name'), joinKey(ORDERS, 'status')] },
     ]);
   });
 
@@ -88,7 +101,7 @@ describe('column lineage from DuckDB parse trees', () => {
       { name: 'id', transform: 'passthrough', sources: [pass(CUSTOMERS, 'id')] },
       { name: 'name', transform: 'transformed', sources: [computed(CUSTOMERS, 'name')] },
       { name: 'nation', transform: 'renamed', sources: [renamed(CUSTOMERS, 'country')] },
-      { name: 'order_id', transform: 'renamed', sources: [renamed(ORDERS, 'id')] },
+      { name: 'order_id', transform: 'renamed', sources: [renamed(ORDERS, 'id'), joinKey(CUSTOMERS, 'id')] },
     ]);
   });
 

@@ -83,10 +83,10 @@ describe('planModel', () => {
   });
 
   it('rejects an unknown materialization', () => {
-    const error = thrown(() => planModel(model('orders', { config: { materialized: 'incremental' } }), SQL, undefined));
+    const error = thrown(() => planModel(model('orders', { config: { materialized: 'materialized_view' } }), SQL, undefined));
     expect(error).toBeInstanceOf(CompilationError);
-    expect(error.message).toBe("Unknown materialization 'incremental' for model 'orders'");
-    expect(error.hint).toBe('Use one of: view, table, ephemeral.');
+    expect(error.message).toBe("Unknown materialization 'materialized_view' for model 'orders'");
+    expect(error.hint).toBe('Use one of: view, table, incremental, external, ephemeral.');
     expect(error.location).toEqual({ file: 'models/orders.sql' });
   });
 });

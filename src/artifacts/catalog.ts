@@ -1,0 +1,108 @@
+import type { Connection } from '../adapter/adapter.js';
+import { renderExternalLocation, renderRelation } from '../adapter/quoting.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { relationName, type RelationNode } from '../manifest/nodes.js';
+import { artifactMetadata, writeJson } from './write-json.js';
+
+/** A column as the database reports it. */
+export interface CatalogColumn {
+  name: string;
+  /** DuckDB's type name (`BIGINT`, `VARCHAR`, `DECIMAL(18,3)`, ...). */
+  type: string;
+  /** 1-based position. */
+  index: number;
+}
+
+/** What the database knows about one node's relation (or lake files) after a build. */
+export interface CatalogEntry {
+  uniqueId: string;
+  /** `schema.name`, or the file location for sources read from files. */
+  relation: string;
+  kind: 'table' | 'view' | 'external';
+  columns: CatalogColumn[];
+  /** Rows in tables and Parquet files; undefined for views and other files (counting would run them). */
+  rowCount?: number;
+}
+
+/** Catalog entries by unique id; nodes absent from the database (not built yet) are absent. */
+export type Catalog = Map<string, CatalogEntry>;
+
+function relationNodes(manifest: Manifest): RelationNode[] {
+  return [...manifest.nodes.values()].filter((n): n is RelationNode => n.resourceType !== 'test' && !(n.resourceType === 'model' && n.config.materialized === 'ephemeral'));
+}
+
+async function databaseColumns(connection: Connection): Promise<Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>> {
+  const rows = await connection.query(`
+    select c.table_schema, c.table_name, c.column_name, c.data_type, c.ordinal_position, t.table_type
+    from information_schema.columns c
+    join information_schema.tables t using (table_catalog, table_schema, table_name)
+    where c.table_catalog = current_database()
+    order by c.table_schema, c.table_name, c.ordinal_position`);
+  const byRelation = new Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>();
+  for (const row of rows) {
+    const key = `${row.table_schema}.${row.table_name}`.toLowerCase();
+    const entry = byRelation.get(key) ?? { kind: row.table_type === 'VIEW' ? 'view' : 'table', columns: [] };
+    entry.columns.push({ name: String(row.column_name), type: String(row.data_type), index: Number(row.ordinal_position) });
+    byRelation.set(key, entry);
+  }
+  return byRelation;
+}
+
+async function externalEntry(connection: Connection, id: string, location: string): Promise<CatalogEntry | undefined> {
+  const reader = renderExternalLocation(location);
+  try {
+    const described = await connection.query(`describe select * from ${reader}`);
+    const columns = described.map((row, i) => ({ name: String(row.column_name), type: String(row.column_type), index: i + 1 }));
+    // Parquet keeps row counts in its footer, so counting costs no scan; other formats would be read in full.
+    const rowCount = /^read_parquet\(/.test(reader) ? Number((await connection.query(`select count(*) as n from ${reader}`))[0].n) : undefined;
+    return { uniqueId: id, relation: location, kind: 'external', columns, rowCount };
+  } catch {
+    return undefined; // missing or unreadable files: the docs fall back to YAML columns
+  }
+}
+
+/**
+ * Reads the catalog: for every model, seed and source relation that exists in the database, its
+ * columns and DuckDB types (information_schema.columns) and, for tables, its row count; for
+ * sources read from files, the columns DuckDB infers (`DESCRIBE SELECT * FROM read_parquet(...)`).
+ * Relations not built yet are left out.
+ * @throws Error with DuckDB's message when the information schema cannot be read
+ */
+export async function readCatalog(connection: Connection, manifest: Manifest): Promise<Catalog> {
+  const columns = await databaseColumns(connection);
+  const catalog: Catalog = new Map();
+  for (const node of relationNodes(manifest)) {
+    if (node.resourceType === 'source' && node.externalLocation) {
+      const entry = await externalEntry(connection, node.uniqueId, node.externalLocation);
+      if (entry) catalog.set(node.uniqueId, entry);
+      continue;
+    }
+    const found = columns.get(relationName(node.relation).toLowerCase());
+    if (!found) continue;
+    const rowCount = found.kind === 'table' ? Number((await connection.query(`select count(*) as n from ${renderRelation(node.relation)}`))[0].n) : undefined;
+    catalog.set(node.uniqueId, { uniqueId: node.uniqueId, relation: relationName(node.relation), kind: found.kind, columns: found.columns, rowCount });
+  }
+  return catalog;
+}
+
+function serializeEntry(entry: CatalogEntry): Record<string, unknown> {
+  const [schema, ...rest] = entry.kind === 'external' ? ['', entry.relation] : entry.relation.split('.');
+  return {
+    unique_id: entry.uniqueId,
+    metadata: { type: entry.kind === 'external' ? 'EXTERNAL' : entry.kind === 'view' ? 'VIEW' : 'BASE TABLE', schema: schema || null, name: rest.join('.'), location: entry.kind === 'external' ? entry.relation : null },
+    columns: Object.fromEntries(entry.columns.map((c) => [c.name, { name: c.name, type: c.type, index: c.index, comment: null }])),
+    stats: entry.rowCount === undefined ? {} : { row_count: { id: 'row_count', label: 'Row count', value: entry.rowCount, include: true } },
+  };
+}
+
+/**
+ * Writes `target/catalog.json` in dbt's shape: `nodes` (models, seeds) and `sources`, each with
+ * `metadata`, `columns` (name, type, index) and `stats.row_count`.
+ */
+export function writeCatalog(path: string, catalog: Catalog, manifest: Manifest): void {
+  const nodes: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  for (const entry of catalog.values()) (manifest.get(entry.uniqueId).resourceType === 'source' ? sources : nodes)[entry.uniqueId] = serializeEntry(entry);
+  writeJson(path, { metadata: artifactMetadata('catalog'), nodes, sources, errors: null });
+}
+

@@ -1,0 +1,76 @@
+import { renderExternalLocation } from '../adapter/quoting.js';
+import { cteName } from '../compiler/ctes.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { relationName, type ManifestNode } from '../manifest/nodes.js';
+import type { RelationResolver, UpstreamRelation } from './analyze.js';
+import type { SerializedSql } from './ast.js';
+import { modelLineage } from './model-lineage.js';
+import type { ModelLineage } from './types.js';
+
+/** What the project-wide analysis needs; I/O is passed in so the rules stay testable. */
+export interface ProjectLineageInput {
+  manifest: Manifest;
+  /** Unique ids in DAG order (parents first), so a model's analysed columns serve its children. */
+  order: string[];
+  /** Compiled SQL of every model. */
+  compiledSql: ReadonlyMap<string, string>;
+  /** Column names the database reports for a node (catalog), when it was built or is a file. */
+  catalogColumns(uniqueId: string): string[] | undefined;
+  /** DuckDB's parse tree of a SQL text (`json_serialize_sql`). */
+  serialize(sql: string): Promise<SerializedSql>;
+}
+
+/** Column lineage of every model, by unique id. */
+export type ProjectLineage = Map<string, ModelLineage>;
+
+function yamlColumns(node: ManifestNode): string[] | undefined {
+  const names = 'columns' in node ? Object.values(node.columns).map((c) => c.name) : [];
+  return names.length ? names : undefined;
+}
+
+/**
+ * Maps the relations compiled SQL reads back to nodes: `"schema"."name"` of models, seeds and
+ * database sources; `read_parquet('location')` (and the other readers) of file sources; the CTE
+ * names of inlined ephemeral models.
+ */
+function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[] | undefined): RelationResolver {
+  const tables = new Map<string, string>();
+  const readers = new Map<string, string>();
+  for (const node of manifest.nodes.values()) {
+    if (node.resourceType === 'test') continue;
+    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
+    else if (node.resourceType === 'source' && node.externalLocation) {
+      const call = renderExternalLocation(node.externalLocation);
+      // `read_parquet('x')` is a table function; an unknown extension renders as a replacement scan `'x'`.
+      if (call.startsWith("'")) tables.set(`.${node.externalLocation}`.toLowerCase(), node.uniqueId);
+      else readers.set(`${call.slice(0, call.indexOf('('))}\u0000${node.externalLocation}`, node.uniqueId);
+    } else tables.set(relationName(node.relation).toLowerCase(), node.uniqueId);
+  }
+  const upstream = (id: string | undefined): UpstreamRelation | undefined => (id ? { node: id, columns: columnsOf(id) } : undefined);
+  return {
+    table: (schema, name) => upstream(tables.get(`${schema}.${name}`.toLowerCase())),
+    tableFunction: (name, args) => upstream(readers.get(`${name.toLowerCase()}\u0000${String(args[0])}`)),
+  };
+}
+
+/**
+ * Analyses every model's compiled SQL, parents first. The columns of an upstream node are, in
+ * order of trust: the catalog's, the ones its own analysis found, its YAML columns.
+ * @returns lineage by model unique id (model-level with a reason where SQL cannot be followed)
+ */
+export async function analyseProject(input: ProjectLineageInput): Promise<ProjectLineage> {
+  const lineage: ProjectLineage = new Map();
+  const columnsOf = (id: string): string[] | undefined => {
+    const analysed = lineage.get(id);
+    const fromAnalysis = analysed?.status === 'analysed' && analysed.columns.every((c) => !c.name.startsWith('#')) ? analysed.columns.map((c) => c.name) : undefined;
+    return input.catalogColumns(id) ?? fromAnalysis ?? yamlColumns(input.manifest.get(id));
+  };
+  const resolver = projectResolver(input.manifest, columnsOf);
+  for (const id of input.order) {
+    const node = input.manifest.get(id);
+    const sql = input.compiledSql.get(id);
+    if (node.resourceType !== 'model' || sql === undefined) continue;
+    lineage.set(id, modelLineage(await input.serialize(sql), resolver, input.catalogColumns(id)));
+  }
+  return lineage;
+}

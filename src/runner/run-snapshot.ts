@@ -1,0 +1,51 @@
+import type { Connection } from '../adapter/adapter.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
+import type { Compiler, CompiledNode } from '../compiler/compiler.js';
+import { CompilationError } from '../errors.js';
+import type { SnapshotNode } from '../manifest/nodes.js';
+import { planSnapshotUpdate, snapshotConfig, snapshotCreateStatement, timestampLiteral } from '../materializations/snapshot.js';
+import { describeColumns, inTransaction, runStatements } from './transaction.js';
+
+/** Suffix of the temp tables a snapshot run stages rows in. */
+const STAGING_SUFFIX = '__dops_snap';
+
+/** What running a snapshot did. */
+export interface SnapshotOutcome {
+  compiled: CompiledNode;
+  /** New versions written (first run: every row). */
+  rows: number | undefined;
+  /** True on the first run, which created the table. */
+  created: boolean;
+}
+
+/**
+ * Runs a snapshot in one transaction: creates its table on the first run, else stages the query's
+ * rows in a temp table and applies {@link planSnapshotUpdate}. A failure changes nothing.
+ * @param time the run's snapshot time (recorded for `check` versions and hard deletes)
+ * @throws CompilationError for bad config or a relation that is a view; DuckDB's error for SQL failures
+ */
+export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
+  const config = snapshotConfig(snapshot.config, snapshot.name);
+  const compiled = compiler.compile(snapshot);
+  const existing = await connection.relationKind(snapshot.relation);
+  const now = timestampLiteral(time);
+  if (existing === 'view') {
+    throw new CompilationError(`Snapshot '${snapshot.name}': ${renderRelation(snapshot.relation)} is a view, not a snapshot table`, { hint: 'Drop the view or give the snapshot another schema or alias.' });
+  }
+  if (!existing) {
+    const rows = await inTransaction(connection, async () => {
+      await connection.execute(`create schema if not exists ${quoteIdentifier(snapshot.relation.schema)}`);
+      return (await connection.execute(snapshotCreateStatement(snapshot.relation, compiled.sql, config, now))) ?? 0;
+    });
+    return { compiled, rows, created: true };
+  }
+  const staging = `${snapshot.relation.identifier}${STAGING_SUFFIX}`;
+  const rows = await inTransaction(connection, async () => {
+    await connection.execute(`create or replace temp table ${quoteIdentifier(staging)} as (\n${compiled.sql}\n)`);
+    const tableColumns = await describeColumns(connection, renderRelation(snapshot.relation));
+    const stagingColumns = await describeColumns(connection, quoteIdentifier(staging));
+    const plan = planSnapshotUpdate(snapshot.relation, config, { staging, tableColumns, stagingColumns }, now);
+    return runStatements(connection, plan.statements, plan.rowCountStatement);
+  });
+  return { compiled, rows, created: false };
+}
