@@ -21,7 +21,7 @@ describe('renderExternalLocation', () => {
     ['data/flights/*.parquet', "read_parquet('data/flights/*.parquet')"],
     ['data/a.PARQUET', "read_parquet('data/a.PARQUET')"],
     ['data/a.csv', "read_csv('data/a.csv')"],
-    ['data/a.tsv.gz', "read_csv('data/a.tsv.gz')"],
+    ['data/a.tsv.gz', "read_csv('data/a.tsv.gz', delim = '\t')"],
     ['data/a.txt', "read_csv('data/a.txt')"],
     ['data/a.ndjson', "read_ndjson('data/a.ndjson')"],
     ['data/a.jsonl.zst', "read_ndjson('data/a.jsonl.zst')"],
@@ -31,5 +31,19 @@ describe('renderExternalLocation', () => {
     ["data/o'hare.parquet", "read_parquet('data/o''hare.parquet')"],
   ])('%s -> %s', (location, sql) => {
     expect(renderExternalLocation(location)).toBe(sql);
+  });
+});
+
+describe('renderExternalLocation with reader options', () => {
+  it('passes named options through as DuckDB literals, mapping delimiter to delim', () => {
+    expect(renderExternalLocation('raw/*.csv', { delimiter: ';', header: false, columns: { id: 'INTEGER', name: 'VARCHAR' }, union_by_name: true })).toBe(
+      "read_csv('raw/*.csv', delim = ';', header = false, columns = {'id': 'INTEGER', 'name': 'VARCHAR'}, union_by_name = true)",
+    );
+  });
+
+  it('lets format pick the reader whatever the extension', () => {
+    expect(renderExternalLocation('raw/events.log', { format: 'ndjson' })).toBe("read_ndjson('raw/events.log')");
+    expect(renderExternalLocation('raw/a.txt', { format: 'tsv', header: true })).toBe("read_csv('raw/a.txt', header = true, delim = '\t')");
+    expect(renderExternalLocation('lake/**/*.parquet', { hive_partitioning: true })).toBe("read_parquet('lake/**/*.parquet', hive_partitioning = true)");
   });
 });

@@ -67,6 +67,6 @@ describe('discoverProjectFiles', () => {
 
   it('returns empty groups for missing folders', () => {
     const files = discoverProjectFiles(projectConfig({ projectDir: project({}) }));
-    expect(files).toEqual({ models: [], properties: [], seeds: [], tests: [], macros: [] });
+    expect(files).toEqual({ models: [], properties: [], seeds: [], tests: [], macros: [], snapshots: [] });
   });
 });
