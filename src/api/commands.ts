@@ -11,7 +11,7 @@ import { loadProject, targetFile } from './project.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['seed', 'model', 'test'], 'build');
+  return executeSelection(options, ['seed', 'model', 'snapshot', 'test'], 'build');
 }
 
 /** `dops run`: models only. */
@@ -22,6 +22,11 @@ export function run(options: SelectOptions = {}): Promise<RunOutcome> {
 /** `dops test`: data tests only (generic and singular) against relations already built. */
 export function test(options: SelectOptions = {}): Promise<RunOutcome> {
   return executeSelection(options, ['test'], 'test');
+}
+
+/** `dops snapshot`: runs the selected snapshots (type 2 history tables), in DAG order. */
+export function snapshot(options: SelectOptions = {}): Promise<RunOutcome> {
+  return executeSelection(options, ['snapshot'], 'snapshot');
 }
 
 /** `dops seed`: (re)load every selected CSV seed. */
@@ -72,7 +77,7 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
   const project = loadProject(options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest);
-  const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'test', 'source'];
+  const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'snapshot', 'test', 'source'];
   const selected = selectNodes(project.manifest, project.dag, options, types);
   return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
 }

@@ -87,7 +87,9 @@ export class Compiler {
 
   /** Path (relative to the project) a node's compiled SQL is written to. */
   compiledPath(node: ManifestNode): string {
-    const file = node.resourceType === 'test' && node.testType === 'generic' ? join(node.originalFilePath, `${node.name}.sql`) : node.originalFilePath;
+    // Nodes defined in YAML (generic tests, YAML snapshots) get a file per node under the YAML file's path.
+    const fromYaml = (node.resourceType === 'test' && node.testType === 'generic') || /\.ya?ml$/.test(node.originalFilePath);
+    const file = fromYaml ? join(node.originalFilePath, `${node.name}.sql`) : node.originalFilePath;
     return join(this.targetPath, 'compiled', node.packageName, file);
   }
 
@@ -120,7 +122,7 @@ export class Compiler {
       },
       source: (call) => {
         const target = this.manifest.resolveSource(call, node);
-        return target.externalLocation ? TemplateRelation.external(target.relation, target.externalLocation) : new TemplateRelation(target.relation);
+        return target.externalLocation ? TemplateRelation.external(target.relation, target.externalLocation, target.readerOptions) : new TemplateRelation(target.relation);
       },
     };
   }

@@ -65,9 +65,13 @@ function versionTime(config: SnapshotConfig, alias: string, now: string): string
   return config.strategy === 'timestamp' ? `cast(${alias}.${q(config.updatedAt!)} as timestamp)` : now;
 }
 
-/** The dbt_* columns of a new version of the row `alias`. */
-function metaColumns(config: SnapshotConfig, alias: string, now: string, deleted: boolean): string {
-  const time = deleted ? now : versionTime(config, alias, now);
+/**
+ * The dbt_* columns of a new version of the row `alias`: a changed or new row (`version`), a
+ * deletion record, or a row back after a deletion record (`revived`, which starts at the run's time).
+ */
+function metaColumns(config: SnapshotConfig, alias: string, now: string, kind: 'version' | 'deleted' | 'revived'): string {
+  const deleted = kind === 'deleted';
+  const time = kind === 'version' ? versionTime(config, alias, now) : now;
   const id = `md5(concat_ws('|', ${[...config.uniqueKey.map((k) => `cast(${alias}.${q(k)} as varchar)`), `cast(${time} as varchar)`].join(', ')}))`;
   const columns = [`${id} as dbt_scd_id`, `${time} as dbt_updated_at`, `${time} as dbt_valid_from`, 'cast(null as timestamp) as dbt_valid_to'];
   if (config.hardDeletes === 'new_record') columns.push(`${quoteLiteral(deleted ? 'True' : 'False')} as dbt_is_deleted`);
@@ -76,7 +80,7 @@ function metaColumns(config: SnapshotConfig, alias: string, now: string, deleted
 
 /** The first run: the query's rows, each the current version from its `updated_at` (or now). */
 export function snapshotCreateStatement(relation: Relation, sql: string, config: SnapshotConfig, now: string): string {
-  return `create table ${renderRelation(relation)} as\nselect dbt_snapshot_source.*, ${metaColumns(config, 'dbt_snapshot_source', now, false)}\nfrom (\n${sql}\n) as dbt_snapshot_source`;
+  return `create table ${renderRelation(relation)} as\nselect dbt_snapshot_source.*, ${metaColumns(config, 'dbt_snapshot_source', now, 'version')}\nfrom (\n${sql}\n) as dbt_snapshot_source`;
 }
 
 /** What a later snapshot run starts from: the query's rows in a temp table, and both column lists. */
@@ -93,7 +97,7 @@ function changedCondition(config: SnapshotConfig, state: SnapshotState): string 
   const changed = config.strategy === 'timestamp'
     ? `snapshotted.dbt_valid_from < ${versionTime(config, 'source', '')}`
     : compared.map((c) => `source.${q(c)} is distinct from snapshotted.${q(c)}`).join(' or ') || 'false';
-  return config.hardDeletes === 'new_record' ? `(${changed}) or snapshotted.dbt_is_deleted = 'True'` : changed;
+  return config.hardDeletes === 'new_record' ? `(${changed}) and snapshotted.dbt_is_deleted is distinct from 'True'` : changed;
 }
 
 /**
@@ -101,7 +105,8 @@ function changedCondition(config: SnapshotConfig, state: SnapshotState): string 
  * `updated_at` moved on (`timestamp`) or whose `check_cols` differ (`check`) close their current
  * version (`dbt_valid_to`) and get a new one; new keys get a first version; keys gone from the
  * query are left alone (`ignore`), closed (`invalidate`), or closed with a `dbt_is_deleted = 'True'`
- * version added (`new_record`). The caller runs the statements in one transaction.
+ * version added (`new_record`; a key that comes back closes that record and starts a new version
+ * at the run's time). The caller runs the statements in one transaction.
  * @param now the run's time as a SQL literal ({@link timestampLiteral})
  * @returns statements and the index of the insert whose row count is reported
  */
@@ -111,6 +116,7 @@ export function planSnapshotUpdate(relation: Relation, config: SnapshotConfig, s
   const changed = q(`${state.staging}_changed`);
   const added = q(`${state.staging}_new`);
   const gone = q(`${state.staging}_gone`);
+  const revived = q(`${state.staging}_revived`);
   const inTable = new Set(state.tableColumns.map((c) => c.name.toLowerCase()));
   const statements = state.stagingColumns.filter((c) => !inTable.has(c.name.toLowerCase())).map((c) => `alter table ${target} add column ${q(c.name)} ${c.type}`);
   const newRecord = config.hardDeletes === 'new_record';
@@ -120,6 +126,12 @@ export function planSnapshotUpdate(relation: Relation, config: SnapshotConfig, s
     `create or replace temp table ${added} as select source.* from ${staging} as source where not exists (select 1 from ${target} as snapshotted where ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null)`,
     `update ${target} set dbt_valid_to = ${versionTime(config, 'source', now)} from ${changed} as source where ${keyMatch(config, target, 'source')} and ${target}.dbt_valid_to is null`,
   );
+  if (newRecord) {
+    statements.push(
+      `create or replace temp table ${revived} as select source.* from ${staging} as source join ${target} as snapshotted on ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null where snapshotted.dbt_is_deleted = 'True'`,
+      `update ${target} set dbt_valid_to = ${now} from ${revived} as source where ${keyMatch(config, target, 'source')} and ${target}.dbt_valid_to is null`,
+    );
+  }
   if (config.hardDeletes !== 'ignore') {
     const notDeleted = newRecord ? ` and snapshotted.dbt_is_deleted is distinct from 'True'` : '';
     statements.push(
@@ -128,10 +140,14 @@ export function planSnapshotUpdate(relation: Relation, config: SnapshotConfig, s
     );
   }
   const rowCountStatement = statements.length;
-  statements.push(`insert into ${target} by name\nselect source.*, ${metaColumns(config, 'source', now, false)}\nfrom (select * from ${changed} union all by name select * from ${added}) as source`);
+  statements.push(`insert into ${target} by name\nselect source.*, ${metaColumns(config, 'source', now, 'version')}\nfrom (select * from ${changed} union all by name select * from ${added}) as source`);
   if (newRecord) {
     const meta = SNAPSHOT_META_COLUMNS.filter((c) => inTable.has(c) || c === 'dbt_is_deleted');
-    statements.push(`insert into ${target} by name\nselect source.* exclude (${meta.join(', ')}), ${metaColumns(config, 'source', now, true)}\nfrom ${gone} as source`);
+    statements.push(
+      `insert into ${target} by name\nselect source.* exclude (${meta.join(', ')}), ${metaColumns(config, 'source', now, 'deleted')}\nfrom ${gone} as source`,
+      `insert into ${target} by name\nselect source.*, ${metaColumns(config, 'source', now, 'revived')}\nfrom ${revived} as source`,
+      `drop table ${revived}`,
+    );
   }
   statements.push(`drop table ${changed}`, `drop table ${added}`, ...(config.hardDeletes !== 'ignore' ? [`drop table ${gone}`] : []), `drop table ${staging}`);
   return { statements, rowCountStatement };

@@ -9,6 +9,7 @@ import { genericTestNode, type TestTarget } from './generic-tests.js';
 import { fqnFor, folderSegments, nodeName } from './naming.js';
 import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
 import { levenshtein } from './similar.js';
+import { parseSnapshots } from './snapshots.js';
 
 /** What parsing produced: every enabled node, and problems found (none means ready to compile). */
 export interface ParseResult {
@@ -128,6 +129,9 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
     columns: spec.columns,
     relation: { schema: spec.schema, identifier: spec.identifier },
     externalLocation: spec.externalLocation,
+    readerOptions: spec.readerOptions,
+    loadedAtField: spec.loadedAtField,
+    freshness: spec.freshness,
   };
 }
 
@@ -212,6 +216,12 @@ export function parseProject(input: ParseInput): ParseResult {
     nodes.push(source);
     const expression = `source(${JSON.stringify(spec.sourceName)}, ${JSON.stringify(spec.name)})`;
     targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
+  }
+  for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
+    if (!snapshot.config.enabled) continue;
+    nodes.push(snapshot);
+    const patch = properties.snapshots.get(snapshot.name);
+    targets.set(snapshot.uniqueId, { target: { uniqueId: snapshot.uniqueId, expression: `ref(${JSON.stringify(snapshot.name)})`, label: snapshot.name, isSource: false }, tests: patch?.tests ?? [] });
   }
   for (const { target, tests } of targets.values()) {
     for (const spec of tests) {

@@ -1,6 +1,7 @@
 import { isPlainObject, parseYamlWithLines, type YamlWithLines } from '../config/yaml-file.js';
 import { DopsError, ParseError } from '../errors.js';
-import type { ColumnInfo } from '../manifest/nodes.js';
+import type { ColumnInfo, FreshnessCriteria } from '../manifest/nodes.js';
+import { readFreshness } from './source-freshness.js';
 import type { ProjectFile } from '../project/files.js';
 
 /** Test config keys that may sit directly under a test entry (dbt accepts them beside arguments). */
@@ -29,6 +30,8 @@ export interface ResourcePatch {
   tests: TestSpec[];
   file: string;
   line?: number;
+  /** Snapshots defined in YAML only: `ref('x')` or `source('s', 't')`, the relation snapshotted. */
+  relation?: string;
 }
 
 /** One table of a `sources:` entry. */
@@ -39,6 +42,10 @@ export interface SourceTableSpec {
   schema: string;
   description: string;
   externalLocation?: string;
+  /** `format` and `options` (named DuckDB reader options) for lake files. */
+  readerOptions?: Record<string, unknown>;
+  loadedAtField?: string;
+  freshness?: FreshnessCriteria;
   columns: Record<string, ColumnInfo>;
   config: Record<string, unknown>;
   tests: TestSpec[];
@@ -51,6 +58,8 @@ export interface Properties {
   models: Map<string, ResourcePatch>;
   seeds: Map<string, ResourcePatch>;
   sources: SourceTableSpec[];
+  /** `snapshots:` entries: properties of snapshot blocks, or whole snapshots when they have `relation:`. */
+  snapshots: Map<string, ResourcePatch>;
 }
 
 type Path = (string | number)[];
@@ -123,7 +132,8 @@ function readResource(raw: unknown, yaml: YamlWithLines, path: Path, file: strin
   const tests: TestSpec[] = [];
   const columns = readColumns(raw.columns, yaml, [...path, 'columns'], file, tests);
   testEntries(raw, yaml, path, file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, testListKey(raw), i], file)));
-  return { name: raw.name, description: text(raw.description), columns, config: (raw.config as Record<string, unknown>) ?? {}, tests, file, line };
+  const relation = raw.relation === undefined ? undefined : String(raw.relation);
+  return { name: raw.name, description: text(raw.description), columns, config: (raw.config as Record<string, unknown>) ?? {}, tests, file, line, relation };
 }
 
 function readSource(raw: unknown, yaml: YamlWithLines, path: Path, file: string): SourceTableSpec[] {
@@ -137,6 +147,10 @@ function readSource(raw: unknown, yaml: YamlWithLines, path: Path, file: string)
     const tableMeta = isPlainObject((table as Record<string, unknown>).meta) ? ((table as Record<string, unknown>).meta as Record<string, unknown>) : {};
     // dbt-duckdb's convention: a source-level location may hold `{name}` for the table name.
     const location = patch.config.external_location ?? tableMeta.external_location ?? sourceConfig.external_location ?? sourceMeta.external_location;
+    const merged = { ...sourceConfig, ...patch.config };
+    const readerOptions = { ...(isPlainObject(merged.options) ? merged.options : {}), ...(merged.format === undefined ? {} : { format: merged.format }) };
+    const loadedAt = (table as Record<string, unknown>).loaded_at_field ?? merged.loaded_at_field ?? raw.loaded_at_field;
+    const freshness = readFreshness([table as Record<string, unknown>, patch.config, raw, sourceConfig], yaml, [...path, 'tables', index], file);
     return {
       sourceName: raw.name as string,
       name: patch.name,
@@ -144,6 +158,9 @@ function readSource(raw: unknown, yaml: YamlWithLines, path: Path, file: string)
       schema: text(raw.schema) || (raw.name as string),
       description: patch.description,
       externalLocation: location === undefined ? undefined : String(location).replace(/\{name\}/g, patch.name),
+      readerOptions: Object.keys(readerOptions).length ? readerOptions : undefined,
+      loadedAtField: loadedAt === undefined || loadedAt === null ? undefined : String(loadedAt),
+      freshness,
       columns: patch.columns,
       config: { ...sourceConfig, ...patch.config },
       tests: patch.tests,
@@ -169,19 +186,20 @@ function addPatch(target: Map<string, ResourcePatch>, patch: ResourcePatch, kind
  * @param errors receives a ParseError (with file:line) per problem
  */
 export function readProperties(files: ProjectFile[], errors: DopsError[]): Properties {
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map() };
   for (const file of files) {
     try {
       const yaml = parseYamlWithLines(file.contents, file.path);
       if (yaml.value === null || yaml.value === undefined) continue;
       if (!isPlainObject(yaml.value)) throw new ParseError('A property file must be a mapping (models:, sources:, seeds:)', { location: { file: file.path } });
       const doc = yaml.value;
-      for (const key of ['models', 'seeds', 'sources'] as const) {
+      for (const key of ['models', 'seeds', 'sources', 'snapshots'] as const) {
         if (doc[key] !== undefined && !Array.isArray(doc[key])) throw new ParseError(`'${key}' must be a list`, { location: { file: file.path, line: yaml.lineOf([key]) } });
       }
       ((doc.models as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.models, readResource(raw, yaml, ['models', i], file.path), 'Model', errors));
       ((doc.seeds as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.seeds, readResource(raw, yaml, ['seeds', i], file.path), 'Seed', errors));
       ((doc.sources as unknown[]) ?? []).forEach((raw, i) => properties.sources.push(...readSource(raw, yaml, ['sources', i], file.path)));
+      ((doc.snapshots as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.snapshots, readResource(raw, yaml, ['snapshots', i], file.path), 'Snapshot', errors));
     } catch (error) {
       if (error instanceof DopsError) errors.push(error);
       else throw error;

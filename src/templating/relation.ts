@@ -25,9 +25,12 @@ export class TemplateRelation {
     return this.identifier;
   }
 
-  /** Relation for a source read from files: renders as a DuckDB reader call. */
-  static external(relation: Relation, location: string): TemplateRelation {
-    return new TemplateRelation(relation, renderExternalLocation(location));
+  /**
+   * Relation for a source read from files: renders as a DuckDB reader call.
+   * @param options `format` and named reader options (see `renderExternalLocation`)
+   */
+  static external(relation: Relation, location: string, options?: Record<string, unknown>): TemplateRelation {
+    return new TemplateRelation(relation, renderExternalLocation(location, options));
   }
 
   /** Relation for an ephemeral model: renders as the CTE name injected by the compiler. */

@@ -11,6 +11,7 @@ const COMMANDS: [string, string, (api: Api) => (options: SelectOptions) => Promi
   ['run', 'build selected models', (api) => api.run],
   ['test', 'run data tests on built relations', (api) => api.test],
   ['seed', 'load CSV seeds into tables', (api) => api.seed],
+  ['snapshot', 'record changes of snapshotted relations (type 2 history)', (api) => api.snapshot],
 ];
 
 /** Registers `build`, `run`, `test` and `seed`: run nodes, exit 1 when one failed. */
