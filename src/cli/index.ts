@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { DOPS_VERSION } from '../version.js';
 import { EXIT, reportFailure } from './exit.js';
 import { registerCompile } from './commands/compile.js';
+import { registerDocs } from './commands/docs.js';
 import { registerInit } from './commands/init.js';
+import { registerLineage } from './commands/lineage.js';
 import { registerList } from './commands/list.js';
 import { registerNodeCommands } from './commands/node-commands.js';
 
@@ -18,6 +20,8 @@ export function createProgram(): Command {
   registerCompile(program);
   registerList(program);
   registerInit(program);
+  registerDocs(program);
+  registerLineage(program);
   return program;
 }
 

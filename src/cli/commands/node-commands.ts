@@ -3,6 +3,7 @@ import type { RunOutcome } from '../../api/execute.js';
 import type { SelectOptions } from '../../api/options.js';
 import { EXIT } from '../exit.js';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
+import { runDocsGenerate } from './docs.js';
 
 type Api = typeof import('../../api/commands.js');
 
@@ -17,10 +18,13 @@ const COMMANDS: [string, string, (api: Api) => (options: SelectOptions) => Promi
 /** Registers `build`, `run`, `test` and `seed`: run nodes, exit 1 when one failed. */
 export function registerNodeCommands(program: Command): void {
   for (const [name, description, action] of COMMANDS) {
-    withSelectFlags(program.command(name).description(description)).action(async (flags: CliFlags) => {
+    const command = withSelectFlags(program.command(name).description(description));
+    if (name === 'build') command.option('--docs', 'regenerate the docs site (dops docs generate) at the end of the build');
+    command.action(async (flags: CliFlags & { docs?: boolean }) => {
       // The API (and the modules behind it) loads only when a command runs, so --help stays instant.
       const outcome = await action(await import('../../api/commands.js'))(toApiOptions(flags));
       process.exitCode = outcome.success ? EXIT.ok : EXIT.nodeFailed;
+      if (flags.docs) await runDocsGenerate(flags);
     });
   }
 }

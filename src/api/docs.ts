@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeCatalog, type Catalog } from '../artifacts/catalog.js';
+import { writeManifest } from '../artifacts/manifest.js';
+import { analyseLoadedProject } from '../docs/analyse.js';
+import { serveSite, type DocsServer } from '../docs/serve.js';
+import { buildSiteData, type SiteInput } from '../docs/site-data.js';
+import { writeSite } from '../docs/site.js';
+import { ConfigError } from '../errors.js';
+import { writeLineage } from '../lineage/artifact.js';
+import type { ProjectLineage } from '../lineage/project-lineage.js';
+import { traceColumn, type TraceStep } from '../lineage/trace.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { CommonOptions } from './options.js';
+import { loadProject, targetFile, type LoadedProject } from './project.js';
+
+/** What `dops docs generate` wrote and found. */
+export interface DocsOutcome {
+  project: LoadedProject;
+  /** The site's folder (`target/docs`) and its index.html. */
+  siteDir: string;
+  indexPath: string;
+  catalog: Catalog;
+  lineage: ProjectLineage;
+  /** Set when the database could not be read: why. */
+  databaseNote?: string;
+}
+
+/** The folder the site is written to (dbt writes it into target/; dops keeps it in target/docs/). */
+export function siteDir(project: LoadedProject): string {
+  return targetFile(project, 'docs');
+}
+
+function readRunResults(project: LoadedProject): SiteInput['runResults'] {
+  const path = targetFile(project, 'run_results.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // a half-written or foreign file: the site shows no statuses
+  }
+}
+
+/**
+ * `dops docs generate`: compiles the project, reads the catalog from its database (when built),
+ * analyses column lineage and writes `target/manifest.json`, `target/catalog.json`,
+ * `target/lineage.json` and the static site in `target/docs/`. Works before any build (columns then
+ * come from YAML and lineage).
+ * @throws DopsError for project errors (YAML, templates, refs, cycles)
+ */
+export async function generateDocs(options: CommonOptions = {}): Promise<DocsOutcome> {
+  const project = loadProject(options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
+  const analysis = await analyseLoadedProject(project);
+  writeCatalog(targetFile(project, 'catalog.json'), analysis.catalog, project.manifest);
+  writeLineage(targetFile(project, 'lineage.json'), analysis.lineage);
+  const data = buildSiteData({ manifest: project.manifest, projectName: project.config.name, ...analysis, runResults: readRunResults(project) });
+  const dir = siteDir(project);
+  const indexPath = await writeSite(dir, data);
+  if (analysis.databaseNote) options.reporter?.warnings?.([`Docs: ${analysis.databaseNote}.`]);
+  return { project, siteDir: dir, indexPath, catalog: analysis.catalog, lineage: analysis.lineage, databaseNote: analysis.databaseNote };
+}
+
+/** A column's lineage chain, as `dops lineage` prints it. */
+export interface LineageOutcome {
+  project: LoadedProject;
+  node: ManifestNode;
+  trace: TraceStep;
+  lineage: ProjectLineage;
+}
+
+/**
+ * `dops lineage model.column`: the upstream chain of a column (or, with `downstream`, every column
+ * derived from it).
+ * @param options.column `model_name.column` (also seeds, and `source_name.table.column` for sources)
+ * @throws ConfigError when the node or column does not exist; DopsError for project errors
+ */
+export async function columnLineage(options: CommonOptions & { column: string; downstream?: boolean }): Promise<LineageOutcome> {
+  const project = loadProject(options);
+  const dot = options.column.lastIndexOf('.');
+  if (dot <= 0) throw new ConfigError(`'${options.column}' is not model.column`, { hint: 'Example: dops lineage fact_flights.origin_airport_key' });
+  const [nodeName, columnName] = [options.column.slice(0, dot), options.column.slice(dot + 1)];
+  const node = [...project.manifest.nodes.values()].find((n) => n.resourceType !== 'test' && (n.name === nodeName || (n.resourceType === 'source' && `${n.sourceName}.${n.name}` === nodeName)));
+  if (!node) throw new ConfigError(`No model, seed or source named '${nodeName}'`, { hint: 'List them with dops ls.' });
+  const analysis = await analyseLoadedProject(project);
+  const known = analysis.lineage.get(node.uniqueId);
+  const catalogColumns = analysis.catalog.get(node.uniqueId)?.columns.map((c) => c.name) ?? [];
+  const yamlColumns = 'columns' in node ? Object.keys(node.columns) : [];
+  const columns = [...(known?.columns.map((c) => c.name) ?? []), ...catalogColumns, ...yamlColumns];
+  const column = columns.find((c) => c.toLowerCase() === columnName.toLowerCase());
+  if (!column && known?.status !== 'model-level') {
+    throw new ConfigError(`${nodeName} has no column '${columnName}'`, { hint: columns.length ? `Its columns: ${[...new Set(columns)].join(', ')}` : undefined });
+  }
+  const trace = traceColumn(analysis.lineage, { node: node.uniqueId, column: column ?? columnName }, options.downstream ? 'downstream' : 'upstream');
+  return { project, node, trace, lineage: analysis.lineage };
+}
+
+/**
+ * `dops docs serve`: serves the generated site (`target/docs`) over HTTP.
+ * @throws ConfigError when the site was not generated or the port is taken
+ */
+export async function serveDocs(options: CommonOptions & { port?: number; host?: string } = {}): Promise<DocsServer> {
+  const project = loadProject(options);
+  return serveSite(siteDir(project), options.port ?? 8080, options.host ?? '127.0.0.1');
+}

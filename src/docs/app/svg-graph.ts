@@ -1,0 +1,100 @@
+import dagre from '@dagrejs/dagre';
+import { select } from 'd3-selection';
+import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
+import { s } from './dom.js';
+
+/** A box to draw: centre position, label, CSS classes and what a click does. */
+export interface DrawnNode {
+  id: string;
+  label: string;
+  sublabel?: string;
+  x: number;
+  y: number;
+  className: string;
+  title?: string;
+  onClick?: () => void;
+}
+
+/** An edge between two drawn nodes, with an optional CSS class (e.g. the transform). */
+export interface DrawnEdge {
+  from: string;
+  to: string;
+  className?: string;
+}
+
+/** A pannable, zoomable SVG drawing of a graph. */
+export interface SvgGraph {
+  svg: SVGSVGElement;
+  /** Zooms so the whole drawing fits the element. */
+  fit(): void;
+}
+
+/**
+ * Lays nodes out left to right with dagre (for drawings computed in the browser: focus mode,
+ * column lineage).
+ * @returns centres by id and the drawing's size
+ */
+export function layoutLeftToRight(ids: string[], edges: DrawnEdge[], width: number, height: number): { positions: Map<string, { x: number; y: number }>; width: number; height: number } {
+  const graph = new dagre.graphlib.Graph();
+  graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 20, marginy: 20 });
+  graph.setDefaultEdgeLabel(() => ({}));
+  for (const id of ids) graph.setNode(id, { width, height });
+  for (const edge of edges) if (graph.hasNode(edge.from) && graph.hasNode(edge.to)) graph.setEdge(edge.from, edge.to);
+  dagre.layout(graph);
+  const positions = new Map(ids.map((id) => [id, { x: graph.node(id).x, y: graph.node(id).y }]));
+  return { positions, width: graph.graph().width ?? 0, height: graph.graph().height ?? 0 };
+}
+
+function edgePath(from: { x: number; y: number }, to: { x: number; y: number }, halfWidth: number): string {
+  const x1 = from.x + halfWidth;
+  const x2 = to.x - halfWidth;
+  const mid = (x1 + x2) / 2;
+  return `M${x1},${from.y} C${mid},${from.y} ${mid},${to.y} ${x2},${to.y}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Draws boxes and edges into an SVG with pan and zoom (d3-zoom: drag to pan, wheel to zoom).
+ * @param size box width and height in px
+ */
+export function drawGraph(nodes: DrawnNode[], edges: DrawnEdge[], size: { width: number; height: number; drawingWidth: number; drawingHeight: number }): SvgGraph {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const viewport = s('g', { class: 'viewport' });
+  const edgeLayer = s('g', { class: 'edges' });
+  const nodeLayer = s('g', { class: 'nodes' });
+  viewport.append(edgeLayer, nodeLayer);
+  for (const edge of edges) {
+    const from = byId.get(edge.from);
+    const to = byId.get(edge.to);
+    if (from && to) edgeLayer.append(s('path', { class: `edge ${edge.className ?? ''}`, d: edgePath(from, to, size.width / 2), 'data-from': edge.from, 'data-to': edge.to }));
+  }
+  const maxChars = Math.floor(size.width / 7.2);
+  for (const node of nodes) {
+    const group = s(
+      'g',
+      { class: `node ${node.className}`, transform: `translate(${node.x - size.width / 2},${node.y - size.height / 2})`, 'data-id': node.id, onclick: () => node.onClick?.() },
+      s('title', {}, node.title ?? node.label),
+      s('rect', { width: size.width, height: size.height, rx: 6 }),
+      s('text', { x: 10, y: node.sublabel ? size.height / 2 - 3 : size.height / 2 + 4 }, truncate(node.label, maxChars)),
+      node.sublabel ? s('text', { class: 'sub', x: 10, y: size.height / 2 + 11 }, truncate(node.sublabel, maxChars + 4)) : null,
+    );
+    nodeLayer.append(group);
+  }
+  const svg = s('svg', { class: 'graph', 'data-testid': 'graph-svg' }, viewport) as SVGSVGElement;
+  const behaviour: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
+    .scaleExtent([0.02, 4])
+    .on('zoom', (event) => viewport.setAttribute('transform', event.transform.toString()));
+  select(svg).call(behaviour);
+  const fit = (): void => {
+    const box = svg.getBoundingClientRect();
+    if (!box.width || !size.drawingWidth) return;
+    const scale = Math.min(box.width / size.drawingWidth, box.height / size.drawingHeight, 1.5);
+    const x = (box.width - size.drawingWidth * scale) / 2;
+    const y = (box.height - size.drawingHeight * scale) / 2;
+    select(svg).call(behaviour.transform, zoomIdentity.translate(x, y).scale(scale));
+  };
+  return { svg, fit };
+}
