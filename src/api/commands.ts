@@ -8,6 +8,7 @@ import { isSqlNode, type ManifestNode } from '../manifest/nodes.js';
 import { executeSelection, type RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile } from './project.js';
+import { manifestMetadata, resolveSelection } from './selection.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
@@ -50,8 +51,9 @@ export interface CompiledEntry {
  */
 export function compile(options: SelectOptions = {}): CompiledEntry[] {
   const project = loadProject(options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
-  const selected = selectNodes(project.manifest, project.dag, options, ['model', 'test']);
+  const selection = resolveSelection(project, options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'test']);
   const compiler = project.compiler();
   const entries: CompiledEntry[] = [];
   const errors: DopsError[] = [];
@@ -76,9 +78,10 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
  */
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
   const project = loadProject(options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
+  const selection = resolveSelection(project, options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'snapshot', 'test', 'source'];
-  const selected = selectNodes(project.manifest, project.dag, options, types);
+  const selected = selectNodes(project.manifest, project.dag, selection, types);
   return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
 }
 

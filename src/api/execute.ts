@@ -10,6 +10,8 @@ import { summarize, type NodeResult, type RunSummary } from '../runner/results.j
 import { runInDagOrder } from '../runner/scheduler.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
+import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
+import { loadState, manifestMetadata, resolveSelection } from './selection.js';
 
 /** What a command that runs nodes returns. */
 export interface RunOutcome {
@@ -46,13 +48,15 @@ function runnable(manifest: Manifest, id: string): boolean {
  * Loads the project, selects nodes of the given types and runs them in DAG order against the
  * target's DuckDB; writes `target/manifest.json` and `target/run_results.json`.
  * @param command name recorded in run_results `args`
+ * @param only when given, runs just these ids of the selection (`dops retry`)
  * @throws DopsError for project/usage errors (nothing has run then); node failures are results
  */
-export async function executeSelection(options: SelectOptions, resourceTypes: ResourceType[], command: string): Promise<RunOutcome> {
+export async function executeSelection(options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): Promise<RunOutcome> {
   const project = loadProject(options);
   const { manifest, config } = project;
-  writeManifest(targetFile(project, 'manifest.json'), manifest);
-  const selected = new Set([...selectNodes(manifest, project.dag, options, resourceTypes)].filter((id) => runnable(manifest, id)));
+  loadState(options); // before this run's manifest.json replaces a --state pointing at target/
+  writeManifest(targetFile(project, 'manifest.json'), manifest, manifestMetadata(project));
+  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   const order = dag.topologicalOrder().filter((id) => selected.has(id));
   const threads = options.threads ?? project.target.threads;
@@ -62,10 +66,12 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
   const adapter = await DuckDBAdapter.open(project.target.path, config.projectDir);
   const startedAt = Date.now();
+  const controls = new RunControls(options);
   let results: NodeResult[];
   try {
     const connections: Connection[] = [];
     for (let i = 0; i < Math.max(1, Math.min(threads, order.length)); i++) connections.push(await adapter.connect());
+    if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
     options.reporter?.runStarted?.(order.length);
     results = await runInDagOrder(
       dag,
@@ -73,7 +79,11 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
       connections.length,
       async (id, thread) => {
         const started = new Date();
-        const outcome = await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir, settings);
+        if (controls.stopped) {
+          return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
+        }
+        options.reporter?.nodeStarted?.(manifest.get(id), thread);
+        const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir, settings));
         const completed = new Date();
         return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
       },
@@ -88,7 +98,8 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   }
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
-  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, { command, select: options.select ?? [], exclude: options.exclude ?? [], target: project.target.name });
+  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
+  writeRunReports(project, results, elapsed, startedAt, options, command);
   options.reporter?.runFinished?.(results, summary, manifest.nodes);
   return { results, summary, success: summary.error === 0, project };
 }

@@ -1,3 +1,4 @@
+import type { IndirectSelection } from '../graph/selector.js';
 import type { Reporter } from '../reporter/reporter.js';
 
 /** Options every command accepts (the common CLI flags). */
@@ -22,6 +23,20 @@ export interface SelectOptions extends CommonOptions {
   exclude?: string[];
   /** Worker threads (default: the target's `threads`). */
   threads?: number;
+  /** A selector named in `selectors.yml` (`--selector`), used instead of `select`. */
+  selector?: string;
+  /** Which tests join the selection through the nodes they test (default `eager`, as in dbt). */
+  indirectSelection?: IndirectSelection;
+  /** Folder with an earlier run's manifest.json (`--state`), for `state:` selectors and `defer`. */
+  state?: string;
+  /** Refs to unselected nodes read the state target's relations (`--defer`; needs `state`). */
+  defer?: boolean;
+  /** Stop at the first failure and skip the nodes not yet started (`--fail-fast`). */
+  failFast?: boolean;
+  /** Treat warnings (warn-severity test failures) as failures (`--warn-error`). */
+  warnError?: boolean;
+  /** Write a JUnit XML report of the run to this path (`--junit`), relative to the current directory. */
+  junit?: string;
   /** Rebuild incremental models (and external files) from scratch (`--full-refresh`); a model's `full_refresh` config wins. */
   fullRefresh?: boolean;
 }

@@ -8,6 +8,7 @@ import { Manifest } from '../manifest/manifest.js';
 import { parseProject } from '../parser/parse-project.js';
 import { discoverProjectFiles } from '../project/files.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
+import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine } from '../templating/engine.js';
 import { Compiler } from '../compiler/compiler.js';
@@ -43,6 +44,7 @@ export function loadProject(options: CommonOptions): LoadedProject {
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
+  recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
   options.reporter?.warnings?.(parsed.warnings);
   return {

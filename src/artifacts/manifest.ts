@@ -16,19 +16,42 @@ function serializeNode(node: ManifestNode): Record<string, unknown> {
   };
   if ('relation' in node) Object.assign(base, { schema: node.relation.schema, alias: node.relation.identifier, relation_name: `${node.relation.schema}.${node.relation.identifier}` });
   if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }]));
-  if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
+  if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });
+  if ('checksum' in node) base.checksum = { name: 'sha256', checksum: node.checksum };
   if (node.resourceType === 'test') Object.assign(base, { test_metadata: node.testMetadata ?? null, attached_node: node.attachedNode ?? null, column_name: node.columnName ?? null });
   return base;
 }
 
 /**
- * Writes `target/manifest.json`: every node by unique id plus parent and child maps (dbt's shape,
- * trimmed to what dops knows).
+ * The content of `manifest.json`: every node by unique id, macros, plus parent and child maps
+ * (dbt's shape, trimmed to what dops knows).
+ * @param metadata extra `metadata` keys, e.g. the target (read by `--state` / `--defer`)
  */
-export function writeManifest(path: string, manifest: Manifest): void {
-  const nodes: Record<string, unknown> = {};
-  const sources: Record<string, unknown> = {};
+export function manifestJson(manifest: Manifest, metadata: Record<string, unknown> = {}): ManifestJson {
+  const nodes: Record<string, Record<string, unknown>> = {};
+  const sources: Record<string, Record<string, unknown>> = {};
   for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = serializeNode(node);
-  writeJson(path, { metadata: artifactMetadata('manifest'), nodes, sources, parent_map: manifest.parentMap(), child_map: manifest.childMap() });
+  const macros = Object.fromEntries(
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql, checksum: { name: 'sha256', checksum: m.checksum } }]),
+  );
+  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros, parent_map: manifest.parentMap(), child_map: manifest.childMap() };
+}
+
+/** manifest.json as {@link manifestJson} builds it (and `--state` reads it back). */
+export interface ManifestJson {
+  metadata: Record<string, unknown>;
+  nodes: Record<string, Record<string, unknown>>;
+  sources: Record<string, Record<string, unknown>>;
+  macros: Record<string, Record<string, unknown>>;
+  parent_map: Record<string, string[]>;
+  child_map: Record<string, string[]>;
+}
+
+/**
+ * Writes `target/manifest.json` (see {@link manifestJson}).
+ * @param metadata extra `metadata` keys, e.g. the target
+ */
+export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}): void {
+  writeJson(path, manifestJson(manifest, metadata));
 }

@@ -1,5 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SelectOptions } from '../api/options.js';
+import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/selector.js';
+import { JsonReporter } from '../reporter/json.js';
 import { TerminalReporter } from '../reporter/terminal.js';
 
 /** Flags as commander parses them for commands that run nodes. */
@@ -12,10 +14,19 @@ export interface CliFlags {
   exclude?: string[];
   threads?: number;
   debug?: boolean;
+  selector?: string;
+  state?: string;
+  indirectSelection?: IndirectSelection;
+  defer?: boolean;
+  failFast?: boolean;
+  warnError?: boolean;
+  junit?: string;
+  logFormat?: 'text' | 'json';
   fullRefresh?: boolean;
 }
 
-function positiveInt(value: string): number {
+/** Parses a whole number of at least 1 (`--threads`). */
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
@@ -37,7 +48,25 @@ export function withSelectFlags(command: Command): Command {
     .option('-s, --select <selector...>', 'nodes to include (names, +ancestors, descendants+, tag:x, path:x, ...)')
     .option('--exclude <selector...>', 'nodes to leave out')
     .option('--threads <n>', 'nodes run in parallel', positiveInt)
+    .option('--selector <name>', 'a selector defined in selectors.yml (instead of --select)')
+    .option('--state <dir>', "folder of an earlier run's manifest.json, for state:modified / state:new and --defer")
+    .addOption(new Option('--indirect-selection <mode>', 'which tests join through the nodes they test').choices(INDIRECT_SELECTION_MODES))
     .option('--full-refresh', 'rebuild incremental models from scratch');
+}
+
+/** Adds the flags of commands that run nodes (build, run, test, seed). */
+export function withRunFlags(command: Command): Command {
+  return command
+    .option('--defer', 'refs to unselected nodes read the --state target (e.g. production)')
+    .option('-x, --fail-fast', 'stop at the first failure; skip the nodes not yet started')
+    .option('--warn-error', 'treat warnings as failures (exit 1)')
+    .option('--junit <path>', 'also write a JUnit XML report of the run to this file')
+    .addOption(logFormatOption());
+}
+
+/** `--log-format text|json`. */
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'text for people, json for one event per line').choices(['text', 'json']).default('text');
 }
 
 /** Turns parsed flags into API options, with a terminal reporter on stdout. */
@@ -50,7 +79,14 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     select: flags.select,
     exclude: flags.exclude,
     threads: flags.threads,
+    selector: flags.selector,
+    state: flags.state,
+    indirectSelection: flags.indirectSelection,
+    defer: flags.defer,
+    failFast: flags.failFast,
+    warnError: flags.warnError,
+    junit: flags.junit,
     fullRefresh: flags.fullRefresh,
-    reporter: new TerminalReporter(process.stdout),
+    reporter: flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout),
   };
 }

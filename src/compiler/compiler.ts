@@ -43,6 +43,7 @@ export function isIncremental(node: SqlNode, state: CompileState | undefined): b
  */
 export class Compiler {
   private readonly cache = new Map<string, CompiledNode>();
+  private deferred: ReadonlyMap<string, string> = new Map();
 
   constructor(
     private readonly manifest: Manifest,
@@ -85,6 +86,15 @@ export class Compiler {
     return compiled;
   }
 
+  /**
+   * `--defer`: refs to these nodes render as the given SQL (the state target's relation) instead
+   * of this target's. Call before compiling anything.
+   * @param relations unique id -> rendered relation, e.g. `"dops_state"."main"."orders"`
+   */
+  deferTo(relations: ReadonlyMap<string, string>): void {
+    this.deferred = relations;
+  }
+
   /** Path (relative to the project) a node's compiled SQL is written to. */
   compiledPath(node: ManifestNode): string {
     // Nodes defined in YAML (generic tests, YAML snapshots) get a file per node under the YAML file's path.
@@ -118,7 +128,8 @@ export class Compiler {
             hint: 'A ref inside a branch that is only taken at run time must also appear outside it (e.g. in a comment: -- depends_on: {{ ref(...) }}).',
           });
         }
-        return new TemplateRelation(target.relation);
+        const deferred = this.deferred.get(target.uniqueId);
+        return deferred ? new TemplateRelation(target.relation, deferred) : new TemplateRelation(target.relation);
       },
       source: (call) => {
         const target = this.manifest.resolveSource(call, node);

@@ -5,7 +5,7 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import type { Dag } from './dag.js';
 
 /** One selector term: `[@][N+]method:value[+N]`, as in dbt's node selection syntax. */
-interface Term {
+export interface Term {
   method: string;
   value: string;
   parents: boolean;
@@ -18,7 +18,11 @@ interface Term {
 
 const TERM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
 
-function parseTerm(text: string): Term {
+/**
+ * Parses one term of the selector language.
+ * @throws ConfigError for a malformed term
+ */
+export function parseTerm(text: string): Term {
   const match = TERM.exec(text);
   if (!match) throw new ConfigError(`Invalid selector '${text}'`);
   const [, at, parentDepth, body, childDepth] = match;
@@ -43,6 +47,19 @@ function glob(pattern: string): RegExp {
 
 type Matcher = (node: ManifestNode, value: string) => boolean;
 
+/** What `state:` compares against: ids that are new or modified relative to `--state`. */
+export interface StateSelection {
+  /** Nodes absent from the state manifest. */
+  new: ReadonlySet<string>;
+  /** Nodes whose SQL, config, columns or macros differ from the state manifest (new nodes included, as in dbt). */
+  modified: ReadonlySet<string>;
+}
+
+/** Extra inputs some methods need: the `--state` comparison. */
+export interface SelectorContext {
+  state?: StateSelection;
+}
+
 /** Selection methods by name; `config.KEY` is handled separately. Same meanings as dbt's. */
 const METHODS: Record<string, Matcher> = {
   // dbt's default method: the node name, or a dotted fqn prefix with or without the project name.
@@ -64,7 +81,18 @@ const METHODS: Record<string, Matcher> = {
   test_name: (node, value) => node.resourceType === 'test' && glob(value).test(node.testMetadata?.name ?? node.name),
 };
 
-function matcherFor(method: string): Matcher {
+function stateMatcher(context: SelectorContext): Matcher {
+  const state = context.state;
+  if (!state) throw new ConfigError('The state: method needs --state DIR (a folder with an earlier manifest.json)');
+  return (node, value) => {
+    if (value === 'new') return state.new.has(node.uniqueId);
+    if (value === 'modified') return state.modified.has(node.uniqueId);
+    throw new ConfigError(`Unknown state selector 'state:${value}'`, { hint: 'Use state:modified or state:new.' });
+  };
+}
+
+function matcherFor(method: string, context: SelectorContext): Matcher {
+  if (method === 'state') return stateMatcher(context);
   if (method.startsWith('config.')) {
     const key = method.slice('config.'.length);
     return (node, value) => {
@@ -73,12 +101,16 @@ function matcherFor(method: string): Matcher {
     };
   }
   const matcher = METHODS[method];
-  if (!matcher) throw new ConfigError(`Unknown selector method '${method}'`, { hint: `Known methods: ${Object.keys(METHODS).join(', ')}, config.KEY` });
+  if (!matcher) throw new ConfigError(`Unknown selector method '${method}'`, { hint: `Known methods: ${Object.keys(METHODS).join(', ')}, state, config.KEY` });
   return matcher;
 }
 
-function selectTerm(term: Term, manifest: Manifest, dag: Dag): Set<string> {
-  const matcher = matcherFor(term.method);
+/**
+ * The nodes one term selects, graph operators applied.
+ * @throws ConfigError for an unknown method, or `state:` without a state
+ */
+export function selectTerm(term: Term, manifest: Manifest, dag: Dag, context: SelectorContext = {}): Set<string> {
+  const matcher = matcherFor(term.method, context);
   const selected = new Set<string>();
   for (const node of manifest.nodes.values()) if (matcher(node, term.value)) selected.add(node.uniqueId);
   const base = [...selected];
@@ -97,35 +129,98 @@ function selectTerm(term: Term, manifest: Manifest, dag: Dag): Set<string> {
  * @returns the selected unique ids
  * @throws ConfigError for a malformed term or an unknown method
  */
-export function evaluateSelectors(expressions: string[], manifest: Manifest, dag: Dag): Set<string> {
+export function evaluateSelectors(expressions: string[], manifest: Manifest, dag: Dag, context: SelectorContext = {}): Set<string> {
   const result = new Set<string>();
   for (const union of expressions.flatMap((e) => e.split(/\s+/)).filter(Boolean)) {
-    const parts = union.split(',').map((part) => selectTerm(parseTerm(part), manifest, dag));
+    const parts = union.split(',').map((part) => selectTerm(parseTerm(part), manifest, dag, context));
     for (const id of parts[0]) if (parts.every((p) => p.has(id))) result.add(id);
   }
   return result;
 }
 
-/** Options naming what to run, as on the command line. */
-export interface SelectionOptions {
-  select?: string[];
-  exclude?: string[];
+/**
+ * A selection as a tree: what a `selectors.yml` definition (or a CLI expression) evaluates.
+ * `union` may carry `exclude` (dbt's `- exclude: [...]` item), subtracted from the union.
+ */
+export type SelectorExpression =
+  | { term: Term }
+  | { expressions: string[] }
+  | { union: SelectorExpression[]; exclude?: SelectorExpression[] }
+  | { intersection: SelectorExpression[] };
+
+/**
+ * Evaluates a selector tree.
+ * @throws ConfigError for a malformed term or an unknown method
+ */
+export function evaluateExpression(expression: SelectorExpression, manifest: Manifest, dag: Dag, context: SelectorContext = {}): Set<string> {
+  const evaluate = (e: SelectorExpression) => evaluateExpression(e, manifest, dag, context);
+  if ('term' in expression) return selectTerm(expression.term, manifest, dag, context);
+  if ('expressions' in expression) return evaluateSelectors(expression.expressions, manifest, dag, context);
+  if ('intersection' in expression) {
+    const parts = expression.intersection.map(evaluate);
+    return new Set(parts.length ? [...parts[0]].filter((id) => parts.every((p) => p.has(id))) : []);
+  }
+  const result = new Set(expression.union.flatMap((e) => [...evaluate(e)]));
+  for (const e of expression.exclude ?? []) for (const id of evaluate(e)) result.delete(id);
+  return result;
 }
 
 /**
- * Picks nodes for a command: `--select` (default everything) plus the tests whose parents were
- * selected (dbt's eager indirect selection), minus `--exclude` and the tests on excluded nodes.
+ * dbt's `--indirect-selection` modes: which tests join the selection because of the nodes they test.
+ * `eager`: a test with any parent selected; `cautious`: only when all its parents are selected;
+ * `buildable`: when each parent is selected or an ancestor of a selected node; `empty`: none.
+ */
+export type IndirectSelection = 'eager' | 'cautious' | 'buildable' | 'empty';
+
+/** The modes of {@link IndirectSelection}, for validation. */
+export const INDIRECT_SELECTION_MODES: readonly IndirectSelection[] = ['eager', 'cautious', 'buildable', 'empty'];
+
+/** Options naming what to run, as on the command line (with `--selector` already resolved). */
+export interface SelectionOptions {
+  select?: string[];
+  exclude?: string[];
+  /** A named selector's definition (`--selector`); used instead of `select`. */
+  selectorDefinition?: SelectorExpression;
+  /** Default `eager`, as in dbt. */
+  indirectSelection?: IndirectSelection;
+  /** The `--state` comparison, needed by `state:` terms. */
+  stateSelection?: StateSelection;
+}
+
+function indirectTests(manifest: Manifest, dag: Dag, chosen: Set<string>, mode: IndirectSelection): string[] {
+  if (mode === 'empty') return [];
+  const upstream = new Set<string>();
+  if (mode === 'buildable') for (const id of chosen) for (const a of dag.ancestors(id)) upstream.add(a);
+  const found: string[] = [];
+  for (const node of manifest.nodes.values()) {
+    if (node.resourceType !== 'test' || node.dependsOn.nodes.length === 0) continue;
+    const parents = node.dependsOn.nodes;
+    const take =
+      mode === 'eager' ? parents.some((p) => chosen.has(p)) :
+      mode === 'cautious' ? parents.every((p) => chosen.has(p)) :
+      parents.some((p) => chosen.has(p)) && parents.every((p) => chosen.has(p) || upstream.has(p));
+    if (take) found.push(node.uniqueId);
+  }
+  return found;
+}
+
+/**
+ * Picks nodes for a command: `--select` or `--selector` (default everything) plus the tests on
+ * selected nodes (dbt's indirect selection, `eager` unless told otherwise), minus `--exclude` and
+ * the tests on excluded nodes.
  * @param resourceTypes the kinds the command runs, e.g. `['model', 'seed', 'test']` for build
  * @returns selected unique ids in no particular order
+ * @throws ConfigError for a malformed selector, an unknown method, or `state:` without a state
  */
 export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOptions, resourceTypes: string[]): Set<string> {
-  const chosen = options.select?.length ? evaluateSelectors(options.select, manifest, dag) : new Set(manifest.nodes.keys());
+  const context: SelectorContext = { state: options.stateSelection };
+  const chosen = options.selectorDefinition
+    ? evaluateExpression(options.selectorDefinition, manifest, dag, context)
+    : options.select?.length ? evaluateSelectors(options.select, manifest, dag, context) : new Set(manifest.nodes.keys());
   if (resourceTypes.includes('test')) {
-    for (const node of manifest.nodes.values()) {
-      if (node.resourceType === 'test' && node.dependsOn.nodes.some((parent) => chosen.has(parent))) chosen.add(node.uniqueId);
-    }
+    for (const id of indirectTests(manifest, dag, chosen, options.indirectSelection ?? 'eager')) chosen.add(id);
   }
-  const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag) : new Set<string>();
+  const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag, context) : new Set<string>();
   // Excluding a model also excludes the tests on it (dbt: `dbt test --exclude orders`).
   for (const node of manifest.nodes.values()) {
     if (node.resourceType === 'test' && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);

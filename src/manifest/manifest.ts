@@ -1,6 +1,6 @@
 import { DependencyNotFoundError, DopsError, type SourceLocation } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
-import { isSqlNode, type ManifestNode, type RefCall, type RelationNode, type SourceCall, type SourceNode } from './nodes.js';
+import { isSqlNode, type MacroInfo, type ManifestNode, type RefCall, type RelationNode, type SourceCall, type SourceNode } from './nodes.js';
 
 /**
  * All nodes of a project by unique id, with ref/source resolution and parent/child maps.
@@ -8,6 +8,8 @@ import { isSqlNode, type ManifestNode, type RefCall, type RelationNode, type Sou
  */
 export class Manifest {
   readonly nodes = new Map<string, ManifestNode>();
+  /** Macros by unique id (filled by the loader; compared by `state:modified`). */
+  readonly macros = new Map<string, MacroInfo>();
   private readonly refable = new Map<string, RelationNode>();
   private readonly sources = new Map<string, SourceNode>();
 

@@ -31,6 +31,21 @@ export interface SourceCall {
 /** What a node depends on: resolved unique ids of parent nodes. */
 export interface DependsOn {
   nodes: string[];
+  /** Unique ids of the macros its SQL calls, directly or through other macros (dbt's `depends_on.macros`). */
+  macros?: string[];
+}
+
+/** One `{% macro %}` (or `{% test %}`) block, as manifest.json's `macros` lists it. */
+export interface MacroInfo {
+  /** `macro.<package>.<name>`; built-in macros use the package `dops`. */
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  originalFilePath: string;
+  /** The block's text, from `{% macro` to `{% endmacro %}`. */
+  macroSql: string;
+  /** sha256 of `macroSql`, compared by `state:modified`. */
+  checksum: string;
 }
 
 /** Fields every node in the manifest has (dbt's names, camelCased). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ProjectConfig } from '../config/project-config.js';
+import { hasTestBlocks } from '../templating/test-blocks.js';
 
 /** One project file as read from disk. */
 export interface ProjectFile {
@@ -49,17 +50,21 @@ function readFiles(projectDir: string, roots: string[], patterns: string[]): Pro
 
 /**
  * Finds and reads the project's files under the configured paths (`model-paths`, `seed-paths`,
- * `test-paths`, `macro-paths`), sorted by path so parsing is deterministic.
+ * `test-paths`, `macro-paths`), sorted by path so parsing is deterministic. Test-path files holding
+ * `{% test %}` blocks (custom generic tests) are returned as macro files.
  * @returns file contents with checksums; missing folders simply contribute nothing
  */
 export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const dir = config.projectDir;
+  const testFiles = readFiles(dir, config.testPaths, ['**/*.sql']);
+  // dbt's custom generic tests (`{% test %}` blocks) may live under the test paths; they are macros, not singular tests.
+  const genericTests = testFiles.filter((file) => hasTestBlocks(file.contents));
   return {
     models: readFiles(dir, config.modelPaths, ['**/*.sql']),
     properties: readFiles(dir, [...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['**/*.yml', '**/*.yaml']),
     seeds: readFiles(dir, config.seedPaths, ['**/*.csv']),
-    tests: readFiles(dir, config.testPaths, ['**/*.sql']),
-    macros: readFiles(dir, config.macroPaths, ['**/*.sql']),
+    tests: testFiles.filter((file) => !genericTests.includes(file)),
+    macros: [...readFiles(dir, config.macroPaths, ['**/*.sql']), ...genericTests],
     snapshots: readFiles(dir, config.snapshotPaths ?? [], ['**/*.sql']),
   };
 }

@@ -7,6 +7,8 @@ export interface Reporter {
   warnings?(messages: string[]): void;
   /** A run of `total` nodes starts. */
   runStarted?(total: number): void;
+  /** A node starts on runner thread `thread` (0-based). */
+  nodeStarted?(node: ManifestNode, thread: number): void;
   /** A node ended (`index` is 1-based, in start order). */
   nodeFinished?(node: ManifestNode, result: NodeResult, index: number, total: number): void;
   /** The run ended. */

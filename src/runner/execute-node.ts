@@ -2,9 +2,10 @@ import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode, type TestNode } from '../manifest/nodes.js';
-import { failureCountQuery, planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
+import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
-import type { NodeResult, NodeStatus } from './results.js';
+import type { NodeResult } from './results.js';
+import { runTest } from './run-test.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
@@ -20,7 +21,8 @@ export function duckdbMessage(error: unknown, lineOffset = 0): { text: string; l
   return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
 }
 
-async function runPlan(connection: Connection, plan: MaterializationPlan): Promise<number | undefined> {
+/** Runs a plan's statements in order, rolling back on the first error (which is re-thrown). */
+export async function runPlan(connection: Connection, plan: MaterializationPlan): Promise<number | undefined> {
   let rows: number | undefined;
   try {
     for (const [index, sql] of plan.statements.entries()) {
@@ -34,7 +36,8 @@ async function runPlan(connection: Connection, plan: MaterializationPlan): Promi
   return rows;
 }
 
-function databaseError(node: ManifestNode, compiledPath: string | undefined, error: unknown, lineOffset: number): DatabaseError {
+/** A DatabaseError naming the node, its compiled file (with DuckDB's line) and DuckDB's message. */
+export function databaseError(node: ManifestNode, compiledPath: string | undefined, error: unknown, lineOffset: number): DatabaseError {
   const { text, line } = duckdbMessage(error, lineOffset);
   const where = compiledPath ? ` (compiled SQL: ${compiledPath}${line ? `:${line}` : ''})` : '';
   return new DatabaseError(`Database error in ${node.resourceType} ${node.name}${where}: ${text}`, {
@@ -82,20 +85,6 @@ async function runSeed(seed: SeedNode, connection: Connection, projectDir: strin
     const { text } = duckdbMessage(error);
     throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}`, { location: { file: seed.originalFilePath } });
   }
-}
-
-async function runTest(test: TestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(test);
-  let failures: number;
-  try {
-    const rows = await connection.query(failureCountQuery(compiled.sql));
-    failures = Number(rows[0]?.failures ?? 0);
-  } catch (error) {
-    throw databaseError(test, compiled.path, error, 1);
-  }
-  const status: NodeStatus = failures === 0 ? 'pass' : test.config.severity === 'warn' ? 'warn' : 'fail';
-  const message = failures === 0 ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'warn' ? 'warn' : 'fail'} if != 0`;
-  return { status, message, failures, compiledPath: compiled.path };
 }
 
 /**

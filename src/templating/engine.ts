@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
+import { testBlocksToMacros } from './test-blocks.js';
 
 nunjucks.installJinjaCompat();
 
@@ -65,14 +66,15 @@ export class TemplateEngine {
   private pendingError: DopsError | undefined;
 
   /**
-   * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros)
+   * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros);
+   *   `{% test name(...) %}` blocks become macros named `test_<name>`, as in dbt
    * @throws ParseError (or a group) for template syntax errors and macros defined twice
    */
   constructor(macroSources: TemplateSource[]) {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
-        const template = this.compile(source);
+        const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
         this.macroFiles.push({ path: source.path, template });
         for (const name of Object.keys(this.exportMacros(template, {}))) {
           const other = this.macros.get(name);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RunOutcome } from '../../api/execute.js';
 import type { SelectOptions } from '../../api/options.js';
 import { EXIT } from '../exit.js';
-import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
+import { toApiOptions, withRunFlags, withSelectFlags, type CliFlags } from '../options.js';
 import { runDocsGenerate } from './docs.js';
 
 type Api = typeof import('../../api/commands.js');
@@ -18,7 +18,7 @@ const COMMANDS: [string, string, (api: Api) => (options: SelectOptions) => Promi
 /** Registers `build`, `run`, `test` and `seed`: run nodes, exit 1 when one failed. */
 export function registerNodeCommands(program: Command): void {
   for (const [name, description, action] of COMMANDS) {
-    const command = withSelectFlags(program.command(name).description(description));
+    const command = withRunFlags(withSelectFlags(program.command(name).description(description)));
     if (name === 'build') command.option('--docs', 'regenerate the docs site (dops docs generate) at the end of the build');
     command.action(async (flags: CliFlags & { docs?: boolean }) => {
       // The API (and the modules behind it) loads only when a command runs, so --help stays instant.

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadProjectConfig } from '../config/project-config.js';
+import { ConfigError } from '../errors.js';
+import type { IndirectSelection } from '../graph/selector.js';
+import type { ResourceType } from '../manifest/nodes.js';
+import { executeSelection, type RunOutcome } from './execute.js';
+import type { CommonOptions, SelectOptions } from './options.js';
+
+/** Commands whose runs can be retried. */
+const RETRYABLE = new Set(['build', 'run', 'test', 'seed', 'snapshot']);
+
+/** Every runnable kind: the retried ids already come from the previous command's own kinds. */
+const RUNNABLE_TYPES = ['seed', 'model', 'test', 'snapshot'] as string[] as ResourceType[];
+
+/** Statuses `dops retry` runs again (dbt retry's: errors, failed tests, and what they skipped). */
+const RETRIED = new Set(['error', 'fail', 'skipped']);
+
+interface PreviousRun {
+  args: Record<string, unknown>;
+  results: { unique_id: string; status: string }[];
+}
+
+function readPrevious(path: string): PreviousRun {
+  if (!existsSync(path)) throw new ConfigError('Nothing to retry: no target/run_results.json', { hint: 'Run dops build (or run, test, seed) first.' });
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as PreviousRun;
+    if (!json.args || !Array.isArray(json.results)) throw new Error('missing args or results');
+    return json;
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+const list = (value: unknown): string[] | undefined => (Array.isArray(value) && value.length ? value.map(String) : undefined);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+/** The previous invocation's options, from run_results.json `args`, under the caller's common options. */
+function previousOptions(args: Record<string, unknown>, options: CommonOptions): SelectOptions {
+  return {
+    target: text(args.target),
+    vars: typeof args.vars === 'string' || (typeof args.vars === 'object' && args.vars !== null) ? (args.vars as SelectOptions['vars']) : undefined,
+    select: list(args.select),
+    exclude: list(args.exclude),
+    selector: text(args.selector),
+    indirectSelection: text(args.indirect_selection) as IndirectSelection | undefined,
+    state: text(args.state),
+    defer: args.defer === true,
+    threads: typeof args.threads === 'number' ? args.threads : undefined,
+    fullRefresh: args.full_refresh === true,
+    warnError: args.warn_error === true,
+    failFast: args.fail_fast === true,
+    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+  };
+}
+
+/**
+ * `dops retry`: runs again the nodes that errored, failed or were skipped in the last run
+ * (`target/run_results.json`), with that run's command and flags (dbt's `retry`). Its own
+ * run_results.json keeps the original command, so a second retry carries on from there.
+ * @param options project dir, reporter and flags that override the previous run's (e.g. `threads`, `junit`)
+ * @returns the retried run; no nodes and success when the last run had nothing to retry
+ * @throws ConfigError when there is no previous run_results.json, or it came from a command that does not run nodes
+ */
+export function retry(options: SelectOptions = {}): Promise<RunOutcome> {
+  const config = loadProjectConfig(options.projectDir ?? process.cwd());
+  const previous = readPrevious(join(config.projectDir, config.targetPath, 'run_results.json'));
+  const command = String(previous.args.command);
+  if (!RETRYABLE.has(command)) throw new ConfigError(`Cannot retry '${command}': only build, run, test, seed and snapshot runs can be retried`);
+  const only = new Set(previous.results.filter((r) => RETRIED.has(r.status)).map((r) => r.unique_id));
+  return executeSelection(previousOptions(previous.args, options), RUNNABLE_TYPES, command, only);
+}

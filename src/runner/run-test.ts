@@ -1,0 +1,61 @@
+import type { Connection } from '../adapter/adapter.js';
+import type { Compiler } from '../compiler/compiler.js';
+import { CompilationError } from '../errors.js';
+import { relationName, type Relation, type TestNode } from '../manifest/nodes.js';
+import { AUDIT_SCHEMA, failingRowsQuery, failureCountQuery, planStoreFailures, storedCountQuery } from '../materializations/test.js';
+import { testVerdict } from '../materializations/test-thresholds.js';
+import { databaseError, runPlan, type Outcome } from './execute-node.js';
+
+/** True when a test's config asks for its failing rows to be kept (`store_failures: true`). */
+export function storesFailures(test: TestNode): boolean {
+  return test.config.store_failures === true || test.config.store_failures === 'true';
+}
+
+/** Where a test's failing rows are stored: `<schema config or dbt_test__audit>.<alias or test name>`. */
+export function failuresRelation(test: TestNode): Relation {
+  return { schema: test.config.schema ?? AUDIT_SCHEMA, identifier: test.config.alias ?? test.name };
+}
+
+function limitOf(test: TestNode): number | undefined {
+  const { limit } = test.config;
+  if (limit === undefined || limit === null) return undefined;
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < 0) throw new CompilationError(`Bad limit '${String(limit)}' on test ${test.name}: expected a whole number`, { location: { file: test.originalFilePath, line: test.line } });
+  return n;
+}
+
+async function countFailures(test: TestNode, connection: Connection, rowsSql: string): Promise<{ failures: number; stored?: Relation }> {
+  if (!storesFailures(test)) {
+    const rows = await connection.query(failureCountQuery(rowsSql));
+    return { failures: Number(rows[0]?.failures ?? 0) };
+  }
+  const stored = failuresRelation(test);
+  await runPlan(connection, planStoreFailures(stored, rowsSql));
+  const rows = await connection.query(storedCountQuery(stored));
+  return { failures: Number(rows[0]?.failures ?? 0), stored };
+}
+
+/**
+ * Runs a data test with its configs (dbt's test configs): `limit` caps the failing rows counted,
+ * `store_failures` saves them to a table in the audit schema (named in the message),
+ * `severity`, `warn_if` and `error_if` turn the count into pass, warn or fail. (`where` is applied
+ * when the test compiles.)
+ * @throws DatabaseError naming the test and its compiled file when DuckDB rejects the query
+ */
+export async function runTest(test: TestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+  const compiled = compiler.compile(test);
+  const rowsSql = failingRowsQuery(compiled.sql, limitOf(test));
+  let counted: { failures: number; stored?: Relation };
+  try {
+    counted = await countFailures(test, connection, rowsSql);
+  } catch (error) {
+    throw databaseError(test, compiled.path, error, 1);
+  }
+  const { failures, stored } = counted;
+  const verdict = testVerdict(failures, test.config, test.originalFilePath);
+  const where = stored ? `; failing rows in ${relationName(stored)}` : '';
+  const message = verdict.status === 'pass'
+    ? `PASS${where}`
+    : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${verdict.status} if ${verdict.condition!.text}${where}`;
+  return { status: verdict.status, message, failures, compiledPath: compiled.path, relationName: stored ? relationName(stored) : undefined };
+}
