@@ -18,6 +18,7 @@ function serializeNode(node: ManifestNode): Record<string, unknown> {
   if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }]));
   if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });
+  if (node.resourceType === 'source') Object.assign(base, { loaded_at_field: node.loadedAtField ?? null, freshness: node.freshness ? { warn_after: node.freshness.warnAfter ?? null, error_after: node.freshness.errorAfter ?? null, filter: node.freshness.filter ?? null } : null });
   if ('checksum' in node) base.checksum = { name: 'sha256', checksum: node.checksum };
   if (node.resourceType === 'test') Object.assign(base, { test_metadata: node.testMetadata ?? null, attached_node: node.attachedNode ?? null, column_name: node.columnName ?? null });
   return base;

@@ -8,6 +8,7 @@ import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerList } from './commands/list.js';
 import { registerNodeCommands } from './commands/node-commands.js';
+import { registerSource } from './commands/source.js';
 import { registerRetry } from './commands/retry.js';
 
 /** Builds the `dops` program; each command sets `process.exitCode`. */
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerCompile(program);
   registerList(program);
   registerInit(program);
+  registerSource(program);
   registerRetry(program);
   registerDocs(program);
   registerLineage(program);
