@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
+import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
 
 nunjucks.installJinjaCompat();
 
@@ -59,6 +60,8 @@ function unclosedTagLine(contents: string): number | undefined {
 export class TemplateEngine {
   private readonly env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
+  /** Templates of the simple subset (or undefined: not simple), by path and text. */
+  private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
   private readonly macroFiles: { path: string; template: nunjucks.Template }[] = [];
   /** Macro name -> file that defines it. */
   readonly macros = new Map<string, string>();
@@ -133,6 +136,10 @@ export class TemplateEngine {
    *   raised, e.g. an unknown ref) with the template's file and line for errors while rendering
    */
   render(source: TemplateSource, context: TemplateContext): string {
+    // Most model files are text plus ref()/source()/config()/macro calls: rendering those without
+    // nunjucks skips its per-template compile (~1 ms each), the main cost at thousands of models.
+    const simple = this.renderWithoutNunjucks(source, context);
+    if (simple !== undefined) return simple;
     const template = this.compile(source);
     this.pendingError = undefined;
     try {
@@ -147,6 +154,34 @@ export class TemplateEngine {
         throw raised;
       }
       throw new CompilationError(nunjucksReason(error as Error), { location });
+    }
+  }
+
+  /**
+   * Renders a template of the simple subset (see simple-template.ts) with the same result nunjucks
+   * gives; undefined when nunjucks must render it (other syntax, a name missing from the context,
+   * or an error, whose message and location nunjucks then produces).
+   */
+  private renderWithoutNunjucks(source: TemplateSource, context: TemplateContext): string | undefined {
+    let known = this.simple.get(source.path);
+    if (!known || known.contents !== source.contents) {
+      known = { contents: source.contents, template: parseSimpleTemplate(source.contents) };
+      this.simple.set(source.path, known);
+    }
+    const { template } = known;
+    if (!template) return undefined;
+    let full = context;
+    for (const name of template.names) {
+      if (this.macros.has(name)) {
+        full = this.withMacros(context);
+        break;
+      }
+    }
+    if (!canRenderSimple(template, full)) return undefined;
+    try {
+      return renderSimple(template, full);
+    } catch {
+      return undefined;
     }
   }
 
