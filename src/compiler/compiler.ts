@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CompilationError, DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { type ManifestNode, type Relation, type SqlNode } from '../manifest/nodes.js';
@@ -7,6 +6,7 @@ import { runtimeContext, type GlobalContext, type RelationResolver } from '../te
 import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
 import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
+import { writeIfChanged } from './write-if-changed.js';
 
 /** A node's SQL after rendering with the runtime context. */
 export interface CompiledNode {
@@ -104,9 +104,7 @@ export class Compiler {
   }
 
   private write(compiled: CompiledNode): void {
-    const absolute = join(this.projectDir, compiled.path);
-    mkdirSync(dirname(absolute), { recursive: true });
-    writeFileSync(absolute, `${compiled.sql}\n`);
+    writeIfChanged(join(this.projectDir, compiled.path), `${compiled.sql}\n`);
   }
 
   /** Applies a test's `where` config the way dbt does: the tested relation becomes a filtered subquery. */
