@@ -13,6 +13,11 @@ export interface CommonOptions {
   vars?: Record<string, unknown> | string;
   /** Receives progress events; nothing is printed without one. */
   reporter?: Reporter;
+  /**
+   * Reuse parse results kept in `target/partial_parse.json` for unchanged files (default true;
+   * `--no-partial-parse` turns it off, as in dbt).
+   */
+  partialParse?: boolean;
 }
 
 /** Options of commands that pick nodes. */

@@ -7,6 +7,7 @@ import { parseContext, type GlobalContext, type ParseCapture } from '../templati
 import type { TemplateEngine } from '../templating/engine.js';
 import { genericTestNode, type TestTarget } from './generic-tests.js';
 import { fqnFor, folderSegments, nodeName } from './naming.js';
+import type { YamlWithLines } from '../config/yaml-file.js';
 import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
 import { levenshtein } from './similar.js';
 import { parseSnapshots } from './snapshots.js';
@@ -25,6 +26,8 @@ export interface ParseInput {
   files: ProjectFiles;
   engine: TemplateEngine;
   global: GlobalContext;
+  /** Parses a YAML property file (default: parseYamlWithLines; the partial-parse cache passes its own). */
+  parseYaml?: (text: string, file: string) => YamlWithLines;
 }
 
 function collect<T>(errors: DopsError[], fn: () => T): T | undefined {
@@ -190,7 +193,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const { project, files } = input;
   const errors: DopsError[] = [];
   const warnings: string[] = [];
-  const properties = readProperties(files.properties, errors);
+  const properties = readProperties(files.properties, errors, input.parseYaml);
   const nodes: ManifestNode[] = [];
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
   // Names of every model and seed file, enabled or not, so YAML for a disabled one is no orphan.

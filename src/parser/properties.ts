@@ -184,12 +184,13 @@ function addPatch(target: Map<string, ResourcePatch>, patch: ResourcePatch, kind
  * seeds, and source tables. Collects problems instead of stopping at the first.
  * @param files property files from discovery
  * @param errors receives a ParseError (with file:line) per problem
+ * @param parseYaml parses one file (the partial-parse cache passes one that skips unchanged files)
  */
-export function readProperties(files: ProjectFile[], errors: DopsError[]): Properties {
+export function readProperties(files: ProjectFile[], errors: DopsError[], parseYaml = parseYamlWithLines): Properties {
   const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map() };
   for (const file of files) {
     try {
-      const yaml = parseYamlWithLines(file.contents, file.path);
+      const yaml = parseYaml(file.contents, file.path);
       if (yaml.value === null || yaml.value === undefined) continue;
       if (!isPlainObject(yaml.value)) throw new ParseError('A property file must be a mapping (models:, sources:, seeds:)', { location: { file: file.path } });
       const doc = yaml.value;
