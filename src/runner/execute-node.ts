@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
@@ -79,7 +80,9 @@ async function runSeed(seed: SeedNode, connection: Connection, projectDir: strin
   checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
   const existing = await connection.relationKind(seed.relation);
   try {
-    const rows = await runPlan(connection, planSeed(seed.relation, seed.originalFilePath, seed.config.column_types, existing, delimiter));
+    // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
+    const csvPath = join(projectDir, seed.originalFilePath);
+    const rows = await runPlan(connection, planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter));
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
     const { text } = duckdbMessage(error);
