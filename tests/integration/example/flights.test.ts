@@ -1,7 +1,7 @@
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../../src/api/commands.js';
+import { build, run } from '../../../src/api/commands.js';
 import type { RunOutcome } from '../../../src/api/execute.js';
 import { CapturingReporter } from '../../../src/reporter/reporter.js';
 import { makeTempDir, query, readRunResults, removeProjects, statuses } from '../helpers.js';
@@ -11,7 +11,7 @@ const REPO = resolve(import.meta.dirname, '../../..');
 /** The example project at the repo root, copied so the build never touches the repo's own files. */
 function copyExample(): string {
   const dir = makeTempDir();
-  for (const folder of ['models', 'seeds', 'data-tests', 'macros']) cpSync(join(REPO, folder), join(dir, folder), { recursive: true });
+  for (const folder of ['models', 'seeds', 'data-tests', 'macros', 'snapshots']) cpSync(join(REPO, folder), join(dir, folder), { recursive: true });
   const projectFile = readFileSync(join(REPO, 'dops_project.yml'), 'utf8');
   const patched = projectFile.replace(/^database-path:.*$/m, 'database-path: example.duckdb');
   expect(patched).not.toBe(projectFile);
@@ -74,7 +74,7 @@ describe('the example flights project, end to end', () => {
     // every model is in its schema with the kind its config asks for
     for (const node of outcome.project.manifest.nodes.values()) {
       if (node.resourceType !== 'model' || node.config.materialized === 'ephemeral') continue;
-      const expected = node.config.materialized === 'view' ? 'VIEW' : 'BASE TABLE';
+      const expected = node.config.materialized === 'view' || node.config.materialized === 'external' ? 'VIEW' : 'BASE TABLE';
       expect(kinds[`${node.relation.schema}.${node.relation.identifier}`], node.name).toBe(expected);
     }
     expect(Object.keys(kinds).some((name) => String(name).includes('int_flight_routes'))).toBe(false);
@@ -84,5 +84,31 @@ describe('the example flights project, end to end', () => {
     const runResults = readRunResults(dir);
     expect(runResults.results).toHaveLength(outcome.results.length);
     expect(runResults.results.find((r) => r.unique_id === 'model.flights.fact_flights')).toMatchObject({ status: 'success', adapter_response: { rows_affected: 3_000_000 } });
+  });
+
+  it('writes the curated mart as Hive-partitioned Parquet, readable through its view', async () => {
+    const folder = join(dir, 'lake/marts/mart_monthly_routes');
+    expect(readdirSync(folder).sort()).toEqual(['year=2001']);
+    expect(readdirSync(join(folder, 'year=2001')).sort()).toEqual(['month=1', 'month=2', 'month=3', 'month=4', 'month=5', 'month=6', 'month=7']);
+    expect(await query(dir, 'select sum(flights) as n from marts.mart_monthly_routes', 'example.duckdb')).toEqual([{ n: 3_000_000 }]);
+  });
+
+  it('re-running the incremental fact without new flights inserts nothing', async () => {
+    const again = await run({ projectDir: dir, select: ['fact_flights'] });
+    expect(again.results.map((r) => [r.status, r.message, r.rowsAffected])).toEqual([['success', 'incremental', 0]]);
+    expect(await query(dir, 'select count(*) as n from core.fact_flights', 'example.duckdb')).toEqual([{ n: 3_000_000 }]);
+  });
+
+  it('keeps airport history in the snapshot when a seed row is edited', async () => {
+    expect(await query(dir, 'select count(*) as n from snapshots.airports_snapshot where dbt_valid_to is null', 'example.duckdb')).toEqual([{ n: 3376 }]);
+    const csv = join(dir, 'seeds/airports.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('00M,Thigpen,', '00M,Thigpen Field,'));
+    const again = await build({ projectDir: dir, select: ['airports', 'airports_snapshot'] });
+    expect(again.success).toBe(true);
+    const history = await query(dir, "select name, dbt_valid_to is null as is_current from snapshots.airports_snapshot where iata = '00M' order by dbt_valid_from, is_current", 'example.duckdb');
+    expect(history).toEqual([
+      { name: 'Thigpen', is_current: false },
+      { name: 'Thigpen Field', is_current: true },
+    ]);
   });
 });
