@@ -44,6 +44,75 @@ function runnable(manifest: Manifest, id: string): boolean {
   return node.resourceType !== 'source' && !(node.resourceType === 'model' && node.config.materialized === 'ephemeral');
 }
 
+/** The nodes a command runs, in the order they start, and the DAG that orders them. */
+export interface ExecutionPlan {
+  dag: Dag;
+  /** Selected runnable ids in topological order. */
+  order: string[];
+}
+
+/**
+ * Selects the runnable nodes of the given types and orders them (in `build`, tests gate their
+ * model's children).
+ * @param only when given, keeps just these ids of the selection (watch mode's affected nodes)
+ * @throws ConfigError for a malformed selector
+ */
+export function planExecution(project: LoadedProject, options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): ExecutionPlan {
+  const { manifest } = project;
+  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
+  return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
+}
+
+/**
+ * Runs a plan on already-open connections (one runner thread each), then writes
+ * `target/run_results.json` and reports the run.
+ * @param signal once aborted, nodes not yet started are skipped (the running ones finish)
+ */
+export async function runExecutionPlan(
+  project: LoadedProject,
+  plan: ExecutionPlan,
+  connections: Connection[],
+  options: SelectOptions,
+  command: string,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
+  const { manifest } = project;
+  const { dag, order } = plan;
+  const compiler = project.compiler();
+  const startedAt = Date.now();
+  const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
+  const controls = new RunControls(options, signal);
+  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
+  options.reporter?.runStarted?.(order.length);
+  const results = await runInDagOrder(
+    dag,
+    order,
+    Math.max(1, Math.min(connections.length, order.length)),
+    async (id, thread) => {
+      const started = new Date();
+      if (controls.stopped) {
+        return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
+      }
+      options.reporter?.nodeStarted?.(manifest.get(id), thread);
+      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], compiler, project.config.projectDir, settings));
+      const completed = new Date();
+      return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
+    },
+    (id, cause, thread) => {
+      const now = new Date().toISOString();
+      return { uniqueId: id, status: 'skipped', message: `Skipped because ${manifest.get(cause).name} failed`, executionTime: 0, startedAt: now, completedAt: now, thread };
+    },
+    (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
+  );
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const summary = summarize(results, elapsed);
+  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
+  writeRunReports(project, results, elapsed, startedAt, options, command);
+  options.reporter?.runFinished?.(results, summary, manifest.nodes);
+  return { results, summary, success: summary.error === 0, project };
+}
+
 /**
  * Loads the project, selects nodes of the given types and runs them in DAG order against the
  * target's DuckDB; writes `target/manifest.json` and `target/run_results.json`.
@@ -53,53 +122,18 @@ function runnable(manifest: Manifest, id: string): boolean {
  */
 export async function executeSelection(options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): Promise<RunOutcome> {
   const project = loadProject(options);
-  const { manifest, config } = project;
   loadState(options); // before this run's manifest.json replaces a --state pointing at target/
-  writeManifest(targetFile(project, 'manifest.json'), manifest, manifestMetadata(project));
-  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
-  const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
-  const order = dag.topologicalOrder().filter((id) => selected.has(id));
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+  const plan = planExecution(project, options, resourceTypes, command, only);
   const threads = options.threads ?? project.target.threads;
-  const compiler = project.compiler();
-  const settings = { fullRefresh: options.fullRefresh, lakePath: config.lakePath, snapshotTime: new Date() };
   // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, config.projectDir);
-  const startedAt = Date.now();
-  const controls = new RunControls(options);
-  let results: NodeResult[];
+  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
   try {
     const connections: Connection[] = [];
-    for (let i = 0; i < Math.max(1, Math.min(threads, order.length)); i++) connections.push(await adapter.connect());
-    if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
-    options.reporter?.runStarted?.(order.length);
-    results = await runInDagOrder(
-      dag,
-      order,
-      connections.length,
-      async (id, thread) => {
-        const started = new Date();
-        if (controls.stopped) {
-          return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
-        }
-        options.reporter?.nodeStarted?.(manifest.get(id), thread);
-        const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], compiler, config.projectDir, settings));
-        const completed = new Date();
-        return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
-      },
-      (id, cause, thread) => {
-        const now = new Date().toISOString();
-        return { uniqueId: id, status: 'skipped', message: `Skipped because ${manifest.get(cause).name} failed`, executionTime: 0, startedAt: now, completedAt: now, thread };
-      },
-      (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
-    );
+    for (let i = 0; i < Math.max(1, Math.min(threads, plan.order.length)); i++) connections.push(await adapter.connect());
+    return await runExecutionPlan(project, plan, connections, options, command);
   } finally {
     await adapter.close();
   }
-  const elapsed = (Date.now() - startedAt) / 1000;
-  const summary = summarize(results, elapsed);
-  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
-  writeRunReports(project, results, elapsed, startedAt, options, command);
-  options.reporter?.runFinished?.(results, summary, manifest.nodes);
-  return { results, summary, success: summary.error === 0, project };
 }

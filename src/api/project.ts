@@ -5,13 +5,13 @@ import { parseCliVars } from '../config/vars.js';
 import { throwIfAny } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
-import { parseProject } from '../parser/parse-project.js';
+import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
-import { discoverProjectFiles } from '../project/files.js';
+import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
 import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
-import { TemplateEngine } from '../templating/engine.js';
+import { TemplateEngine, type TemplateSource } from '../templating/engine.js';
 import { Compiler } from '../compiler/compiler.js';
 import type { CommonOptions } from './options.js';
 
@@ -30,19 +30,35 @@ export interface LoadedProject {
 }
 
 /**
+ * Lets a long-lived caller (watch mode) reuse work between loads. Each hook defaults to doing the
+ * work afresh.
+ */
+export interface LoadHooks {
+  /** Finds and reads the project's files (default: {@link discoverProjectFiles}). */
+  discoverFiles?(config: ProjectConfig): ProjectFiles;
+  /** The template engine for these macro files (default: a new {@link TemplateEngine}). */
+  createEngine?(macroSources: TemplateSource[], global: GlobalContext): TemplateEngine;
+  /** Parses the files into nodes (default: {@link parseProject}); linking and validation follow as usual. */
+  parse?(input: ParseInput): ParseResult;
+}
+
+/**
  * Reads and validates a project: project file, target, files, templates, nodes, refs, cycles.
  * Every problem across all files is collected and thrown together.
  * @throws DopsError (or DopsErrorGroup) for config, YAML, template, ref and cycle problems
  */
-export function loadProject(options: CommonOptions): LoadedProject {
+export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const config = loadProjectConfig(options.projectDir ?? process.cwd());
   const target = resolveTarget(config, options.target, options.profilesDir);
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
   const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
-  const files = discoverProjectFiles(config);
+  const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const macroSources = [BUILTIN_TESTS, ...files.macros];
-  const engine = options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
-  const parsed = parseProject({ project: config, files, engine, global, parseYaml: engine instanceof PartialParseEngine ? engine.yaml.parse : undefined });
+  const engine = hooks.createEngine
+    ? hooks.createEngine(macroSources, global)
+    : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
+  const input: ParseInput = { project: config, files, engine, global, parseYaml: engine instanceof PartialParseEngine ? engine.yaml.parse : undefined };
+  const parsed = hooks.parse ? hooks.parse(input) : parseProject(input);
   if (engine instanceof PartialParseEngine) engine.save();
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);

@@ -8,6 +8,7 @@ import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerList } from './commands/list.js';
 import { registerNodeCommands } from './commands/node-commands.js';
+import { registerWatch } from './commands/watch.js';
 import { registerSource } from './commands/source.js';
 import { registerRetry } from './commands/retry.js';
 
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerCompile(program);
   registerList(program);
   registerInit(program);
+  registerWatch(program);
   registerSource(program);
   registerRetry(program);
   registerDocs(program);

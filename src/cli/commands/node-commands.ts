@@ -4,6 +4,7 @@ import type { SelectOptions } from '../../api/options.js';
 import { EXIT } from '../exit.js';
 import { toApiOptions, withRunFlags, withSelectFlags, type CliFlags } from '../options.js';
 import { runDocsGenerate } from './docs.js';
+import { runWatch, withWatchFlags, type WatchFlags } from './watch.js';
 
 type Api = typeof import('../../api/commands.js');
 
@@ -19,8 +20,13 @@ const COMMANDS: [string, string, (api: Api) => (options: SelectOptions) => Promi
 export function registerNodeCommands(program: Command): void {
   for (const [name, description, action] of COMMANDS) {
     const command = withRunFlags(withSelectFlags(program.command(name).description(description)));
+    if (name === 'build') withWatchFlags(command.option('--watch', 'keep watching: rebuild what each save touches (as `dops watch`)'));
     if (name === 'build') command.option('--docs', 'regenerate the docs site (dops docs generate) at the end of the build');
-    command.action(async (flags: CliFlags & { docs?: boolean }) => {
+    command.action(async (flags: CliFlags & WatchFlags & { watch?: boolean; docs?: boolean }) => {
+      if (flags.watch) {
+        process.exitCode = await runWatch(flags);
+        return;
+      }
       // The API (and the modules behind it) loads only when a command runs, so --help stays instant.
       const outcome = await action(await import('../../api/commands.js'))(toApiOptions(flags));
       process.exitCode = outcome.success ? EXIT.ok : EXIT.nodeFailed;
