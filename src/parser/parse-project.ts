@@ -162,7 +162,10 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
     if (error instanceof DopsError) Object.assign(error, { location: { file: spec.file, line: spec.line } });
     throw error;
   }
-  return { ...node, refs: capture.refs, sources: capture.sources };
+  // `{{ config(...) }}` inside a custom generic test's definition sets defaults that the project
+  // file and the YAML entry override (dbt's precedence).
+  const config = Object.keys(capture.config).length ? finalizeConfig(mergeConfig(capture.config, node.config), 'test') : node.config;
+  return { ...node, config, refs: capture.refs, sources: capture.sources };
 }
 
 function duplicateErrors(nodes: ManifestNode[]): DopsError[] {

@@ -40,10 +40,17 @@ models:
               name: accepted_unfiltered
               values: [10, 20, 30]
               quote: false
+          - small: {max: 25}
+          - small:
+              name: small_strict
+              max: 25
+              config: {severity: error}
           - in_range:
               arguments: {low: 0, high: 25}
               config: {limit: 2, store_failures: true}
 `,
+  // a definition's config() gives defaults; the YAML entry overrides them
+  'macros/small.sql': "{% test small(model, column_name, max) %}\n{{ config(severity='warn', tags=['from_definition']) }}\nselect * from {{ model }} where {{ column_name }} > {{ max }}\n{% endtest %}\n",
   'tests/negatives_warn.sql': "{{ config(severity='warn', store_failures=true, tags=['sing']) }}\nselect * from {{ ref('nums_m') }} where v < 0\n",
   'tests/negatives_threshold.sql': "{{ config(error_if='>100') }}\nselect * from {{ ref('nums_m') }} where v < 0\n",
   'tests/disabled.sql': "{{ config(enabled=false) }}\nselect 1 from {{ ref('nums_m') }}\n",
@@ -68,6 +75,12 @@ describe('data test configs and custom generic tests', () => {
     expect(resultFor(outcome, 'positive_strict')).toMatchObject({ status: 'fail', failures: 2, message: 'Got 2 results, configured to fail if > 1' });
     // thresholds given beside the arguments, as dbt allows
     expect(resultFor(outcome, 'positive_lenient')).toMatchObject({ status: 'pass', failures: 2 });
+  });
+
+  it("config() in a custom test's definition sets defaults the YAML overrides", () => {
+    expect(resultFor(outcome, 'small_nums_m_v__25')).toMatchObject({ status: 'warn', failures: 1 });
+    expect(resultFor(outcome, 'small_strict')).toMatchObject({ status: 'fail', failures: 1 });
+    expect(list({ projectDir: dir, select: ['tag:from_definition'] }).map((n) => n.name).sort()).toEqual(['small_nums_m_v__25', 'small_strict']);
   });
 
   it('where filters the tested relation', () => {
