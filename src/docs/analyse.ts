@@ -4,7 +4,7 @@ import type { Connection } from '../adapter/adapter.js';
 import type { LoadedProject } from '../api/project.js';
 import { readCatalog, type Catalog } from '../artifacts/catalog.js';
 import { DopsError, throwIfAny } from '../errors.js';
-import { serializeSql } from '../lineage/model-lineage.js';
+import { serializeSqlBatch } from '../lineage/model-lineage.js';
 import { analyseProject, type ProjectLineage } from '../lineage/project-lineage.js';
 import { isSqlNode } from '../manifest/nodes.js';
 
@@ -76,7 +76,7 @@ export async function analyseLoadedProject(project: LoadedProject): Promise<Proj
       order: project.dag.topologicalOrder(),
       compiledSql,
       catalogColumns: (id) => catalog.get(id)?.columns.map((c) => c.name),
-      serialize: (sql) => serializeSql(database.connection, sql),
+      serialize: (sqls) => serializeSqlBatch(database.connection, sqls),
     });
     return { compiledSql, catalog, lineage, databaseNote: database.note };
   } finally {

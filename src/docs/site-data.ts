@@ -2,7 +2,7 @@ import type { Catalog } from '../artifacts/catalog.js';
 import type { ProjectLineage } from '../lineage/project-lineage.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type ManifestNode, type TestNode } from '../manifest/nodes.js';
-import type { SiteColumn, SiteData, SiteLineage, SiteNode, SiteTest } from './app/data.js';
+import { FULL_GRAPH_LIMIT, type SiteColumn, type SiteData, type SiteLineage, type SiteNode, type SiteTest } from './app/data.js';
 import { layoutGraph } from './layout.js';
 
 /** One entry of run_results.json, as the site reads it. */
@@ -95,14 +95,15 @@ function siteNode(node: ManifestNode, input: SiteInput, tests: SiteTest[], resul
 
 /**
  * Builds the site's data: every source, seed, model and snapshot with its page content and its
- * position in a left-to-right layout of the whole project; counts and the last run's test results.
+ * position in a left-to-right layout of the whole project (up to {@link FULL_GRAPH_LIMIT} nodes);
+ * counts and the last run's test results.
  */
 export function buildSiteData(input: SiteInput): SiteData {
   const results = new Map((input.runResults?.results ?? []).map((r) => [r.unique_id, r]));
   const tests = testsByNode(input.manifest, results);
   const graphNodes = [...input.manifest.nodes.values()].filter((n) => GRAPH_TYPES.has(n.resourceType));
   const nodes = graphNodes.map((n) => siteNode(n, input, tests.get(n.uniqueId) ?? [], results));
-  const layout = layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id])));
+  const layout = nodes.length <= FULL_GRAPH_LIMIT ? layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id]))) : { positions: new Map(), width: 0, height: 0 };
   const counts: Record<string, number> = {};
   for (const node of input.manifest.nodes.values()) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
   const testResults: Record<string, number> = {};
@@ -114,7 +115,7 @@ export function buildSiteData(input: SiteInput): SiteData {
     project: input.projectName,
     generatedAt: new Date().toISOString(),
     built: input.catalog.size > 0 && [...input.catalog.values()].some((e) => e.kind !== 'external'),
-    nodes: nodes.map((n) => ({ ...n, ...layout.positions.get(n.id)! })),
+    nodes: nodes.map((n) => ({ ...n, ...(layout.positions.get(n.id) ?? { x: 0, y: 0 }) })),
     width: layout.width,
     height: layout.height,
     counts,

@@ -35,6 +35,7 @@ table.columns th, table.columns td { border-bottom: 1px solid var(--line); paddi
 table.columns td.type { font-family: ui-monospace, monospace; font-size: 12px; }
 .two-col { display: flex; gap: 48px; }
 ul.links { padding-left: 18px; }
+.tag { display: inline-block; margin: 0 8px 2px 0; font-family: ui-monospace, monospace; font-size: 12px; }
 .button { display: inline-block; padding: 4px 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff; text-decoration: none; }
 details.sql { margin: 12px 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 details.sql summary { padding: 6px 10px; cursor: pointer; }

@@ -15,6 +15,21 @@ export async function serializeSql(connection: Connection, sql: string): Promise
   return JSON.parse(String(rows[0].ast)) as SerializedSql;
 }
 
+/**
+ * Parse trees of many SQL texts in few round trips (one query per `batchSize` texts), in order.
+ * @throws Error with DuckDB's message when a query fails
+ */
+export async function serializeSqlBatch(connection: Connection, sqls: string[], batchSize = 250): Promise<SerializedSql[]> {
+  const trees: SerializedSql[] = [];
+  for (let start = 0; start < sqls.length; start += batchSize) {
+    const batch = sqls.slice(start, start + batchSize);
+    const values = batch.map((sql, i) => `(${i}, ${quoteLiteral(sql)})`).join(', ');
+    const rows = await connection.query(`select i, json_serialize_sql(s) as ast from (values ${values}) t(i, s) order by i`);
+    trees.push(...rows.map((row) => JSON.parse(String(row.ast)) as SerializedSql));
+  }
+  return trees;
+}
+
 function edgeTransform(col: Col, edge: Edge): Transform | 'join-key' {
   if (edge.join) return 'join-key';
   if (edge.transformed) return 'transformed';

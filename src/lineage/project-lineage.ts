@@ -16,8 +16,8 @@ export interface ProjectLineageInput {
   compiledSql: ReadonlyMap<string, string>;
   /** Column names the database reports for a node (catalog), when it was built or is a file. */
   catalogColumns(uniqueId: string): string[] | undefined;
-  /** DuckDB's parse tree of a SQL text (`json_serialize_sql`). */
-  serialize(sql: string): Promise<SerializedSql>;
+  /** DuckDB's parse trees of SQL texts (`json_serialize_sql`), in order. */
+  serialize(sqls: string[]): Promise<SerializedSql[]>;
 }
 
 /** Column lineage of every model, by unique id. */
@@ -66,11 +66,8 @@ export async function analyseProject(input: ProjectLineageInput): Promise<Projec
     return input.catalogColumns(id) ?? fromAnalysis ?? yamlColumns(input.manifest.get(id));
   };
   const resolver = projectResolver(input.manifest, columnsOf);
-  for (const id of input.order) {
-    const node = input.manifest.get(id);
-    const sql = input.compiledSql.get(id);
-    if (node.resourceType !== 'model' || sql === undefined) continue;
-    lineage.set(id, modelLineage(await input.serialize(sql), resolver, input.catalogColumns(id)));
-  }
+  const models = input.order.filter((id) => input.manifest.get(id).resourceType === 'model' && input.compiledSql.has(id));
+  const trees = await input.serialize(models.map((id) => input.compiledSql.get(id)!));
+  models.forEach((id, i) => lineage.set(id, modelLineage(trees[i], resolver, input.catalogColumns(id))));
   return lineage;
 }

@@ -21,6 +21,8 @@ export interface ColumnNeighbourhood {
   links: ColumnLink[];
   /** Models on the way whose SQL could not be analysed: id -> reason. */
   modelLevel: Map<string, string>;
+  /** True when columns lie beyond the levels asked for. */
+  truncated: boolean;
 }
 
 const keyOf = (node: string, column: string): string => `${node}\u0000${column.toLowerCase()}`;
@@ -55,43 +57,46 @@ export class ColumnLineageIndex {
   }
 
   /**
-   * Every column the given one is derived from (recursively) and every column derived from it.
-   * @param includeDownstream false to follow upstream only
+   * The columns the given one is derived from (recursively) and the columns derived from it, up to
+   * `up` / `down` levels away.
    */
-  neighbourhood(node: string, column: string, includeDownstream = true): ColumnNeighbourhood {
+  neighbourhood(node: string, column: string, up = Infinity, down = Infinity): ColumnNeighbourhood {
     const vertices = new Map<string, ColumnVertex>();
     const links: ColumnLink[] = [];
     const modelLevel = new Map<string, string>();
+    let truncated = false;
     const add = (n: string, c: string): string => {
       const key = keyOf(n, c);
       if (!vertices.has(key)) vertices.set(key, { key, node: n, column: c });
       return key;
     };
     const root = add(node, column);
-    const upQueue = [root];
-    const seenUp = new Set([root]);
-    while (upQueue.length) {
-      const current = vertices.get(upQueue.shift()!)!;
-      const lineage = this.index.byId.get(current.node)?.lineage;
-      if (lineage?.status === 'model-level') modelLevel.set(current.node, lineage.reason ?? '');
-      for (const [parent, parentColumn, transform] of this.upstreamOf(current.node, current.column) ?? []) {
-        const key = add(parent, parentColumn);
-        links.push({ from: key, to: current.key, transform });
-        if (!seenUp.has(key)) (seenUp.add(key), upQueue.push(key));
-      }
-    }
-    if (includeDownstream) {
-      const downQueue = [root];
-      const seenDown = new Set([root]);
-      while (downQueue.length) {
-        const current = vertices.get(downQueue.shift()!)!;
-        for (const [child, childColumn, transform] of this.downstreamOf(current.node, current.column)) {
-          const key = add(child, childColumn);
-          links.push({ from: current.key, to: key, transform });
-          if (!seenDown.has(key)) (seenDown.add(key), downQueue.push(key));
+    const walk = (depth: number, next: (v: ColumnVertex) => [string, string, SiteColumnEdge[2]][], link: (from: string, to: string) => [string, string]): void => {
+      const seen = new Set([root]);
+      let frontier = [root];
+      for (let level = 0; frontier.length; level++) {
+        if (level >= depth) {
+          truncated ||= frontier.some((key) => next(vertices.get(key)!).length > 0);
+          break;
         }
+        const following: string[] = [];
+        for (const key of frontier) {
+          for (const [otherNode, otherColumn, transform] of next(vertices.get(key)!)) {
+            const other = add(otherNode, otherColumn);
+            const [from, to] = link(key, other);
+            links.push({ from, to, transform });
+            if (!seen.has(other)) (seen.add(other), following.push(other));
+          }
+        }
+        frontier = following;
       }
-    }
-    return { vertices: [...vertices.values()], links, modelLevel };
+    };
+    walk(up, (v) => {
+      const lineage = this.index.byId.get(v.node)?.lineage;
+      if (lineage?.status === 'model-level') modelLevel.set(v.node, lineage.reason ?? '');
+      return this.upstreamOf(v.node, v.column) ?? [];
+    }, (current, parent) => [parent, current]);
+    walk(down, (v) => this.downstreamOf(v.node, v.column), (current, child) => [current, child]);
+    return { vertices: [...vertices.values()], links, modelLevel, truncated };
   }
 }

@@ -5,9 +5,13 @@ import { drawGraph, layoutLeftToRight } from './svg-graph.js';
 
 const BOX = { width: 230, height: 36 };
 
-/** The route of a node page with one column's lineage open. */
-export function columnHref(node: string, column: string): string {
-  return `${nodeHref(node)}?column=${encodeURIComponent(column)}`;
+/** Levels of column lineage drawn around a column unless the page asks for more. */
+export const DEFAULT_COLUMN_LEVELS = 3;
+
+/** The route of a node page with one column's lineage open, `levels` up and down. */
+export function columnHref(node: string, column: string, levels = DEFAULT_COLUMN_LEVELS): string {
+  const more = levels === DEFAULT_COLUMN_LEVELS ? '' : `&levels=${levels}`;
+  return `${nodeHref(node)}?column=${encodeURIComponent(column)}${more}`;
 }
 
 const DESCRIBE: Record<string, string> = {
@@ -18,13 +22,17 @@ const DESCRIBE: Record<string, string> = {
 };
 
 /**
- * The lineage of one column, drawn as a graph: the upstream columns it is derived from (across
- * models, seeds and sources) and the downstream columns derived from it, each edge styled by its
- * transform; plus the same upstream list as text.
+ * The lineage of one column, drawn as a graph `levels` deep each way: the upstream columns it is
+ * derived from (across models, seeds and sources) and the downstream columns derived from it, each
+ * edge styled by its transform; plus every upstream column, at any depth, as a list.
  */
-export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageIndex, node: string, column: string): HTMLElement {
-  const hood = columns.neighbourhood(node, column);
+export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageIndex, node: string, column: string, levels = DEFAULT_COLUMN_LEVELS): HTMLElement {
+  const hood = columns.neighbourhood(node, column, levels, levels);
   const rootKey = hood.vertices[0].key;
+  // Where the column ultimately comes from, at any depth: the upstream columns with no upstream.
+  const everyUpstream = columns.neighbourhood(node, column, Infinity, 0);
+  const derived = new Set(everyUpstream.links.map((l) => l.to));
+  const roots = everyUpstream.vertices.filter((v) => v.key !== rootKey && !derived.has(v.key));
   const label = (id: string): string => index.byId.get(id)?.label ?? id;
   const layout = layoutLeftToRight(hood.vertices.map((v) => v.key), hood.links, BOX.width, BOX.height);
   const drawn = hood.vertices.map((v) => ({
@@ -40,8 +48,8 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   const graph = drawGraph(drawn, hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}` })), { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height });
   requestAnimationFrame(() => graph.fit());
   const byKey = new Map(hood.vertices.map((v) => [v.key, v]));
-  const above = upstreamKeys(hood.links, rootKey);
-  const upstream = hood.links.filter((l) => above.has(l.to) && above.has(l.from));
+  const drawnUpstream = upstreamKeys(hood.links, rootKey);
+  const upstream = hood.links.filter((l) => drawnUpstream.has(l.to));
   return h(
     'section',
     { class: 'column-lineage', 'data-testid': 'column-lineage', 'data-column': column },
@@ -50,7 +58,14 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
       h('p', { class: 'notice', 'data-testid': 'model-level-notice' }, `Column lineage of ${label(id)} is not available (${reason}); only its model-level parents are known: `, ...(index.byId.get(id)?.parents ?? []).map((p) => h('a', { href: nodeHref(p), class: 'tag' }, label(p)))),
     ),
     h('div', { class: 'column-graph' }, graph.svg),
+    hood.truncated ? h('p', { class: 'muted', 'data-testid': 'column-levels' }, `Showing ${levels} levels each way. `, h('a', { href: columnHref(node, column, levels + 3) }, 'Show 3 more levels')) : null,
     h('div', { class: 'legend' }, ...Object.entries(DESCRIBE).map(([k, v]) => h('span', { class: `edge-key t-${k}` }, v))),
+    h(
+      'p',
+      { 'data-testid': 'root-columns' },
+      roots.length ? 'Ultimately derived from: ' : 'Derived from no upstream column (a constant or a row count).',
+      ...roots.map((v) => h('a', { href: columnHref(v.node, v.column), class: 'tag', 'data-node': v.node, 'data-column': v.column }, `${label(v.node)}.${v.column}`)),
+    ),
     h(
       'ul',
       { class: 'upstream-columns', 'data-testid': 'upstream-columns' },
@@ -63,7 +78,8 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   );
 }
 
-/** The root and every column upstream of it. */
+
+/** The root and every column upstream of it among the given links. */
 function upstreamKeys(links: { from: string; to: string }[], root: string): Set<string> {
   const upstream = new Set([root]);
   let grew = true;

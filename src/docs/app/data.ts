@@ -56,7 +56,7 @@ export interface SiteNode {
   tests: SiteTest[];
   /** Last run's status of the node itself (models, seeds). */
   status?: string;
-  /** Position in the whole-project layout (dagre, left to right), in px. */
+  /** Position in the whole-project layout (dagre, left to right), in px; 0 above {@link FULL_GRAPH_LIMIT} nodes. */
   x: number;
   y: number;
   lineage?: SiteLineage;
@@ -83,3 +83,9 @@ export interface SiteData {
 /** Width and height of a node box in the graph, px. */
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 34;
+
+/**
+ * Above this many nodes the site does not draw the whole project (and the generator does not lay it
+ * out: dagre needs tens of seconds at 2,000 nodes); search and focus mode draw neighbourhoods.
+ */
+export const FULL_GRAPH_LIMIT = 500;

@@ -1,10 +1,7 @@
-import { NODE_HEIGHT, NODE_WIDTH, type SiteNode } from './data.js';
+import { FULL_GRAPH_LIMIT, NODE_HEIGHT, NODE_WIDTH, type SiteNode } from './data.js';
 import { h, nodeHref } from './dom.js';
 import type { SiteIndex } from './site-index.js';
 import { drawGraph, layoutLeftToRight, type DrawnEdge, type DrawnNode } from './svg-graph.js';
-
-/** Above this many nodes the whole-project graph is not drawn until a node is focused. */
-export const FULL_GRAPH_LIMIT = 800;
 
 /** What the graph shows: everything, or a node with N levels up and down. */
 export interface GraphState {

@@ -41,7 +41,8 @@ function route(main: HTMLElement): void {
   const [rawPath, query = ''] = (location.hash.replace(/^#!?/, '') || '/overview').split('?');
   const path = decodeURIComponent(rawPath);
   let page: HTMLElement;
-  if (path.startsWith('/node/')) page = renderNodePage(index, columns, path.slice('/node/'.length), new URLSearchParams(query).get('column') ?? undefined);
+  const params = new URLSearchParams(query);
+  if (path.startsWith('/node/')) page = renderNodePage(index, columns, path.slice('/node/'.length), params.get('column') ?? undefined, Number(params.get('levels')) || undefined);
   else if (path === '/graph') page = renderGraphView(index, parseGraphState(query));
   else page = renderOverview(index);
   main.replaceChildren(page);

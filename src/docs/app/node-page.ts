@@ -18,11 +18,16 @@ function testList(tests: SiteTest[]): HTMLElement | null {
   return h('span', { class: 'tests' }, ...tests.map((t) => h('span', { class: `test status-${t.status ?? 'none'}`, title: t.message ?? t.id }, `${t.name}: ${t.status ?? 'not run'}`)));
 }
 
+/** Highlighted SQL by its text: re-opening a page (e.g. for another column) does not highlight again. */
+const highlighted = new Map<string, string>();
+
 function sqlBlock(title: string, code: string | undefined, testId: string): HTMLElement | null {
   if (code === undefined) return null;
   const pre = h('pre', {}, h('code', { class: 'hljs language-sql' }));
+  let html = highlighted.get(code);
+  if (html === undefined) highlighted.set(code, (html = hljs.highlight(code, { language: 'sql' }).value));
   // highlight.js escapes the code it returns, so its HTML is safe to insert.
-  (pre.firstChild as HTMLElement).innerHTML = hljs.highlight(code, { language: 'sql' }).value;
+  (pre.firstChild as HTMLElement).innerHTML = html;
   return h('details', { class: 'sql', open: testId === 'compiled-sql', 'data-testid': testId }, h('summary', {}, title), pre);
 }
 
@@ -77,7 +82,7 @@ function metaTable(node: SiteNode): HTMLElement {
  * descriptions, tests with their last status), node tests, upstream and downstream nodes, raw
  * and compiled SQL highlighted, and the lineage of the selected column.
  */
-export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id: string, column?: string): HTMLElement {
+export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id: string, column?: string, levels?: number): HTMLElement {
   const node = index.byId.get(id);
   if (!node) return h('section', { class: 'page' }, h('h2', {}, 'Not found'), h('p', {}, `No node ${id} in this project.`));
   const lineageNote =
@@ -94,7 +99,7 @@ export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id
     h('h3', {}, 'Columns'),
     lineageNote,
     node.columns.length ? columnsTable(node) : h('p', { class: 'muted' }, 'No columns known: build the project or document them in YAML.'),
-    column ? renderColumnLineage(index, columns, node.id, column) : node.type === 'model' && node.lineage?.status === 'analysed' ? h('p', { class: 'muted' }, 'Click a column to see its lineage.') : null,
+    column ? renderColumnLineage(index, columns, node.id, column, levels) : node.type === 'model' && node.lineage?.status === 'analysed' ? h('p', { class: 'muted' }, 'Click a column to see its lineage.') : null,
     node.tests.length ? h('div', {}, h('h3', {}, 'Tests'), testList(node.tests)) : null,
     h('div', { class: 'two-col' }, h('div', {}, h('h3', {}, 'Upstream'), nodeLinks(index, node.parents, 'upstream')), h('div', {}, h('h3', {}, 'Downstream'), nodeLinks(index, index.children.get(node.id) ?? [], 'downstream'))),
     sqlBlock('Source SQL', node.rawSql, 'raw-sql'),
