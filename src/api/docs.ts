@@ -12,6 +12,7 @@ import { traceColumn, type TraceStep } from '../lineage/trace.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { CommonOptions } from './options.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
+import { manifestMetadata } from './selection.js';
 
 /** What `dops docs generate` wrote and found. */
 export interface DocsOutcome {
@@ -49,8 +50,8 @@ function readRunResults(project: LoadedProject): SiteInput['runResults'] {
  */
 export async function generateDocs(options: CommonOptions = {}): Promise<DocsOutcome> {
   const project = loadProject(options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest);
   const analysis = await analyseLoadedProject(project);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), analysis.compiledSql);
   writeCatalog(targetFile(project, 'catalog.json'), analysis.catalog, project.manifest);
   writeLineage(targetFile(project, 'lineage.json'), analysis.lineage);
   const data = buildSiteData({ manifest: project.manifest, projectName: project.config.name, ...analysis, runResults: readRunResults(project) });
@@ -76,6 +77,7 @@ export interface LineageOutcome {
  */
 export async function columnLineage(options: CommonOptions & { column: string; downstream?: boolean }): Promise<LineageOutcome> {
   const project = loadProject(options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   const dot = options.column.lastIndexOf('.');
   if (dot <= 0) throw new ConfigError(`'${options.column}' is not model.column`, { hint: 'Example: dops lineage fact_flights.origin_airport_key' });
   const [nodeName, columnName] = [options.column.slice(0, dot), options.column.slice(dot + 1)];
@@ -100,5 +102,6 @@ export async function columnLineage(options: CommonOptions & { column: string; d
  */
 export async function serveDocs(options: CommonOptions & { port?: number; host?: string } = {}): Promise<DocsServer> {
   const project = loadProject(options);
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   return serveSite(siteDir(project), options.port ?? 8080, options.host ?? '127.0.0.1');
 }

@@ -2,7 +2,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { artifactMetadata, writeJson } from './write-json.js';
 
-function serializeNode(node: ManifestNode): Record<string, unknown> {
+function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string, string>): Record<string, unknown> {
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
@@ -20,6 +20,7 @@ function serializeNode(node: ManifestNode): Record<string, unknown> {
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });
   if (node.resourceType === 'source') Object.assign(base, { loaded_at_field: node.loadedAtField ?? null, freshness: node.freshness ? { warn_after: node.freshness.warnAfter ?? null, error_after: node.freshness.errorAfter ?? null, filter: node.freshness.filter ?? null } : null });
   if ('checksum' in node) base.checksum = { name: 'sha256', checksum: node.checksum };
+  if ('rawSql' in node && compiled) Object.assign(base, { compiled: compiled.has(node.uniqueId), compiled_code: compiled.get(node.uniqueId) ?? null });
   if (node.resourceType === 'test') Object.assign(base, { test_metadata: node.testMetadata ?? null, attached_node: node.attachedNode ?? null, column_name: node.columnName ?? null });
   return base;
 }
@@ -28,13 +29,14 @@ function serializeNode(node: ManifestNode): Record<string, unknown> {
  * The content of `manifest.json`: every node by unique id, macros, plus parent and child maps
  * (dbt's shape, trimmed to what dops knows).
  * @param metadata extra `metadata` keys, e.g. the target (read by `--state` / `--defer`)
+ * @param compiled compiled SQL by unique id (`dops docs generate`), written as `compiled_code`
  */
-export function manifestJson(manifest: Manifest, metadata: Record<string, unknown> = {}): ManifestJson {
+export function manifestJson(manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): ManifestJson {
   const nodes: Record<string, Record<string, unknown>> = {};
   const sources: Record<string, Record<string, unknown>> = {};
-  for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = serializeNode(node);
+  for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = serializeNode(node, compiled);
   const macros = Object.fromEntries(
-    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql, checksum: { name: 'sha256', checksum: m.checksum } }]),
+    [...manifest.macros.values()].map((m) => [m.uniqueId, { unique_id: m.uniqueId, resource_type: 'macro', name: m.name, package_name: m.packageName, original_file_path: m.originalFilePath, macro_sql: m.macroSql, checksum: { name: 'sha256', checksum: m.checksum } }]),
   );
   return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros, parent_map: manifest.parentMap(), child_map: manifest.childMap() };
 }
@@ -52,7 +54,8 @@ export interface ManifestJson {
 /**
  * Writes `target/manifest.json` (see {@link manifestJson}).
  * @param metadata extra `metadata` keys, e.g. the target
+ * @param compiled compiled SQL by unique id, when the command compiled the project
  */
-export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}): void {
-  writeJson(path, manifestJson(manifest, metadata));
+export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): void {
+  writeJson(path, manifestJson(manifest, metadata, compiled));
 }

@@ -59,6 +59,11 @@ describe('dops docs generate', () => {
     expect(Object.keys(lineage['model.proj.enriched'].columns)).toEqual(['event_id', 'user_id', 'kind_code', 'country']);
     expect(lineage['model.proj.by_country'].columns.country_code.sources).toEqual([{ node: 'model.proj.enriched', column: 'country', transform: 'renamed' }]);
     expect(lineage['model.proj.recursive']).toMatchObject({ status: 'model-level', reason: expect.stringMatching(/recursive cte/) });
+    const manifest = readJson(dir, 'target/manifest.json');
+    expect(manifest.metadata.dops_schema_version).toMatch(/manifest\/v1/);
+    expect(manifest.nodes['model.proj.by_country']).toMatchObject({ resource_type: 'model', compiled: true, compiled_code: expect.stringContaining('__dops__cte__enriched') });
+    expect(manifest.nodes['model.proj.by_country'].depends_on.nodes).toEqual(['model.proj.enriched']);
+    expect(Object.values<any>(manifest.macros).every((m) => m.resource_type === 'macro')).toBe(true);
     const data = readFileSync(join(outcome.siteDir, 'data.js'), 'utf8');
     expect(data.startsWith('window.__DOPS__ = ')).toBe(true);
     // Everything is local: no CDN script or stylesheet.
