@@ -23,6 +23,8 @@ export interface CliFlags {
   junit?: string;
   logFormat?: 'text' | 'json';
   fullRefresh?: boolean;
+  /** False with `--no-partial-parse`. */
+  partialParse?: boolean;
 }
 
 /** Parses a whole number of at least 1 (`--threads`). */
@@ -39,6 +41,7 @@ export function withCommonFlags(command: Command): Command {
     .option('-t, --target <name>', 'target from profiles.yml')
     .option('--profiles-dir <dir>', 'directory holding profiles.yml')
     .option('--vars <yaml>', `vars as YAML or JSON, e.g. '{"k": 1}'`)
+    .option('--no-partial-parse', 'parse every file afresh, ignoring target/partial_parse.json')
     .option('--debug', 'show stack traces');
 }
 
@@ -87,6 +90,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     warnError: flags.warnError,
     junit: flags.junit,
     fullRefresh: flags.fullRefresh,
+    partialParse: flags.partialParse,
     reporter: flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout),
   };
 }

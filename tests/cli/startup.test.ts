@@ -1,0 +1,47 @@
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProject, removeProjects } from '../integration/helpers.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const PACKAGE = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; bin: { dops: string } };
+/** The executable npm installs as `dops`. */
+const BIN = join(REPO, PACKAGE.bin.dops);
+
+function dops(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
+}, 120_000);
+afterAll(removeProjects);
+
+describe('the dops executable', () => {
+  it('answers --version and -V with the package version', () => {
+    for (const flag of ['--version', '-V']) {
+      const run = dops([flag]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(`${PACKAGE.version}\n`);
+      expect(run.stderr).toBe('');
+    }
+  });
+
+  it('hands every other command to the program', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id\n' });
+    const run = dops(['ls', '--project-dir', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('proj.a');
+  });
+
+  it('keeps target/partial_parse.json unless --no-partial-parse is given', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id\n' });
+    expect(dops(['compile', '--no-partial-parse', '--project-dir', dir]).status).toBe(0);
+    expect(existsSync(join(dir, 'target', 'partial_parse.json'))).toBe(false);
+    expect(dops(['compile', '--project-dir', dir]).status).toBe(0);
+    expect(existsSync(join(dir, 'target', 'partial_parse.json'))).toBe(true);
+  });
+});
