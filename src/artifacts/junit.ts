@@ -1,10 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
+import type { create } from 'xmlbuilder2';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult } from '../runner/results.js';
 
 type Element = ReturnType<typeof create>;
+
+/** xmlbuilder2, required only when a report is written: loading it costs every command ~0.1 s. */
+function xmlBuilder(): typeof create {
+  return (createRequire(import.meta.url)('xmlbuilder2') as { create: typeof create }).create;
+}
 
 /** What a JUnit report of one run needs besides the results. */
 export interface JunitRun {
@@ -52,7 +58,7 @@ function addCase(suite: Element, result: NodeResult, node: ManifestNode): void {
 export function junitXml(results: NodeResult[], run: JunitRun): string {
   const count = (...statuses: string[]) => String(results.filter((r) => statuses.includes(r.status)).length);
   const totals = { tests: String(results.length), failures: count('fail'), errors: count('error'), skipped: count('skipped'), time: run.elapsed.toFixed(3) };
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'dops', ...totals });
+  const root = xmlBuilder()({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'dops', ...totals });
   const suite = root.ele('testsuite', { name: `dops ${run.command}`, timestamp: run.timestamp, ...totals });
   for (const result of results) {
     const node = run.nodes.get(result.uniqueId);
