@@ -87,7 +87,9 @@ export async function columnLineage(options: CommonOptions & { column: string; d
   const known = analysis.lineage.get(node.uniqueId);
   const catalogColumns = analysis.catalog.get(node.uniqueId)?.columns.map((c) => c.name) ?? [];
   const yamlColumns = 'columns' in node ? Object.keys(node.columns) : [];
-  const columns = [...(known?.columns.map((c) => c.name) ?? []), ...catalogColumns, ...yamlColumns];
+  // Seeds and sources that are not built or documented: the columns their children read.
+  const readByChildren = [...analysis.lineage.values()].flatMap((m) => m.columns.flatMap((c) => c.sources.filter((e) => e.node === node.uniqueId).map((e) => e.column)));
+  const columns = [...(known?.columns.map((c) => c.name) ?? []), ...catalogColumns, ...yamlColumns, ...readByChildren];
   const column = columns.find((c) => c.toLowerCase() === columnName.toLowerCase());
   if (!column && known?.status !== 'model-level') {
     throw new ConfigError(`${nodeName} has no column '${columnName}'`, { hint: columns.length ? `Its columns: ${[...new Set(columns)].join(', ')}` : undefined });
