@@ -4,9 +4,28 @@
 // depends on how many cores the machine has and how small the models are; the figures say which.
 // BENCH_THREADS_RUNS sets the builds per setting (default 3).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { median, printRows, ROOT, row, writeFigures } from './lib/measure.mjs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const row = (metric, value, unit) => ({ metric, value: Math.round(value * 100) / 100, unit });
+const printRows = (rows) => {
+  const width = Math.max(...rows.map((r) => r.metric.length));
+  for (const r of rows) console.log(`  ${r.metric.padEnd(width)}  ${String(r.value).padStart(9)} ${r.unit}`);
+};
+/** Writes the figures where a bench driver collects them (DOPS_BENCH_OUT), else to target/bench-threads.json. */
+const writeFigures = (figures) => {
+  const out = process.env.DOPS_BENCH_OUT ?? join(ROOT, 'target', 'bench-threads.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ generated_at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+  console.log(`figures written to ${out}`);
+};
 
 const RUNS = Number(process.env.BENCH_THREADS_RUNS ?? 3);
 const BRANCHES = 24;
@@ -51,7 +70,8 @@ try {
   const rows = [row(`build, 1 thread (${nodes} nodes)`, one, 'ms'), row(`build, 4 threads (${nodes} nodes)`, four, 'ms'), row('speed-up 4 vs 1 thread', one / four, 'x')];
   console.log(`wide project: ${BRANCHES} branches x (2 tables + 1 view + 2 tests), ${ROWS} rows per staging table; ${cpus().length} cores`);
   printRows(rows);
-  writeFigures({ benchmark: 'dops build on 1 vs 4 threads (wide project)', runs: RUNS, nodes, cores: cpus().length, one_thread_ms: Math.round(one), four_threads_ms: Math.round(four), rows });
+  // Other work on the machine skews the figures: the load average is recorded with them.
+  writeFigures({ benchmark: 'dops build on 1 vs 4 threads (wide project)', runs: RUNS, nodes, cores: cpus().length, load_average: loadavg(), one_thread_ms: Math.round(one), four_threads_ms: Math.round(four), rows });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
