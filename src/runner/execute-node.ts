@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
-import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode, type TestNode } from '../manifest/nodes.js';
+import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
 import type { NodeResult } from './results.js';
