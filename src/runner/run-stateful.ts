@@ -37,7 +37,7 @@ export async function runStatefulModel(model: ModelNode, connection: Connection,
     return { status: 'success', message: `wrote ${target.format}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
   }
   const { compiled, rows, incremental } = await runIncremental(model, connection, compiler, settings.fullRefresh);
-  return { status: 'success', message: incremental ? 'incremental' : 'created incremental', rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
+  return { status: 'success', message: incremental ? 'updated incremental' : 'created incremental', rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
 }
 
 /**

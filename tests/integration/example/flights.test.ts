@@ -95,7 +95,7 @@ describe('the example flights project, end to end', () => {
 
   it('re-running the incremental fact without new flights inserts nothing', async () => {
     const again = await run({ projectDir: dir, select: ['fact_flights'] });
-    expect(again.results.map((r) => [r.status, r.message, r.rowsAffected])).toEqual([['success', 'incremental', 0]]);
+    expect(again.results.map((r) => [r.status, r.message, r.rowsAffected])).toEqual([['success', 'updated incremental', 0]]);
     expect(await query(dir, 'select count(*) as n from core.fact_flights', 'example.duckdb')).toEqual([{ n: 3_000_000 }]);
   });
 

@@ -49,7 +49,7 @@ describe('incremental models', () => {
   it('merge (the default with a unique_key): updates changed rows, inserts new and late ones', async () => {
     const { afterSecond, afterThird, second } = await threeRuns(", unique_key='id'");
     expect(afterSecond).toEqual(['1/1/10/2001-01-01', '2/2/25/2001-01-02', '3/1/30/2001-01-02', '4/2/40/2001-01-03', '5/2/50/2000-12-31']);
-    expect(second.message).toBe('incremental');
+    expect(second.message).toBe('updated incremental');
     expect(afterThird).toEqual(afterSecond);
   });
 
