@@ -45,7 +45,7 @@ export interface CompiledEntry {
 }
 
 /**
- * `dops compile`: renders selected models and tests to `target/compiled/` without touching the database.
+ * `dops compile`: renders selected models, snapshots and tests to `target/compiled/` without touching the database.
  * @returns the compiled nodes, in DAG order
  * @throws DopsError (a group when several nodes fail) for template and ref errors
  */
@@ -53,7 +53,7 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
   const project = loadProject(options);
   const selection = resolveSelection(project, options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'test']);
+  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'snapshot', 'test']);
   const compiler = project.compiler();
   const entries: CompiledEntry[] = [];
   const errors: DopsError[] = [];

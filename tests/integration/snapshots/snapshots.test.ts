@@ -142,3 +142,14 @@ snapshots:
     expect(messages).toEqual(["snapshots/a.sql:2 Snapshot 'a': strategy 'timestamp' needs updated_at", "snapshots/b.sql:1 Snapshot 'b' has no {% endsnapshot %}"]);
   });
 });
+
+describe('dops compile and ls with snapshots', () => {
+  it('compiles snapshot SQL and lists snapshots', async () => {
+    const { compile, list } = await import('../../../src/api/commands.js');
+    const dir = makeProject({ 'seeds/customers.csv': RUN_1, 'snapshots/customers.sql': snapshotFile("strategy='check', check_cols='all'") });
+    const entries = compile({ projectDir: dir });
+    expect(entries.map((e) => [e.name, e.path])).toEqual([['customers_snapshot', 'target/compiled/proj/snapshots/customers.sql']]);
+    expect(entries[0].sql).toBe('select * from "main"."customers"');
+    expect(list({ projectDir: dir }).map((n) => n.uniqueId)).toEqual(['seed.proj.customers', 'snapshot.proj.customers_snapshot']);
+  });
+});
