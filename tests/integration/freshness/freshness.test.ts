@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { seed } from '../../../src/api/commands.js';
 import { sourceFreshness } from '../../../src/api/freshness.js';
 import { caught, makeProject, readJson, removeProjects } from '../helpers.js';
 
@@ -85,5 +86,17 @@ describe('dops source freshness', () => {
     const error = await caught(() => sourceFreshness({ projectDir: dir }));
     expect(error.message).toContain('freshness warn_after needs a positive count and a period');
     expect(error.location).toEqual({ file: 'models/_sources.yml', line: 5 });
+  });
+
+  it('checks a source that is a table in DuckDB (here loaded by a seed)', async () => {
+    const dir = makeProject({
+      'dops_project.yml': 'name: proj\nseeds:\n  +schema: raw\n',
+      'seeds/loads.csv': loads(30),
+      'models/_sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: loads\n        loaded_at_field: loaded_at\n        freshness: {warn_after: {count: 1, period: day}}\n',
+    });
+    expect((await seed({ projectDir: dir })).success).toBe(true);
+    const outcome = await sourceFreshness({ projectDir: dir });
+    expect(outcome.results.map((r) => `${r.name} ${r.status}`)).toEqual(['raw.loads warn']);
+    expect(outcome.success).toBe(true);
   });
 });
