@@ -3,6 +3,9 @@
 // every staging model and a schema YAML with generic tests on every mart.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { generateLayeredProject } from './lib/layered-project.mjs';
+
+export { generateLayeredProject, layeredModelName, layeredModelPath, touchLayeredModel } from './lib/layered-project.mjs';
 
 function write(dir, path, contents) {
   const file = join(dir, path);
@@ -36,10 +39,14 @@ export function modelSql(chain, step, length, edit = 0) {
 }
 
 /**
- * Writes the project into `dir`.
- * @returns { models, chains, length }
+ * Writes a synthetic project into `dir`. With `models` (and optionally `layers`, `seed`): the
+ * layered project of the parse/compile and build benchmarks (see lib/layered-project.mjs),
+ * returning `{ models, layers, tests, names }`. Otherwise `chains` chains of `length` models
+ * (watch benchmark), returning `{ models, chains, length }`.
  */
-export function generateProject(dir, { chains = 50, length = 10 } = {}) {
+export function generateProject(dir, options = {}) {
+  if (options.models !== undefined) return generateLayeredProject(dir, options);
+  const { chains = 50, length = 10 } = options;
   write(dir, 'dops_project.yml', `name: bench
 database-path: bench.duckdb
 models:

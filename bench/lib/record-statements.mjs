@@ -1,0 +1,40 @@
+// Runs `dops build` in-process (one thread) with every statement and query dops sends to DuckDB
+// recorded (Connection.execute and .query: materializations and test queries), except the catalog
+// look-ups of Connection.relationKind, which are dops' own bookkeeping; then writes them as JSON:
+// the work a plain script replays as the floor (bench/lib/floor-run.mjs).
+// Usage: node record-statements.mjs <projectDir> <out.json>
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './measure.mjs';
+
+const [projectDir, out] = process.argv.slice(2);
+const { DuckDBAdapter } = await import(join(ROOT, 'dist', 'adapter', 'duckdb.js'));
+const { build } = await import(join(ROOT, 'dist', 'api', 'commands.js'));
+
+const statements = [];
+const connect = DuckDBAdapter.prototype.connect;
+// The API loads this same module (same URL), so wrapping the prototype records its connections.
+DuckDBAdapter.prototype.connect = async function recordingConnect() {
+  const connection = await connect.call(this);
+  let lookingUp = false;
+  for (const method of ['execute', 'query']) {
+    const original = connection[method].bind(connection);
+    connection[method] = (sql) => {
+      if (!lookingUp) statements.push(sql);
+      return original(sql);
+    };
+  }
+  const relationKind = connection.relationKind.bind(connection);
+  connection.relationKind = async (relation) => {
+    lookingUp = true;
+    try {
+      return await relationKind(relation);
+    } finally {
+      lookingUp = false;
+    }
+  };
+  return connection;
+};
+const outcome = await build({ projectDir, threads: 1 });
+if (!outcome.success) throw new Error(`the recorded build failed: ${outcome.summary.error} error(s)`);
+writeFileSync(out, JSON.stringify({ database: outcome.project.target.path, statements }));

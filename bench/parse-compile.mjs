@@ -1,0 +1,68 @@
+// Parse + compile (`dops compile`: manifest and compiled SQL written to target/) of generated
+// layered projects of 100, 1,000 and 10,000 models: wall time and peak RSS of a fresh process,
+// cold (no target/, so no partial-parse cache), warm with nothing changed, and warm with one
+// model changed. Medians of several runs. Also checks that warm runs write the same manifest as
+// a cold one. BENCH_SIZES=100,1000 picks other sizes; BENCH_RUNS the runs per figure.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLayeredProject, touchLayeredModel } from './lib/layered-project.mjs';
+import { median, printRows, row, timeDops, writeFigures } from './lib/measure.mjs';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 0);
+const LAYERS = 10;
+const TARGETS = { coldMs: 1000, warmMs: 200, rssMb: 500 };
+
+/** Runs per figure: fewer for the big project so the whole bench stays within minutes. */
+const runsFor = (models) => RUNS || (models >= 10_000 ? 3 : 5);
+
+/** target/manifest.json without what legitimately differs per invocation (its metadata). */
+function manifestBody(dir) {
+  const { metadata: _ignored, ...body } = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+  return JSON.stringify(body);
+}
+
+function measureSize(models) {
+  const dir = mkdtempSync(join(tmpdir(), `dops-bench-${models}-`));
+  try {
+    const project = generateLayeredProject(dir, { models, layers: LAYERS });
+    const compile = () => timeDops(['compile', '--project-dir', dir]);
+    const cold = [];
+    const warm = [];
+    const changed = [];
+    let coldManifest;
+    let identical = true;
+    for (let i = 0; i < runsFor(models); i++) {
+      rmSync(join(dir, 'target'), { recursive: true, force: true });
+      cold.push(compile());
+      coldManifest = manifestBody(dir);
+      warm.push(compile());
+      identical &&= manifestBody(dir) === coldManifest;
+      touchLayeredModel(dir, LAYERS - 1, i, i);
+      changed.push(compile());
+    }
+    const ms = (runs) => median(runs.map((r) => r.ms));
+    const rss = (runs) => median(runs.map((r) => r.rssMb));
+    const figures = { models, tests: project.tests, runs: cold.length, cold_ms: ms(cold), cold_rss_mb: rss(cold), warm_ms: ms(warm), warm_rss_mb: rss(warm), one_changed_ms: ms(changed), one_changed_rss_mb: rss(changed), warm_manifest_identical: identical };
+    console.log(`${models} models (+${project.tests} tests), ${cold.length} runs: cold ${Math.round(figures.cold_ms)} ms, warm ${Math.round(figures.warm_ms)} ms, one changed ${Math.round(figures.one_changed_ms)} ms; peak RSS ${Math.round(figures.cold_rss_mb)} MB${identical ? '' : '; WARM MANIFEST DIFFERS'}`);
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sizes = SIZES.map(measureSize);
+const rows = [];
+for (const s of sizes) {
+  const big = s.models === 10_000;
+  const n = s.models.toLocaleString('en-US');
+  rows.push(row(`compile ${n} models, cold`, s.cold_ms, 'ms', big ? { max: TARGETS.coldMs } : undefined));
+  rows.push(row(`compile ${n} models, warm`, s.warm_ms, 'ms', big ? { max: TARGETS.warmMs } : undefined));
+  rows.push(row(`compile ${n} models, 1 changed`, s.one_changed_ms, 'ms'));
+  rows.push(row(`compile ${n} models, peak RSS`, Math.max(s.cold_rss_mb, s.warm_rss_mb, s.one_changed_rss_mb), 'MB', big ? { max: TARGETS.rssMb } : undefined));
+  rows.push({ metric: `compile ${n} models, warm manifest = cold`, value: s.warm_manifest_identical ? 'yes' : 'NO', unit: '' });
+}
+printRows(rows);
+writeFigures({ benchmark: 'parse + compile of generated layered projects (dops compile, fresh process)', layers: LAYERS, sizes, rows });
+if (sizes.some((s) => !s.warm_manifest_identical)) process.exitCode = 1;
