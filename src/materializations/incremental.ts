@@ -92,6 +92,14 @@ function checkKeys(model: ModelNode, keys: string[], columns: string[]): void {
   }
 }
 
+/**
+ * Counts the `unique_key` values that occur more than once in the staged rows. `merge` needs them
+ * unique: DuckDB's `MERGE INTO` would silently apply just one of several matching rows.
+ */
+export function duplicateKeysQuery(staging: string, uniqueKey: string[]): string {
+  return `select count(*) as duplicates from (select 1 from ${quoteIdentifier(staging)} group by ${uniqueKey.map(quoteIdentifier).join(', ')} having count(*) > 1)`;
+}
+
 function mergeStatement(target: string, staging: string, config: IncrementalConfig, columns: string[]): string {
   const q = quoteIdentifier;
   const on = config.uniqueKey.map((k) => `dbt_target.${q(k)} = dbt_source.${q(k)}`).join(' and ');

@@ -2,12 +2,25 @@ import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
-import { incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
+import { CompilationError } from '../errors.js';
+import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
 import { planTable } from '../materializations/table.js';
 import { describeColumns, inTransaction, runStatements } from './transaction.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
+
+/** @throws CompilationError when staged rows share a `unique_key` value (merge would pick one at random) */
+async function checkUniqueKeys(model: ModelNode, connection: Connection, staging: string, uniqueKey: string[]): Promise<void> {
+  const [row] = await connection.query(duplicateKeysQuery(staging, uniqueKey));
+  const duplicates = Number(row?.duplicates ?? 0);
+  if (duplicates > 0) {
+    throw new CompilationError(`Model '${model.name}': ${duplicates} unique_key value${duplicates === 1 ? ' occurs' : 's occur'} more than once in the new rows; merge needs them unique`, {
+      location: { file: model.originalFilePath },
+      hint: "Deduplicate the model's new rows (e.g. qualify row_number() over (partition by the key ...) = 1), or use incremental_strategy='delete+insert'.",
+    });
+  }
+}
 
 /** What building an incremental model did. */
 export interface IncrementalOutcome {
@@ -26,7 +39,7 @@ export interface IncrementalOutcome {
  * @throws DopsError for config problems; DuckDB's error for SQL failures (after rolling back)
  */
 export async function runIncremental(model: ModelNode, connection: Connection, compiler: Compiler, fullRefreshFlag: boolean | undefined): Promise<IncrementalOutcome> {
-  incrementalConfig(model);
+  const config = incrementalConfig(model);
   const existing = await connection.relationKind(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
   const compiled = compiler.compile(model, { relationExists: existing === 'table', fullRefresh });
@@ -42,6 +55,7 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
     const tableColumns = await describeColumns(connection, renderRelation(model.relation));
     const stagingColumns = await describeColumns(connection, quoteIdentifier(staging));
     const plan = planIncremental(model, model.relation, { staging, tableColumns, stagingColumns });
+    if (config.strategy === 'merge') await checkUniqueKeys(model, connection, staging, config.uniqueKey);
     const count = await runStatements(connection, plan.statements, plan.rowCountStatement);
     await connection.execute(`drop table ${quoteIdentifier(staging)}`);
     return count;

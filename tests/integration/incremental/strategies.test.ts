@@ -123,3 +123,16 @@ describe('incremental models', () => {
     expect(resultFor(outcome, 'inc2').message).toContain("incremental_strategy 'merge' needs a unique_key");
   });
 });
+
+describe('merge with duplicate keys in the new rows', () => {
+  it('fails instead of applying one of them at random, leaving the table as it was', async () => {
+    const dir = makeProject({ 'seeds/events.csv': BATCH_1, 'models/inc.sql': incrementalModel(", unique_key='id'") });
+    await build({ projectDir: dir });
+    const before = await contents(dir);
+    writeFile(dir, 'seeds/events.csv', `${BATCH_1}2,2,25,2001-01-02\n2,2,26,2001-01-02\n`);
+    const outcome = await build({ projectDir: dir });
+    expect(resultFor(outcome, 'inc').status).toBe('error');
+    expect(resultFor(outcome, 'inc').message).toContain("Model 'inc': 1 unique_key value occurs more than once in the new rows; merge needs them unique");
+    expect(await contents(dir)).toEqual(before);
+  });
+});
