@@ -48,8 +48,8 @@ async function databaseColumns(connection: Connection): Promise<Map<string, { ki
   return byRelation;
 }
 
-async function externalEntry(connection: Connection, id: string, location: string): Promise<CatalogEntry | undefined> {
-  const reader = renderExternalLocation(location);
+async function externalEntry(connection: Connection, id: string, location: string, options?: Record<string, unknown>): Promise<CatalogEntry | undefined> {
+  const reader = renderExternalLocation(location, options);
   try {
     const described = await connection.query(`describe select * from ${reader}`);
     const columns = described.map((row, i) => ({ name: String(row.column_name), type: String(row.column_type), index: i + 1 }));
@@ -73,7 +73,7 @@ export async function readCatalog(connection: Connection, manifest: Manifest): P
   const catalog: Catalog = new Map();
   for (const node of relationNodes(manifest)) {
     if (node.resourceType === 'source' && node.externalLocation) {
-      const entry = await externalEntry(connection, node.uniqueId, node.externalLocation);
+      const entry = await externalEntry(connection, node.uniqueId, node.externalLocation, node.readerOptions);
       if (entry) catalog.set(node.uniqueId, entry);
       continue;
     }

@@ -40,7 +40,7 @@ function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[]
     if (node.resourceType === 'test') continue;
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
     else if (node.resourceType === 'source' && node.externalLocation) {
-      const call = renderExternalLocation(node.externalLocation);
+      const call = renderExternalLocation(node.externalLocation, node.readerOptions);
       // `read_parquet('x')` is a table function; an unknown extension renders as a replacement scan `'x'`.
       if (call.startsWith("'")) tables.set(`.${node.externalLocation}`.toLowerCase(), node.uniqueId);
       else readers.set(`${call.slice(0, call.indexOf('('))}\u0000${node.externalLocation}`, node.uniqueId);

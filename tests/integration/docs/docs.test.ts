@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../../src/api/commands.js';
@@ -13,6 +13,11 @@ sources:
     tables:
       - name: events
         config: {external_location: 'lake/events.parquet'}
+      - name: plans
+        config:
+          external_location: 'lake/plans.txt'
+          format: csv
+          options: {delimiter: ';', header: true, columns: {plan_id: INTEGER, price: 'DECIMAL(8,2)'}}
 models:
   - name: stg_events
     description: One row per event.
@@ -28,6 +33,8 @@ select e.*, u.country from {{ ref('stg_events') }} e join {{ ref('users') }} u o
   'models/by_country.sql': `{{ config(materialized='table') }}
 with counted as (select country, count(*) as events from {{ ref('enriched') }} group by country)
 select country as country_code, events from counted`,
+  'lake/plans.txt': 'plan_id;price\n1;9.50\n2;19.00\n',
+  'models/plan_prices.sql': `select price as monthly_price from {{ source('lake', 'plans') }}`,
   'models/recursive.sql': `with recursive r as (select 1 as n union all select n + 1 from r where n < 3)
 select n from r -- {{ ref('stg_events') }}`,
 };
@@ -37,7 +44,6 @@ describe('dops docs generate', () => {
 
   beforeAll(async () => {
     dir = makeProject(FILES);
-    mkdirSync(join(dir, 'lake'));
     const lake = join(dir, 'lake/events.parquet').replace(/'/g, "''");
     await duckdbExec(`copy (select i as event_id, 1 + i % 2 as user_id, 'kind' || (i % 3) as kind from range(10) t(i)) to '${lake}' (format parquet)`);
   });
@@ -54,10 +60,13 @@ describe('dops docs generate', () => {
     expect(Object.keys(catalog.nodes)).toEqual([]);
     expect(catalog.sources['source.proj.lake.events'].columns).toMatchObject({ event_id: { type: 'BIGINT', index: 1 }, kind: { type: 'VARCHAR', index: 3 } });
     expect(catalog.sources['source.proj.lake.events'].stats.row_count.value).toBe(10);
+    // CSV read with the source's reader options (format, delimiter, column types).
+    expect(catalog.sources['source.proj.lake.plans'].columns).toMatchObject({ plan_id: { type: 'INTEGER' }, price: { type: 'DECIMAL(8,2)' } });
     // select e.* over the ephemeral model expands with stg_events' analysed columns.
     const lineage = readJson(dir, 'target/lineage.json').models;
     expect(Object.keys(lineage['model.proj.enriched'].columns)).toEqual(['event_id', 'user_id', 'kind_code', 'country']);
     expect(lineage['model.proj.by_country'].columns.country_code.sources).toEqual([{ node: 'model.proj.enriched', column: 'country', transform: 'renamed' }]);
+    expect(lineage['model.proj.plan_prices'].columns.monthly_price.sources).toEqual([{ node: 'source.proj.lake.plans', column: 'price', transform: 'renamed' }]);
     expect(lineage['model.proj.recursive']).toMatchObject({ status: 'model-level', reason: expect.stringMatching(/recursive cte/) });
     const manifest = readJson(dir, 'target/manifest.json');
     expect(manifest.metadata.dops_schema_version).toMatch(/manifest\/v1/);
