@@ -80,8 +80,9 @@ export interface SiteData {
   lastRunAt?: string;
 }
 
-/** Width and height of a node box in the graph, px. */
+/** Width of a node box in the graph, px. */
 export const NODE_WIDTH = 190;
+/** Height of a node box in the graph, px. */
 export const NODE_HEIGHT = 34;
 
 /**
