@@ -153,3 +153,16 @@ describe('dops compile and ls with snapshots', () => {
     expect(list({ projectDir: dir }).map((n) => n.uniqueId)).toEqual(['seed.proj.customers', 'snapshot.proj.customers_snapshot']);
   });
 });
+
+describe('snapshot config from the project file', () => {
+  it("applies the snapshots: folder tree; target_schema wins over schema", async () => {
+    const dir = makeProject({
+      'dops_project.yml': "name: proj\nsnapshots:\n  proj:\n    +schema: history\n    +strategy: check\n    +check_cols: all\n    legacy:\n      +target_schema: old_history\n",
+      'seeds/customers.csv': RUN_1,
+      'snapshots/customers.sql': "{% snapshot a %}\n{{ config(unique_key='id') }}\nselect * from {{ ref('customers') }}\n{% endsnapshot %}\n",
+      'snapshots/legacy/customers.sql': "{% snapshot b %}\n{{ config(unique_key='id') }}\nselect * from {{ ref('customers') }}\n{% endsnapshot %}\n",
+    });
+    expect((await build({ projectDir: dir })).success).toBe(true);
+    expect(await query(dir, "select table_schema || '.' || table_name as name from information_schema.tables where table_name in ('a', 'b') order by 1")).toEqual([{ name: 'history.a' }, { name: 'old_history.b' }]);
+  });
+});
