@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler, CompiledNode } from '../compiler/compiler.js';
@@ -16,13 +16,23 @@ export interface ExternalOutcome {
 
 const remove = (path: string) => rmSync(path, { recursive: true, force: true });
 
-/** Puts the new files in place, keeping the old ones aside; returns how to undo it. */
+/**
+ * Puts the new files in place, keeping the old ones aside; returns how to undo it.
+ * @throws Error when the write left nothing at `temp` (a partitioned write of no rows writes no files)
+ */
 function swapIn(temp: string, path: string): { undo(): void; done(): void } {
+  const wroteFiles = existsSync(temp) && (statSync(temp).isFile() || readdirSync(temp).length > 0);
+  if (!wroteFiles) throw new Error('The write produced no files (a partitioned model with no rows?); the previous files are kept');
   const old = `${path}.__dops_old`;
   remove(old);
   const hadOld = existsSync(path);
   if (hadOld) renameSync(path, old);
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    if (hadOld) renameSync(old, path);
+    throw error;
+  }
   return {
     undo: () => {
       remove(path);
@@ -53,7 +63,13 @@ export async function runExternal(model: ModelNode, connection: Connection, comp
     remove(temp);
     throw error;
   }
-  const swap = swapIn(temp, target.path);
+  let swap: ReturnType<typeof swapIn>;
+  try {
+    swap = swapIn(temp, target.path);
+  } catch (error) {
+    remove(temp);
+    throw error;
+  }
   try {
     const existing = await connection.relationKind(model.relation);
     const plan = planView(model.relation, externalReadSql(target), existing);

@@ -97,3 +97,19 @@ describe('external models (materialized=external)', () => {
     expect(resultFor(outcome, 'bad').message).toContain("partition_by writes a folder, but location 'out/x.parquet' names a file");
   });
 });
+
+describe('external models with no rows', () => {
+  it('a partitioned model that selects nothing fails and keeps the previous files', async () => {
+    const dir = makeProject({
+      'seeds/sales.csv': SALES,
+      'models/curated.sql': "{{ config(materialized='external', partition_by='year') }}\nselect * from {{ ref('sales') }}\n",
+    });
+    await build({ projectDir: dir });
+    writeFile(dir, 'models/curated.sql', "{{ config(materialized='external', partition_by='year') }}\nselect * from {{ ref('sales') }} where false\n");
+    const outcome = await build({ projectDir: dir });
+    expect(resultFor(outcome, 'curated').status).toBe('error');
+    expect(resultFor(outcome, 'curated').message).toContain('The write produced no files');
+    expect(await query(dir, 'select count(*) as n from curated')).toEqual([{ n: 3 }]);
+    expect(readdirSync(join(dir, 'lake/main'))).toEqual(['curated']);
+  });
+});
