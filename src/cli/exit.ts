@@ -1,14 +1,41 @@
-import { DopsError } from '../errors.js';
+import { DopsError, DopsErrorGroup } from '../errors.js';
 import { formatError, type OutputStream } from '../reporter/terminal.js';
 
 /** Exit codes, as documented in the README (dbt's convention). */
 export const EXIT = { ok: 0, nodeFailed: 1, usage: 2 } as const;
 
+/** True when the command line asks for `--log-format json` (read before commander has parsed it). */
+export function jsonLogRequested(argv: string[]): boolean {
+  const at = argv.indexOf('--log-format');
+  return argv.includes('--log-format=json') || (at >= 0 && argv[at + 1] === 'json');
+}
+
+/**
+ * `--log-format json`: the errors that stopped a command, one `error` event per line (the same
+ * shape as the JSON reporter's events), so machines reading stdout see why nothing ran.
+ */
+export function writeJsonErrors(error: unknown, out: OutputStream): void {
+  const errors = error instanceof DopsErrorGroup ? error.errors : [error];
+  for (const e of errors) {
+    const known = e instanceof DopsError ? e : undefined;
+    out.write(`${JSON.stringify({
+      ts: new Date().toISOString(),
+      event: 'error',
+      level: 'error',
+      message: known?.message ?? `Internal error: ${(e as Error)?.message ?? String(e)}`,
+      file: known?.location?.file ?? null,
+      line: known?.location?.line ?? null,
+      hint: known?.hint ?? null,
+    })}\n`);
+  }
+}
+
 /**
  * The CLI's single error boundary: prints a user error as one short message (a stack only with
  * `--debug`) and returns the exit code: 2 for project and usage errors and for crashes.
  */
-export function reportFailure(error: unknown, stderr: OutputStream, debug: boolean): number {
+export function reportFailure(error: unknown, stderr: OutputStream, debug: boolean, jsonOut?: OutputStream): number {
+  if (jsonOut) writeJsonErrors(error, jsonOut);
   if (error instanceof DopsError) {
     stderr.write(formatError(error, stderr));
     if (debug && error.stack) stderr.write(`${error.stack}\n`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { DOPS_VERSION } from '../version.js';
-import { EXIT, reportFailure } from './exit.js';
+import { EXIT, jsonLogRequested, reportFailure } from './exit.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDocs } from './commands/docs.js';
 import { registerInit } from './commands/init.js';
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    process.exitCode = reportFailure(error, process.stderr, argv.includes('--debug'));
+    process.exitCode = reportFailure(error, process.stderr, argv.includes('--debug'), jsonLogRequested(argv) ? process.stdout : undefined);
   }
 }
 

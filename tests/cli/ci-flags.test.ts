@@ -60,6 +60,17 @@ describe('CI flags on the command line', () => {
     expect(events.map((e) => e.event)).toEqual(['run_started', 'node_started', 'node_finished', 'node_started', 'node_finished', 'node_started', 'node_finished', 'run_finished']);
   });
 
+  it('--log-format json reports a project error as an error event too (exit 2)', () => {
+    const dir = makeProject({ ...FILES, 'models/bad.sql': "select * from {{ ref('nope') }}\n" });
+    const run = dops(['build', '--log-format', 'json'], dir);
+    expect(run.status).toBe(2);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ event: 'error', level: 'error', file: 'models/bad.sql', line: 1 });
+    expect(events[0].message).toBe("Model 'bad' depends on 'nope', which was not found");
+    expect(run.stderr).toContain("depends on 'nope'");
+  });
+
   it('ls --output json and --selector, retry after a fix', () => {
     const dir = makeProject({ ...FILES, 'selectors.yml': "selectors:\n  - name: cleaned\n    definition: 'clean'\n" });
     const listed = dops(['ls', '--selector', 'cleaned', '--output', 'json'], dir);
