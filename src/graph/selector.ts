@@ -53,6 +53,8 @@ export interface StateSelection {
   new: ReadonlySet<string>;
   /** Nodes whose SQL, config, columns or macros differ from the state manifest (new nodes included, as in dbt). */
   modified: ReadonlySet<string>;
+  /** For modified nodes, which parts changed: `body`, `configs`, `columns`, `macros` (all of them for new nodes). */
+  aspects?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Extra inputs some methods need: the `--state` comparison. */
@@ -87,7 +89,9 @@ function stateMatcher(context: SelectorContext): Matcher {
   return (node, value) => {
     if (value === 'new') return state.new.has(node.uniqueId);
     if (value === 'modified') return state.modified.has(node.uniqueId);
-    throw new ConfigError(`Unknown state selector 'state:${value}'`, { hint: 'Use state:modified or state:new.' });
+    const aspect = /^modified\.(body|configs|columns|macros)$/.exec(value)?.[1];
+    if (aspect) return Boolean(state.aspects?.get(node.uniqueId)?.has(aspect));
+    throw new ConfigError(`Unknown state selector 'state:${value}'`, { hint: 'Use state:new, state:modified or state:modified.body|configs|columns|macros.' });
   };
 }
 

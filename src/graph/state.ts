@@ -59,42 +59,57 @@ function stable(value: unknown): string {
 
 type JsonNode = Record<string, any>;
 
+/** The parts of a node `state:modified.<part>` can ask about (dbt's sub-selectors, plus `columns`). */
+export const MODIFIED_ASPECTS = ['body', 'configs', 'columns', 'macros'] as const;
+
+/** One of {@link MODIFIED_ASPECTS}. */
+export type ModifiedAspect = (typeof MODIFIED_ASPECTS)[number];
+
 /**
- * What `state:modified` compares for one node (dbt's rules: body, configs, properties, macros):
- * the SQL or file checksum, the config, columns, test arguments, lake location, and the checksum of
- * every macro it calls. Target-dependent values (the default schema) are left out on purpose, so a
- * CI target compares cleanly with production.
+ * What `state:modified` compares for one node, by part (dbt's rules): `body` the SQL or file
+ * checksum, test arguments and lake location; `configs` the config; `columns` the documented
+ * columns; `macros` the checksum of every macro it calls. Target-dependent values (the default
+ * schema) are left out on purpose, so a CI target compares cleanly with production.
  */
-function fingerprint(node: JsonNode, macros: Record<string, JsonNode>): string {
+function fingerprint(node: JsonNode, macros: Record<string, JsonNode>): Record<ModifiedAspect, string> {
   const macroChecksums = ((node.depends_on?.macros ?? []) as string[]).map((id) => [id, macros[id]?.checksum?.checksum ?? null]);
-  return stable({
-    checksum: node.checksum?.checksum,
-    config: node.config,
-    columns: node.columns,
-    test_metadata: node.test_metadata,
-    external_location: node.external_location,
-    macros: macroChecksums,
-  });
+  return {
+    body: stable({ checksum: node.checksum?.checksum, test_metadata: node.test_metadata, external_location: node.external_location }),
+    configs: stable(node.config),
+    columns: stable(node.columns),
+    macros: stable(macroChecksums),
+  };
 }
 
 /**
  * Compares the current project with an earlier manifest (dbt's `state:new` / `state:modified`).
  * A node is modified when its SQL (or seed file), config, columns, test arguments or a macro it
  * uses (directly or through other macros) changed; new nodes count as modified too, as in dbt.
+ * `aspects` says which parts changed, for `state:modified.body` and friends.
  * @param current this project's manifest.json content ({@link manifestJson})
  */
 export function compareWithState(current: ManifestJson, state: StateManifest): StateSelection {
   const added = new Set<string>();
   const modified = new Set<string>();
+  const aspects = new Map<string, Set<string>>();
   const before = { ...state.json.nodes, ...state.json.sources };
   for (const [id, node] of Object.entries({ ...current.nodes, ...current.sources })) {
     const old = before[id];
     if (!old) {
       added.add(id);
       modified.add(id);
-    } else if (fingerprint(node, current.macros) !== fingerprint(old, state.json.macros)) modified.add(id);
+      aspects.set(id, new Set(MODIFIED_ASPECTS));
+      continue;
+    }
+    const now = fingerprint(node, current.macros);
+    const then = fingerprint(old, state.json.macros);
+    const changed = new Set(MODIFIED_ASPECTS.filter((aspect) => now[aspect] !== then[aspect]));
+    if (changed.size) {
+      modified.add(id);
+      aspects.set(id, changed);
+    }
   }
-  return { new: added, modified };
+  return { new: added, modified, aspects };
 }
 
 /** The relation a node had in the state's target, or undefined when the state does not know it. */

@@ -59,6 +59,10 @@ describe('state comparison (--state)', () => {
     const names = (select: string[], resourceTypes?: string[]) => list({ projectDir: dir, state, select, resourceTypes }).map((n) => n.name).sort();
     expect(names(['state:modified'], ['model'])).toEqual(['plain', 'uses_macro']);
     expect(names(['state:modified+'], ['model'])).toEqual(['other_report', 'plain', 'report', 'uses_macro']);
+    // dbt's sub-selectors say which part changed
+    expect(names(['state:modified.body'], ['model'])).toEqual(['plain']);
+    expect(names(['state:modified.macros'], ['model'])).toEqual(['uses_macro']);
+    expect(names(['state:modified.configs'], ['model'])).toEqual([]);
     const outcome = await build({ projectDir: dir, state, select: ['state:modified+'] });
     expect(ranNames(outcome)).toEqual(['not_null_plain_id', 'other_report', 'plain', 'report', 'uses_macro']);
     expect(outcome.success).toBe(true);
@@ -71,6 +75,8 @@ describe('state comparison (--state)', () => {
     writeFile(dir, 'models/schema.yml', 'version: 2\nmodels:\n  - name: plain\n    columns:\n      - name: id\n        description: changed\n        data_tests: [not_null]\n  - name: base\n    columns:\n      - name: id\n        data_tests: [{unique: {config: {severity: warn}}}]\n');
     const names = (select: string) => list({ projectDir: dir, state, select: [select] }).map((n) => n.name).sort();
     expect(names('state:new')).toEqual(['fresh']);
+    expect(names('state:modified.configs')).toEqual(['fresh', 'report', 'unique_base_id']);
+    expect(list({ projectDir: dir, state, select: ['state:modified.columns'], resourceTypes: ['model'] }).map((n) => n.name).sort()).toEqual(['fresh', 'plain']);
     // plain's own test joins through (eager) indirect selection, as in dbt ls
     expect(names('state:modified')).toEqual(['fresh', 'not_null_plain_id', 'plain', 'report', 'unique_base_id']);
     expect(list({ projectDir: dir, state, select: ['state:modified'], indirectSelection: 'empty' }).map((n) => n.name).sort()).toEqual(['fresh', 'plain', 'report', 'unique_base_id']);

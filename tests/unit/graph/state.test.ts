@@ -31,7 +31,7 @@ describe('compareWithState', () => {
 
   it('finds nothing when nothing changed, even on another target schema', () => {
     const same = manifest({ 'model.p.a': node({ schema: 'ci', relation_name: 'ci.a' }), 'model.p.b': node({ depends_on: { nodes: [], macros: [] } }) }, { 'macro.p.m': '1' });
-    expect(compareWithState(same, before)).toEqual({ new: new Set(), modified: new Set() });
+    expect(compareWithState(same, before)).toEqual({ new: new Set(), modified: new Set(), aspects: new Map() });
   });
 
   it('marks SQL, config, column and macro changes as modified, and new nodes as new and modified', () => {
@@ -41,7 +41,12 @@ describe('compareWithState', () => {
       ['columns', manifest({ 'model.p.a': node({ columns: { id: { name: 'id', description: 'x' } } }) }, { 'macro.p.m': '1' })],
       ['macro', manifest({ 'model.p.a': node() }, { 'macro.p.m': '2' })],
     ];
-    for (const [, current] of cases) expect([...compareWithState(current, before).modified]).toEqual(['model.p.a']);
+    const aspect = { sql: 'body', config: 'configs', columns: 'columns', macro: 'macros' } as Record<string, string>;
+    for (const [kind, current] of cases) {
+      const found = compareWithState(current, before);
+      expect([...found.modified]).toEqual(['model.p.a']);
+      expect([...found.aspects!.get('model.p.a')!]).toEqual([aspect[kind]]);
+    }
     const added = compareWithState(manifest({ 'model.p.c': node() }, { 'macro.p.m': '1' }), before);
     expect([...added.new]).toEqual(['model.p.c']);
     expect([...added.modified]).toEqual(['model.p.c']);
