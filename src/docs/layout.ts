@@ -1,9 +1,11 @@
 import dagre from '@dagrejs/dagre';
 import { NODE_HEIGHT, NODE_WIDTH } from './app/data.js';
 
-/** Node positions (centres, px) and the drawing's size. */
+/** Node positions (centres, px), edge routes and the drawing's size. */
 export interface GraphLayout {
   positions: Map<string, { x: number; y: number }>;
+  /** Points each edge passes through, by `parent\u0000child` (dagre routes edges around nodes). */
+  routes: Map<string, { x: number; y: number }[]>;
   width: number;
   height: number;
 }
@@ -26,6 +28,8 @@ export function layoutGraph(nodes: string[], edges: [string, string][]): GraphLa
     const node = graph.node(id);
     positions.set(id, { x: Math.round(node.x), y: Math.round(node.y) });
   }
+  const routes = new Map<string, { x: number; y: number }[]>();
+  for (const edge of graph.edges() as { v: string; w: string }[]) routes.set(`${edge.v}\u0000${edge.w}`, (graph.edge(edge) as { points: { x: number; y: number }[] }).points.map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) })));
   const size = graph.graph();
-  return { positions, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0) };
+  return { positions, routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0) };
 }

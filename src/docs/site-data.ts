@@ -103,7 +103,8 @@ export function buildSiteData(input: SiteInput): SiteData {
   const tests = testsByNode(input.manifest, results);
   const graphNodes = [...input.manifest.nodes.values()].filter((n) => GRAPH_TYPES.has(n.resourceType));
   const nodes = graphNodes.map((n) => siteNode(n, input, tests.get(n.uniqueId) ?? [], results));
-  const layout = nodes.length <= FULL_GRAPH_LIMIT ? layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id]))) : { positions: new Map(), width: 0, height: 0 };
+  const layout = nodes.length <= FULL_GRAPH_LIMIT ? layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id]))) : undefined;
+  const routesOf = (n: (typeof nodes)[number]): number[][] | undefined => layout && n.parents.map((p) => (layout.routes.get(`${p}\u0000${n.id}`) ?? []).flatMap((point) => [point.x, point.y]));
   const counts: Record<string, number> = {};
   for (const node of input.manifest.nodes.values()) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
   const testResults: Record<string, number> = {};
@@ -115,9 +116,9 @@ export function buildSiteData(input: SiteInput): SiteData {
     project: input.projectName,
     generatedAt: new Date().toISOString(),
     built: input.catalog.size > 0 && [...input.catalog.values()].some((e) => e.kind !== 'external'),
-    nodes: nodes.map((n) => ({ ...n, ...(layout.positions.get(n.id) ?? { x: 0, y: 0 }) })),
-    width: layout.width,
-    height: layout.height,
+    nodes: nodes.map((n) => ({ ...n, ...(layout?.positions.get(n.id) ?? { x: 0, y: 0 }), routes: routesOf(n) })),
+    width: layout?.width ?? 0,
+    height: layout?.height ?? 0,
     counts,
     testResults,
     lastRunAt: input.runResults?.metadata?.generated_at,

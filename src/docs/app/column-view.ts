@@ -45,7 +45,8 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
     title: `${label(v.node)}.${v.column}`,
     onClick: () => (location.hash = columnHref(v.node, v.column)),
   }));
-  const graph = drawGraph(drawn, hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}` })), { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height });
+  const links = hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}`, points: layout.routes.get(`${l.from}\u0000${l.to}`) }));
+  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height });
   requestAnimationFrame(() => graph.fit());
   const byKey = new Map(hood.vertices.map((v) => [v.key, v]));
   const drawnUpstream = upstreamKeys(hood.links, rootKey);

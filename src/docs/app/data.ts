@@ -51,6 +51,8 @@ export interface SiteNode {
   columns: SiteColumn[];
   /** Unique ids of parent nodes in the graph. */
   parents: string[];
+  /** Per parent, the route of the edge from it in the whole-project layout: `[x1, y1, x2, y2, ...]`. */
+  routes?: number[][];
   rowCount?: number;
   /** Tests on the node itself (not on a column). */
   tests: SiteTest[];

@@ -40,12 +40,23 @@ function graphContent(index: SiteIndex, state: GraphState): { nodes: DrawnNode[]
   const ids = state.focus && index.byId.has(state.focus) ? index.neighbourhood(state.focus, state.up, state.down) : undefined;
   if (!ids && index.data.nodes.length > FULL_GRAPH_LIMIT) return undefined;
   const members = ids ? [...ids].map((id) => index.byId.get(id)!) : index.data.nodes;
-  const edges = members.flatMap((n) => n.parents.filter((p) => !ids || ids.has(p)).map((p) => ({ from: p, to: n.id })));
-  if (!ids) return { nodes: members.map((n) => drawnNode(n, n.x, n.y)), edges, width: index.data.width, height: index.data.height };
+  if (!ids) {
+    const routed = members.flatMap((n) => n.parents.map((p, i) => ({ from: p, to: n.id, points: pairs(n.routes?.[i]) })));
+    return { nodes: members.map((n) => drawnNode(n, n.x, n.y)), edges: routed, width: index.data.width, height: index.data.height };
+  }
   // Focus mode lays out just the neighbourhood: a few dozen nodes, a few milliseconds.
+  const edges = members.flatMap((n) => n.parents.filter((p) => ids.has(p)).map((p) => ({ from: p, to: n.id })));
   const layout = layoutLeftToRight([...ids], edges, NODE_WIDTH, NODE_HEIGHT);
   const nodes = members.map((n) => drawnNode(n, layout.positions.get(n.id)!.x, layout.positions.get(n.id)!.y, state.focus));
-  return { nodes, edges, width: layout.width, height: layout.height };
+  return { nodes, edges: edges.map((e) => ({ ...e, points: layout.routes.get(`${e.from}\u0000${e.to}`) })), width: layout.width, height: layout.height };
+}
+
+/** `[x1, y1, x2, y2, ...]` as points. */
+function pairs(flat: number[] | undefined): { x: number; y: number }[] | undefined {
+  if (!flat?.length) return undefined;
+  const points: { x: number; y: number }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i], y: flat[i + 1] });
+  return points;
 }
 
 function toolbar(index: SiteIndex, state: GraphState, highlight: (query: string) => void): HTMLElement {

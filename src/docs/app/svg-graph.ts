@@ -1,5 +1,6 @@
 import dagre from '@dagrejs/dagre';
 import { select } from 'd3-selection';
+import { curveBasis, line } from 'd3-shape';
 import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
 import { s } from './dom.js';
 
@@ -20,7 +21,14 @@ export interface DrawnEdge {
   from: string;
   to: string;
   className?: string;
+  /** The layout's route around other nodes; a plain curve between the boxes without it. */
+  points?: { x: number; y: number }[];
 }
+
+const curve = line<{ x: number; y: number }>()
+  .x((p) => p.x)
+  .y((p) => p.y)
+  .curve(curveBasis);
 
 /** A pannable, zoomable SVG drawing of a graph. */
 export interface SvgGraph {
@@ -34,7 +42,7 @@ export interface SvgGraph {
  * column lineage).
  * @returns centres by id and the drawing's size
  */
-export function layoutLeftToRight(ids: string[], edges: DrawnEdge[], width: number, height: number): { positions: Map<string, { x: number; y: number }>; width: number; height: number } {
+export function layoutLeftToRight(ids: string[], edges: DrawnEdge[], width: number, height: number): { positions: Map<string, { x: number; y: number }>; routes: Map<string, { x: number; y: number }[]>; width: number; height: number } {
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
@@ -42,7 +50,8 @@ export function layoutLeftToRight(ids: string[], edges: DrawnEdge[], width: numb
   for (const edge of edges) if (graph.hasNode(edge.from) && graph.hasNode(edge.to)) graph.setEdge(edge.from, edge.to);
   dagre.layout(graph);
   const positions = new Map(ids.map((id) => [id, { x: graph.node(id).x, y: graph.node(id).y }]));
-  return { positions, width: graph.graph().width ?? 0, height: graph.graph().height ?? 0 };
+  const routes = new Map((graph.edges() as { v: string; w: string }[]).map((e): [string, { x: number; y: number }[]] => [`${e.v}\u0000${e.w}`, (graph.edge(e) as { points: { x: number; y: number }[] }).points]));
+  return { positions, routes, width: graph.graph().width ?? 0, height: graph.graph().height ?? 0 };
 }
 
 function edgePath(from: { x: number; y: number }, to: { x: number; y: number }, halfWidth: number): string {
@@ -69,7 +78,11 @@ export function drawGraph(nodes: DrawnNode[], edges: DrawnEdge[], size: { width:
   for (const edge of edges) {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
-    if (from && to) edgeLayer.append(s('path', { class: `edge ${edge.className ?? ''}`, d: edgePath(from, to, size.width / 2), 'data-from': edge.from, 'data-to': edge.to }));
+    if (!from || !to) continue;
+    // The route's bends keep long edges off other boxes; the ends attach to the boxes' sides.
+    const bends = edge.points?.slice(1, -1) ?? [];
+    const d = bends.length ? curve([{ x: from.x + size.width / 2, y: from.y }, ...bends, { x: to.x - size.width / 2, y: to.y }]) ?? '' : edgePath(from, to, size.width / 2);
+    edgeLayer.append(s('path', { class: `edge ${edge.className ?? ''}`, d, 'data-from': edge.from, 'data-to': edge.to }));
   }
   const maxChars = Math.floor(size.width / 7.2);
   for (const node of nodes) {
