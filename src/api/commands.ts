@@ -69,6 +69,8 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
     }
   }
   throwIfAny(errors);
+  // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
+  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), new Map(entries.map((e) => [e.uniqueId, e.sql])));
   return entries;
 }
 

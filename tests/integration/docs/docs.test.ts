@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../../src/api/commands.js';
+import { build, compile } from '../../../src/api/commands.js';
 import { columnLineage, generateDocs, serveDocs } from '../../../src/api/docs.js';
 import { CapturingReporter } from '../../../src/reporter/reporter.js';
 import { caught, duckdbExec, makeProject, readJson, removeProjects } from '../helpers.js';
@@ -107,6 +107,13 @@ describe('dops docs generate', () => {
     const down = await columnLineage({ projectDir: dir, column: 'lake.events.kind', downstream: true });
     expect(down.trace.next.map((s) => [s.node, s.column, s.transform])).toEqual([['model.proj.stg_events', 'kind_code', 'transformed']]);
     expect((await caught(() => columnLineage({ projectDir: dir, column: 'by_country.nope' }))).message).toMatch(/by_country has no column 'nope'/);
+  });
+
+  it('dops compile also records compiled_code in manifest.json, for the selected nodes', async () => {
+    compile({ projectDir: dir, select: ['stg_events'] });
+    const nodes = readJson(dir, 'target/manifest.json').nodes;
+    expect(nodes['model.proj.stg_events']).toMatchObject({ compiled: true, compiled_code: expect.stringContaining("read_parquet('lake/events.parquet')") });
+    expect(nodes['model.proj.by_country']).toMatchObject({ compiled: false, compiled_code: null });
   });
 
   it('serves the site over HTTP', async () => {
