@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type ManifestNode } from '../manifest/nodes.js';
 import type { RelationResolver, UpstreamRelation } from './analyze.js';
 import type { SerializedSql } from './ast.js';
+import { SNAPSHOT_META_COLUMNS } from '../materializations/snapshot.js';
 import { modelLineage } from './model-lineage.js';
 import type { ModelLineage } from './types.js';
 
@@ -20,7 +21,20 @@ export interface ProjectLineageInput {
   serialize(sqls: string[]): Promise<SerializedSql[]>;
 }
 
-/** Column lineage of every model, by unique id. */
+const isSnapshotMeta = (name: string): boolean => SNAPSHOT_META_COLUMNS.includes(name.toLowerCase());
+
+/**
+ * A snapshot's columns: its query's, then the history columns dops adds (`dbt_scd_id`,
+ * `dbt_valid_from`, ...; those in the database when built, else the four always written), computed
+ * by the snapshot itself.
+ */
+function snapshotLineage(query: ModelLineage, actual: string[] | undefined): ModelLineage {
+  if (query.status !== 'analysed') return query;
+  const meta = actual ? actual.filter(isSnapshotMeta) : SNAPSHOT_META_COLUMNS.filter((c) => c !== 'dbt_is_deleted');
+  return { status: 'analysed', columns: [...query.columns, ...meta.map((name) => ({ name, transform: 'transformed' as const, sources: [] }))] };
+}
+
+/** Column lineage of every model and snapshot, by unique id. */
 export type ProjectLineage = Map<string, ModelLineage>;
 
 function yamlColumns(node: ManifestNode): string[] | undefined {
@@ -54,9 +68,9 @@ function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[]
 }
 
 /**
- * Analyses every model's compiled SQL, parents first. The columns of an upstream node are, in
+ * Analyses every model's and snapshot's compiled SQL, parents first. The columns of an upstream node are, in
  * order of trust: the catalog's, the ones its own analysis found, its YAML columns.
- * @returns lineage by model unique id (model-level with a reason where SQL cannot be followed)
+ * @returns lineage by unique id (model-level with a reason where SQL cannot be followed)
  */
 export async function analyseProject(input: ProjectLineageInput): Promise<ProjectLineage> {
   const lineage: ProjectLineage = new Map();
@@ -66,8 +80,12 @@ export async function analyseProject(input: ProjectLineageInput): Promise<Projec
     return input.catalogColumns(id) ?? fromAnalysis ?? yamlColumns(input.manifest.get(id));
   };
   const resolver = projectResolver(input.manifest, columnsOf);
-  const models = input.order.filter((id) => input.manifest.get(id).resourceType === 'model' && input.compiledSql.has(id));
-  const trees = await input.serialize(models.map((id) => input.compiledSql.get(id)!));
-  models.forEach((id, i) => lineage.set(id, modelLineage(trees[i], resolver, input.catalogColumns(id))));
+  const analysed = input.order.filter((id) => ['model', 'snapshot'].includes(input.manifest.get(id).resourceType) && input.compiledSql.has(id));
+  const trees = await input.serialize(analysed.map((id) => input.compiledSql.get(id)!));
+  analysed.forEach((id, i) => {
+    const actual = input.catalogColumns(id);
+    if (input.manifest.get(id).resourceType !== 'snapshot') lineage.set(id, modelLineage(trees[i], resolver, actual));
+    else lineage.set(id, snapshotLineage(modelLineage(trees[i], resolver, actual?.filter((c) => !isSnapshotMeta(c))), actual));
+  });
   return lineage;
 }

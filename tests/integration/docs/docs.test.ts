@@ -35,6 +35,10 @@ with counted as (select country, count(*) as events from {{ ref('enriched') }} g
 select country as country_code, events from counted`,
   'lake/plans.txt': 'plan_id;price\n1;9.50\n2;19.00\n',
   'models/plan_prices.sql': `select price as monthly_price from {{ source('lake', 'plans') }}`,
+  'snapshots/users_history.sql': `{% snapshot users_history %}
+{{ config(unique_key='user_id', strategy='check', check_cols='all') }}
+select user_id, upper(country) as country_code from {{ ref('users') }}
+{% endsnapshot %}`,
   'models/recursive.sql': `with recursive r as (select 1 as n union all select n + 1 from r where n < 3)
 select n from r -- {{ ref('stg_events') }}`,
 };
@@ -92,6 +96,16 @@ describe('dops docs generate', () => {
     const stg = site.nodes.find((n: { name: string }) => n.name === 'stg_events');
     expect(stg.columns.find((c: { name: string }) => c.name === 'event_id')).toMatchObject({ type: 'BIGINT', description: 'Key of the event.', tests: [{ name: 'unique', status: 'pass' }, { name: 'not_null', status: 'pass' }] });
     expect(site.testResults).toEqual({ pass: 2 });
+    // A snapshot: its query's columns, then the history columns it adds.
+    const history = readJson(dir, 'target/lineage.json').models['snapshot.proj.users_history'];
+    expect(Object.entries<any>(history.columns).map(([name, c]) => [name, c.sources.map((e: { node: string; column: string }) => `${e.node}.${e.column}`)])).toEqual([
+      ['user_id', ['seed.proj.users.user_id']],
+      ['country_code', ['seed.proj.users.country']],
+      ['dbt_scd_id', []],
+      ['dbt_updated_at', []],
+      ['dbt_valid_from', []],
+      ['dbt_valid_to', []],
+    ]);
     expect(site.built).toBe(true);
   });
 
