@@ -1,10 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { manifestJson } from '../artifacts/manifest.js';
 import { ConfigError } from '../errors.js';
-import type { SelectionOptions } from '../graph/selector.js';
+import { INDIRECT_SELECTION_MODES, type SelectionOptions } from '../graph/selector.js';
 import { loadSelectors, namedSelector } from '../graph/selectors-file.js';
 import { compareWithState, readStateManifest, type StateManifest } from '../graph/state.js';
-import { INDIRECT_SELECTION_MODES } from '../graph/selector.js';
 import type { SelectOptions } from './options.js';
 import type { LoadedProject } from './project.js';
 
