@@ -17,10 +17,11 @@ export async function runDocsGenerate(flags: CliFlags): Promise<void> {
   const started = Date.now();
   const outcome = await generateDocs(toApiOptions(flags));
   const analysed = [...outcome.lineage.values()].filter((l) => l.status === 'analysed').length;
+  const kinds = [...outcome.lineage.keys()].some((id) => outcome.project.manifest.get(id).resourceType === 'snapshot') ? 'models and snapshots' : 'models';
   const where = relative(process.cwd(), outcome.indexPath) || outcome.indexPath;
   process.stdout.write(
     `Wrote target/manifest.json, target/catalog.json, target/lineage.json and the docs site ${where} ` +
-      `(column lineage for ${analysed} of ${outcome.lineage.size} models) in ${((Date.now() - started) / 1000).toFixed(2)}s.\n`,
+      `(column lineage for ${analysed} of ${outcome.lineage.size} ${kinds}) in ${((Date.now() - started) / 1000).toFixed(2)}s.\n`,
   );
   for (const [id, model] of outcome.lineage) {
     if (model.status === 'model-level') process.stdout.write(`  ${outcome.project.manifest.get(id).name}: model-level lineage only (${model.reason})\n`);
