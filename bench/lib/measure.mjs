@@ -60,7 +60,7 @@ export function timeDops(args, options) {
  * @param target optional `{ max }` the value must stay under (ok is set from it)
  */
 export function row(metric, value, unit, target) {
-  const entry = { metric, value: round(value), unit };
+  const entry = { metric, value: unit === 'x' ? Math.round(value * 100) / 100 : round(value), unit };
   if (target) Object.assign(entry, { target: `< ${target.max} ${unit}`, ok: value < target.max });
   return entry;
 }
