@@ -10,9 +10,10 @@ import { writeLineage } from '../lineage/artifact.js';
 import type { ProjectLineage } from '../lineage/project-lineage.js';
 import { traceColumn, type TraceStep } from '../lineage/trace.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import type { CommonOptions } from './options.js';
+import { selectNodes } from '../graph/selector.js';
+import type { CommonOptions, SelectOptions } from './options.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
-import { manifestMetadata } from './selection.js';
+import { manifestMetadata, resolveSelection } from './selection.js';
 
 /** What `dops docs generate` wrote and found. */
 export interface DocsOutcome {
@@ -48,9 +49,10 @@ function readRunResults(project: LoadedProject): SiteInput['runResults'] {
  * come from YAML and lineage).
  * @throws DopsError for project errors (YAML, templates, refs, cycles)
  */
-export async function generateDocs(options: CommonOptions = {}): Promise<DocsOutcome> {
+export async function generateDocs(options: SelectOptions = {}): Promise<DocsOutcome> {
   const project = loadProject(options);
   const analysis = await analyseLoadedProject(project);
+  limitCatalog(project, analysis.catalog, options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), analysis.compiledSql);
   writeCatalog(targetFile(project, 'catalog.json'), analysis.catalog, project.manifest);
   writeLineage(targetFile(project, 'lineage.json'), analysis.lineage);
@@ -59,6 +61,17 @@ export async function generateDocs(options: CommonOptions = {}): Promise<DocsOut
   const indexPath = await writeSite(dir, data);
   if (analysis.databaseNote) options.reporter?.warnings?.([`Docs: ${analysis.databaseNote}.`]);
   return { project, siteDir: dir, indexPath, catalog: analysis.catalog, lineage: analysis.lineage, databaseNote: analysis.databaseNote };
+}
+
+/**
+ * Keeps only the selected nodes in the catalog, as dbt's `docs generate --select` does; the site
+ * still shows the whole graph. No selection flags: the catalog stays whole.
+ */
+function limitCatalog(project: LoadedProject, catalog: Catalog, options: SelectOptions): void {
+  if (!options.select?.length && !options.exclude?.length && !options.selector) return;
+  const kinds = ['model', 'seed', 'snapshot', 'source', 'test'];
+  const selected = selectNodes(project.manifest, project.dag, resolveSelection(project, options), kinds);
+  for (const id of [...catalog.keys()]) if (!selected.has(id)) catalog.delete(id);
 }
 
 /** A column's lineage chain, as `dops lineage` prints it. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { relative } from 'node:path';
-import { toApiOptions, withCommonFlags, type CliFlags } from '../options.js';
+import { toApiOptions, withCommonFlags, withSelectFlags, type CliFlags } from '../options.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -31,7 +31,7 @@ export async function runDocsGenerate(flags: CliFlags): Promise<void> {
 /** Registers `docs generate` and `docs serve`. */
 export function registerDocs(program: Command): void {
   const docs = program.command('docs').description('static documentation site with model and column lineage');
-  withCommonFlags(docs.command('generate').description('write manifest.json, catalog.json, lineage.json and the site in target/docs')).action(runDocsGenerate);
+  withSelectFlags(docs.command('generate').description('write manifest.json, catalog.json, lineage.json and the site in target/docs')).action(runDocsGenerate);
   withCommonFlags(docs.command('serve').description('serve the generated site over HTTP'))
     .option('--port <port>', 'port to listen on', port, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')

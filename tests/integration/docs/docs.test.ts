@@ -141,4 +141,12 @@ describe('dops docs generate', () => {
       await server.close();
     }
   });
+  it('--select limits catalog.json to the selected nodes, the site still holds every node', async () => {
+    expect((await build({ projectDir: dir, reporter: new CapturingReporter() })).success).toBe(true);
+    const outcome = await generateDocs({ projectDir: dir, select: ['by_country'] });
+    expect([...outcome.catalog.keys()]).toEqual(['model.proj.by_country']);
+    const catalog = readJson(dir, 'target/catalog.json') as { nodes: Record<string, unknown>; sources: Record<string, unknown> };
+    expect(Object.keys({ ...catalog.nodes, ...catalog.sources })).toEqual(['model.proj.by_country']);
+    expect(outcome.project.manifest.nodes.has('model.proj.stg_events')).toBe(true);
+  });
 });
