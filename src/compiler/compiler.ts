@@ -5,6 +5,7 @@ import { type ManifestNode, type Relation, type SqlNode } from '../manifest/node
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
 import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
+import { absoluteLocation } from '../project/paths.js';
 import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
 import { writeIfChanged } from './write-if-changed.js';
 
@@ -131,7 +132,8 @@ export class Compiler {
       },
       source: (call) => {
         const target = this.manifest.resolveSource(call, node);
-        return target.externalLocation ? TemplateRelation.external(target.relation, target.externalLocation, target.readerOptions) : new TemplateRelation(target.relation);
+        if (!target.externalLocation) return new TemplateRelation(target.relation);
+        return TemplateRelation.external(target.relation, absoluteLocation(this.projectDir, target.externalLocation), target.readerOptions);
       },
     };
   }

@@ -77,6 +77,7 @@ export async function analyseLoadedProject(project: LoadedProject): Promise<Proj
       compiledSql,
       catalogColumns: (id) => catalog.get(id)?.columns.map((c) => c.name),
       serialize: (sqls) => serializeSqlBatch(database.connection, sqls),
+      projectDir: project.config.projectDir,
     });
     return { compiledSql, catalog, lineage, databaseNote: database.note };
   } finally {

@@ -1,4 +1,5 @@
 import { renderExternalLocation } from '../adapter/quoting.js';
+import { absoluteLocation } from '../project/paths.js';
 import { cteName } from '../compiler/ctes.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type ManifestNode } from '../manifest/nodes.js';
@@ -19,6 +20,8 @@ export interface ProjectLineageInput {
   catalogColumns(uniqueId: string): string[] | undefined;
   /** DuckDB's parse trees of SQL texts (`json_serialize_sql`), in order. */
   serialize(sqls: string[]): Promise<SerializedSql[]>;
+  /** Project dir: compiled SQL reads relative lake locations by their absolute path. */
+  projectDir?: string;
 }
 
 const isSnapshotMeta = (name: string): boolean => SNAPSHOT_META_COLUMNS.includes(name.toLowerCase());
@@ -47,17 +50,20 @@ function yamlColumns(node: ManifestNode): string[] | undefined {
  * database sources; `read_parquet('location')` (and the other readers) of file sources; the CTE
  * names of inlined ephemeral models.
  */
-function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[] | undefined): RelationResolver {
+function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[] | undefined, projectDir?: string): RelationResolver {
   const tables = new Map<string, string>();
   const readers = new Map<string, string>();
   for (const node of manifest.nodes.values()) {
     if (node.resourceType === 'test') continue;
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
     else if (node.resourceType === 'source' && node.externalLocation) {
-      const call = renderExternalLocation(node.externalLocation, node.readerOptions);
-      // `read_parquet('x')` is a table function; an unknown extension renders as a replacement scan `'x'`.
-      if (call.startsWith("'")) tables.set(`.${node.externalLocation}`.toLowerCase(), node.uniqueId);
-      else readers.set(`${call.slice(0, call.indexOf('('))}\u0000${node.externalLocation}`, node.uniqueId);
+      const locations = new Set([node.externalLocation, projectDir ? absoluteLocation(projectDir, node.externalLocation) : node.externalLocation]);
+      for (const location of locations) {
+        const call = renderExternalLocation(location, node.readerOptions);
+        // `read_parquet('x')` is a table function; an unknown extension renders as a replacement scan `'x'`.
+        if (call.startsWith("'")) tables.set(`.${location}`.toLowerCase(), node.uniqueId);
+        else readers.set(`${call.slice(0, call.indexOf('('))}\u0000${location}`, node.uniqueId);
+      }
     } else tables.set(relationName(node.relation).toLowerCase(), node.uniqueId);
   }
   const upstream = (id: string | undefined): UpstreamRelation | undefined => (id ? { node: id, columns: columnsOf(id) } : undefined);
@@ -79,7 +85,7 @@ export async function analyseProject(input: ProjectLineageInput): Promise<Projec
     const fromAnalysis = analysed?.status === 'analysed' && analysed.columns.every((c) => !c.name.startsWith('#')) ? analysed.columns.map((c) => c.name) : undefined;
     return input.catalogColumns(id) ?? fromAnalysis ?? yamlColumns(input.manifest.get(id));
   };
-  const resolver = projectResolver(input.manifest, columnsOf);
+  const resolver = projectResolver(input.manifest, columnsOf, input.projectDir);
   const analysed = input.order.filter((id) => ['model', 'snapshot'].includes(input.manifest.get(id).resourceType) && input.compiledSql.has(id));
   const trees = await input.serialize(analysed.map((id) => input.compiledSql.get(id)!));
   analysed.forEach((id, i) => {

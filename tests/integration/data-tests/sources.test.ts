@@ -86,7 +86,7 @@ describe('sources read from lake files (external_location)', () => {
       { user_id: 2, label: 'b' },
       { user_id: 3, label: 'c' },
     ]);
-    expect(readFileSync(join(dir, 'target/compiled/proj/models/user_things.sql'), 'utf8')).toContain("from read_csv('lake/users.csv') u join read_json('lake/things.json') t");
+    expect(readFileSync(join(dir, 'target/compiled/proj/models/user_things.sql'), 'utf8')).toContain(`from read_csv('${join(dir, 'lake/users.csv')}') u join read_json('${join(dir, 'lake/things.json')}') t`);
   });
 
   it('runs source tests against the files: parquet passes', () => {
@@ -118,7 +118,7 @@ describe('sources read from lake files (external_location)', () => {
   it('compiles the source to a DuckDB reader call', () => {
     const path = resultFor(outcome, 'source_unique_lake_parts_id').compiledPath!;
     expect(path).toBe('target/compiled/proj/models/sources.yml/source_unique_lake_parts_id.sql');
-    expect(readFileSync(join(dir, path), 'utf8')).toContain("from read_parquet('lake/parts/part-*.parquet')");
+    expect(readFileSync(join(dir, path), 'utf8')).toContain(`from read_parquet('${join(dir, 'lake/parts/part-*.parquet')}')`);
     const manifest = readJson(dir, 'target/manifest.json');
     expect(manifest.sources['source.proj.lake.parts']).toMatchObject({ external_location: 'lake/parts/part-*.parquet', source_name: 'lake' });
   });

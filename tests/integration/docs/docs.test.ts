@@ -126,7 +126,7 @@ describe('dops docs generate', () => {
   it('dops compile also records compiled_code in manifest.json, for the selected nodes', async () => {
     compile({ projectDir: dir, select: ['stg_events'] });
     const nodes = readJson(dir, 'target/manifest.json').nodes;
-    expect(nodes['model.proj.stg_events']).toMatchObject({ compiled: true, compiled_code: expect.stringContaining("read_parquet('lake/events.parquet')") });
+    expect(nodes['model.proj.stg_events']).toMatchObject({ compiled: true, compiled_code: expect.stringContaining(`read_parquet('${join(dir, 'lake/events.parquet')}')`) });
     expect(nodes['model.proj.by_country']).toMatchObject({ compiled: false, compiled_code: null });
   });
 

@@ -62,12 +62,12 @@ describe('Compiler', () => {
     expect(compiled.path).toBe('target/compiled/shop/models/schema.yml/not_null_orders_id.sql');
   });
 
-  it('renders an external source as a reader call', () => {
-    const { compiler, node } = setup({
+  it('renders an external source as a reader call on the absolute path', () => {
+    const { compiler, node, projectDir } = setup({
       models: [projectFile('models/stg.sql', "select * from {{ source('lake', 'flights') }}")],
       properties: [projectFile('models/sources.yml', "sources:\n  - name: lake\n    meta:\n      external_location: 'data/{name}.parquet'\n    tables:\n      - name: flights\n")],
     });
-    expect(compiler.compile(node('stg')).sql).toBe("select * from read_parquet('data/flights.parquet')");
+    expect(compiler.compile(node('stg')).sql).toBe(`select * from read_parquet('${path.join(projectDir, 'data/flights.parquet')}')`);
   });
 
   it('rejects a ref that was not seen at parse time', () => {
