@@ -64,23 +64,31 @@ export interface BaseNode {
   line?: number;
 }
 
-/** A SQL model (`models/**.sql`). */
-export interface ModelNode extends BaseNode {
-  resourceType: 'model';
+/** Fields of nodes rendered from a SQL template, whose `ref()` / `source()` calls make their parents. */
+export interface SqlFields {
   rawSql: string;
   refs: RefCall[];
   sources: SourceCall[];
   dependsOn: DependsOn;
-  columns: Record<string, ColumnInfo>;
-  relation: Relation;
+  /** sha256 of the defining text. */
   checksum: string;
 }
 
-/** A CSV seed loaded into a table. */
-export interface SeedNode extends BaseNode {
-  resourceType: 'seed';
+/** Fields of nodes built into a relation, with columns documented in YAML. */
+export interface BuiltFields {
   columns: Record<string, ColumnInfo>;
   relation: Relation;
+}
+
+/** A SQL model (`models/**.sql`). */
+export interface ModelNode extends BaseNode, SqlFields, BuiltFields {
+  resourceType: 'model';
+}
+
+/** A CSV seed loaded into a table. */
+export interface SeedNode extends BaseNode, BuiltFields {
+  resourceType: 'seed';
+  /** sha256 of the CSV. */
   checksum: string;
 }
 
@@ -119,16 +127,10 @@ export interface FreshnessCriteria {
  * a YAML entry with `relation:`. Its table keeps every version of each row with
  * `dbt_valid_from` / `dbt_valid_to`.
  */
-export interface SnapshotNode extends BaseNode {
+export interface SnapshotNode extends BaseNode, SqlFields, BuiltFields {
   resourceType: 'snapshot';
   /** The SELECT inside the block (lines before it blanked, so template errors keep file lines). */
   rawSql: string;
-  refs: RefCall[];
-  sources: SourceCall[];
-  dependsOn: DependsOn;
-  columns: Record<string, ColumnInfo>;
-  relation: Relation;
-  checksum: string;
 }
 
 /** The generic test a YAML entry invokes, with its arguments (dbt's `test_metadata`). */
@@ -138,19 +140,15 @@ export interface TestMetadata {
 }
 
 /** A data test: returns failing rows. Generic (from YAML) or singular (a .sql file). */
-export interface TestNode extends BaseNode {
+export interface TestNode extends BaseNode, SqlFields {
   resourceType: 'test';
   testType: 'generic' | 'singular';
   /** Singular tests: the file's SQL. Generic tests: a call of the test macro. */
   rawSql: string;
-  refs: RefCall[];
-  sources: SourceCall[];
-  dependsOn: DependsOn;
   testMetadata?: TestMetadata;
   /** The model/seed/source a generic test is defined on (its failures gate that node's children). */
   attachedNode?: string;
   columnName?: string;
-  checksum: string;
 }
 
 /** Any node in the manifest. */

@@ -49,6 +49,12 @@ function renderForCapture(input: ParseInput, file: ProjectFile, identifier: stri
   return capture;
 }
 
+/** The identity fields of a node defined by a file: `<type>.<project>.<name>`, path and fqn. */
+function fileIdentity<T extends 'model' | 'seed' | 'test'>(project: ProjectConfig, file: ProjectFile, resourceType: T) {
+  const name = nodeName(file.path);
+  return { uniqueId: `${resourceType}.${project.name}.${name}`, resourceType, name, packageName: project.name, originalFilePath: file.path, fqn: fqnFor(project.name, file) };
+}
+
 function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined): ModelNode {
   const { project, global } = input;
   const name = nodeName(file.path);
@@ -56,12 +62,7 @@ function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch |
   const layers = folderConfigLayers(project.folderConfig.models, project.name, folderSegments(file));
   const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}, capture.config), 'view');
   return {
-    uniqueId: `model.${project.name}.${name}`,
-    resourceType: 'model',
-    name,
-    packageName: project.name,
-    originalFilePath: file.path,
-    fqn: fqnFor(project.name, file),
+    ...fileIdentity(project, file, 'model'),
     description: patch?.description ?? '',
     config,
     rawSql: file.contents,
@@ -80,12 +81,7 @@ function parseSeed(input: ParseInput, file: ProjectFile, patch: ResourcePatch | 
   const layers = folderConfigLayers(project.folderConfig.seeds, project.name, folderSegments(file));
   const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}), 'seed');
   return {
-    uniqueId: `seed.${project.name}.${name}`,
-    resourceType: 'seed',
-    name,
-    packageName: project.name,
-    originalFilePath: file.path,
-    fqn: fqnFor(project.name, file),
+    ...fileIdentity(project, file, 'seed'),
     description: patch?.description ?? '',
     config,
     columns: patch?.columns ?? {},
@@ -100,12 +96,7 @@ function parseSingularTest(input: ParseInput, file: ProjectFile): TestNode {
   const capture = renderForCapture(input, file, name);
   const layers = folderConfigLayers(project.folderConfig.tests, project.name, folderSegments(file));
   return {
-    uniqueId: `test.${project.name}.${name}`,
-    resourceType: 'test',
-    name,
-    packageName: project.name,
-    originalFilePath: file.path,
-    fqn: fqnFor(project.name, file),
+    ...fileIdentity(project, file, 'test'),
     description: '',
     config: finalizeConfig(mergeConfig(...layers, capture.config), 'test'),
     testType: 'singular',
