@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CompilationError } from '../../../src/errors.js';
 import { incrementalConfig, planIncremental, wantsFullRefresh } from '../../../src/materializations/incremental.js';
 import { diffColumns, planSchemaChange } from '../../../src/materializations/schema-change.js';
-import { model } from '../helpers.js';
+import { model, thrown } from '../helpers.js';
 
 const relation = { schema: 'main', identifier: 'inc' };
 const cols = (...specs: string[]) => specs.map((s) => ({ name: s.split(' ')[0], type: s.split(' ')[1] }));
-
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('incrementalConfig', () => {
   it('defaults to merge with a unique_key and append without', () => {

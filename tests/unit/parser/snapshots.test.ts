@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { extractSnapshotBlocks } from '../../../src/parser/snapshots.js';
-import { projectFile } from '../helpers.js';
-
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { projectFile, thrown } from '../helpers.js';
 
 describe('extractSnapshotBlocks', () => {
   it('cuts out each block, padding the body so its lines keep their file line numbers', () => {
