@@ -1,10 +1,13 @@
 import { cpSync, existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeManifest } from '../artifacts/manifest.js';
+import { envVarsReadSoFar } from '../config/vars.js';
 import { ConfigError, throwIfAny, DopsError } from '../errors.js';
 import { selectNodes } from '../graph/selector.js';
 import { isSqlNode, type ManifestNode } from '../manifest/nodes.js';
+import { listFolders } from '../project/files.js';
+import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
 import { executeSelection, type RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile } from './project.js';
@@ -50,9 +53,10 @@ export interface CompiledEntry {
  * @throws DopsError (a group when several nodes fail) for template and ref errors
  */
 export function compile(options: SelectOptions = {}): CompiledEntry[] {
+  forgetCompileStamp(options);
   const project = loadProject(options);
+  const { projectDir, targetPath } = project.config;
   const selection = resolveSelection(project, options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'snapshot', 'test']);
   const compiler = project.compiler();
   const entries: CompiledEntry[] = [];
@@ -68,9 +72,11 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
       errors.push(error);
     }
   }
-  throwIfAny(errors);
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), new Map(entries.map((e) => [e.uniqueId, e.sql])));
+  throwIfAny(errors);
+  const outputs = [join(targetPath, 'manifest.json'), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
+  writeCompileStamp(options, { projectDir, targetPath, inputs: project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });
   return entries;
 }
 

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
-import { resolveTarget, type Target } from '../config/profiles.js';
-import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { join, resolve } from 'node:path';
+import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
+import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
 import { parseCliVars } from '../config/vars.js';
 import { throwIfAny } from '../errors.js';
 import { Dag } from '../graph/dag.js';
@@ -8,6 +8,8 @@ import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
+import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
+import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
 import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
@@ -25,6 +27,12 @@ export interface LoadedProject {
   global: GlobalContext;
   /** Non-fatal parse notes. */
   warnings: string[];
+  /**
+   * Every input the load read (project file, profiles.yml candidates, selectors.yml, the project's
+   * files and folders), stamped before reading; paths relative to the project dir or absolute.
+   * Incomplete (no project files) when a {@link LoadHooks.discoverFiles} hook gave no fingerprint.
+   */
+  inputs: Fingerprint;
   /** A compiler writing to this project's target dir. */
   compiler(): Compiler;
 }
@@ -48,6 +56,9 @@ export interface LoadHooks {
  * @throws DopsError (or DopsErrorGroup) for config, YAML, template, ref and cycle problems
  */
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
+  const projectDir = resolve(options.projectDir ?? process.cwd());
+  const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
+  const configStamps = takeFingerprint(projectDir, configFiles, true);
   const config = loadProjectConfig(options.projectDir ?? process.cwd());
   const target = resolveTarget(config, options.target, options.profilesDir);
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
@@ -74,6 +85,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     engine,
     global,
     warnings: parsed.warnings,
+    inputs: { ...configStamps, ...files.fingerprint },
     compiler: () => new Compiler(manifest, engine, global, config.projectDir, config.targetPath),
   };
 }

@@ -20,6 +20,17 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
   return value;
 }
 
+/** Every variable {@link envVar} looked up in this process, with what it found (undefined: unset). */
+const envVarsRead = new Map<string, string | undefined>();
+
+/**
+ * The environment variables `env_var()` has read so far in this process (templates, cached
+ * renders checked by partial parsing, profiles.yml), with the values they had.
+ */
+export function envVarsReadSoFar(): ReadonlyMap<string, string | undefined> {
+  return envVarsRead;
+}
+
 /**
  * Looks up an environment variable the way dbt's `env_var()` does.
  * @param name variable name
@@ -29,6 +40,7 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
  */
 export function envVar(name: string, fallback?: unknown): string {
   const value = process.env[name];
+  envVarsRead.set(name, value);
   if (value !== undefined) return value;
   if (fallback !== undefined) return String(fallback);
   throw new CompilationError(`Env var required but not provided: '${name}'`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ProjectConfig } from '../config/project-config.js';
 import { hasTestBlocks } from '../templating/test-blocks.js';
+import { stampPath, takeFingerprint, type Fingerprint } from './fingerprint.js';
 
 /** One project file as read from disk. */
 export interface ProjectFile {
@@ -28,6 +29,11 @@ export interface ProjectFiles {
   macros: ProjectFile[];
   /** `.sql` files under the snapshot paths holding `{% snapshot %}` blocks. */
   snapshots?: ProjectFile[];
+  /**
+   * Every file above and every folder under the configured paths, stamped before it was read: if
+   * it still holds, the project's files are the same (see {@link fingerprintHolds}).
+   */
+  fingerprint?: Fingerprint;
 }
 
 /** sha256 hex digest of a string. */
@@ -35,12 +41,13 @@ export function checksum(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function readFiles(projectDir: string, roots: string[], patterns: string[]): ProjectFile[] {
+function readMatchingFiles(projectDir: string, roots: string[], patterns: string[], fingerprint: Fingerprint): ProjectFile[] {
   const files: ProjectFile[] = [];
   for (const root of roots) {
     const found = globSync(patterns.map((p) => `${root}/${p}`), { cwd: projectDir, onlyFiles: true });
     for (const path of found.sort()) {
       const absolutePath = join(projectDir, path);
+      fingerprint[path] = stampPath(absolutePath, true);
       const contents = readFileSync(absolutePath, 'utf8');
       files.push({ path, absolutePath, root, contents, checksum: checksum(contents) });
     }
@@ -56,15 +63,30 @@ function readFiles(projectDir: string, roots: string[], patterns: string[]): Pro
  */
 export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const dir = config.projectDir;
-  const testFiles = readFiles(dir, config.testPaths, ['**/*.sql']);
+  const roots = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])])];
+  // Folders first: a file added while the files are read changes its folder's stamp.
+  const fingerprint = takeFingerprint(dir, listFolders(dir, roots), true);
+  const readFiles = (paths: string[], patterns: string[]) => readMatchingFiles(dir, paths, patterns, fingerprint);
+  const testFiles = readFiles(config.testPaths, ['**/*.sql']);
   // dbt's custom generic tests (`{% test %}` blocks) may live under the test paths; they are macros, not singular tests.
   const genericTests = testFiles.filter((file) => hasTestBlocks(file.contents));
   return {
-    models: readFiles(dir, config.modelPaths, ['**/*.sql']),
-    properties: readFiles(dir, [...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['**/*.yml', '**/*.yaml']),
-    seeds: readFiles(dir, config.seedPaths, ['**/*.csv']),
+    models: readFiles(config.modelPaths, ['**/*.sql']),
+    properties: readFiles([...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['**/*.yml', '**/*.yaml']),
+    seeds: readFiles(config.seedPaths, ['**/*.csv']),
     tests: testFiles.filter((file) => !genericTests.includes(file)),
-    macros: [...readFiles(dir, config.macroPaths, ['**/*.sql']), ...genericTests],
-    snapshots: readFiles(dir, config.snapshotPaths ?? [], ['**/*.sql']),
+    macros: [...readFiles(config.macroPaths, ['**/*.sql']), ...genericTests],
+    snapshots: readFiles(config.snapshotPaths ?? [], ['**/*.sql']),
+    fingerprint,
   };
+}
+
+/**
+ * The given folders and every folder under them.
+ * @param baseDir absolute directory the folders are relative to
+ * @returns relative paths without a trailing slash; missing roots are listed too (as given)
+ */
+export function listFolders(baseDir: string, roots: string[]): string[] {
+  const found = globSync(roots.map((root) => `${root}/**`), { cwd: baseDir, onlyDirectories: true });
+  return [...new Set([...roots, ...found.map((path) => path.replace(/\/$/, ''))])];
 }

@@ -1,8 +1,8 @@
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, removeProjects } from '../integration/helpers.js';
+import { ageProjectFiles, makeProject, removeProjects } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const PACKAGE = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; bin: { dops: string } };
@@ -43,5 +43,17 @@ describe('the dops executable', () => {
     expect(existsSync(join(dir, 'target', 'partial_parse.json'))).toBe(false);
     expect(dops(['compile', '--project-dir', dir]).status).toBe(0);
     expect(existsSync(join(dir, 'target', 'partial_parse.json'))).toBe(true);
+  });
+
+  it('answers a compile with nothing changed from the stamp, without rewriting target/', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id\n', 'models/b.sql': "select * from {{ ref('a') }}\n" });
+    ageProjectFiles(dir, 60);
+    const first = dops(['compile', '--project-dir', dir]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe('target/compiled/proj/models/a.sql\ntarget/compiled/proj/models/b.sql\nCompiled 2 nodes.\n');
+    const manifest = statSync(join(dir, 'target', 'manifest.json')).mtimeMs;
+    const second = dops(['compile', '--project-dir', dir]);
+    expect(second).toEqual(first);
+    expect(statSync(join(dir, 'target', 'manifest.json')).mtimeMs).toBe(manifest);
   });
 });

@@ -2,7 +2,7 @@
  * Shared helpers for integration tests: throwaway projects on disk, DuckDB queries against a
  * project's database file, and artifact readers.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -49,6 +49,20 @@ export function writeFile(dir: string, path: string, contents: string): void {
   const absolute = join(dir, path);
   mkdirSync(dirname(absolute), { recursive: true });
   writeFileSync(absolute, contents);
+}
+
+/**
+ * Sets the mtime of every project file and folder (not target/) to `secondsAgo` in the past. Files
+ * written moments ago are "racy" and never trusted; tests age them so that the stamp is used, and
+ * age them again (to another time) after an edit, as a later real edit would show.
+ */
+export function ageProjectFiles(dir: string, secondsAgo: number): void {
+  const when = new Date(Date.now() - secondsAgo * 1000);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!path.startsWith(join(dir, 'target'))) utimesSync(path, when, when);
+  }
+  utimesSync(dir, when, when);
 }
 
 /** Deletes every directory made by {@link makeProject} / {@link makeTempDir} (call from `afterAll`). */

@@ -66,7 +66,10 @@ describe('discoverProjectFiles', () => {
   });
 
   it('returns empty groups for missing folders', () => {
-    const files = discoverProjectFiles(projectConfig({ projectDir: project({}) }));
+    const { fingerprint, ...files } = discoverProjectFiles(projectConfig({ projectDir: project({}) }));
     expect(files).toEqual({ models: [], properties: [], seeds: [], tests: [], macros: [], snapshots: [] });
+    // Missing folders are stamped as missing, so creating one is noticed.
+    expect(Object.values(fingerprint ?? {}).every((stamp) => stamp === null)).toBe(true);
+    expect(Object.keys(fingerprint ?? {})).toContain('models');
   });
 });
