@@ -62,7 +62,8 @@ export class TemplateEngine {
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
   /** Templates of the simple subset (or undefined: not simple), by path and text. */
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
-  private readonly macroFiles: { path: string; template: nunjucks.Template }[] = [];
+  /** Compiled macro files, by path. */
+  private readonly macroFiles = new Map<string, nunjucks.Template>();
   /** Macro name -> file that defines it. */
   readonly macros = new Map<string, string>();
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
@@ -78,7 +79,7 @@ export class TemplateEngine {
     for (const source of macroSources) {
       try {
         const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
-        this.macroFiles.push({ path: source.path, template });
+        this.macroFiles.set(source.path, template);
         for (const name of Object.keys(this.exportMacros(template, {}))) {
           const other = this.macros.get(name);
           if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other} and ${source.path}`, { location: { file: source.path } }));
@@ -185,15 +186,25 @@ export class TemplateEngine {
     }
   }
 
-  /** Adds every macro to a context. Macros see the same context, so they can call ref() and each other. */
+  /**
+   * Adds every macro to a context. Macros see the same context, so they can call ref() and each
+   * other. A macro file is run (to define its macros on this context) only when one of its macros
+   * is first called: most renders call a macro or two, or none.
+   */
   private withMacros(context: TemplateContext): TemplateContext {
-    if (this.macroFiles.length === 0) return context;
-    const defined = new Map<string, Macro>();
+    if (this.macroFiles.size === 0) return context;
+    const exported = new Map<string, Record<string, Macro>>();
     const full: TemplateContext = { ...context };
-    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => defined.get(name)!(...args);
-    for (const { template } of this.macroFiles) {
-      for (const [name, macro] of Object.entries(this.exportMacros(template, full))) defined.set(name, macro);
-    }
+    const macro = (name: string): Macro => {
+      const path = this.macros.get(name)!;
+      let macros = exported.get(path);
+      if (!macros) {
+        macros = this.exportMacros(this.macroFiles.get(path)!, full);
+        exported.set(path, macros);
+      }
+      return macros[name]!;
+    };
+    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => macro(name)(...args);
     return full;
   }
 
