@@ -49,9 +49,15 @@ export function timeNode(args, { cwd = ROOT, env = {} } = {}) {
   }
 }
 
-/** Runs the `dops` CLI once in a fresh process; see {@link timeNode}. */
+/**
+ * The node flags of the CLI's `#!/usr/bin/env -S node <flags>` line: running the executable (as
+ * npm's bin link does) applies them, so the benchmarks pass them too.
+ */
+const CLI_NODE_FLAGS = readFileSync(CLI, 'utf8').split('\n', 1)[0].split(/\s+/).filter((word) => word.startsWith('--'));
+
+/** Runs the `dops` CLI once in a fresh process, with the node flags of its shebang; see {@link timeNode}. */
 export function timeDops(args, options) {
-  return timeNode([CLI, ...args], options);
+  return timeNode([...CLI_NODE_FLAGS, CLI, ...args], options);
 }
 
 /**
