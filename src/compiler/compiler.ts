@@ -7,7 +7,7 @@ import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
 import { absoluteLocation } from '../project/paths.js';
 import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
-import { writeIfChanged } from './write-if-changed.js';
+import { TextFileWriter } from './text-file-writer.js';
 
 /** A node's SQL after rendering with the runtime context. */
 export interface CompiledNode {
@@ -45,6 +45,7 @@ export function isIncremental(node: SqlNode, state: CompileState | undefined): b
 export class Compiler {
   private readonly cache = new Map<string, CompiledNode>();
   private deferred: ReadonlyMap<string, string> = new Map();
+  private readonly files = new TextFileWriter();
 
   constructor(
     private readonly manifest: Manifest,
@@ -105,7 +106,7 @@ export class Compiler {
   }
 
   private write(compiled: CompiledNode): void {
-    writeIfChanged(join(this.projectDir, compiled.path), `${compiled.sql}\n`);
+    this.files.writeIfChanged(join(this.projectDir, compiled.path), `${compiled.sql}\n`);
   }
 
   /** Applies a test's `where` config the way dbt does: the tested relation becomes a filtered subquery. */
