@@ -15,6 +15,7 @@ import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine, type TemplateSource } from '../templating/engine.js';
 import { Compiler } from '../compiler/compiler.js';
+import { COMPILE_CACHE_FILE, CompileCache } from '../compiler/compile-cache.js';
 import type { CommonOptions } from './options.js';
 
 /** A parsed, linked and validated project: everything a command needs before it touches the database. */
@@ -33,7 +34,10 @@ export interface LoadedProject {
    * Incomplete (no project files) when a {@link LoadHooks.discoverFiles} hook gave no fingerprint.
    */
   inputs: Fingerprint;
-  /** A compiler writing to this project's target dir. */
+  /**
+   * A compiler writing to this project's target dir, reusing `target/compile_cache.json` unless
+   * partial parsing is off (call its `saveCache()` when done).
+   */
   compiler(): Compiler;
 }
 
@@ -86,7 +90,10 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     global,
     warnings: parsed.warnings,
     inputs: { ...configStamps, ...files.fingerprint },
-    compiler: () => new Compiler(manifest, engine, global, config.projectDir, config.targetPath),
+    compiler: () => {
+      const saved = options.partialParse === false ? undefined : new CompileCache(join(config.projectDir, config.targetPath, COMPILE_CACHE_FILE));
+      return new Compiler(manifest, engine, global, config.projectDir, config.targetPath, saved);
+    },
   };
 }
 

@@ -8,6 +8,10 @@ import { TemplateRelation } from '../templating/relation.js';
 import { absoluteLocation } from '../project/paths.js';
 import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
 import { TextFileWriter } from './text-file-writer.js';
+import { hashText, type CompileCache, type CompileCacheEntry } from './compile-cache.js';
+import { envVarReadCount, envVarReadsSince } from '../config/vars.js';
+import { stampPath, type PathStamp } from '../project/fingerprint.js';
+import { DOPS_VERSION } from '../version.js';
 
 /** A node's SQL after rendering with the runtime context. */
 export interface CompiledNode {
@@ -46,13 +50,19 @@ export class Compiler {
   private readonly cache = new Map<string, CompiledNode>();
   private deferred: ReadonlyMap<string, string> = new Map();
   private readonly files = new TextFileWriter();
+  private common: string | undefined;
 
+  /**
+   * @param saved compiled SQL kept between invocations (see {@link CompileCache}); without it
+   *   every node is rendered
+   */
   constructor(
     private readonly manifest: Manifest,
     private readonly engine: TemplateEngine,
     private readonly global: GlobalContext,
     private readonly projectDir: string,
     private readonly targetPath: string,
+    private readonly saved?: CompileCache,
   ) {}
 
   /**
@@ -65,6 +75,59 @@ export class Compiler {
     const cacheKey = incremental ? `${node.uniqueId}#incremental` : node.uniqueId;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
+    const inputs = this.saved ? this.inputKey(node, incremental) : undefined;
+    const saved = inputs === undefined ? undefined : this.saved?.lookup(cacheKey, inputs);
+    if (saved) {
+      const compiled = { uniqueId: node.uniqueId, sql: saved.sql, path: this.compiledPath(node) };
+      this.writeUnlessStamped(compiled, saved);
+      this.cache.set(cacheKey, compiled);
+      return compiled;
+    }
+    const envMark = envVarReadCount();
+    const compiled = this.render(node, incremental);
+    if (inputs !== undefined && this.saved) {
+      const env = envVarReadsSince(envMark).map(([name, value]): [string, string | null] => [name, value ?? null]);
+      this.saved.store(cacheKey, { key: inputs, env, sql: compiled.sql, file: this.stampOf(compiled) });
+    }
+    this.cache.set(cacheKey, compiled);
+    return compiled;
+  }
+
+  /**
+   * Writes the cache of compiled SQL kept between invocations (see {@link CompileCache}), when
+   * this compiler has one. Call once the command has compiled what it needs.
+   */
+  saveCache(): void {
+    this.saved?.save(new Set(this.manifest.nodes.keys()));
+  }
+
+  /**
+   * Everything a node's compiled SQL depends on, hashed: its file, text, config, relation and
+   * test fields; each parent's relation, kind and file location; `is_incremental()`; and what is
+   * the same for every node (dops version, target, vars, project dir, macro files). Env vars are
+   * checked separately (recorded per render). Undefined (never cached) for nodes that inline an
+   * ephemeral parent or when refs are deferred to another state.
+   */
+  private inputKey(node: SqlNode, incremental: boolean): string | undefined {
+    if (this.deferred.size > 0) return undefined;
+    const parents: unknown[] = [];
+    for (const id of node.dependsOn.nodes) {
+      const parent = this.manifest.get(id);
+      if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') return undefined;
+      const { relation, externalLocation, readerOptions } = parent as Partial<Record<'relation' | 'externalLocation' | 'readerOptions', unknown>>;
+      parents.push([id, relation, externalLocation, readerOptions]);
+    }
+    const { testMetadata, attachedNode, columnName } = node as Partial<Record<'testMetadata' | 'attachedNode' | 'columnName', unknown>>;
+    const own = [node.uniqueId, node.originalFilePath, node.rawSql, node.config, 'relation' in node ? node.relation : null, testMetadata, attachedNode, columnName, incremental];
+    return hashText(JSON.stringify([this.commonKey(), own, parents]));
+  }
+
+  private commonKey(): string {
+    this.common ??= hashText(JSON.stringify([DOPS_VERSION, this.global, this.projectDir, this.targetPath, this.engine.macrosChecksum]));
+    return this.common;
+  }
+
+  private render(node: SqlNode, incremental: boolean): CompiledNode {
     const ctes = new Set<string>();
     const resolver = this.resolverFor(node, ctes);
     const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
@@ -84,7 +147,6 @@ export class Compiler {
     const sql = injectCtes(stripTrailingSemicolons(rendered.trim()), inlined);
     const compiled = { uniqueId: node.uniqueId, sql, path: this.compiledPath(node) };
     this.write(compiled);
-    this.cache.set(cacheKey, compiled);
     return compiled;
   }
 
@@ -107,6 +169,18 @@ export class Compiler {
 
   private write(compiled: CompiledNode): void {
     this.files.writeIfChanged(join(this.projectDir, compiled.path), `${compiled.sql}\n`);
+  }
+
+  private stampOf(compiled: CompiledNode): PathStamp {
+    return stampPath(join(this.projectDir, compiled.path), false);
+  }
+
+  /** Writes a cached node's file unless it still has the stamp recorded when it was last written. */
+  private writeUnlessStamped(compiled: CompiledNode, entry: CompileCacheEntry): void {
+    const now = this.stampOf(compiled);
+    if (now !== null && entry.file !== null && now[0] === entry.file[0] && now[1] === entry.file[1]) return;
+    this.write(compiled);
+    this.saved!.stamp(entry, this.stampOf(compiled));
   }
 
   /** Applies a test's `where` config the way dbt does: the tested relation becomes a filtered subquery. */

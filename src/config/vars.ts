@@ -20,15 +20,25 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
   return value;
 }
 
-/** Every variable {@link envVar} looked up in this process, with what it found (undefined: unset). */
-const envVarsRead = new Map<string, string | undefined>();
+/** Every look-up {@link envVar} made in this process, in order, with what it found (undefined: unset). */
+const envVarReads: [name: string, value: string | undefined][] = [];
 
 /**
  * The environment variables `env_var()` has read so far in this process (templates, cached
  * renders checked by partial parsing, profiles.yml), with the values they had.
  */
 export function envVarsReadSoFar(): ReadonlyMap<string, string | undefined> {
-  return envVarsRead;
+  return new Map(envVarReads);
+}
+
+/** How many env var look-ups this process has made (a mark for {@link envVarReadsSince}). */
+export function envVarReadCount(): number {
+  return envVarReads.length;
+}
+
+/** The env var look-ups made since `mark` ({@link envVarReadCount}), e.g. by one render. */
+export function envVarReadsSince(mark: number): readonly [string, string | undefined][] {
+  return envVarReads.slice(mark);
 }
 
 /**
@@ -40,7 +50,7 @@ export function envVarsReadSoFar(): ReadonlyMap<string, string | undefined> {
  */
 export function envVar(name: string, fallback?: unknown): string {
   const value = process.env[name];
-  envVarsRead.set(name, value);
+  envVarReads.push([name, value]);
   if (value !== undefined) return value;
   if (fallback !== undefined) return String(fallback);
   throw new CompilationError(`Env var required but not provided: '${name}'`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
@@ -66,6 +67,8 @@ export class TemplateEngine {
   private readonly macroFiles = new Map<string, nunjucks.Template>();
   /** Macro name -> file that defines it. */
   readonly macros = new Map<string, string>();
+  /** sha1 of every macro file's path and text: what renders calling macros depend on. */
+  readonly macrosChecksum: string;
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
 
@@ -75,6 +78,7 @@ export class TemplateEngine {
    * @throws ParseError (or a group) for template syntax errors and macros defined twice
    */
   constructor(macroSources: TemplateSource[]) {
+    this.macrosChecksum = createHash('sha1').update(JSON.stringify(macroSources.map((source) => [source.path, source.contents]))).digest('hex');
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
