@@ -25,8 +25,54 @@ export function collectMacros(sources: TemplateSource[], projectName: string): M
   return macros;
 }
 
-function callsOf(sql: string, macros: MacroInfo[]): MacroInfo[] {
-  return macros.filter((macro) => new RegExp(`\\b${macro.name}\\s*\\(`).test(sql));
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Finds macro calls (`name(`) in SQL text. One pattern over every macro name, built once per set
+ * of macros: a project compiles thousands of nodes against the same few macros.
+ */
+class MacroCallScanner {
+  private readonly byName = new Map<string, MacroInfo[]>();
+  private readonly pattern: RegExp | undefined;
+  /** Macro unique id -> every macro it reaches, itself included. */
+  private readonly reach = new Map<string, MacroInfo[]>();
+
+  constructor(macros: MacroInfo[]) {
+    for (const macro of macros) this.byName.set(macro.name, [...(this.byName.get(macro.name) ?? []), macro]);
+    const names = [...this.byName.keys()].map(escapeRegExp);
+    this.pattern = names.length ? new RegExp(`\\b(${names.join('|')})\\s*\\(`, 'g') : undefined;
+  }
+
+  /** The macros `sql` calls directly. */
+  callsOf(sql: string): MacroInfo[] {
+    if (!this.pattern) return [];
+    const found = new Set<MacroInfo>();
+    for (const match of sql.matchAll(this.pattern)) for (const macro of this.byName.get(match[1]) ?? []) found.add(macro);
+    return [...found];
+  }
+
+  /** Unique ids of the macros `sql` calls, directly or through other macros, sorted. */
+  dependencies(sql: string): string[] {
+    const found = new Set<string>();
+    for (const macro of this.callsOf(sql)) for (const reached of this.reachOf(macro)) found.add(reached.uniqueId);
+    return [...found].sort();
+  }
+
+  private reachOf(start: MacroInfo): MacroInfo[] {
+    const known = this.reach.get(start.uniqueId);
+    if (known) return known;
+    const found = new Map<string, MacroInfo>();
+    const pending = [start];
+    while (pending.length) {
+      const macro = pending.pop()!;
+      if (found.has(macro.uniqueId)) continue;
+      found.set(macro.uniqueId, macro);
+      pending.push(...this.callsOf(macro.macroSql));
+    }
+    const reached = [...found.values()];
+    this.reach.set(start.uniqueId, reached);
+    return reached;
+  }
 }
 
 /**
@@ -35,15 +81,7 @@ function callsOf(sql: string, macros: MacroInfo[]): MacroInfo[] {
  * @returns macro unique ids, sorted
  */
 export function macroDependencies(sql: string, macros: MacroInfo[]): string[] {
-  const found = new Map<string, MacroInfo>();
-  const pending = callsOf(sql, macros);
-  while (pending.length) {
-    const macro = pending.pop()!;
-    if (found.has(macro.uniqueId)) continue;
-    found.set(macro.uniqueId, macro);
-    pending.push(...callsOf(macro.macroSql, macros));
-  }
-  return [...found.keys()].sort();
+  return new MacroCallScanner(macros).dependencies(sql);
 }
 
 /**
@@ -52,7 +90,8 @@ export function macroDependencies(sql: string, macros: MacroInfo[]): string[] {
  */
 export function recordMacroUsage(manifest: Manifest, macros: MacroInfo[]): void {
   for (const macro of macros) manifest.macros.set(macro.uniqueId, macro);
+  const scanner = new MacroCallScanner(macros);
   for (const node of manifest.nodes.values()) {
-    if (isSqlNode(node)) node.dependsOn.macros = macroDependencies(node.rawSql, macros);
+    if (isSqlNode(node)) node.dependsOn.macros = scanner.dependencies(node.rawSql);
   }
 }
