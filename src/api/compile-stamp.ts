@@ -113,7 +113,7 @@ export function writeCompileStamp(options: SelectOptions, record: CompileRecord)
     options: optionsKey(options),
     env: Object.fromEntries([...record.env].map(([name, value]) => [name, value ?? null])),
     inputs: record.inputs,
-    outputs: takeFingerprint(record.projectDir, record.outputs, false),
+    outputs: takeFingerprint(record.projectDir, record.outputs),
     compiled: record.compiled,
   };
   const file = join(record.projectDir, record.targetPath, COMPILE_STAMP_FILE);

@@ -62,7 +62,7 @@ export interface LoadHooks {
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const projectDir = resolve(options.projectDir ?? process.cwd());
   const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
-  const configStamps = takeFingerprint(projectDir, configFiles, true);
+  const configStamps = takeFingerprint(projectDir, configFiles, Date.now());
   const config = loadProjectConfig(options.projectDir ?? process.cwd());
   const target = resolveTarget(config, options.target, options.profilesDir);
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};

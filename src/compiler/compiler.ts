@@ -172,7 +172,7 @@ export class Compiler {
   }
 
   private stampOf(compiled: CompiledNode): PathStamp {
-    return stampPath(join(this.projectDir, compiled.path), false);
+    return stampPath(join(this.projectDir, compiled.path));
   }
 
   /** Writes a cached node's file unless it still has the stamp recorded when it was last written. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ProjectConfig } from '../config/project-config.js';
 import { hasTestBlocks } from '../templating/test-blocks.js';
@@ -41,42 +41,53 @@ export function checksum(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function readMatchingFiles(projectDir: string, roots: string[], patterns: string[], fingerprint: Fingerprint): ProjectFile[] {
-  const files: ProjectFile[] = [];
-  for (const root of roots) {
-    const found = globSync(patterns.map((p) => `${root}/${p}`), { cwd: projectDir, onlyFiles: true });
-    for (const path of found.sort()) {
-      const absolutePath = join(projectDir, path);
-      fingerprint[path] = stampPath(absolutePath, true);
-      const contents = readFileSync(absolutePath, 'utf8');
-      files.push({ path, absolutePath, root, contents, checksum: checksum(contents) });
-    }
-  }
-  return files;
+/** A root as the glob reports paths under it: normalized, no trailing slash, '' for the project dir. */
+function globRoot(root: string): string {
+  const normalized = posix.normalize(root.replaceAll('\\', '/')).replace(/\/+$/, '');
+  return normalized === '.' ? '' : normalized;
 }
 
 /**
  * Finds and reads the project's files under the configured paths (`model-paths`, `seed-paths`,
- * `test-paths`, `macro-paths`), sorted by path so parsing is deterministic. Test-path files holding
- * `{% test %}` blocks (custom generic tests) are returned as macro files.
+ * `test-paths`, `macro-paths`, `snapshot-paths`), sorted by path within each root so parsing is
+ * deterministic. The tree is walked once; each file is stamped right before it is read, each
+ * folder right after the walk. Test-path files holding `{% test %}` blocks (custom generic tests)
+ * are returned as macro files.
  * @returns file contents with checksums; missing folders simply contribute nothing
  */
 export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const dir = config.projectDir;
   const roots = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])])];
-  // Folders first: a file added while the files are read changes its folder's stamp.
-  const fingerprint = takeFingerprint(dir, listFolders(dir, roots), true);
-  const readFiles = (paths: string[], patterns: string[]) => readMatchingFiles(dir, paths, patterns, fingerprint);
-  const testFiles = readFiles(config.testPaths, ['**/*.sql']);
+  const listedAt = Date.now();
+  const entries = globSync(roots.map((root) => `${root}/**`), { cwd: dir, onlyFiles: false });
+  const files = entries.filter((path) => !path.endsWith('/')).sort();
+  const folders = [...roots, ...entries.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1))];
+  // A folder changed since the walk began (a file added or removed meanwhile) is never trusted.
+  const fingerprint = takeFingerprint(dir, folders, listedAt);
+  const readFiles = (paths: string[], extensions: string[]): ProjectFile[] => {
+    const read: ProjectFile[] = [];
+    for (const root of paths) {
+      const prefix = globRoot(root) === '' ? '' : `${globRoot(root)}/`;
+      for (const path of files) {
+        if (!path.startsWith(prefix) || !extensions.some((extension) => path.endsWith(extension))) continue;
+        const absolutePath = join(dir, path);
+        fingerprint[path] = stampPath(absolutePath, Date.now());
+        const contents = readFileSync(absolutePath, 'utf8');
+        read.push({ path, absolutePath, root, contents, checksum: checksum(contents) });
+      }
+    }
+    return read;
+  };
+  const testFiles = readFiles(config.testPaths, ['.sql']);
   // dbt's custom generic tests (`{% test %}` blocks) may live under the test paths; they are macros, not singular tests.
   const genericTests = testFiles.filter((file) => hasTestBlocks(file.contents));
   return {
-    models: readFiles(config.modelPaths, ['**/*.sql']),
-    properties: readFiles([...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['**/*.yml', '**/*.yaml']),
-    seeds: readFiles(config.seedPaths, ['**/*.csv']),
+    models: readFiles(config.modelPaths, ['.sql']),
+    properties: readFiles([...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['.yml', '.yaml']),
+    seeds: readFiles(config.seedPaths, ['.csv']),
     tests: testFiles.filter((file) => !genericTests.includes(file)),
-    macros: [...readFiles(config.macroPaths, ['**/*.sql']), ...genericTests],
-    snapshots: readFiles(config.snapshotPaths ?? [], ['**/*.sql']),
+    macros: [...readFiles(config.macroPaths, ['.sql']), ...genericTests],
+    snapshots: readFiles(config.snapshotPaths ?? [], ['.sql']),
     fingerprint,
   };
 }

@@ -24,14 +24,16 @@ const RACY: PathStamp = [-1, -1];
 /**
  * Stamps one path as it is now.
  * @param absolutePath the file or directory
- * @param stampingInput true when the path is an input about to be read: a path modified within
- *   {@link RACY_MARGIN_MS} of now gets a stamp that never matches (see there)
+ * @param readSince for an input: when (ms since the epoch) the run started reading it (for a file,
+ *   now; for a folder, when it was listed). A path modified after that, or within
+ *   {@link RACY_MARGIN_MS} before, gets a stamp that never matches (see there). Leave undefined
+ *   for outputs the run wrote itself.
  * @returns the stamp, null when the path does not exist
  */
-export function stampPath(absolutePath: string, stampingInput: boolean): PathStamp {
+export function stampPath(absolutePath: string, readSince?: number): PathStamp {
   const stats = statSync(absolutePath, { throwIfNoEntry: false });
   if (!stats) return null;
-  if (stampingInput && stats.mtimeMs >= Date.now() - RACY_MARGIN_MS) return RACY;
+  if (readSince !== undefined && stats.mtimeMs >= readSince - RACY_MARGIN_MS) return RACY;
   return [stats.mtimeMs, stats.size];
 }
 
@@ -44,12 +46,12 @@ const absolute = (baseDir: string, path: string): string => (isAbsolute(path) ? 
  * without listing it again (git's untracked cache relies on the same rule).
  * @param baseDir absolute directory relative paths are resolved against
  * @param paths relative or absolute paths; missing ones are stamped null
- * @param stampingInput see {@link stampPath}; stamp inputs before reading them, so a write during
+ * @param readSince see {@link stampPath}; stamp inputs before reading them, so a write during
  *   the run changes the mtime the next check sees
  */
-export function takeFingerprint(baseDir: string, paths: Iterable<string>, stampingInput: boolean): Fingerprint {
+export function takeFingerprint(baseDir: string, paths: Iterable<string>, readSince?: number): Fingerprint {
   const fingerprint: Fingerprint = {};
-  for (const path of paths) fingerprint[path] = stampPath(absolute(baseDir, path), stampingInput);
+  for (const path of paths) fingerprint[path] = stampPath(absolute(baseDir, path), readSince);
   return fingerprint;
 }
 
@@ -61,7 +63,7 @@ export function takeFingerprint(baseDir: string, paths: Iterable<string>, stampi
 export function fingerprintHolds(baseDir: string, fingerprint: Fingerprint): boolean {
   for (const path in fingerprint) {
     const recorded = fingerprint[path];
-    const current = stampPath(absolute(baseDir, path), false);
+    const current = stampPath(absolute(baseDir, path));
     if (recorded === null || current === null) {
       if (recorded !== current) return false;
     } else if (recorded[0] !== current[0] || recorded[1] !== current[1]) {
