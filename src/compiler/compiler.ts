@@ -118,7 +118,9 @@ export class Compiler {
       parents.push([id, relation, externalLocation, readerOptions]);
     }
     const { testMetadata, attachedNode, columnName } = node as Partial<Record<'testMetadata' | 'attachedNode' | 'columnName', unknown>>;
-    const own = [node.uniqueId, node.originalFilePath, node.rawSql, node.config, 'relation' in node ? node.relation : null, testMetadata, attachedNode, columnName, incremental];
+    // A file's checksum stands for its text (cheaper to hash); generated tests have no file.
+    const text = 'checksum' in node && node.checksum ? node.checksum : node.rawSql;
+    const own = [node.uniqueId, node.originalFilePath, text, node.config, 'relation' in node ? node.relation : null, testMetadata, attachedNode, columnName, incremental];
     return hashText(JSON.stringify([this.commonKey(), own, parents]));
   }
 
