@@ -1,6 +1,7 @@
 // Runs `dops build` in-process (one thread) with every statement and query dops sends to DuckDB
 // recorded (Connection.execute and .query: materializations and test queries), except the catalog
-// look-ups of Connection.relationKind, which are dops' own bookkeeping; then writes them as JSON:
+// look-ups of Connection.relationKind and .listRelations, which are dops' own bookkeeping; then
+// writes them as JSON:
 // the work a plain script replays as the floor (bench/lib/floor-run.mjs).
 // Usage: node record-statements.mjs <projectDir> <out.json>
 import { writeFileSync } from 'node:fs';
@@ -24,15 +25,17 @@ DuckDBAdapter.prototype.connect = async function recordingConnect() {
       return original(sql);
     };
   }
-  const relationKind = connection.relationKind.bind(connection);
-  connection.relationKind = async (relation) => {
-    lookingUp = true;
-    try {
-      return await relationKind(relation);
-    } finally {
-      lookingUp = false;
-    }
-  };
+  for (const method of ['relationKind', 'listRelations']) {
+    const lookUp = connection[method].bind(connection);
+    connection[method] = async (...args) => {
+      lookingUp = true;
+      try {
+        return await lookUp(...args);
+      } finally {
+        lookingUp = false;
+      }
+    };
+  }
   return connection;
 };
 const outcome = await build({ projectDir, threads: 1 });

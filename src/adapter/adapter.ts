@@ -3,6 +3,13 @@ import type { Relation } from '../manifest/nodes.js';
 /** What a relation currently is in the database. */
 export type RelationKind = 'table' | 'view';
 
+/** One relation of the database, as {@link Connection.listRelations} reports it. */
+export interface CatalogEntry {
+  schema: string;
+  identifier: string;
+  kind: RelationKind;
+}
+
 /** A row as returned by a query: column name -> JS value (BIGINTs as bigint). */
 export type Row = Record<string, unknown>;
 
@@ -24,6 +31,11 @@ export interface Connection {
   query(sql: string): Promise<Row[]>;
   /** What the relation is now, or undefined when it does not exist. */
   relationKind(relation: Relation): Promise<RelationKind | undefined>;
+  /**
+   * Every table and view of the connection's default database (not temp tables, not attached
+   * databases), in one query: the run-wide catalog snapshot (runner/catalog.ts).
+   */
+  listRelations(): Promise<CatalogEntry[]>;
   /** Releases the connection. */
   close(): void;
 }

@@ -5,6 +5,7 @@ import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ResourceType } from '../manifest/nodes.js';
+import { RelationCatalog } from '../runner/catalog.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
@@ -84,6 +85,7 @@ export async function runExecutionPlan(
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
   if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
+  const catalog = order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   options.reporter?.runStarted?.(order.length);
   const results = await runInDagOrder(
     dag,
@@ -95,7 +97,7 @@ export async function runExecutionPlan(
         return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
       }
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
-      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], compiler, project.config.projectDir, settings));
+      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], catalog, compiler, project.config.projectDir, settings));
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
     },

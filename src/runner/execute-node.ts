@@ -5,6 +5,7 @@ import { DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
+import type { RelationCatalog } from './catalog.js';
 import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
@@ -52,12 +53,13 @@ export function errorMessage(error: DopsError): string {
   return `${where}${error.message}${error.hint ? ` (${error.hint})` : ''}`;
 }
 
-async function runModel(model: ModelNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = compiler.compile(model);
-  const existing = await connection.relationKind(model.relation);
+  const existing = catalog.kindOf(model.relation);
   try {
     const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
+    catalog.record(model.relation, verb);
     return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
   } catch (error) {
     if (error instanceof DopsError) throw error;
@@ -75,14 +77,15 @@ async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, work: ()
   }
 }
 
-async function runSeed(seed: SeedNode, connection: Connection, projectDir: string): Promise<Outcome> {
+async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
   checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
-  const existing = await connection.relationKind(seed.relation);
+  const existing = catalog.kindOf(seed.relation);
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
     const rows = await runPlan(connection, planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter));
+    catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
     const { text } = duckdbMessage(error);
@@ -94,17 +97,19 @@ async function runSeed(seed: SeedNode, connection: Connection, projectDir: strin
  * Executes one node: compiles it, plans its materialization and runs the plan on `connection`.
  * Never throws for the node's own failure: user errors and DuckDB errors become an `error` outcome
  * whose message names the node, the compiled file and DuckDB's message.
+ * @param catalog the run's relation catalog: read for the relation's current kind, updated once
+ *   the node's build committed
  * @param settings `--full-refresh`, the lake path and the snapshot time (incremental, external and snapshot nodes)
  */
-export async function executeNode(node: ManifestNode, connection: Connection, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
+export async function executeNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
   try {
     if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
-      return await withDatabaseErrors(node, compiler, () => runStatefulModel(node, connection, compiler, projectDir, settings));
+      return await withDatabaseErrors(node, compiler, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings));
     }
-    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => runSnapshotNode(node, connection, compiler, settings));
-    if (node.resourceType === 'model') return await runModel(node, connection, compiler);
-    if (node.resourceType === 'seed') return await runSeed(node, connection, projectDir);
-    if (node.resourceType === 'test') return await runTest(node, connection, compiler);
+    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => runSnapshotNode(node, connection, catalog, compiler, settings));
+    if (node.resourceType === 'model') return await runModel(node, connection, catalog, compiler);
+    if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir);
+    if (node.resourceType === 'test') return await runTest(node, connection, catalog, compiler);
     return { status: 'success', message: 'source' };
   } catch (error) {
     if (error instanceof DopsError) return { status: 'error', message: errorMessage(error), compiledPath: undefined };

@@ -5,6 +5,7 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { copyStatement, externalReadSql, externalTarget, type ExternalTarget } from '../materializations/external.js';
 import { planView } from '../materializations/view.js';
+import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
 
 /** What writing an external model did. */
@@ -48,9 +49,10 @@ function swapIn(temp: string, path: string): { undo(): void; done(): void } {
  * `ref()` keeps working. A failed write or view leaves the previous files and view as they were.
  * Paths are absolute: `COPY ... TO` resolves relative paths against the process's cwd, not
  * DuckDB's `file_search_path`.
+ * @param catalog the run's relation catalog: says whether a table must be dropped for the view; records the view
  * @throws DopsError for config problems; DuckDB's error when the query or the write fails
  */
-export async function runExternal(model: ModelNode, connection: Connection, compiler: Compiler, projectDir: string, lakePath: string): Promise<ExternalOutcome> {
+export async function runExternal(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, lakePath: string): Promise<ExternalOutcome> {
   const target = externalTarget(model, projectDir, lakePath);
   const compiled = compiler.compile(model);
   const temp = `${target.path}.__dops_tmp`;
@@ -71,9 +73,10 @@ export async function runExternal(model: ModelNode, connection: Connection, comp
     throw error;
   }
   try {
-    const existing = await connection.relationKind(model.relation);
+    const existing = catalog.kindOf(model.relation);
     const plan = planView(model.relation, externalReadSql(target), existing);
     await inTransaction(connection, () => runStatements(connection, plan.statements.slice(1, -1)));
+    catalog.record(model.relation, 'view');
   } catch (error) {
     swap.undo();
     throw error;

@@ -5,6 +5,7 @@ import type { ModelNode } from '../manifest/nodes.js';
 import { CompilationError } from '../errors.js';
 import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
 import { planTable } from '../materializations/table.js';
+import type { RelationCatalog } from './catalog.js';
 import { describeColumns, inTransaction, runStatements } from './transaction.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
@@ -36,17 +37,19 @@ export interface IncrementalOutcome {
  * rows (rendered with `is_incremental()` true) are staged in a temp table and applied by the
  * configured strategy. Either way everything happens in one transaction: a failure leaves the
  * table as it was.
+ * @param catalog the run's relation catalog: whether the table exists; records the table once built
  * @throws DopsError for config problems; DuckDB's error for SQL failures (after rolling back)
  */
-export async function runIncremental(model: ModelNode, connection: Connection, compiler: Compiler, fullRefreshFlag: boolean | undefined): Promise<IncrementalOutcome> {
+export async function runIncremental(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, fullRefreshFlag: boolean | undefined): Promise<IncrementalOutcome> {
   const config = incrementalConfig(model);
-  const existing = await connection.relationKind(model.relation);
+  const existing = catalog.kindOf(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
   const compiled = compiler.compile(model, { relationExists: existing === 'table', fullRefresh });
   if (existing !== 'table' || fullRefresh) {
     const plan = planTable(model.relation, compiled.sql, existing);
     const body = plan.statements.slice(1, -1);
     const rows = await inTransaction(connection, () => runStatements(connection, body, (plan.rowCountStatement ?? 1) - 1));
+    catalog.record(model.relation, 'table');
     return { compiled, rows, incremental: false };
   }
   const staging = `${model.relation.identifier}${STAGING_SUFFIX}`;

@@ -4,6 +4,7 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import { CompilationError } from '../errors.js';
 import type { SnapshotNode } from '../manifest/nodes.js';
 import { planSnapshotUpdate, snapshotConfig, snapshotCreateStatement, timestampLiteral } from '../materializations/snapshot.js';
+import type { RelationCatalog } from './catalog.js';
 import { describeColumns, inTransaction, runStatements } from './transaction.js';
 
 /** Suffix of the temp tables a snapshot run stages rows in. */
@@ -21,13 +22,14 @@ export interface SnapshotOutcome {
 /**
  * Runs a snapshot in one transaction: creates its table on the first run, else stages the query's
  * rows in a temp table and applies {@link planSnapshotUpdate}. A failure changes nothing.
+ * @param catalog the run's relation catalog: whether the table exists; records it once created
  * @param time the run's snapshot time (recorded for `check` versions and hard deletes)
  * @throws CompilationError for bad config or a relation that is a view; DuckDB's error for SQL failures
  */
-export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
+export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
   const config = snapshotConfig(snapshot.config, snapshot.name);
   const compiled = compiler.compile(snapshot);
-  const existing = await connection.relationKind(snapshot.relation);
+  const existing = catalog.kindOf(snapshot.relation);
   const now = timestampLiteral(time);
   if (existing === 'view') {
     throw new CompilationError(`Snapshot '${snapshot.name}': ${renderRelation(snapshot.relation)} is a view, not a snapshot table`, { hint: 'Drop the view or give the snapshot another schema or alias.' });
@@ -37,6 +39,7 @@ export async function runSnapshot(snapshot: SnapshotNode, connection: Connection
       await connection.execute(`create schema if not exists ${quoteIdentifier(snapshot.relation.schema)}`);
       return (await connection.execute(snapshotCreateStatement(snapshot.relation, compiled.sql, config, now))) ?? 0;
     });
+    catalog.record(snapshot.relation, 'table');
     return { compiled, rows, created: true };
   }
   const staging = `${snapshot.relation.identifier}${STAGING_SUFFIX}`;

@@ -4,6 +4,7 @@ import { CompilationError } from '../errors.js';
 import { relationName, type Relation, type TestNode } from '../manifest/nodes.js';
 import { AUDIT_SCHEMA, failingRowsQuery, failureCountQuery, planStoreFailures, storedCountQuery } from '../materializations/test.js';
 import { testVerdict } from '../materializations/test-thresholds.js';
+import type { RelationCatalog } from './catalog.js';
 import { databaseError, runPlan, type Outcome } from './execute-node.js';
 
 /** True when a test's config asks for its failing rows to be kept (`store_failures: true`). */
@@ -24,13 +25,14 @@ function limitOf(test: TestNode): number | undefined {
   return n;
 }
 
-async function countFailures(test: TestNode, connection: Connection, rowsSql: string): Promise<{ failures: number; stored?: Relation }> {
+async function countFailures(test: TestNode, connection: Connection, catalog: RelationCatalog, rowsSql: string): Promise<{ failures: number; stored?: Relation }> {
   if (!storesFailures(test)) {
     const rows = await connection.query(failureCountQuery(rowsSql));
     return { failures: Number(rows[0]?.failures ?? 0) };
   }
   const stored = failuresRelation(test);
   await runPlan(connection, planStoreFailures(stored, rowsSql));
+  catalog.record(stored, 'table');
   const rows = await connection.query(storedCountQuery(stored));
   return { failures: Number(rows[0]?.failures ?? 0), stored };
 }
@@ -40,14 +42,15 @@ async function countFailures(test: TestNode, connection: Connection, rowsSql: st
  * `store_failures` saves them to a table in the audit schema (named in the message),
  * `severity`, `warn_if` and `error_if` turn the count into pass, warn or fail. (`where` is applied
  * when the test compiles.)
+ * @param catalog the run's relation catalog (records a `store_failures` table)
  * @throws DatabaseError naming the test and its compiled file when DuckDB rejects the query
  */
-export async function runTest(test: TestNode, connection: Connection, compiler: Compiler): Promise<Outcome> {
+export async function runTest(test: TestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = compiler.compile(test);
   const rowsSql = failingRowsQuery(compiled.sql, limitOf(test));
   let counted: { failures: number; stored?: Relation };
   try {
-    counted = await countFailures(test, connection, rowsSql);
+    counted = await countFailures(test, connection, catalog, rowsSql);
   } catch (error) {
     throw databaseError(test, compiled.path, error, 1);
   }
