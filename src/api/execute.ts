@@ -6,6 +6,7 @@ import { selectNodes } from '../graph/selector.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ResourceType } from '../manifest/nodes.js';
 import { RelationCatalog } from '../runner/catalog.js';
+import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
@@ -86,6 +87,8 @@ export async function runExecutionPlan(
   const controls = new RunControls(options, signal);
   if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
   const catalog = order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
+  const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
+  const lanes = connections.map((connection) => ahead.overlapping(connection));
   options.reporter?.runStarted?.(order.length);
   const results = await runInDagOrder(
     dag,
@@ -97,7 +100,8 @@ export async function runExecutionPlan(
         return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
       }
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
-      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), connections[thread], catalog, compiler, project.config.projectDir, settings));
+      ahead.starting(id);
+      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
     },
@@ -106,6 +110,7 @@ export async function runExecutionPlan(
       return { uniqueId: id, status: 'skipped', message: `Skipped because ${manifest.get(cause).name} failed`, executionTime: 0, startedAt: now, completedAt: now, thread };
     },
     (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
+    (id) => ahead.ready(id),
   );
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);

@@ -11,6 +11,25 @@ export type SkipResult = (uniqueId: string, cause: string, thread: number) => No
 export type FinishListener = (result: NodeResult, index: number, total: number) => void;
 
 /**
+ * Called when a node becomes ready to run (everything it waits for has ended) and will run rather
+ * than be skipped for an upstream failure: the nodes a runner may prepare ahead (e.g. compile).
+ */
+export type ReadyListener = (uniqueId: string) => void;
+
+/** Inserts `id` into `ready`, which is kept sorted by `position` (binary search; no re-sort). */
+function insertByPosition(ready: string[], id: string, position: Map<string, number>): void {
+  const at = position.get(id)!;
+  let low = 0;
+  let high = ready.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (position.get(ready[mid])! < at) low = mid + 1;
+    else high = mid;
+  }
+  ready.splice(low, 0, id);
+}
+
+/**
  * For each selected node, the selected nodes it must wait for: its nearest selected ancestors
  * (looking through unselected nodes such as ephemeral models).
  */
@@ -36,15 +55,17 @@ function selectedDependencies(dag: Dag, selected: Set<string>): Map<string, Set<
  * downstream of it in the DAG is skipped instead of run.
  * @param dag the execution DAG (in `build`, tests gate their model's children)
  * @param order selected ids in topological order (ties start in this order)
+ * @param onReady told of each node that becomes ready and is not skipped for a failure upstream
  * @returns one result per selected node, in the order they ended
  */
-export async function runInDagOrder(dag: Dag, order: string[], threads: number, run: NodeRunner, skip: SkipResult, onFinish?: FinishListener): Promise<NodeResult[]> {
+export async function runInDagOrder(dag: Dag, order: string[], threads: number, run: NodeRunner, skip: SkipResult, onFinish?: FinishListener, onReady?: ReadyListener): Promise<NodeResult[]> {
   const selected = new Set(order);
   const waitingOn = selectedDependencies(dag, selected);
   const dependents = new Map<string, string[]>(order.map((id) => [id, []]));
   for (const [id, deps] of waitingOn) for (const dep of deps) dependents.get(dep)!.push(id);
   const position = new Map(order.map((id, i) => [id, i]));
   const ready = order.filter((id) => waitingOn.get(id)!.size === 0);
+  if (onReady) for (const id of ready) onReady(id);
   const blockedBy = new Map<string, string>();
   const results: NodeResult[] = [];
   let started = 0;
@@ -61,8 +82,8 @@ export async function runInDagOrder(dag: Dag, order: string[], threads: number, 
       const deps = waitingOn.get(child)!;
       deps.delete(id);
       if (deps.size === 0) {
-        ready.push(child);
-        ready.sort((a, b) => position.get(a)! - position.get(b)!);
+        insertByPosition(ready, child, position);
+        if (onReady && !blockedBy.has(child)) onReady(child);
       }
     }
     for (const resume of idle.splice(0)) resume();

@@ -184,6 +184,22 @@ describe('runInDagOrder', () => {
     ]);
   });
 
+  it('tells onReady of each node as it becomes ready, leaving out nodes skipped for a failure', async () => {
+    const dag = graph();
+    const h = harness({ outcomes: { c: 'error' } });
+    const ready: string[] = [];
+    await runInDagOrder(dag, ORDER, 1, h.run, h.skip, undefined, (uniqueId) => ready.push(nameOf(uniqueId)));
+    expect(ready).toEqual(['a', 'b', 'd', 'c']);
+  });
+
+  it('starts newly ready nodes in the given order even when they arrive out of it', async () => {
+    // z is first in the order but waits for y; once y ends it starts before the x's still waiting
+    const { dag } = linked([model('y'), model('z', { refs: ['y'] }), model('x1'), model('x2')]);
+    const h = harness();
+    await runInDagOrder(dag, ['y', 'z', 'x1', 'x2'].map(id), 1, h.run, h.skip);
+    expect(h.events.filter((e) => e.startsWith('start'))).toEqual(['start y', 'start z', 'start x1', 'start x2']);
+  });
+
   it('returns nothing for an empty selection and treats threads < 1 as 1', async () => {
     const dag = graph();
     const h = harness();

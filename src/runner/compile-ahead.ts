@@ -1,0 +1,76 @@
+import type { Connection } from '../adapter/adapter.js';
+import type { Compiler } from '../compiler/compiler.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { STATEFUL_MATERIALIZATIONS } from './run-stateful.js';
+
+/**
+ * Compiles nodes that are ready to run while the database is busy with an earlier statement, so
+ * rendering them (and writing `target/compiled/`) overlaps DuckDB's work instead of adding to it.
+ * DuckDB runs a statement off the JS thread; the JS thread would otherwise just wait for it.
+ *
+ * Compiling ahead only fills the compiler's cache: the node's own run compiles it again (a cache
+ * hit) and reports any compile error then, exactly as without it. Nodes whose compiled SQL
+ * depends on their relation's state (`incremental`, `external`) are left to their run.
+ */
+export class CompileAhead {
+  private readonly queue: string[] = [];
+  private head = 0;
+  private readonly started = new Set<string>();
+
+  /**
+   * @param active false once the run stops starting nodes (`--fail-fast`, an abort): nothing more is compiled ahead
+   */
+  constructor(private readonly compiler: Compiler, private readonly manifest: Manifest, private readonly active: () => boolean) {}
+
+  /** Queues a node that is ready to run (in the order they become ready). */
+  ready(uniqueId: string): void {
+    const node = this.manifest.get(uniqueId);
+    if (node.resourceType === 'test' || node.resourceType === 'snapshot') this.queue.push(uniqueId);
+    else if (node.resourceType === 'model' && !STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) this.queue.push(uniqueId);
+  }
+
+  /** Marks a node as started: its run compiles it, so it is not compiled ahead. */
+  starting(uniqueId: string): void {
+    this.started.add(uniqueId);
+  }
+
+  /**
+   * Compiles the next queued node that has not started (at most one, ~0.1 ms). A compile error is
+   * ignored here: the node's run compiles it again and turns the error into its result.
+   */
+  step(): void {
+    while (this.head < this.queue.length && this.active()) {
+      const id = this.queue[this.head++];
+      if (this.started.has(id)) continue;
+      const node = this.manifest.get(id);
+      try {
+        if (node.resourceType !== 'seed' && node.resourceType !== 'source') this.compiler.compile(node);
+      } catch {
+        // reported by the node's own run
+      }
+      return;
+    }
+  }
+
+  /**
+   * The connection with {@link step} run right after each statement is handed to DuckDB, while it
+   * executes. Everything else passes through unchanged.
+   */
+  overlapping(connection: Connection): Connection {
+    return {
+      execute: (sql) => {
+        const pending = connection.execute(sql);
+        this.step();
+        return pending;
+      },
+      query: (sql) => {
+        const pending = connection.query(sql);
+        this.step();
+        return pending;
+      },
+      relationKind: (relation) => connection.relationKind(relation),
+      listRelations: () => connection.listRelations(),
+      close: () => connection.close(),
+    };
+  }
+}
