@@ -72,7 +72,7 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
       errors.push(error);
     }
   }
-  compiler.saveCache();
+  compiler.finish();
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), new Map(entries.map((e) => [e.uniqueId, e.sql])));
   throwIfAny(errors);

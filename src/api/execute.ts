@@ -112,6 +112,8 @@ export async function runExecutionPlan(
     (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
     (id) => ahead.ready(id),
   );
+  // Compiled files may still be being written in the background; the cache records them.
+  compiler.finish();
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
   writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));

@@ -41,6 +41,13 @@ export function isIncremental(node: SqlNode, state: CompileState | undefined): b
   return node.resourceType === 'model' && node.config.materialized === 'incremental' && Boolean(state?.relationExists) && !state?.fullRefresh;
 }
 
+/** A compiled file this compiler wrote: its stamp once written, and cache entries waiting for it. */
+interface WrittenFile {
+  done: boolean;
+  stamp: PathStamp;
+  waiting: CompileCacheEntry[];
+}
+
 /**
  * Turns parsed nodes into compiled SQL (no database I/O). Results are cached, so compiling a model
  * and then its children renders each node once. Ephemeral models compile to CTEs injected into the
@@ -50,6 +57,8 @@ export class Compiler {
   private readonly cache = new Map<string, CompiledNode>();
   private deferred: ReadonlyMap<string, string> = new Map();
   private readonly files = new TextFileWriter();
+  /** Compiled files written by this compiler, by path (relative to the project dir). */
+  private readonly written = new Map<string, WrittenFile>();
   private common: string | undefined;
 
   /**
@@ -87,17 +96,22 @@ export class Compiler {
     const compiled = this.render(node, incremental);
     if (inputs !== undefined && this.saved) {
       const env = envVarReadsSince(envMark).map(([name, value]): [string, string | null] => [name, value ?? null]);
-      this.saved.store(cacheKey, { key: inputs, env, sql: compiled.sql, file: this.stampOf(compiled) });
+      const entry: CompileCacheEntry = { key: inputs, env, sql: compiled.sql, file: null };
+      this.saved.store(cacheKey, entry);
+      this.stampWhenWritten(compiled.path, entry);
     }
     this.cache.set(cacheKey, compiled);
     return compiled;
   }
 
   /**
-   * Writes the cache of compiled SQL kept between invocations (see {@link CompileCache}), when
-   * this compiler has one. Call once the command has compiled what it needs.
+   * Waits for compiled files still being written (see {@link TextFileWriter}) and saves the cache
+   * of compiled SQL kept between invocations (see {@link CompileCache}). Call once the command
+   * has compiled what it needs, before relying on the compiled files.
+   * @throws Error when a compiled file could not be written
    */
-  saveCache(): void {
+  finish(): void {
+    this.files.close();
     this.saved?.save(new Set(this.manifest.nodes.keys()));
   }
 
@@ -169,20 +183,31 @@ export class Compiler {
     return join(this.targetPath, 'compiled', node.packageName, file);
   }
 
+  /** Writes a compiled file (perhaps in the background: see {@link TextFileWriter}). */
   private write(compiled: CompiledNode): void {
-    this.files.writeIfChanged(join(this.projectDir, compiled.path), `${compiled.sql}\n`);
+    const file: WrittenFile = { done: false, stamp: null, waiting: [] };
+    this.written.set(compiled.path, file);
+    const absolute = join(this.projectDir, compiled.path);
+    this.files.writeIfChanged(absolute, `${compiled.sql}\n`, () => {
+      Object.assign(file, { done: true, stamp: stampPath(absolute) });
+      for (const entry of file.waiting.splice(0)) this.saved?.stamp(entry, file.stamp);
+    });
   }
 
-  private stampOf(compiled: CompiledNode): PathStamp {
-    return stampPath(join(this.projectDir, compiled.path));
+  /** Gives a cache entry the stamp of its compiled file, once that file is written. */
+  private stampWhenWritten(path: string, entry: CompileCacheEntry): void {
+    const file = this.written.get(path);
+    if (!file) return;
+    if (file.done) this.saved?.stamp(entry, file.stamp);
+    else file.waiting.push(entry);
   }
 
   /** Writes a cached node's file unless it still has the stamp recorded when it was last written. */
   private writeUnlessStamped(compiled: CompiledNode, entry: CompileCacheEntry): void {
-    const now = this.stampOf(compiled);
+    const now = stampPath(join(this.projectDir, compiled.path));
     if (now !== null && entry.file !== null && now[0] === entry.file[0] && now[1] === entry.file[1]) return;
     this.write(compiled);
-    this.saved!.stamp(entry, this.stampOf(compiled));
+    this.stampWhenWritten(compiled.path, entry);
   }
 
   /** Applies a test's `where` config the way dbt does: the tested relation becomes a filtered subquery. */

@@ -141,4 +141,20 @@ describe('the compile cache (target/compile_cache.json)', () => {
     writeFile(dir, 'dops_project.yml', `${DEFAULT_PROJECT_FILE}vars:\n  factor: 5\n`);
     expect(compiled(dir).orders).toContain('5 as factor');
   });
+
+  it('has every compiled file written, and stamped in the cache, when a big build returns', async () => {
+    // More files than a compiler writes itself before handing writes to its background thread.
+    const files: Record<string, string> = { 'models/m000.sql': 'select 1 as id' };
+    for (let i = 1; i < 300; i++) files[`models/m${String(i).padStart(3, '0')}.sql`] = `select id + ${i} as id from {{ ref('m${String(i - 1).padStart(3, '0')}') }}`;
+    const dir = makeProject(files);
+    expect((await build({ projectDir: dir })).success).toBe(true);
+    const entries = cacheFile(dir).entries as Record<string, { sql: string; file: unknown }>;
+    expect(Object.keys(entries)).toHaveLength(300);
+    for (let i = 0; i < 300; i++) {
+      const name = `m${String(i).padStart(3, '0')}`;
+      expect(readFileSync(join(dir, 'target', 'compiled', 'proj', 'models', `${name}.sql`), 'utf8')).toBe(`${entries[`model.proj.${name}`].sql}\n`);
+      expect(entries[`model.proj.${name}`].file).not.toBeNull();
+    }
+  });
 });
+

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TextFileWriter } from '../../../src/compiler/text-file-writer.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dops-writer-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('TextFileWriter', () => {
+  it('writes a few files at once, creating folders, and leaves identical files untouched', () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter();
+    let written = 0;
+    writer.writeIfChanged(join(dir, 'a', 'b', 'x.sql'), 'select 1\n', () => written++);
+    expect(readFileSync(join(dir, 'a', 'b', 'x.sql'), 'utf8')).toBe('select 1\n');
+    const before = statSync(join(dir, 'a', 'b', 'x.sql')).mtimeMs;
+    const again = new TextFileWriter();
+    again.writeIfChanged(join(dir, 'a', 'b', 'x.sql'), 'select 1\n', () => written++);
+    expect(statSync(join(dir, 'a', 'b', 'x.sql')).mtimeMs).toBe(before);
+    again.writeIfChanged(join(dir, 'a', 'b', 'x.sql'), 'select 2\n');
+    expect(readFileSync(join(dir, 'a', 'b', 'x.sql'), 'utf8')).toBe('select 2\n');
+    expect(written).toBe(2);
+  });
+
+  it('hands many writes to a background thread; flush waits for all of them and runs their callbacks', () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter();
+    const done: number[] = [];
+    for (let i = 0; i < 1000; i++) writer.writeIfChanged(join(dir, `f${i % 7}`, `m${i}.sql`), `select ${i}\n`, () => done.push(i));
+    writer.close();
+    expect(done).toHaveLength(1000);
+    for (let i = 0; i < 1000; i++) expect(readFileSync(join(dir, `f${i % 7}`, `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
+  });
+
+  it('writes the last text given for a path, across the thread', () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter();
+    for (let i = 0; i < 400; i++) writer.writeIfChanged(join(dir, `m${i}.sql`), 'first\n');
+    writer.writeIfChanged(join(dir, 'm399.sql'), 'second text\n');
+    writer.close();
+    expect(readFileSync(join(dir, 'm399.sql'), 'utf8')).toBe('second text\n');
+  });
+
+  it("throws the thread's failure from flush, naming the file", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'late', 'x.sql'), { recursive: true });
+    const writer = new TextFileWriter();
+    for (let i = 0; i < 300; i++) writer.writeIfChanged(join(dir, 'ok', `m${i}.sql`), 'x\n');
+    // Handed to the thread, which cannot write a file where a folder is.
+    writer.writeIfChanged(join(dir, 'late', 'x.sql'), 'x\n');
+    expect(() => writer.close()).toThrow(/EISDIR|directory.*late[/\\]x\.sql/);
+    expect(readFileSync(join(dir, 'ok', 'm299.sql'), 'utf8')).toBe('x\n');
+  });
+});
