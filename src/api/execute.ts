@@ -30,11 +30,15 @@ export interface RunOutcome {
  */
 function withTestGates(dag: Dag, manifest: Manifest, selected: Set<string>): Dag {
   const edges: [string, string][] = [];
+  const none: ReadonlySet<string> = new Set();
   for (const id of selected) {
     const test = manifest.get(id);
     if (test.resourceType !== 'test' || !test.attachedNode) continue;
-    const upstream = dag.ancestors(id);
-    for (const child of dag.children(test.attachedNode)) {
+    // A child of the tested node can only be upstream of a test that has another parent too: with
+    // the tested node as its one parent, an edge child -> test would close a cycle through it.
+    const attached = test.attachedNode;
+    const upstream = dag.parents(id).every((parent) => parent === attached) ? none : dag.ancestors(id);
+    for (const child of dag.children(attached)) {
       if (child !== id && manifest.get(child).resourceType !== 'test' && !upstream.has(child)) edges.push([id, child]);
     }
   }
