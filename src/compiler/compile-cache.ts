@@ -45,6 +45,11 @@ export class CompileCache {
     this.entries = readEntries(file);
   }
 
+  /** True when an entry for `id` exists, whatever it was compiled from. */
+  has(id: string): boolean {
+    return Object.hasOwn(this.entries, id);
+  }
+
   /**
    * The entry for `id` when it was compiled from `key` and its env vars read the same now.
    * @returns the entry (its `file` stamp may be updated with {@link stamp}), or undefined

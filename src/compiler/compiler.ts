@@ -60,6 +60,8 @@ export class Compiler {
   /** Compiled files written by this compiler, by path (relative to the project dir). */
   private readonly written = new Map<string, WrittenFile>();
   private common: string | undefined;
+  /** Keys of cache entries stored before their key was needed, computed in {@link finish}. */
+  private readonly keysToCompute: (() => void)[] = [];
 
   /**
    * @param saved compiled SQL kept between invocations (see {@link CompileCache}); without it
@@ -84,8 +86,10 @@ export class Compiler {
     const cacheKey = incremental ? `${node.uniqueId}#incremental` : node.uniqueId;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const inputs = this.saved ? this.inputKey(node, incremental) : undefined;
-    const saved = inputs === undefined ? undefined : this.saved?.lookup(cacheKey, inputs);
+    const cacheable = this.saved !== undefined && this.cacheable(node);
+    // With no entry to compare against (a first compile), the key can wait for finish().
+    const inputs = cacheable && this.saved!.has(cacheKey) ? this.inputKey(node, incremental) : undefined;
+    const saved = inputs === undefined ? undefined : this.saved!.lookup(cacheKey, inputs);
     if (saved) {
       const compiled = { uniqueId: node.uniqueId, sql: saved.sql, path: this.compiledPath(node) };
       this.writeUnlessStamped(compiled, saved);
@@ -94,10 +98,11 @@ export class Compiler {
     }
     const envMark = envVarReadCount();
     const compiled = this.render(node, incremental);
-    if (inputs !== undefined && this.saved) {
+    if (cacheable) {
       const env = envVarReadsSince(envMark).map(([name, value]): [string, string | null] => [name, value ?? null]);
-      const entry: CompileCacheEntry = { key: inputs, env, sql: compiled.sql, file: null };
-      this.saved.store(cacheKey, entry);
+      const entry: CompileCacheEntry = { key: inputs ?? '', env, sql: compiled.sql, file: null };
+      if (inputs === undefined) this.keysToCompute.push(() => (entry.key = this.inputKey(node, incremental)));
+      this.saved!.store(cacheKey, entry);
       this.stampWhenWritten(compiled.path, entry);
     }
     this.cache.set(cacheKey, compiled);
@@ -111,26 +116,32 @@ export class Compiler {
    * @throws Error when a compiled file could not be written
    */
   finish(): void {
+    // Hashing keys here overlaps with the background thread still writing files.
+    for (const compute of this.keysToCompute.splice(0)) compute();
     this.files.close();
     this.saved?.save(new Set(this.manifest.nodes.keys()));
   }
 
-  /**
-   * Everything a node's compiled SQL depends on, hashed: its file, text, config, relation and
-   * test fields; each parent's relation, kind and file location; `is_incremental()`; and what is
-   * the same for every node (dops version, target, vars, project dir, macro files). Env vars are
-   * checked separately (recorded per render). Undefined (never cached) for nodes that inline an
-   * ephemeral parent or when refs are deferred to another state.
-   */
-  private inputKey(node: SqlNode, incremental: boolean): string | undefined {
-    if (this.deferred.size > 0) return undefined;
-    const parents: unknown[] = [];
-    for (const id of node.dependsOn.nodes) {
+  /** False for nodes never cached: those inlining an ephemeral parent, and all when refs are deferred. */
+  private cacheable(node: SqlNode): boolean {
+    if (this.deferred.size > 0) return false;
+    return node.dependsOn.nodes.every((id) => {
       const parent = this.manifest.get(id);
-      if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') return undefined;
-      const { relation, externalLocation, readerOptions } = parent as Partial<Record<'relation' | 'externalLocation' | 'readerOptions', unknown>>;
-      parents.push([id, relation, externalLocation, readerOptions]);
-    }
+      return !(parent.resourceType === 'model' && parent.config.materialized === 'ephemeral');
+    });
+  }
+
+  /**
+   * Everything a cacheable node's compiled SQL depends on, hashed: its file, text, config,
+   * relation and test fields; each parent's relation and file location; `is_incremental()`; and
+   * what is the same for every node (dops version, target, vars, project dir, macro files). Env
+   * vars are checked separately (recorded per render).
+   */
+  private inputKey(node: SqlNode, incremental: boolean): string {
+    const parents = node.dependsOn.nodes.map((id) => {
+      const { relation, externalLocation, readerOptions } = this.manifest.get(id) as Partial<Record<'relation' | 'externalLocation' | 'readerOptions', unknown>>;
+      return [id, relation, externalLocation, readerOptions];
+    });
     const { testMetadata, attachedNode, columnName } = node as Partial<Record<'testMetadata' | 'attachedNode' | 'columnName', unknown>>;
     // A file's checksum stands for its text (cheaper to hash); generated tests have no file.
     const text = 'checksum' in node && node.checksum ? node.checksum : node.rawSql;
