@@ -1,8 +1,9 @@
 // Parse + compile (`dops compile`: manifest and compiled SQL written to target/) of generated
 // layered projects of 100, 1,000 and 10,000 models: wall time and peak RSS of a fresh process,
-// cold (no target/, so no partial-parse cache), warm with nothing changed, and warm with one
-// model changed. Medians of several runs. Also checks that warm runs write the same manifest as
-// a cold one. BENCH_SIZES=100,1000 picks other sizes; BENCH_RUNS the runs per figure.
+// cold (no target/, so no cache), warm with nothing changed, and warm with one model changed.
+// Medians of several runs. Also checks that warm runs leave the manifest a cold compile writes,
+// and that a run with one model changed (answered mostly from the caches) writes the manifest a
+// compile of the same files from scratch writes. BENCH_SIZES=100,1000 picks other sizes; BENCH_RUNS the runs per figure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,21 +32,29 @@ function measureSize(models) {
     const cold = [];
     const warm = [];
     const changed = [];
-    let coldManifest;
     let identical = true;
-    for (let i = 0; i < runsFor(models); i++) {
+    let changedManifest;
+    const fromScratch = () => {
       rmSync(join(dir, 'target'), { recursive: true, force: true });
-      cold.push(compile());
-      coldManifest = manifestBody(dir);
+      const run = compile();
+      // A compile with every cache warm must write what a compile from scratch writes.
+      if (changedManifest !== undefined) identical &&= manifestBody(dir) === changedManifest;
+      return run;
+    };
+    for (let i = 0; i < runsFor(models); i++) {
+      cold.push(fromScratch());
+      const coldManifest = manifestBody(dir);
       warm.push(compile());
       identical &&= manifestBody(dir) === coldManifest;
       touchLayeredModel(dir, LAYERS - 1, i, i);
       changed.push(compile());
+      changedManifest = manifestBody(dir);
     }
+    fromScratch(); // checks the last changed run (not timed)
     const ms = (runs) => median(runs.map((r) => r.ms));
     const rss = (runs) => median(runs.map((r) => r.rssMb));
-    const figures = { models, tests: project.tests, runs: cold.length, cold_ms: ms(cold), cold_rss_mb: rss(cold), warm_ms: ms(warm), warm_rss_mb: rss(warm), one_changed_ms: ms(changed), one_changed_rss_mb: rss(changed), warm_manifest_identical: identical };
-    console.log(`${models} models (+${project.tests} tests), ${cold.length} runs: cold ${Math.round(figures.cold_ms)} ms, warm ${Math.round(figures.warm_ms)} ms, one changed ${Math.round(figures.one_changed_ms)} ms; peak RSS ${Math.round(figures.cold_rss_mb)} MB${identical ? '' : '; WARM MANIFEST DIFFERS'}`);
+    const figures = { models, tests: project.tests, runs: cold.length, cold_ms: ms(cold), cold_rss_mb: rss(cold), warm_ms: ms(warm), warm_rss_mb: rss(warm), one_changed_ms: ms(changed), one_changed_rss_mb: rss(changed), cached_manifest_identical: identical };
+    console.log(`${models} models (+${project.tests} tests), ${cold.length} runs: cold ${Math.round(figures.cold_ms)} ms, warm ${Math.round(figures.warm_ms)} ms, one changed ${Math.round(figures.one_changed_ms)} ms; peak RSS ${Math.round(figures.cold_rss_mb)} MB${identical ? '' : '; CACHED MANIFEST DIFFERS'}`);
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -61,8 +70,8 @@ for (const s of sizes) {
   rows.push(row(`compile ${n} models, warm`, s.warm_ms, 'ms', big ? { max: TARGETS.warmMs } : undefined));
   rows.push(row(`compile ${n} models, 1 changed`, s.one_changed_ms, 'ms'));
   rows.push(row(`compile ${n} models, peak RSS`, Math.max(s.cold_rss_mb, s.warm_rss_mb, s.one_changed_rss_mb), 'MB', big ? { max: TARGETS.rssMb } : undefined));
-  rows.push({ metric: `compile ${n} models, warm manifest = cold`, value: s.warm_manifest_identical ? 'yes' : 'NO', unit: '' });
+  rows.push({ metric: `compile ${n} models, cached manifest = from scratch`, value: s.cached_manifest_identical ? 'yes' : 'NO', unit: '' });
 }
 printRows(rows);
 writeFigures({ benchmark: 'parse + compile of generated layered projects (dops compile, fresh process)', layers: LAYERS, sizes, rows });
-if (sizes.some((s) => !s.warm_manifest_identical)) process.exitCode = 1;
+if (sizes.some((s) => !s.cached_manifest_identical)) process.exitCode = 1;
