@@ -1,3 +1,4 @@
+import { isAbsolute, join } from 'node:path';
 import type { Relation } from '../manifest/nodes.js';
 
 /** What a relation currently is in the database. */
@@ -38,6 +39,15 @@ export interface Connection {
   listRelations(): Promise<CatalogEntry[]>;
   /** Releases the connection. */
   close(): void;
+}
+
+/**
+ * The database file a target's `path` names.
+ * @param path relative to the project dir, absolute, or `:memory:` (returned as is)
+ * @returns an absolute path, or `:memory:`
+ */
+export function databaseFile(path: string, projectDir: string): string {
+  return path === ':memory:' || isAbsolute(path) ? path : join(projectDir, path);
 }
 
 /** The narrow interface the runner uses to reach the database. */

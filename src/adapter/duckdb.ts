@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { ConfigError } from '../errors.js';
 import type { Relation } from '../manifest/nodes.js';
-import type { Adapter, CatalogEntry, Connection, RelationKind, Row } from './adapter.js';
+import { databaseFile, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row } from './adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from './quoting.js';
 
 function toJs(value: unknown): unknown {
@@ -100,7 +100,7 @@ export class DuckDBAdapter implements Adapter {
    * @throws ConfigError when the file is locked by another process (DuckDB allows one writer)
    */
   static async open(path: string, projectDir: string): Promise<DuckDBAdapter> {
-    const file = path === ':memory:' || isAbsolute(path) ? path : join(projectDir, path);
+    const file = databaseFile(path, projectDir);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     try {
       return new DuckDBAdapter(await DuckDBInstance.create(file), projectDir);

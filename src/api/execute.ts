@@ -11,6 +11,7 @@ import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
 import type { SelectOptions } from './options.js';
+import { EarlyDatabase } from './early-database.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
 import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
 import { loadState, manifestMetadata, resolveSelection } from './selection.js';
@@ -74,6 +75,7 @@ export function planExecution(project: LoadedProject, options: SelectOptions, re
  * Runs a plan on already-open connections (one runner thread each), then writes
  * `target/run_results.json` and reports the run.
  * @param signal once aborted, nodes not yet started are skipped (the running ones finish)
+ * @param catalog the database's relations, when already read (default: read at the start of the run)
  */
 export async function runExecutionPlan(
   project: LoadedProject,
@@ -82,6 +84,7 @@ export async function runExecutionPlan(
   options: SelectOptions,
   command: string,
   signal?: AbortSignal,
+  catalog?: RelationCatalog,
 ): Promise<RunOutcome> {
   const { manifest } = project;
   const { dag, order } = plan;
@@ -90,7 +93,7 @@ export async function runExecutionPlan(
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
   if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
-  const catalog = order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
+  catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
   options.reporter?.runStarted?.(order.length);
@@ -134,18 +137,27 @@ export async function runExecutionPlan(
  * @throws DopsError for project/usage errors (nothing has run then); node failures are results
  */
 export async function executeSelection(options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): Promise<RunOutcome> {
-  const project = loadProject(options);
-  loadState(options); // before this run's manifest.json replaces a --state pointing at target/
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-  const plan = planExecution(project, options, resourceTypes, command, only);
+  const early = await EarlyDatabase.start(options);
+  let project: LoadedProject;
+  let plan: ExecutionPlan;
+  try {
+    project = loadProject(options);
+    loadState(options); // before this run's manifest.json replaces a --state pointing at target/
+    writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+    plan = planExecution(project, options, resourceTypes, command, only);
+  } catch (error) {
+    await early?.discard();
+    throw error;
+  }
   const threads = options.threads ?? project.target.threads;
   // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+  const opened = await early?.take(project.target.path, project.config.projectDir);
+  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir));
   try {
-    const connections: Connection[] = [];
-    for (let i = 0; i < Math.max(1, Math.min(threads, plan.order.length)); i++) connections.push(await adapter.connect());
-    return await runExecutionPlan(project, plan, connections, options, command);
+    const connections: Connection[] = opened ? [opened.connection] : [];
+    while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());
+    return await runExecutionPlan(project, plan, connections, options, command, undefined, opened?.catalog);
   } finally {
     await adapter.close();
   }

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { databaseFile, type Connection } from '../adapter/adapter.js';
+import type { DuckDBAdapter } from '../adapter/duckdb.js';
+import { resolveTarget } from '../config/profiles.js';
+import { loadProjectConfig } from '../config/project-config.js';
+import { RelationCatalog } from '../runner/catalog.js';
+import type { CommonOptions } from './options.js';
+
+/** An opened database with its first connection and the relations it holds. */
+export interface OpenedDatabase {
+  adapter: DuckDBAdapter;
+  /** The first runner thread's connection. */
+  connection: Connection;
+  /** Every table and view of the database when it was opened (see {@link RelationCatalog}). */
+  catalog: RelationCatalog;
+}
+
+type Opening = { opened: OpenedDatabase } | { error: unknown };
+
+/**
+ * The target's database, opened while the project loads. Opening a database file reads its
+ * catalog (~0.1 s with a thousand relations); DuckDB does that, connects and lists the relations
+ * on its own threads while the JS thread parses the project. Only a database file that already
+ * exists is opened early, so a project that fails to load creates nothing; an error opening it
+ * (e.g. another process holds it) is raised only once the project has loaded, as when opening it
+ * afterwards.
+ */
+export class EarlyDatabase {
+  private constructor(
+    private readonly path: string,
+    private readonly projectDir: string,
+    private readonly opening: Promise<Opening>,
+  ) {}
+
+  /**
+   * Starts opening the target's database, when its file exists.
+   * @returns undefined when there is nothing to open early (no such file, `:memory:`, or a
+   *   project or profile that does not load: loading the project reports that)
+   */
+  static async start(options: CommonOptions): Promise<EarlyDatabase | undefined> {
+    let path: string;
+    let projectDir: string;
+    try {
+      const config = loadProjectConfig(options.projectDir ?? process.cwd());
+      path = resolveTarget(config, options.target, options.profilesDir).path;
+      projectDir = config.projectDir;
+    } catch {
+      return undefined;
+    }
+    const file = databaseFile(path, projectDir);
+    if (file === ':memory:' || !existsSync(file)) return undefined;
+    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+    const opening = (async (): Promise<Opening> => {
+      const adapter = await DuckDBAdapter.open(path, projectDir);
+      try {
+        const connection = await adapter.connect();
+        return { opened: { adapter, connection, catalog: await RelationCatalog.load(connection) } };
+      } catch (error) {
+        await adapter.close();
+        throw error;
+      }
+    })().catch((error: unknown) => ({ error }));
+    return new EarlyDatabase(path, projectDir, opening);
+  }
+
+  /**
+   * The database, once open, for a run against `path` in `projectDir`.
+   * @returns undefined (and closes it) when the loaded project targets another database
+   * @throws the error opening it raised (e.g. a ConfigError: the database is in use)
+   */
+  async take(path: string, projectDir: string): Promise<OpenedDatabase | undefined> {
+    if (path !== this.path || projectDir !== this.projectDir) {
+      await this.discard();
+      return undefined;
+    }
+    const opening = await this.opening;
+    if ('error' in opening) throw opening.error;
+    return opening.opened;
+  }
+
+  /** Closes the database (the project did not load); errors opening it are dropped. */
+  async discard(): Promise<void> {
+    const opening = await this.opening;
+    if ('opened' in opening) await opening.opened.adapter.close();
+  }
+}
