@@ -4,10 +4,14 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 
 /**
  * Writes after which a writer hands further writes to a background thread: creating a file costs
- * ~0.1-0.2 ms of kernel time on ext4 (more right after many deletions), which a first compile of
- * 10,000 models pays 16,680 times; another thread pays it while this one renders.
+ * ~0.1-0.5 ms of kernel time on ext4 (the most right after many deletions), which a first compile
+ * of 10,000 models pays 16,680 times; another thread pays it while this one renders. Starting the
+ * thread costs ~0.1-0.2 s, more than it saves below a few thousand files (a 1,000-model first
+ * compile, 1,680 files, was ~10% slower with it), hence the threshold.
  */
-const OFFLOAD_AFTER_WRITES = 256;
+const OFFLOAD_AFTER_WRITES = 2000;
+/** How long {@link TextFileWriter.flush} waits for a thread that writes nothing before writing the rest itself. */
+const STALL_MS = 10_000;
 /** Writes sent to the background thread per message. */
 const BATCH = 64;
 
@@ -23,6 +27,7 @@ const { dirname } = require('node:path');
 const done = new Int32Array(workerData.done);
 workerData.port.on('message', (batch) => {
   for (const [path, text] of batch) {
+    if (Atomics.load(done, 1) === 1) return; // the writer took over (see flush)
     try {
       try {
         writeFileSync(path, text);
@@ -44,8 +49,10 @@ workerData.port.on('message', (batch) => {
 interface Offload {
   worker: Worker;
   port: MessagePort;
-  /** Files written so far by the thread (shared counter). */
+  /** [0]: files written so far by the thread; [1]: set to 1 to stop it (shared memory). */
   done: Int32Array;
+  /** Every write sent, in order: the thread writes them in order, so `done` tells which are on disk. */
+  sentWrites: [path: string, text: string][];
   sent: number;
   batch: [path: string, text: string][];
   /** Called once the thread has written the file (see {@link TextFileWriter.flush}). */
@@ -66,6 +73,12 @@ export class TextFileWriter {
   private readonly folders = new Map<string, boolean>();
   private readonly written = new Set<string>();
   private offload: Offload | undefined;
+
+  /**
+   * @param options.offloadAfter writes made here before the rest go to the background thread
+   *   (default {@link OFFLOAD_AFTER_WRITES}); options.stallMs see {@link STALL_MS}
+   */
+  constructor(private readonly options: { offloadAfter?: number; stallMs?: number } = {}) {}
 
   /**
    * @param path absolute file path
@@ -89,7 +102,7 @@ export class TextFileWriter {
       return;
     }
     this.written.add(path);
-    if (!this.offload && this.written.size > OFFLOAD_AFTER_WRITES) this.offload = startOffload();
+    if (!this.offload && this.written.size > (this.options.offloadAfter ?? OFFLOAD_AFTER_WRITES)) this.offload = startOffload();
     if (this.offload) {
       this.offload.batch.push([path, text]);
       if (onWritten) this.offload.callbacks.push(onWritten);
@@ -116,8 +129,7 @@ export class TextFileWriter {
     const offload = this.offload;
     if (!offload) return;
     send(offload);
-    let done: number;
-    while ((done = Atomics.load(offload.done, 0)) < offload.sent) Atomics.wait(offload.done, 0, done);
+    waitFor(offload, this.options.stallMs ?? STALL_MS);
     const failure = receiveMessageOnPort(offload.port)?.message as { path: string; message: string; code?: string } | undefined;
     while (receiveMessageOnPort(offload.port));
     const callbacks = offload.callbacks.splice(0);
@@ -140,19 +152,46 @@ export class TextFileWriter {
   }
 }
 
+/**
+ * Blocks until the thread has written everything sent. A thread that makes no progress for
+ * {@link STALL_MS} (it died, or never started) is stopped and the writes it has not done are
+ * made here, in order.
+ */
+function waitFor(offload: Offload, stallMs: number): void {
+  let seen = Atomics.load(offload.done, 0);
+  let progressAt = Date.now();
+  while (seen < offload.sent) {
+    Atomics.wait(offload.done, 0, seen, Math.min(250, stallMs));
+    const now = Atomics.load(offload.done, 0);
+    if (now !== seen) {
+      seen = now;
+      progressAt = Date.now();
+    } else if (Date.now() - progressAt > stallMs) {
+      Atomics.store(offload.done, 1, 1);
+      for (const [path, text] of offload.sentWrites.slice(seen)) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+      }
+      Atomics.store(offload.done, 0, offload.sent);
+      return;
+    }
+  }
+}
+
 function startOffload(): Offload {
   const { port1, port2 } = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(4));
+  const done = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(WORKER_CODE, { eval: true, workerData: { port: port2, done: done.buffer }, transferList: [port2] });
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, done, sent: 0, batch: [], callbacks: [] };
+  return { worker, port: port1, done, sentWrites: [], sent: 0, batch: [], callbacks: [] };
 }
 
 function send(offload: Offload): void {
   if (!offload.batch.length) return;
   offload.port.postMessage(offload.batch);
+  offload.sentWrites.push(...offload.batch);
   offload.sent += offload.batch.length;
   offload.batch = [];
 }

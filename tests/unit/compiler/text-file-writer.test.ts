@@ -31,7 +31,7 @@ describe('TextFileWriter', () => {
 
   it('hands many writes to a background thread; flush waits for all of them and runs their callbacks', () => {
     const dir = tempDir();
-    const writer = new TextFileWriter();
+    const writer = new TextFileWriter({ offloadAfter: 100 });
     const done: number[] = [];
     for (let i = 0; i < 1000; i++) writer.writeIfChanged(join(dir, `f${i % 7}`, `m${i}.sql`), `select ${i}\n`, () => done.push(i));
     writer.close();
@@ -41,7 +41,7 @@ describe('TextFileWriter', () => {
 
   it('writes the last text given for a path, across the thread', () => {
     const dir = tempDir();
-    const writer = new TextFileWriter();
+    const writer = new TextFileWriter({ offloadAfter: 100 });
     for (let i = 0; i < 400; i++) writer.writeIfChanged(join(dir, `m${i}.sql`), 'first\n');
     writer.writeIfChanged(join(dir, 'm399.sql'), 'second text\n');
     writer.close();
@@ -51,11 +51,23 @@ describe('TextFileWriter', () => {
   it("throws the thread's failure from flush, naming the file", () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'late', 'x.sql'), { recursive: true });
-    const writer = new TextFileWriter();
+    const writer = new TextFileWriter({ offloadAfter: 100 });
     for (let i = 0; i < 300; i++) writer.writeIfChanged(join(dir, 'ok', `m${i}.sql`), 'x\n');
     // Handed to the thread, which cannot write a file where a folder is.
     writer.writeIfChanged(join(dir, 'late', 'x.sql'), 'x\n');
     expect(() => writer.close()).toThrow(/EISDIR|directory.*late[/\\]x\.sql/);
     expect(readFileSync(join(dir, 'ok', 'm299.sql'), 'utf8')).toBe('x\n');
+  });
+
+  it('writes what a dead background thread left undone itself', async () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter({ offloadAfter: 10, stallMs: 300 });
+    for (let i = 0; i < 20; i++) writer.writeIfChanged(join(dir, `a${i}.sql`), `a ${i}\n`);
+    await (writer as unknown as { offload: { worker: { terminate(): Promise<number> } } }).offload.worker.terminate();
+    const done: number[] = [];
+    for (let i = 0; i < 200; i++) writer.writeIfChanged(join(dir, 'late', `b${i}.sql`), `b ${i}\n`, () => done.push(i));
+    writer.close();
+    expect(done).toHaveLength(200);
+    for (let i = 0; i < 200; i++) expect(readFileSync(join(dir, 'late', `b${i}.sql`), 'utf8')).toBe(`b ${i}\n`);
   });
 });
