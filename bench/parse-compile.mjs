@@ -4,9 +4,9 @@
 // Medians of several runs. Also checks that warm runs leave the manifest a cold compile writes,
 // and that a run with one model changed (answered mostly from the caches) writes the manifest a
 // compile of the same files from scratch writes. BENCH_SIZES=100,1000 picks other sizes; BENCH_RUNS the runs per figure.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { generateLayeredProject, touchLayeredModel } from './lib/layered-project.mjs';
 import { median, printRows, row, timeDops, writeFigures } from './lib/measure.mjs';
 
@@ -22,6 +22,29 @@ const runsFor = (models) => RUNS || (models >= 10_000 ? 3 : 5);
 function manifestBody(dir) {
   const { metadata: _ignored, ...body } = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
   return JSON.stringify(body);
+}
+
+/**
+ * What creating the compiled files alone costs on this disk (part of every cold compile, and
+ * beyond dops' reach): the same files, same folders and sizes, written afresh by this process
+ * right after the previous copy is deleted, as a cold compile does. Median of `runs`.
+ * @returns `{ files, ms }`
+ */
+function fileCreationFloor(compiledDir, runs) {
+  const files = readdirSync(compiledDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => { const path = join(entry.parentPath, entry.name); return [relative(compiledDir, path), readFileSync(path, 'utf8')]; });
+  const copy = `${compiledDir}-floor`;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(copy, { recursive: true, force: true });
+    const started = performance.now();
+    for (const folder of new Set(files.map(([path]) => dirname(path)))) mkdirSync(join(copy, folder), { recursive: true });
+    for (const [path, text] of files) writeFileSync(join(copy, path), text);
+    times.push(performance.now() - started);
+  }
+  rmSync(copy, { recursive: true, force: true });
+  return { files: files.length, ms: median(times) };
 }
 
 function measureSize(models) {
@@ -51,9 +74,10 @@ function measureSize(models) {
       changedManifest = manifestBody(dir);
     }
     fromScratch(); // checks the last changed run (not timed)
+    const floor = fileCreationFloor(join(dir, 'target', 'compiled'), runsFor(models));
     const ms = (runs) => median(runs.map((r) => r.ms));
     const rss = (runs) => median(runs.map((r) => r.rssMb));
-    const figures = { models, tests: project.tests, runs: cold.length, cold_ms: ms(cold), cold_rss_mb: rss(cold), warm_ms: ms(warm), warm_rss_mb: rss(warm), one_changed_ms: ms(changed), one_changed_rss_mb: rss(changed), cached_manifest_identical: identical };
+    const figures = { models, tests: project.tests, runs: cold.length, cold_ms: ms(cold), cold_rss_mb: rss(cold), warm_ms: ms(warm), warm_rss_mb: rss(warm), one_changed_ms: ms(changed), one_changed_rss_mb: rss(changed), cached_manifest_identical: identical, compiled_files: floor.files, file_creation_ms: floor.ms };
     console.log(`${models} models (+${project.tests} tests), ${cold.length} runs: cold ${Math.round(figures.cold_ms)} ms, warm ${Math.round(figures.warm_ms)} ms, one changed ${Math.round(figures.one_changed_ms)} ms; peak RSS ${Math.round(figures.cold_rss_mb)} MB${identical ? '' : '; CACHED MANIFEST DIFFERS'}`);
     return figures;
   } finally {
@@ -69,6 +93,7 @@ for (const s of sizes) {
   rows.push(row(`compile ${n} models, cold`, s.cold_ms, 'ms', big ? { max: TARGETS.coldMs } : undefined));
   rows.push(row(`compile ${n} models, warm`, s.warm_ms, 'ms', big ? { max: TARGETS.warmMs } : undefined));
   rows.push(row(`compile ${n} models, 1 changed`, s.one_changed_ms, 'ms'));
+  rows.push(row(`  creating its ${s.compiled_files.toLocaleString('en-US')} compiled files alone`, s.file_creation_ms, 'ms'));
   rows.push(row(`compile ${n} models, peak RSS`, Math.max(s.cold_rss_mb, s.warm_rss_mb, s.one_changed_rss_mb), 'MB', big ? { max: TARGETS.rssMb } : undefined));
   rows.push({ metric: `compile ${n} models, cached manifest = from scratch`, value: s.cached_manifest_identical ? 'yes' : 'NO', unit: '' });
 }
