@@ -1,18 +1,31 @@
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 import type { OutputStream } from './terminal.js';
+import { BatchedOutput } from './batched-output.js';
 import type { Reporter } from './reporter.js';
 
 /**
  * `--log-format json`: one JSON object per line for machines (dbt's structured logging, trimmed):
  * `run_started`, `node_started`, `node_finished`, `warning` and `run_finished` events, each with an
- * ISO `ts`, the `event` name, a `level` (`info`, `warn`, `error`) and the event's fields.
+ * ISO `ts`, the `event` name, a `level` (`info`, `warn`, `error`) and the event's fields. Node
+ * events to a terminal, pipe or file are written in batches (see {@link BatchedOutput}); the
+ * other events first write those still waiting, so the order never changes.
  */
 export class JsonReporter implements Reporter {
-  constructor(private readonly out: OutputStream) {}
+  private readonly lines: BatchedOutput;
+
+  constructor(private readonly out: OutputStream) {
+    this.lines = new BatchedOutput(out);
+  }
 
   private emit(event: string, level: 'info' | 'warn' | 'error', fields: Record<string, unknown>): void {
-    this.out.write(`${JSON.stringify({ ts: new Date().toISOString(), event, level, ...fields })}\n`);
+    const line = `${JSON.stringify({ ts: new Date().toISOString(), event, level, ...fields })}\n`;
+    if (event === 'node_started' || event === 'node_finished') {
+      this.lines.write(line);
+    } else {
+      this.lines.flush();
+      this.out.write(line);
+    }
   }
 
   warnings(messages: string[]): void {

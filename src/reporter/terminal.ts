@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { DopsError, DopsErrorGroup, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
+import { BatchedOutput } from './batched-output.js';
 import type { Reporter } from './reporter.js';
 
 /** Where terminal output goes; `isTTY` decides colors. */
@@ -33,20 +34,26 @@ function errorVerb(node: ManifestNode): string {
 
 /**
  * Prints a run the way dbt does: one line per node with its index, status, relation, rows and
- * seconds, then the details of failures and warnings and a `Done.` line with the counts.
+ * seconds, then the details of failures and warnings and a `Done.` line with the counts. Node
+ * lines to a terminal, pipe or file are written in batches (see {@link BatchedOutput}); every
+ * other event first writes the lines still waiting, so the order never changes.
  */
 export class TerminalReporter implements Reporter {
   private readonly color: ReturnType<typeof pc.createColors>;
+  private readonly lines: BatchedOutput;
 
   constructor(private readonly out: OutputStream) {
     this.color = colorsFor(out);
+    this.lines = new BatchedOutput(out);
   }
 
   warnings(messages: string[]): void {
+    this.lines.flush();
     for (const message of messages) this.out.write(`${this.color.yellow('Warning:')} ${message}\n`);
   }
 
   runStarted(total: number): void {
+    this.lines.flush();
     this.out.write(`Running ${total} node${total === 1 ? '' : 's'}\n\n`);
   }
 
@@ -55,10 +62,11 @@ export class TerminalReporter implements Reporter {
     const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
     const text = `${label} ${subject(node)} `;
     const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - info.length - 3));
-    this.out.write(`${prefix}${paint(label)} ${subject(node)} ${this.color.dim(dots)} [${paint(info)}]\n`);
+    this.lines.write(`${prefix}${paint(label)} ${subject(node)} ${this.color.dim(dots)} [${paint(info)}]\n`);
   }
 
   runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {
+    this.lines.flush();
     const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
     const errors = results.filter((r) => r.status === 'error' || r.status === 'fail').length;
     const c = this.color;
