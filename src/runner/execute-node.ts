@@ -23,12 +23,36 @@ export function duckdbMessage(error: unknown, lineOffset = 0): { text: string; l
   return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
 }
 
-/** Runs a plan's statements in order, rolling back on the first error (which is re-thrown). */
-export async function runPlan(connection: Connection, plan: MaterializationPlan): Promise<number | undefined> {
+/** Synchronous work done on the JS thread while DuckDB executes one statement of a plan. */
+export interface AlongsideWork {
+  /** Index of the statement during which {@link work} runs. */
+  index: number;
+  /** Checks that may reject the build: what it throws fails the plan (rolled back) instead of DuckDB's result. */
+  work(): void;
+}
+
+/**
+ * Runs a plan's statements in order, rolling back on the first error (which is re-thrown).
+ * @param alongside work run right after statement `alongside.index` is handed to DuckDB; once that
+ *   statement has ended, an error the work threw is raised in preference to DuckDB's
+ */
+export async function runPlan(connection: Connection, plan: MaterializationPlan, alongside?: AlongsideWork): Promise<number | undefined> {
   let rows: number | undefined;
   try {
     for (const [index, sql] of plan.statements.entries()) {
-      const count = await connection.execute(sql);
+      const pending = connection.execute(sql);
+      let rejected: { error: unknown } | undefined;
+      if (index === alongside?.index) {
+        try {
+          alongside.work();
+        } catch (error) {
+          rejected = { error };
+        }
+      }
+      const count = await pending.catch((error: unknown) => {
+        throw rejected ? rejected.error : error;
+      });
+      if (rejected) throw rejected.error;
       if (index === plan.rowCountStatement) rows = count;
     }
   } catch (error) {
@@ -77,17 +101,24 @@ async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, work: ()
   }
 }
 
+/**
+ * Loads a seed. Its CSV's structure is checked (see {@link checkSeedCsv}) while DuckDB reads the
+ * file into the new table: a bad file fails the seed with the check's error and the load is rolled
+ * back, so the previous table stays, as when the check ran first.
+ */
 async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
-  checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
   const existing = catalog.kindOf(seed.relation);
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
-    const rows = await runPlan(connection, planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter));
+    const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter);
+    const check = { index: plan.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
+    const rows = await runPlan(connection, plan, check);
     catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
+    if (error instanceof DopsError) throw error;
     const { text } = duckdbMessage(error);
     throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}`, { location: { file: seed.originalFilePath } });
   }

@@ -68,6 +68,17 @@ describe('seeds', () => {
     expect(Object.keys(await relations(dir))).toEqual(['main.good']);
   });
 
+  it("a ragged re-seed fails with the CSV check's message (checked while DuckDB loads it) and keeps the previous table", async () => {
+    const dir = makeProject({ 'seeds/s.csv': 'a,b\n1,2\n' });
+    await seed({ projectDir: dir });
+    // DuckDB reads this file without complaint (null_padding); the check must still reject it
+    writeFile(dir, 'seeds/s.csv', 'a,b\n1,2\n3\n4,5\n');
+    const outcome = await seed({ projectDir: dir });
+    expect(resultFor(outcome, 's')).toMatchObject({ status: 'error', message: 'seeds/s.csv:3: Bad CSV: Invalid Record Length: expect 2, got 1' });
+    expect(await query(dir, 'select * from s')).toEqual([{ a: 1, b: 2 }]);
+    expect(await relations(dir)).toEqual({ 'main.s': 'BASE TABLE' });
+  });
+
   it('a value that does not fit column_types gives an error result naming the seed and file', async () => {
     const dir = makeProject({
       'seeds/dates.csv': 'd\n2024-01-01\nnot a date\n',
