@@ -1,8 +1,7 @@
 // Runs `dops build` in-process (one thread) with every statement and query dops sends to DuckDB
-// recorded (Connection.execute and .query: materializations and test queries), except the catalog
-// look-ups of Connection.relationKind and .listRelations, which are dops' own bookkeeping; then
-// writes them as JSON:
-// the work a plain script replays as the floor (bench/lib/floor-run.mjs).
+// recorded (Connection.execute, .run and .query: materializations and test queries), except the
+// catalog look-ups of Connection.relationKind and .listRelations, which are dops' own bookkeeping;
+// then writes them as JSON: the work a plain script replays as the floor (bench/lib/floor-run.mjs).
 // Usage: node record-statements.mjs <projectDir> <out.json>
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ const connect = DuckDBAdapter.prototype.connect;
 DuckDBAdapter.prototype.connect = async function recordingConnect() {
   const connection = await connect.call(this);
   let lookingUp = false;
-  for (const method of ['execute', 'query']) {
+  for (const method of ['execute', 'run', 'query']) {
     const original = connection[method].bind(connection);
     connection[method] = (sql) => {
       if (!lookingUp) statements.push(sql);

@@ -11,6 +11,16 @@ export interface CatalogEntry {
   kind: RelationKind;
 }
 
+/** A statement's result, kept by DuckDB until read. */
+export interface StatementResult {
+  /**
+   * The row count DuckDB reports for CREATE TABLE AS / INSERT / UPDATE / DELETE, else undefined.
+   * Reading it costs tens of microseconds, so a caller may read it later, e.g. while the
+   * connection runs its next statement.
+   */
+  rowCount(): number | undefined;
+}
+
 /** A row as returned by a query: column name -> JS value (BIGINTs as bigint). */
 export type Row = Record<string, unknown>;
 
@@ -25,6 +35,12 @@ export interface Connection {
    * @throws Error with DuckDB's message when the statement fails
    */
   execute(sql: string): Promise<number | undefined>;
+  /**
+   * Runs one statement without reading its result.
+   * @returns the result, whose row count can be read afterwards
+   * @throws Error with DuckDB's message when the statement fails
+   */
+  run(sql: string): Promise<StatementResult>;
   /**
    * Runs a query and returns all its rows.
    * @throws Error with DuckDB's message when the query fails

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { ConfigError } from '../errors.js';
 import type { Relation } from '../manifest/nodes.js';
-import { databaseFile, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row } from './adapter.js';
+import { databaseFile, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row, type StatementResult } from './adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from './quoting.js';
 
 function toJs(value: unknown): unknown {
@@ -27,6 +27,16 @@ function rowsOf(result: DuckDBMaterializedResult): Row[] {
   return rows;
 }
 
+/** The row count a statement's result reports (see {@link StatementResult.rowCount}). */
+function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
+  // CREATE TABLE AS reports its row count in a single `Count` column rather than rowsChanged.
+  if (result.columnCount === 1 && result.columnName(0) === 'Count') {
+    const chunk = result.chunkCount ? result.getChunk(0) : undefined;
+    return chunk?.rowCount ? Number(chunk.getColumnVector(0).getItem(0)) : undefined;
+  }
+  return result.rowsChanged > 0 ? result.rowsChanged : undefined;
+}
+
 class DuckDBConnectionWrapper implements Connection {
   /** The database this connection reads by default (asked once, for {@link relationKind}). */
   private catalog: string | undefined;
@@ -34,13 +44,13 @@ class DuckDBConnectionWrapper implements Connection {
   constructor(private readonly connection: DuckDBConnection) {}
 
   async execute(sql: string): Promise<number | undefined> {
+    return rowCountOf(await this.connection.run(sql));
+  }
+
+  /** The result stays materialized in DuckDB until read: reading it does not touch the connection. */
+  async run(sql: string): Promise<StatementResult> {
     const result = await this.connection.run(sql);
-    // CREATE TABLE AS reports its row count in a single `Count` column rather than rowsChanged.
-    if (result.columnCount === 1 && result.columnName(0) === 'Count') {
-      const chunk = result.chunkCount ? result.getChunk(0) : undefined;
-      return chunk?.rowCount ? Number(chunk.getColumnVector(0).getItem(0)) : undefined;
-    }
-    return result.rowsChanged > 0 ? result.rowsChanged : undefined;
+    return { rowCount: () => rowCountOf(result) };
   }
 
   async query(sql: string): Promise<Row[]> {

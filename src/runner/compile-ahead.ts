@@ -63,6 +63,11 @@ export class CompileAhead {
         this.step();
         return pending;
       },
+      run: (sql) => {
+        const pending = connection.run(sql);
+        this.step();
+        return pending;
+      },
       query: (sql) => {
         const pending = connection.query(sql);
         this.step();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Connection } from '../adapter/adapter.js';
+import type { Connection, StatementResult } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
@@ -32,15 +32,20 @@ export interface AlongsideWork {
 }
 
 /**
- * Runs a plan's statements in order, rolling back on the first error (which is re-thrown).
+ * Runs a plan's statements in order, rolling back on the first error (which is re-thrown). The row
+ * count of `plan.rowCountStatement` is read while DuckDB runs the statement after it.
  * @param alongside work run right after statement `alongside.index` is handed to DuckDB; once that
  *   statement has ended, an error the work threw is raised in preference to DuckDB's
+ * @returns the row count of `plan.rowCountStatement`, if DuckDB reports one
  */
 export async function runPlan(connection: Connection, plan: MaterializationPlan, alongside?: AlongsideWork): Promise<number | undefined> {
   let rows: number | undefined;
+  let counted: StatementResult | undefined;
   try {
     for (const [index, sql] of plan.statements.entries()) {
-      const pending = connection.execute(sql);
+      const pending = connection.run(sql);
+      if (counted) rows = counted.rowCount();
+      counted = undefined;
       let rejected: { error: unknown } | undefined;
       if (index === alongside?.index) {
         try {
@@ -49,12 +54,13 @@ export async function runPlan(connection: Connection, plan: MaterializationPlan,
           rejected = { error };
         }
       }
-      const count = await pending.catch((error: unknown) => {
+      const result = await pending.catch((error: unknown) => {
         throw rejected ? rejected.error : error;
       });
       if (rejected) throw rejected.error;
-      if (index === plan.rowCountStatement) rows = count;
+      if (index === plan.rowCountStatement) counted = result;
     }
+    if (counted) rows = counted.rowCount();
   } catch (error) {
     await connection.execute('rollback').catch(() => undefined);
     throw error;
