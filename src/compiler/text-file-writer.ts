@@ -109,14 +109,7 @@ export class TextFileWriter {
       if (this.offload.batch.length >= BATCH) send(this.offload);
       return;
     }
-    try {
-      writeFileSync(path, text);
-    } catch (error) {
-      // The folder went away since this writer made it (e.g. target/ deleted during `dops watch`).
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(path, text);
-    }
+    writeCreatingFolder(path, text);
     onWritten?.();
   }
 
@@ -168,13 +161,24 @@ function waitFor(offload: Offload, stallMs: number): void {
       progressAt = Date.now();
     } else if (Date.now() - progressAt > stallMs) {
       Atomics.store(offload.done, 1, 1);
-      for (const [path, text] of offload.sentWrites.slice(seen)) {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, text);
-      }
+      for (const [path, text] of offload.sentWrites.slice(seen)) writeCreatingFolder(path, text);
       Atomics.store(offload.done, 0, offload.sent);
       return;
     }
+  }
+}
+
+/**
+ * Writes a file, creating its folder when it is missing (e.g. target/ deleted during `dops watch`
+ * after this writer made it). The background thread's code does the same.
+ */
+function writeCreatingFolder(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
   }
 }
 
