@@ -16,7 +16,7 @@ function dops(args: string[]): { status: number | null; stdout: string; stderr: 
 }
 
 beforeAll(() => {
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
+  execSync('npm run build', { cwd: REPO, stdio: 'pipe' });
 }, 120_000);
 afterAll(removeProjects);
 
@@ -28,6 +28,12 @@ describe('the dops executable', () => {
       expect(run.stdout).toBe(`${PACKAGE.version}\n`);
       expect(run.stderr).toBe('');
     }
+  });
+
+  it('runs as an executable, as npm and npx start it (shebang and mode)', () => {
+    const result = spawnSync(BIN, ['--version'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(result.error).toBeUndefined();
+    expect(result.stdout).toBe(`${PACKAGE.version}\n`);
   });
 
   it('hands every other command to the program', () => {
