@@ -73,6 +73,7 @@ export class CompileAhead {
         this.step();
         return pending;
       },
+      queryTable: (sql) => connection.queryTable(sql),
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
       close: () => connection.close(),
