@@ -52,6 +52,11 @@ export class TerminalReporter implements Reporter {
     for (const message of messages) this.out.write(`${this.color.yellow('Warning:')} ${message}\n`);
   }
 
+  log(message: string): void {
+    this.lines.flush();
+    this.out.write(`${message}\n`);
+  }
+
   runStarted(total: number): void {
     this.lines.flush();
     this.out.write(`Running ${total} node${total === 1 ? '' : 's'}\n\n`);
