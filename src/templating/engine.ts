@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
+import { bindMacros, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 
 nunjucks.installJinjaCompat();
 
@@ -10,6 +11,13 @@ nunjucks.installJinjaCompat();
 export interface TemplateSource {
   path: string;
   contents: string;
+  /**
+   * Package of a macro file: undefined for the root project, `dbt` for dbt's own macros, an
+   * installed package's name (its macros are then `pkg.name`). See macro-namespaces.ts.
+   */
+  package?: string;
+  /** Compile this macro file on first use instead of up front (dops' built-in macros). */
+  lazy?: boolean;
 }
 
 /** Names and values visible to a template (ref, source, config, var, this, target, ...). */
@@ -65,8 +73,12 @@ export class TemplateEngine {
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
   /** Compiled macro files, by path. */
   private readonly macroFiles = new Map<string, nunjucks.Template>();
-  /** Macro name -> file that defines it. */
+  /** Macro files compiled on first use (see {@link TemplateSource.lazy}), by path. */
+  private readonly lazyFiles = new Map<string, TemplateSource>();
+  /** Macro name -> file that defines it, for the names callable unprefixed (root project, then dbt's). */
   readonly macros = new Map<string, string>();
+  /** Every macro by package (see macro-namespaces.ts). */
+  readonly registry = new MacroRegistry();
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
@@ -82,17 +94,24 @@ export class TemplateEngine {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
-        const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
-        this.macroFiles.set(source.path, template);
-        for (const name of Object.keys(this.exportMacros(template, {}))) {
-          const other = this.macros.get(name);
-          if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other} and ${source.path}`, { location: { file: source.path } }));
-          this.macros.set(name, source.path);
+        let names: string[];
+        if (source.lazy) {
+          this.lazyFiles.set(source.path, source);
+          names = [...source.contents.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((match) => match[1]);
+        } else {
+          const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
+          this.macroFiles.set(source.path, template);
+          names = Object.keys(this.exportMacros(template, {}));
+        }
+        for (const name of names) {
+          const other = this.registry.add({ name, package: source.package, path: source.path });
+          if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other.path} and ${source.path}`, { location: { file: source.path } }));
         }
       } catch (error) {
         errors.push(error instanceof DopsError ? error : new ParseError(String(error), { location: { file: source.path } }));
       }
     }
+    for (const [name, entry] of this.registry.global) this.macros.set(name, entry.path);
     throwIfAny(errors);
   }
 
@@ -196,20 +215,29 @@ export class TemplateEngine {
    * is first called: most renders call a macro or two, or none.
    */
   private withMacros(context: TemplateContext): TemplateContext {
-    if (this.macroFiles.size === 0) return context;
+    if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return context;
     const exported = new Map<string, Record<string, Macro>>();
-    const full: TemplateContext = { ...context };
-    const macro = (name: string): Macro => {
-      const path = this.macros.get(name)!;
-      let macros = exported.get(path);
+    const load = (entry: MacroEntry): Macro => {
+      let macros = exported.get(entry.path);
       if (!macros) {
-        macros = this.exportMacros(this.macroFiles.get(path)!, full);
-        exported.set(path, macros);
+        macros = this.exportMacros(this.macroFile(entry.path), scope.contextFor(entry.package));
+        exported.set(entry.path, macros);
       }
-      return macros[name]!;
+      return macros[entry.name]!;
     };
-    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => macro(name)(...args);
-    return full;
+    const scope: MacroScope = bindMacros(context, this.registry, load);
+    return scope.full;
+  }
+
+  /** A macro file's compiled template, compiling a lazy one on first use. */
+  private macroFile(path: string): nunjucks.Template {
+    let template = this.macroFiles.get(path);
+    if (!template) {
+      const source = this.lazyFiles.get(path)!;
+      template = this.compile({ path, contents: testBlocksToMacros(source.contents) });
+      this.macroFiles.set(path, template);
+    }
+    return template;
   }
 
   private exportMacros(template: nunjucks.Template, context: TemplateContext): Record<string, Macro> {
