@@ -11,6 +11,8 @@ import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
+import { builtinMacroSources } from '../templating/builtin-macros.js';
+import { attachTemplateOutput } from '../templating/context.js';
 import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine, type TemplateSource } from '../templating/engine.js';
@@ -68,7 +70,9 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
   const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
-  const macroSources = [BUILTIN_TESTS, ...files.macros];
+  const reporter = options.reporter;
+  if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
+  const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros];
   const engine = hooks.createEngine
     ? hooks.createEngine(macroSources, global)
     : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
