@@ -4,8 +4,10 @@ import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocatio
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
 import { bindMacros, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
+import { installMemberLookup } from './callable-members.js';
 
 nunjucks.installJinjaCompat();
+installMemberLookup();
 
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
