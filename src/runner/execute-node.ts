@@ -84,7 +84,7 @@ export function errorMessage(error: DopsError): string {
 }
 
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(model);
+  const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
   try {
     const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
