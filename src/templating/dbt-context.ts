@@ -369,41 +369,45 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
     selected_resources: options.selectedResources ?? [],
     zip,
     zip_strict: zip,
-    set: (value: unknown, fallback: unknown = null) => {
+    set: (...args: unknown[]) => {
+      const a = argsByName(args, ['value', 'default']);
       try {
-        return unique(value);
-      } catch {
-        return fallback;
-      }
-    },
-    set_strict: engine.guard(unique),
-    tojson: (value: unknown, ...rest: unknown[]) => {
-      const a = argsByName(rest, ['default', 'sort_keys']);
-      try {
-        return pythonJson(value, undefined, Boolean(a.sort_keys));
+        return unique(a.value);
       } catch {
         return a.default ?? null;
       }
     },
-    fromjson: (text: unknown, fallback: unknown = null) => {
+    set_strict: engine.guard(unique),
+    tojson: (...args: unknown[]) => {
+      const a = argsByName(args, ['value', 'default', 'sort_keys']);
       try {
-        return JSON.parse(String(text));
+        return pythonJson(a.value, undefined, Boolean(a.sort_keys));
       } catch {
-        return fallback;
+        return a.default ?? null;
       }
     },
-    toyaml: (value: unknown, fallback: unknown = null) => {
+    fromjson: (...args: unknown[]) => {
+      const a = argsByName(args, ['string', 'default']);
       try {
-        return stringifyYaml(value);
+        return JSON.parse(String(a.string));
       } catch {
-        return fallback;
+        return a.default ?? null;
       }
     },
-    fromyaml: (text: unknown, fallback: unknown = null) => {
+    toyaml: (...args: unknown[]) => {
+      const a = argsByName(args, ['value', 'default']);
       try {
-        return parseYamlText(String(text)) ?? null;
+        return stringifyYaml(a.value);
       } catch {
-        return fallback;
+        return a.default ?? null;
+      }
+    },
+    fromyaml: (...args: unknown[]) => {
+      const a = argsByName(args, ['value', 'default']);
+      try {
+        return parseYamlText(String(a.value)) ?? null;
+      } catch {
+        return a.default ?? null;
       }
     },
     local_md5: (text: unknown) => createHash('md5').update(String(text)).digest('hex'),

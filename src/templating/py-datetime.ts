@@ -120,6 +120,11 @@ export class PyTimedelta {
     return this.totalMicros;
   }
 
+  /** Numbers for comparisons, Python's str() when rendered or concatenated. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.valueOf() : this.toString();
+  }
+
   toString(): string {
     const hours = Math.floor(this.seconds / 3600);
     const clock = `${hours}:${pad(Math.floor((this.seconds % 3600) / 60))}:${pad(this.seconds % 60)}${this.microseconds ? `.${pad(this.microseconds, 6)}` : ''}`;
@@ -177,6 +182,11 @@ export class PyDate {
 
   valueOf(): number {
     return this.epochMs;
+  }
+
+  /** Numbers for comparisons, Python's str() when rendered or concatenated. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.valueOf() : this.toString();
   }
 
   toString(): string {
