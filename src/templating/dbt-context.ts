@@ -211,6 +211,229 @@ interface StoredResult {
   table: AgateTable | null;
 }
 
+const MODULES = { datetime: datetimeModule, pytz: pytzModule, re: reModule, itertools: itertoolsModule };
+const API = { Relation: { create: createRelation }, Column: columnApi };
+/** `run_started_at` as templates see it (immutable, so shared). */
+const RUN_STARTED_AT_VALUE = utcDateTime(RUN_STARTED_AT);
+
+/** The parts of the dbt context that are the same for every render of an engine. */
+interface EngineStatics {
+  raisers: Record<string, (...args: never[]) => unknown>;
+  helpers: Record<string, unknown>;
+}
+
+const STATICS = new WeakMap<TemplateEngine, EngineStatics>();
+
+function staticsFor(engine: TemplateEngine): EngineStatics {
+  let known = STATICS.get(engine);
+  if (known) return known;
+  const zip = (...iterables: unknown[]) => {
+    const lists = iterables.filter((arg) => !isKeywords(arg)).map(toList);
+    const length = lists.length ? Math.min(...lists.map((list) => list.length)) : 0;
+    return Array.from({ length }, (_v, index) => lists.map((list) => list[index]));
+  };
+  const unique = (value: unknown) => [...new Set(toList(value))];
+  known = {
+    raisers: {
+      raise_compiler_error: engine.guard((message: unknown) => {
+        throw new CompilationError(String(message));
+      }),
+      raise_not_implemented: engine.guard((message: unknown) => {
+        throw new CompilationError(`Not implemented: ${String(message)}`);
+      }),
+      raise_database_error: engine.guard((message: unknown) => {
+        throw new DatabaseError(String(message));
+      }),
+      raise_dependency_error: engine.guard((message: unknown) => {
+        throw new DependencyNotFoundError(String(message));
+      }),
+      raise_fail_fast_error: engine.guard((message: unknown) => {
+        throw new CompilationError(String(message));
+      }),
+      missing_config: engine.guard((model: unknown, name: unknown) => {
+        throw new CompilationError(`Model '${(model as { name?: string })?.name ?? model}' does not define a required config parameter '${name}'.`);
+      }),
+      column_type_missing: engine.guard((names: unknown) => {
+        throw new CompilationError(`Contracted models require data_type to be defined for each column: ${toList(names).join(', ')}`);
+      }),
+    },
+    helpers: {
+      zip,
+      zip_strict: zip,
+      set: (...args: unknown[]) => {
+        const a = argsByName(args, ['value', 'default']);
+        try {
+          return unique(a.value);
+        } catch {
+          return a.default ?? null;
+        }
+      },
+      set_strict: engine.guard(unique),
+      tojson: (...args: unknown[]) => {
+        const a = argsByName(args, ['value', 'default', 'sort_keys']);
+        try {
+          return pythonJson(a.value, undefined, Boolean(a.sort_keys));
+        } catch {
+          return a.default ?? null;
+        }
+      },
+      fromjson: (...args: unknown[]) => {
+        const a = argsByName(args, ['string', 'default']);
+        try {
+          return JSON.parse(String(a.string));
+        } catch {
+          return a.default ?? null;
+        }
+      },
+      toyaml: (...args: unknown[]) => {
+        const a = argsByName(args, ['value', 'default']);
+        try {
+          return stringifyYaml(a.value);
+        } catch {
+          return a.default ?? null;
+        }
+      },
+      fromyaml: (...args: unknown[]) => {
+        const a = argsByName(args, ['value', 'default']);
+        try {
+          return parseYamlText(String(a.value)) ?? null;
+        } catch {
+          return a.default ?? null;
+        }
+      },
+      local_md5: (text: unknown) => createHash('md5').update(String(text)).digest('hex'),
+      diff_of_two_dicts: diffOfTwoDicts,
+    },
+  };
+  STATICS.set(engine, known);
+  return known;
+}
+
+/**
+ * dbt's `adapter` object in templates (docs.getdbt.com/reference/dbt-jinja-functions/adapter):
+ * quoting, the adapter type and introspection. At parse (execute false, no database) the
+ * introspection methods answer None / [] / false, as dbt's parse-time adapter does; at run time
+ * they query the database through the render's replay (see introspection.ts). `dispatch` is added
+ * per render by the engine (macro-namespaces.ts).
+ */
+class TemplateAdapter {
+  constructor(
+    private readonly engine: TemplateEngine,
+    private readonly options: DbtContextOptions,
+    private readonly ask: (sql: string) => QueryData,
+  ) {}
+
+  /** Runs `fn` unless this is a parse render without a database, where it answers `quiet`. */
+  private introspect<R>(quiet: R, fn: () => R): R {
+    if (!this.options.execute && !this.options.database) return quiet;
+    return this.engine.guard(fn)();
+  }
+
+  private relationsIn(database: string | undefined, schema: string, identifier?: string): TemplateRelation[] {
+    return this.ask(relationsQuery(database, schema, identifier)).rows.map(([s, i, type]) => new TemplateRelation({ schema: String(s), identifier: String(i) }, undefined, { database, type: String(type) }));
+  }
+
+  private columnsOf(relation: unknown): TemplateColumn[] {
+    return this.ask(columnsQuery(relationOf(relation))).rows.map(([name, dtype, size, precision, scale]) => new TemplateColumn(String(name), String(dtype), size as number | null, precision as number | null, scale as number | null));
+  }
+
+  type(): string {
+    return this.options.adapterType;
+  }
+
+  quote(identifier: unknown): string {
+    return quoteIdentifier(String(identifier));
+  }
+
+  quote_as_configured(identifier: unknown): string {
+    return quoteIdentifier(String(identifier));
+  }
+
+  quote_seed_column(column: unknown, quote?: unknown): string {
+    return quote === false ? String(column) : quoteIdentifier(String(column));
+  }
+
+  get_relation(...args: unknown[]): TemplateRelation | null {
+    return this.introspect(null, () => {
+      const a = argsByName(args, ['database', 'schema', 'identifier']);
+      return this.relationsIn((a.database as string | undefined) ?? undefined, String(a.schema), String(a.identifier))[0] ?? null;
+    });
+  }
+
+  load_relation(relation: unknown): TemplateRelation | null {
+    return this.introspect(null, () => {
+      const r = relationOf(relation);
+      return this.relationsIn(r.database, r.schema, r.identifier)[0] ?? null;
+    });
+  }
+
+  get_columns_in_relation(relation: unknown): TemplateColumn[] {
+    return this.introspect([], () => this.columnsOf(relation));
+  }
+
+  list_relations_without_caching(schemaRelation: unknown): TemplateRelation[] {
+    return this.introspect([], () => {
+      const r = relationOf(schemaRelation);
+      return this.relationsIn(r.database, r.schema);
+    });
+  }
+
+  list_relations(database: unknown, schema: unknown): TemplateRelation[] {
+    return this.introspect([], () => this.relationsIn((database as string | undefined) ?? undefined, String(schema)));
+  }
+
+  check_schema_exists(database: unknown, schema: unknown): boolean {
+    return this.introspect(false, () => this.ask(schemaExistsQuery((database as string | undefined) ?? undefined, String(schema))).rows.length > 0);
+  }
+
+  already_exists(schema: unknown, identifier: unknown): boolean {
+    return this.introspect(false, () => this.relationsIn(undefined, String(schema), String(identifier)).length > 0);
+  }
+
+  create_schema(relation: unknown): string {
+    return this.introspect('', () => {
+      this.ask(createSchemaSql(relationOf(relation).schema));
+      return '';
+    });
+  }
+
+  drop_schema(relation: unknown): string {
+    return this.introspect('', () => {
+      this.ask(dropSchemaSql(relationOf(relation).schema));
+      return '';
+    });
+  }
+
+  drop_relation(relation: unknown): string {
+    return this.introspect('', () => {
+      const r = relationOf(relation);
+      const type = r.type ?? this.relationsIn(r.database, r.schema, r.identifier)[0]?.type;
+      if (type === 'table' || type === 'view') this.ask(dropRelationSql(type, r.render()));
+      return '';
+    });
+  }
+
+  rename_relation(from: unknown, to: unknown): string {
+    return this.introspect('', () => {
+      const source = relationOf(from);
+      const type = source.type ?? this.relationsIn(source.database, source.schema, source.identifier)[0]?.type ?? 'table';
+      this.ask(renameRelationSql(type === 'view' ? 'view' : 'table', source.render(), relationOf(to).identifier));
+      return '';
+    });
+  }
+
+  get_missing_columns(from: unknown, to: unknown): TemplateColumn[] {
+    return this.introspect([], () => {
+      const target = new Set(this.columnsOf(to).map((column) => column.name.toLowerCase()));
+      return this.columnsOf(from).filter((column) => !target.has(column.name.toLowerCase()));
+    });
+  }
+
+  expand_target_column_types(): string {
+    return '';
+  }
+}
+
 /**
  * Builds dbt's context functions and objects for one render.
  * @param engine guards the functions, so errors they raise keep their message and template line
@@ -227,28 +450,9 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
   };
   const table = (data: QueryData): AgateTable => Object.assign(new AgateTable(data), { printer: info });
 
+  const statics = staticsFor(engine);
   const exceptions = {
-    raise_compiler_error: engine.guard((message: unknown) => {
-      throw new CompilationError(String(message));
-    }),
-    raise_not_implemented: engine.guard((message: unknown) => {
-      throw new CompilationError(`Not implemented: ${String(message)}`);
-    }),
-    raise_database_error: engine.guard((message: unknown) => {
-      throw new DatabaseError(String(message));
-    }),
-    raise_dependency_error: engine.guard((message: unknown) => {
-      throw new DependencyNotFoundError(String(message));
-    }),
-    raise_fail_fast_error: engine.guard((message: unknown) => {
-      throw new CompilationError(String(message));
-    }),
-    missing_config: engine.guard((model: unknown, name: unknown) => {
-      throw new CompilationError(`Model '${(model as { name?: string })?.name ?? model}' does not define a required config parameter '${name}'.`);
-    }),
-    column_type_missing: engine.guard((names: unknown) => {
-      throw new CompilationError(`Contracted models require data_type to be defined for each column: ${toList(names).join(', ')}`);
-    }),
+    ...statics.raisers,
     warn: (message: unknown) => {
       output?.warn(String(message));
       return '';
@@ -273,70 +477,8 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
     return '';
   });
 
-  const relationsIn = (database: string | undefined, schema: string, identifier?: string): TemplateRelation[] =>
-    ask(relationsQuery(database, schema, identifier)).rows.map(([s, i, type]) => new TemplateRelation({ schema: String(s), identifier: String(i) }, undefined, { database, type: String(type) }));
+  const adapter = new TemplateAdapter(engine, options, ask);
 
-  /** An introspection call: at parse (execute false, no database) it answers `quiet` instead. */
-  const introspect = <A extends unknown[], R>(quiet: R, fn: (...args: A) => R) =>
-    engine.guard((...args: A): R => (!options.execute && !options.database ? quiet : fn(...args)));
-
-  const adapter = {
-    type: () => options.adapterType,
-    quote: (identifier: unknown) => quoteIdentifier(String(identifier)),
-    quote_as_configured: (identifier: unknown) => quoteIdentifier(String(identifier)),
-    quote_seed_column: (column: unknown, quote?: unknown) => (quote === false ? String(column) : quoteIdentifier(String(column))),
-    get_relation: introspect(null, (...args: unknown[]) => {
-      const a = argsByName(args, ['database', 'schema', 'identifier']);
-      return relationsIn((a.database as string | undefined) ?? undefined, String(a.schema), String(a.identifier))[0] ?? null;
-    }),
-    load_relation: introspect(null, (relation: unknown) => {
-      const r = relationOf(relation);
-      return relationsIn(r.database, r.schema, r.identifier)[0] ?? null;
-    }),
-    get_columns_in_relation: introspect([], (relation: unknown) =>
-      ask(columnsQuery(relationOf(relation))).rows.map(([name, dtype, size, precision, scale]) => new TemplateColumn(String(name), String(dtype), size as number | null, precision as number | null, scale as number | null)),
-    ),
-    list_relations_without_caching: introspect([], (schemaRelation: unknown) => {
-      const r = relationOf(schemaRelation);
-      return relationsIn(r.database, r.schema);
-    }),
-    list_relations: introspect([], (database: unknown, schema: unknown) => relationsIn((database as string | undefined) ?? undefined, String(schema))),
-    check_schema_exists: introspect(false, (database: unknown, schema: unknown) => ask(schemaExistsQuery((database as string | undefined) ?? undefined, String(schema))).rows.length > 0),
-    already_exists: introspect(false, (schema: unknown, identifier: unknown) => relationsIn(undefined, String(schema), String(identifier)).length > 0),
-    create_schema: introspect('', (relation: unknown) => {
-      ask(createSchemaSql(relationOf(relation).schema));
-      return '';
-    }),
-    drop_schema: introspect('', (relation: unknown) => {
-      ask(dropSchemaSql(relationOf(relation).schema));
-      return '';
-    }),
-    drop_relation: introspect('', (relation: unknown) => {
-      const r = relationOf(relation);
-      const type = r.type ?? relationsIn(r.database, r.schema, r.identifier)[0]?.type;
-      if (type === 'table' || type === 'view') ask(dropRelationSql(type, r.render()));
-      return '';
-    }),
-    rename_relation: introspect('', (from: unknown, to: unknown) => {
-      const source = relationOf(from);
-      const type = source.type ?? relationsIn(source.database, source.schema, source.identifier)[0]?.type ?? 'table';
-      ask(renameRelationSql(type === 'view' ? 'view' : 'table', source.render(), relationOf(to).identifier));
-      return '';
-    }),
-    get_missing_columns: introspect([], (from: unknown, to: unknown) => {
-      const columns = (relation: unknown) => ask(columnsQuery(relationOf(relation))).rows.map(([name, dtype]) => new TemplateColumn(String(name), String(dtype)));
-      const target = new Set(columns(to).map((column) => column.name.toLowerCase()));
-      return columns(from).filter((column) => !target.has(column.name.toLowerCase()));
-    }),
-    expand_target_column_types: () => '',
-  };
-
-  const zip = (...iterables: unknown[]) => {
-    const lists = iterables.filter((arg) => !isKeywords(arg)).map(toList);
-    const length = lists.length ? Math.min(...lists.map((list) => list.length)) : 0;
-    return Array.from({ length }, (_v, index) => lists.map((list) => list[index]));
-  };
-  const unique = (value: unknown) => [...new Set(toList(value))];
 
   return {
     exceptions,
@@ -349,11 +491,11 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
       info(String(message));
       return '';
     },
-    modules: { datetime: datetimeModule, pytz: pytzModule, re: reModule, itertools: itertoolsModule },
+    modules: MODULES,
     flags: { FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, WHICH: 'run', USE_COLORS: false, ...options.flags },
     invocation_id: INVOCATION_ID,
-    run_started_at: utcDateTime(RUN_STARTED_AT),
-    api: { Relation: { create: createRelation }, Column: columnApi },
+    run_started_at: RUN_STARTED_AT_VALUE,
+    api: API,
     adapter,
     run_query: engine.guard((sql: unknown) => (options.execute ? table(ask(String(sql))) : null)),
     statement,
@@ -367,51 +509,7 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
     model: options.node ?? {},
     graph: options.graph ? lazyGraph(options.graph) : emptyGraph(),
     selected_resources: options.selectedResources ?? [],
-    zip,
-    zip_strict: zip,
-    set: (...args: unknown[]) => {
-      const a = argsByName(args, ['value', 'default']);
-      try {
-        return unique(a.value);
-      } catch {
-        return a.default ?? null;
-      }
-    },
-    set_strict: engine.guard(unique),
-    tojson: (...args: unknown[]) => {
-      const a = argsByName(args, ['value', 'default', 'sort_keys']);
-      try {
-        return pythonJson(a.value, undefined, Boolean(a.sort_keys));
-      } catch {
-        return a.default ?? null;
-      }
-    },
-    fromjson: (...args: unknown[]) => {
-      const a = argsByName(args, ['string', 'default']);
-      try {
-        return JSON.parse(String(a.string));
-      } catch {
-        return a.default ?? null;
-      }
-    },
-    toyaml: (...args: unknown[]) => {
-      const a = argsByName(args, ['value', 'default']);
-      try {
-        return stringifyYaml(a.value);
-      } catch {
-        return a.default ?? null;
-      }
-    },
-    fromyaml: (...args: unknown[]) => {
-      const a = argsByName(args, ['value', 'default']);
-      try {
-        return parseYamlText(String(a.value)) ?? null;
-      } catch {
-        return a.default ?? null;
-      }
-    },
-    local_md5: (text: unknown) => createHash('md5').update(String(text)).digest('hex'),
-    diff_of_two_dicts: diffOfTwoDicts,
+    ...statics.helpers,
   };
 }
 

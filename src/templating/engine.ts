@@ -3,7 +3,7 @@ import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
-import { bindMacros, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
+import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 import { installMemberLookup } from './callable-members.js';
 
 nunjucks.installJinjaCompat();
@@ -81,6 +81,10 @@ export class TemplateEngine {
   readonly macros = new Map<string, string>();
   /** Every macro by package (see macro-namespaces.ts). */
   readonly registry = new MacroRegistry();
+  /** Adds the macros to render contexts (made once the macros are known). */
+  private binder: MacroBinder | undefined;
+  /** Scopes of the renders in progress, innermost last (see {@link inScope}). */
+  private readonly scopes: MacroScope[] = [];
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
@@ -169,7 +173,7 @@ export class TemplateEngine {
     const template = this.compile(source);
     this.pendingError = undefined;
     try {
-      const output = template.render(this.withMacros(context));
+      const output = this.inScope(context, (full) => template.render(full));
       return output.startsWith(LINE_PAD) ? output.slice(LINE_PAD.length) : output;
     } catch (error) {
       const location = locate(error as Error, source.path, 'render');
@@ -196,39 +200,41 @@ export class TemplateEngine {
     }
     const { template } = known;
     if (!template) return undefined;
-    let full = context;
-    for (const name of template.names) {
-      if (this.macros.has(name)) {
-        full = this.withMacros(context);
-        break;
+    const attempt = (full: TemplateContext): string | undefined => {
+      if (!canRenderSimple(template, full)) return undefined;
+      try {
+        return renderSimple(template, full);
+      } catch {
+        return undefined;
       }
-    }
-    if (!canRenderSimple(template, full)) return undefined;
-    try {
-      return renderSimple(template, full);
-    } catch {
-      return undefined;
-    }
+    };
+    for (const name of template.names) if (this.macros.has(name)) return this.inScope(context, attempt);
+    return attempt(context);
   }
 
   /**
-   * Adds every macro to a context. Macros see the same context, so they can call ref() and each
-   * other. A macro file is run (to define its macros on this context) only when one of its macros
-   * is first called: most renders call a macro or two, or none.
+   * Runs `work` with every macro added to a context. Macros see the same context, so they can call
+   * ref() and each other. A macro file is run (to define its macros on this context) only when one
+   * of its macros is first called: most renders call a macro or two, or none.
    */
-  private withMacros(context: TemplateContext): TemplateContext {
-    if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return context;
+  private inScope<T>(context: TemplateContext, work: (full: TemplateContext) => T): T {
+    if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return work(context);
+    this.binder ??= new MacroBinder(this.registry, () => this.scopes[this.scopes.length - 1]);
     const exported = new Map<string, Record<string, Macro>>();
-    const load = (entry: MacroEntry): Macro => {
+    const scope = this.binder.bind(context, (entry: MacroEntry, owner: MacroScope): Macro => {
       let macros = exported.get(entry.path);
       if (!macros) {
-        macros = this.exportMacros(this.macroFile(entry.path), scope.contextFor(entry.package));
+        macros = this.exportMacros(this.macroFile(entry.path), owner.contextFor(entry.package));
         exported.set(entry.path, macros);
       }
       return macros[entry.name]!;
-    };
-    const scope: MacroScope = bindMacros(context, this.registry, load);
-    return scope.full;
+    });
+    this.scopes.push(scope);
+    try {
+      return work(scope.full);
+    } finally {
+      this.scopes.pop();
+    }
   }
 
   /** A macro file's compiled template, compiling a lazy one on first use. */

@@ -10,6 +10,11 @@ export const DOPS_PACKAGE = 'dops';
 /** Packages whose macros are "internal" in dbt's sense: callable unprefixed, overridden by the root project. */
 export const INTERNAL_PACKAGES: ReadonlySet<string> = new Set([DBT_PACKAGE, DOPS_PACKAGE]);
 
+/** True for dbt's implementation macros (`default__x`, `<adapter>__x`, `_x`, `default_x`) of its built-in package. */
+function isImplementation(entry: MacroEntry): boolean {
+  return entry.package === DBT_PACKAGE && (entry.name.includes('__') || entry.name.startsWith('_') || entry.name.startsWith('default_'));
+}
+
 /** Where one macro is defined. */
 export interface MacroEntry {
   name: string;
@@ -42,9 +47,11 @@ export class MacroRegistry {
     const clash = names.get(entry.name);
     if (clash) return clash;
     names.set(entry.name, entry);
-    // The root project's macro overrides an internal one of the same name; other packages stay prefixed.
+    // The root project's macro overrides an internal one of the same name; other packages stay
+    // prefixed. dbt's implementation macros (`default__x`, `duckdb__x`, `_helper`) are reached
+    // through `dbt.` and dispatch only, which keeps every render's context small.
     if (entry.package === undefined) this.global.set(entry.name, entry);
-    else if (INTERNAL_PACKAGES.has(entry.package) && !this.global.has(entry.name)) this.global.set(entry.name, entry);
+    else if (INTERNAL_PACKAGES.has(entry.package) && !this.global.has(entry.name) && !isImplementation(entry)) this.global.set(entry.name, entry);
     return undefined;
   }
 
@@ -124,55 +131,92 @@ export interface MacroScope {
   full: Record<string, unknown>;
   /** The context a macro file of `packageName` runs in: its own package's macros are unprefixed there. */
   contextFor(packageName: string | undefined): Record<string, unknown>;
+  /** A macro's function in this render (its file run on first use). */
+  load(entry: MacroEntry): MacroFn;
 }
 
 /**
- * Adds the macros to a render's context: the global namespace unprefixed, each package as a
- * namespace object (`dbt.date_trunc`, `dbt_utils.star`, `<root project>.my_macro`), and
- * `adapter.dispatch` bound to these macros.
- * @param load returns a macro's function (compiling and running its file on first use)
+ * Adds an engine's macros to each render's context: the global namespace unprefixed, each package
+ * as a namespace object (`dbt.date_trunc`, `dbt_utils.star`, `<root project>.my_macro`), and
+ * `adapter.dispatch` bound to these macros. The callables are made once per engine and call the
+ * macro of the render in progress (renders are synchronous; see `current`), so a render costs a
+ * copy of names, not hundreds of new functions.
  */
-export function bindMacros(context: Record<string, unknown>, registry: MacroRegistry, load: (entry: MacroEntry) => MacroFn): MacroScope {
-  const full: Record<string, unknown> = { ...context };
-  const callable = (entry: MacroEntry): MacroFn => (...args: unknown[]) => load(entry)(...args);
-  for (const [name, entry] of registry.global) full[name] = callable(entry);
-  const namespaces = new Map<string, Record<string, MacroFn>>();
-  const namespace = (key: string): Record<string, MacroFn> => {
-    let found = namespaces.get(key);
-    if (!found) {
-      found = {};
-      for (const [name, entry] of registry.byPackage.get(key) ?? []) found[name] = callable(entry);
-      namespaces.set(key, found);
-    }
-    return found;
-  };
-  for (const key of registry.packages()) full[key] = namespace(key);
-  const settings = context[DISPATCH_SETTINGS] as DispatchSettings | undefined;
-  const rootName = settings?.rootName ?? (typeof context.project_name === 'string' ? context.project_name : undefined);
-  if (rootName && !registry.byPackage.has(rootName)) full[rootName] = namespace('');
-  const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
-    const entry = packageName === undefined ? registry.global.get(name) : registry.find(packageName === rootName ? '' : packageName, name);
-    return entry ? callable(entry) : undefined;
-  };
-  if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
-    const prefixes = [settings.adapterType, 'default'];
-    const options = { rootName: settings.rootName, dispatch: settings.dispatch, installed: (name: string) => registry.byPackage.has(name) };
-    const dispatch = (macroName: string, ...rest: unknown[]) => {
-      const kwargs = rest.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) as Record<string, unknown> | undefined;
-      const positional = rest.filter((arg) => arg !== kwargs);
-      const macroNamespace = (positional[0] ?? kwargs?.macro_namespace ?? undefined) as string | undefined;
-      return dispatchMacro(macroName, macroNamespace ?? undefined, lookup, prefixes, options);
-    };
-    full.adapter = Object.create(context.adapter, { dispatch: { value: dispatch, enumerable: true } });
+export class MacroBinder {
+  private readonly globals: Record<string, MacroFn> = {};
+  private readonly namespaces: Record<string, Record<string, MacroFn>> = {};
+  private readonly callables = new Map<MacroEntry, MacroFn>();
+
+  /**
+   * @param current the scope of the render in progress
+   * @throws Error (from a callable) when a macro is called outside any render
+   */
+  constructor(private readonly registry: MacroRegistry, private readonly current: () => MacroScope | undefined) {
+    for (const [name, entry] of registry.global) this.globals[name] = this.callable(entry);
+    for (const key of registry.packages()) this.namespaces[key] = this.namespace(key);
   }
-  const locals = new Map<string, Record<string, unknown>>();
-  return {
-    full,
-    contextFor(packageName) {
-      if (packageName === undefined || INTERNAL_PACKAGES.has(packageName)) return full;
-      let local = locals.get(packageName);
-      if (!local) locals.set(packageName, (local = { ...full, ...namespace(packageName) }));
-      return local;
-    },
-  };
+
+  private callable(entry: MacroEntry): MacroFn {
+    let fn = this.callables.get(entry);
+    if (!fn) {
+      const current = this.current;
+      fn = (...args: unknown[]) => {
+        const scope = current();
+        if (!scope) throw new Error(`Macro ${entry.name} called outside a render`);
+        return scope.load(entry)(...args);
+      };
+      this.callables.set(entry, fn);
+    }
+    return fn;
+  }
+
+  private namespace(key: string): Record<string, MacroFn> {
+    const names: Record<string, MacroFn> = {};
+    for (const [name, entry] of this.registry.byPackage.get(key) ?? []) names[name] = this.callable(entry);
+    return names;
+  }
+
+  /**
+   * The scope of one render.
+   * @param load returns a macro's function in this render (compiling and running its file on first use)
+   */
+  bind(context: Record<string, unknown>, load: (entry: MacroEntry, scope: MacroScope) => MacroFn): MacroScope {
+    const registry = this.registry;
+    const full: Record<string, unknown> = { ...context, ...this.globals, ...this.namespaces };
+    const settings = context[DISPATCH_SETTINGS] as DispatchSettings | undefined;
+    const rootName = settings?.rootName ?? (typeof context.project_name === 'string' ? context.project_name : undefined);
+    if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
+    if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
+      const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
+        // The global namespace: the root project, then dbt's internal packages (with their implementations).
+        const entry =
+          packageName === undefined
+            ? registry.global.get(name) ?? registry.find(DBT_PACKAGE, name) ?? registry.find(DOPS_PACKAGE, name)
+            : registry.find(packageName === rootName ? '' : packageName, name);
+        return entry ? this.callable(entry) : undefined;
+      };
+      const prefixes = [settings.adapterType, 'default'];
+      const options = { rootName: settings.rootName, dispatch: settings.dispatch, installed: (name: string) => registry.byPackage.has(name) };
+      const dispatch = (macroName: string, ...rest: unknown[]) => {
+        const kwargs = rest.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) as Record<string, unknown> | undefined;
+        const positional = rest.filter((arg) => arg !== kwargs);
+        const macroNamespace = (positional[0] ?? kwargs?.macro_namespace ?? undefined) as string | undefined;
+        return dispatchMacro(macroName, macroNamespace ?? undefined, lookup, prefixes, options);
+      };
+      full.adapter = Object.create(context.adapter, { dispatch: { value: dispatch, enumerable: true } });
+    }
+    let locals: Map<string, Record<string, unknown>> | undefined;
+    const scope: MacroScope = {
+      full,
+      contextFor: (packageName) => {
+        if (packageName === undefined || INTERNAL_PACKAGES.has(packageName)) return full;
+        locals ??= new Map();
+        let local = locals.get(packageName);
+        if (!local) locals.set(packageName, (local = { ...full, ...this.namespaces[packageName] }));
+        return local;
+      },
+      load: (entry) => load(entry, scope),
+    };
+    return scope;
+  }
 }
