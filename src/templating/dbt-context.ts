@@ -306,6 +306,8 @@ function staticsFor(engine: TemplateEngine): EngineStatics {
     },
   };
   STATICS.set(engine, known);
+  // The same for every render: engine-wide names (below each context's own), so no render copies them.
+  engine.addGlobals({ ...known.helpers, modules: MODULES, api: API, invocation_id: INVOCATION_ID, run_started_at: RUN_STARTED_AT_VALUE });
   return known;
 }
 
@@ -491,11 +493,7 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
       info(String(message));
       return '';
     },
-    modules: MODULES,
     flags: { FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, WHICH: 'run', USE_COLORS: false, ...options.flags },
-    invocation_id: INVOCATION_ID,
-    run_started_at: RUN_STARTED_AT_VALUE,
-    api: API,
     adapter,
     run_query: engine.guard((sql: unknown) => (options.execute ? table(ask(String(sql))) : null)),
     statement,
@@ -509,7 +507,6 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
     model: options.node ?? {},
     graph: options.graph ? lazyGraph(options.graph) : emptyGraph(),
     selected_resources: options.selectedResources ?? [],
-    ...statics.helpers,
   };
 }
 

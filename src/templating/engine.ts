@@ -219,7 +219,7 @@ export class TemplateEngine {
    */
   private inScope<T>(context: TemplateContext, work: (full: TemplateContext) => T): T {
     if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return work(context);
-    this.binder ??= new MacroBinder(this.registry, () => this.scopes[this.scopes.length - 1]);
+    this.binder ??= new MacroBinder(this.registry, () => this.scopes[this.scopes.length - 1], (values) => this.addGlobals(values));
     const exported = new Map<string, Record<string, Macro>>();
     const scope = this.binder.bind(context, (entry: MacroEntry, owner: MacroScope): Macro => {
       let macros = exported.get(entry.path);
@@ -235,6 +235,14 @@ export class TemplateEngine {
     } finally {
       this.scopes.pop();
     }
+  }
+
+  /**
+   * Adds names every template of this engine sees, unless its context has the same name (nunjucks
+   * globals): values that are the same for every render, so no render copies them.
+   */
+  addGlobals(values: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(values)) this.env.addGlobal(name, value);
   }
 
   /** A macro file's compiled template, compiling a lazy one on first use. */

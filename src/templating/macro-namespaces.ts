@@ -143,17 +143,30 @@ export interface MacroScope {
  * copy of names, not hundreds of new functions.
  */
 export class MacroBinder {
+  /** The root project's macros: copied into each render's context (they override the rest). */
   private readonly globals: Record<string, MacroFn> = {};
   private readonly namespaces: Record<string, Record<string, MacroFn>> = {};
   private readonly callables = new Map<MacroEntry, MacroFn>();
 
   /**
    * @param current the scope of the render in progress
+   * @param addGlobals makes names visible to every render of the engine, below the context's own
    * @throws Error (from a callable) when a macro is called outside any render
    */
-  constructor(private readonly registry: MacroRegistry, private readonly current: () => MacroScope | undefined) {
-    for (const [name, entry] of registry.global) this.globals[name] = this.callable(entry);
-    for (const key of registry.packages()) this.namespaces[key] = this.namespace(key);
+  constructor(
+    private readonly registry: MacroRegistry,
+    private readonly current: () => MacroScope | undefined,
+    addGlobals: (values: Record<string, unknown>) => void,
+  ) {
+    const shared: Record<string, unknown> = {};
+    for (const [name, entry] of registry.global) {
+      if (entry.package === undefined) this.globals[name] = this.callable(entry);
+      else shared[name] = this.callable(entry);
+    }
+    for (const key of registry.packages()) shared[key] = this.namespaces[key] = this.namespace(key);
+    // dbt's macros and the package namespaces are engine-wide names (nunjucks globals): the
+    // context's own names (the root project's macros, ref, ...) take precedence over them.
+    addGlobals(shared);
   }
 
   private callable(entry: MacroEntry): MacroFn {
@@ -182,7 +195,7 @@ export class MacroBinder {
    */
   bind(context: Record<string, unknown>, load: (entry: MacroEntry, scope: MacroScope) => MacroFn): MacroScope {
     const registry = this.registry;
-    const full: Record<string, unknown> = { ...context, ...this.globals, ...this.namespaces };
+    const full: Record<string, unknown> = { ...context, ...this.globals };
     const settings = context[DISPATCH_SETTINGS] as DispatchSettings | undefined;
     const rootName = settings?.rootName ?? (typeof context.project_name === 'string' ? context.project_name : undefined);
     if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
