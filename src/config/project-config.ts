@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, DopsError, throwIfAny } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
+import { configProblem, KNOWN_KEYS } from './node-config.js';
 import { isPlainObject, parseYamlWithLines, type YamlWithLines } from './yaml-file.js';
 
 /** dbt's project file name (https://docs.getdbt.com/reference/dbt_project.yml). */
@@ -155,6 +156,24 @@ class Reader {
   }
 }
 
+/** Checks the config values of a `models:` / `seeds:` / ... tree, with the line of each problem. */
+function checkTree(reader: Reader, tree: unknown, path: string[]): void {
+  if (!isPlainObject(tree)) return;
+  for (const [key, value] of Object.entries(tree)) {
+    const at = [...path, key];
+    const configKey = key.startsWith('+') ? key.slice(1) : KNOWN_KEYS.has(key) && (!isPlainObject(value) || key === 'column_types') ? key : undefined;
+    if (configKey !== undefined) {
+      const problem = configProblem(configKey, value);
+      if (problem) reader.errors.push(new ConfigError(`${at.join('.')}: ${problem}`, { location: { file: reader.file, line: reader.yaml.lineOf(at) } }));
+    } else if (isPlainObject(value)) {
+      checkTree(reader, value, at);
+    } else if (value !== null) {
+      const close = closestNames(key, KNOWN_KEYS, 1);
+      reader.warnings.push(`${reader.file}:${reader.yaml.lineOf(at) ?? 1}: '${at.join('.')}' is neither a config (configs start with '+') nor a folder${close.length ? ` (did you mean '+${close[0]}'?)` : ''}; it is ignored`);
+    }
+  }
+}
+
 function readDispatch(reader: Reader): ProjectConfig['dispatch'] {
   const value = reader.raw.dispatch;
   if (value === undefined || value === null) return undefined;
@@ -224,6 +243,7 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
   const targetPath = reader.string('target-path', 'target');
   const tests = { ...reader.mapping('tests'), ...reader.mapping('data_tests') };
   const folderConfig = Object.fromEntries(CONFIG_TREE_KEYS.map((key) => [key, key === 'tests' ? tests : reader.mapping(key)])) as ProjectConfig['folderConfig'];
+  for (const key of [...CONFIG_TREE_KEYS, 'data_tests']) checkTree(reader, raw[key], [key]);
   const modelPaths = reader.paths('model-paths', ['models']);
   const seedPaths = reader.paths('seed-paths', ['seeds']);
   const snapshotPaths = reader.paths('snapshot-paths', ['snapshots']);

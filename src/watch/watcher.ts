@@ -22,7 +22,7 @@ function clean(path: string): string {
 
 /** The layout for a project config: its resource paths, the project file and profiles.yml. */
 export function watchLayout(config: ProjectConfig): WatchLayout {
-  const roots = [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])].map(clean);
+  const roots = [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? []), ...(config.analysisPaths ?? [])].map(clean);
   return { roots: [...new Set(roots)], files: [...PROJECT_FILES, 'profiles.yml'], skip: [clean(config.targetPath)] };
 }
 
