@@ -140,7 +140,7 @@ describe('readProperties: models', () => {
   it('skips an empty file', () => {
     const { properties, errors } = readOne('');
     expect(errors).toEqual([]);
-    expect(properties).toEqual({ models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [] });
+    expect(properties).toEqual({ models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], warnings: [], other: new Map() });
   });
 });
 
