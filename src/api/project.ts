@@ -3,7 +3,7 @@ import { profileSearchPaths, resolveTarget, type Target } from '../config/profil
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
-import { throwIfAny } from '../errors.js';
+import { ConfigError, throwIfAny } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -84,6 +84,10 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
   const warnings = [...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  if ((options as { warnError?: boolean }).warnError && warnings.length) {
+    // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
+    throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));
+  }
   options.reporter?.warnings?.(warnings);
   return {
     config,
