@@ -41,7 +41,7 @@ export class Manifest {
       if (pinned && (call.package === undefined || call.package === pinned.packageName)) return pinned;
       throw new DependencyNotFoundError(`${describe(from)} depends on version ${call.version} of '${call.name}', which was not found`, {
         location: refLocation(from, 'ref', call.name),
-        hint: versions ? `Versions of '${call.name}': ${[...versions.keys()].join(', ')}.` : `'${call.name}' is not a versioned model.`,
+        hint: versions ? `Versions of '${call.name}': ${[...versions.keys()].sort().join(', ')}.` : `'${call.name}' is not a versioned model.`,
       });
     }
     if (versions && !this.refable.has(call.name)) {

@@ -134,7 +134,7 @@ describe('resolveTarget', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe("Target 'staging' not found in profile 'shop'");
     expect(error.hint).toBe('Available targets: dev, prod');
-    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 4 });
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 3 });
   });
 
   it('rejects a non-duckdb type', () => {
