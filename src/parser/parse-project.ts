@@ -166,7 +166,8 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
     originalFilePath: spec.file,
     fqn: [project.name, spec.sourceName, spec.name],
     description: spec.description,
-    config: finalizeConfig(mergeConfig(spec.config), 'source'),
+    // dbt_project.yml `sources:` tree: <project>.<source name>.<table name> (https://docs.getdbt.com/reference/source-configs)
+    config: finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.sources ?? {}, project.name, [spec.sourceName, spec.name]), spec.config), 'source'),
     line: spec.line,
     columns: spec.columns,
     relation: { schema: spec.schema, identifier: spec.identifier },
@@ -243,6 +244,8 @@ export function parseProject(input: ParseInput): ParseResult {
     for (const { file, yaml } of list) warnings.push(`${file}:${yaml.lineOf([key]) ?? 1}: '${key}:' is not read by dops yet; its entries are ignored`);
   }
   const nodes: ManifestNode[] = [];
+  // every node parsed, enabled or not: a config path that disables nodes is still used
+  const parsed: ManifestNode[] = [];
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
   // Names of every model and seed file, enabled or not, so YAML for a disabled one is no orphan.
   const fileNames = new Set([...files.models, ...files.seeds].map((file) => nodeName(file.path)));
@@ -265,6 +268,7 @@ export function parseProject(input: ParseInput): ParseResult {
       continue;
     }
     const model = collect(errors, () => parseModel(input, file, patch, versionOf));
+    if (model) parsed.push(model);
     if (!model?.config.enabled) continue;
     nodes.push(model);
     const refExpression = model.version !== undefined ? `ref(${JSON.stringify(model.name)}, v=${JSON.stringify(model.version)})` : `ref(${JSON.stringify(model.name)})`;
@@ -281,18 +285,21 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const file of files.seeds) {
     const patch = properties.seeds.get(nodeName(file.path));
     const seed = parseSeed(input, file, patch);
+    parsed.push(seed);
     if (!seed.config.enabled) continue;
     nodes.push(seed);
     targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
   }
   for (const spec of properties.sources) {
     const source = sourceNode(project, spec);
+    parsed.push(source);
     if (!source.config.enabled) continue;
     nodes.push(source);
     const expression = `source(${JSON.stringify(spec.sourceName)}, ${JSON.stringify(spec.name)})`;
     targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
   }
   for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
+    parsed.push(snapshot);
     if (!snapshot.config.enabled) continue;
     nodes.push(snapshot);
     const patch = properties.snapshots.get(snapshot.name);
@@ -301,11 +308,13 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const { target, tests } of targets.values()) {
     for (const spec of tests) {
       const test = collect(errors, () => parseGenericTest(input, spec, target));
+      if (test) parsed.push(test);
       if (test?.config.enabled) nodes.push(test);
     }
   }
   for (const file of files.tests) {
     const test = collect(errors, () => parseSingularTest(input, file));
+    if (test) parsed.push(test);
     if (test?.config.enabled) nodes.push(test);
   }
   for (const [kind, patches] of [['model', properties.models], ['seed', properties.seeds]] as const) {
@@ -314,7 +323,7 @@ export function parseProject(input: ParseInput): ParseResult {
     }
   }
   errors.push(...duplicateErrors(nodes));
-  warnings.push(...unusedConfigPaths(project, nodes));
+  warnings.push(...unusedConfigPaths(project, parsed));
   for (const node of nodes) {
     const database = (node as { database?: string }).database;
     if (database !== undefined && input.global.target.database !== undefined && database !== input.global.target.database) {

@@ -106,7 +106,9 @@ models:
       'models/extra/x.sql': 'select 1 as x',
     });
     expect(list({ projectDir: dir }).map((node) => node.name)).toEqual(['m']);
-    expect((await build({ projectDir: dir })).success).toBe(true);
+    const reporter = new CapturingReporter();
+    expect((await build({ projectDir: dir, reporter })).success).toBe(true);
+    expect(reporter.warningsSeen).toEqual([]); // models.shop.extra disables x: the path is used
     expect(await relations(dir, DB)).toEqual({ 'main.m': 'BASE TABLE' });
     expect(await query(dir, 'select label from main.m', DB)).toEqual([{ label: 'scoped' }]);
     expect(list({ projectDir: dir, vars: { load_extra: true } }).map((node) => node.name).sort()).toEqual(['m', 'x']);
