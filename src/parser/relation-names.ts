@@ -2,7 +2,7 @@ import type { NodeConfig } from '../config/node-config.js';
 import { DopsError } from '../errors.js';
 import type { Relation } from '../manifest/nodes.js';
 import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
-import type { TemplateEngine } from '../templating/engine.js';
+import { TemplateEngine } from '../templating/engine.js';
 
 /** The node fields naming macros see as `node` (dbt passes the parsed node). */
 export interface NamedNode {
@@ -43,7 +43,9 @@ function callOverride(engine: TemplateEngine, global: GlobalContext, macro: stri
   const capture: ParseCapture = { refs: [], sources: [], config: {} };
   const context = { ...parseContext(engine, global, { schema: global.target.schema, identifier: node.name }, capture), __custom: custom ?? null, __node: nodeContext(node) };
   try {
-    return engine.render({ path: `macros/${macro}`, contents: `{{ ${macro}(__custom, __node) }}` }, context).trim();
+    // The base class's render: the partial-parse engine replays parse renders for their calls
+    // only (returning ''), but a name needs the macro's output every time.
+    return TemplateEngine.prototype.render.call(engine, { path: `macros/${macro}`, contents: `{{ ${macro}(__custom, __node) }}` }, context).trim();
   } catch (error) {
     if (error instanceof DopsError) {
       const file = engine.macros.get(macro);

@@ -57,6 +57,9 @@ describe("dbt's naming of schemas and aliases", () => {
 {%- endmacro %}`,
     });
     expect((await build({ projectDir: dir })).success).toBe(true);
+    // a second build parses from target/partial_parse.json and names the same relations
+    const second = await build({ projectDir: dir });
+    expect(second.results.map((r) => r.relationName).filter(Boolean).sort()).toEqual(['landing.raw_orders', 'main.orders_alias', 'main.orders_summary', 'staging.stg_orders']);
     expect(await relations(dir, DB)).toMatchObject({ 'landing.raw_orders': 'BASE TABLE', 'staging.stg_orders': 'BASE TABLE', 'main.orders_summary': 'VIEW' });
   });
 
