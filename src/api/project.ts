@@ -72,6 +72,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
   const config = renderConfigTrees(rawConfig, { vars, target });
   const global: GlobalContext = { projectName: config.name, target, vars };
+  if (config.dispatch?.length) global.dispatch = config.dispatch.map((entry) => ({ macro_namespace: entry.macroNamespace, search_order: entry.searchOrder }));
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const reporter = options.reporter;
   if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
