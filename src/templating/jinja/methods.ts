@@ -368,6 +368,8 @@ export function memberLookup(obj: unknown, key: unknown): unknown {
   }
   if (Array.isArray(target)) {
     if (typeof k === 'number') return target[k < 0 ? target.length + k : k];
+    // Named fields of tuples such as groupby's (grouper, list).
+    if (k !== 'length' && Object.prototype.hasOwnProperty.call(target, k as string)) return (target as unknown as Record<string, unknown>)[k as string];
     const methods = isTuple(target) ? TUPLE_METHODS : LIST_METHODS;
     if (Object.prototype.hasOwnProperty.call(methods, k as string)) return bound(methods[k as string]!, target);
     return undefined;

@@ -48,7 +48,16 @@ function installLexer(): void {
       this.jinjaCurly--;
       return token;
     }
-    const token = original.call(this);
+    let token = original.call(this);
+    if (token && token.type === lexer.TOKEN_SYMBOL && /^\d/.test(token.value)) {
+      // nunjucks reads `1e20` as a name: a float literal with an exponent, as in Python.
+      if (!/^\d+e\d+$/i.test(token.value)) throw new Error(`unexpected token: ${token.value}`);
+      token = { ...token, type: lexer.TOKEN_FLOAT, value: String(Number(token.value)) };
+    } else if (token && token.type === lexer.TOKEN_FLOAT && /^[eE][-+]?\d/.test(this.str.slice(this.index))) {
+      const exponent = /^[eE][-+]?\d+/.exec(this.str.slice(this.index))![0];
+      this.forwardN(exponent.length);
+      token = { ...token, value: String(Number(token.value + exponent)) };
+    }
     if (token) {
       if (token.type === lexer.TOKEN_LEFT_CURLY) this.jinjaCurly = (this.jinjaCurly ?? 0) + 1;
       else if (token.type === lexer.TOKEN_RIGHT_CURLY) this.jinjaCurly = Math.max(0, (this.jinjaCurly ?? 0) - 1);
@@ -230,15 +239,18 @@ function installParser(): void {
   };
 }
 
-/** Emits `runtime.jinja.<helper>(a, b, ...)` over compiled child nodes. */
-function emitHelper(compiler: Any, helper: string, frame: Any, ...parts: Any[]): void {
-  compiler._emit(`runtime.jinja.${helper}(`);
+/**
+ * Emits `runtime.jinja.<helper>(a, b, ...)` over compiled child nodes, after setting the
+ * position variables nunjucks reports errors with (as it does for calls).
+ */
+function emitHelper(compiler: Any, helper: string, frame: Any, at: Any, ...parts: Any[]): void {
+  compiler._emit(`(lineno = ${at.lineno}, colno = ${at.colno}, runtime.jinja.${helper}(`);
   parts.forEach((part, i) => {
     if (i > 0) compiler._emit(', ');
     if (typeof part === 'string') compiler._emit(part);
     else compiler.compile(part, frame);
   });
-  compiler._emit(')');
+  compiler._emit('))');
 }
 
 function installCompiler(): void {
@@ -288,11 +300,11 @@ function installCompiler(): void {
   };
 
   proto.compileTruthy = function (this: Any, node: Any, frame: Any): void {
-    emitHelper(this, 'truthy', frame, node.target);
+    emitHelper(this, 'truthy', frame, node, node.target);
   };
   proto.compileNot = function (this: Any, node: Any, frame: Any): void {
     this._emit('!');
-    emitHelper(this, 'truthy', frame, node.target);
+    emitHelper(this, 'truthy', frame, node, node.target);
   };
   // `a and b` / `a or b` return an operand, as in Python; the slot keeps `a` for the one read after the test.
   proto.compileAnd = function (this: Any, node: Any, frame: Any): void {
@@ -311,7 +323,7 @@ function installCompiler(): void {
   };
   proto.compileInlineIf = function (this: Any, node: Any, frame: Any): void {
     this._emit('(');
-    emitHelper(this, 'truthy', frame, node.cond);
+    emitHelper(this, 'truthy', frame, node, node.cond);
     this._emit(' ? ');
     this.compile(node.body, frame);
     this._emit(' : ');
@@ -333,30 +345,30 @@ function installCompiler(): void {
   const binary: Record<string, string> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', FloorDiv: 'floorDiv', Mod: 'mod', Pow: 'pow', Concat: 'concat' };
   for (const [type, helper] of Object.entries(binary)) {
     proto[`compile${type}`] = function (this: Any, node: Any, frame: Any): void {
-      emitHelper(this, helper, frame, node.left, node.right);
+      emitHelper(this, helper, frame, node, node.left, node.right);
     };
   }
   proto.compileNeg = function (this: Any, node: Any, frame: Any): void {
-    emitHelper(this, 'neg', frame, node.target);
+    emitHelper(this, 'neg', frame, node, node.target);
   };
   proto.compilePos = function (this: Any, node: Any, frame: Any): void {
-    emitHelper(this, 'pos', frame, node.target);
+    emitHelper(this, 'pos', frame, node, node.target);
   };
   proto.compileIn = function (this: Any, node: Any, frame: Any): void {
-    emitHelper(this, 'contains', frame, node.left, node.right);
+    emitHelper(this, 'contains', frame, node, node.left, node.right);
   };
   proto.compileCompare = function (this: Any, node: Any, frame: Any): void {
     if (node.ops.length === 1) {
-      emitHelper(this, 'compare', frame, node.expr, JSON.stringify(node.ops[0].type), node.ops[0].expr);
+      emitHelper(this, 'compare', frame, node, node.expr, JSON.stringify(node.ops[0].type), node.ops[0].expr);
       return;
     }
-    this._emit('runtime.jinja.compareChain([');
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.jinja.compareChain([`);
     this.compile(node.expr, frame);
     for (const op of node.ops) {
       this._emit(',');
       this.compile(op.expr, frame);
     }
-    this._emit(`], ${JSON.stringify(node.ops.map((op: Any) => op.type))})`);
+    this._emit(`], ${JSON.stringify(node.ops.map((op: Any) => op.type))}))`);
   };
 
   /** `x is name(args)`: the test `name` called with `x` and the arguments. */
@@ -373,7 +385,7 @@ function installCompiler(): void {
   proto.compileLookupVal = function (this: Any, node: Any, frame: Any): void {
     if (node.val instanceof Slice) {
       const part = (value: Any) => value ?? 'null';
-      emitHelper(this, 'slice', frame, node.target, part(node.val.start), part(node.val.stop), part(node.val.step));
+      emitHelper(this, 'slice', frame, node, node.target, part(node.val.start), part(node.val.stop), part(node.val.step));
       return;
     }
     this._emit('runtime.memberLookup((');
@@ -386,7 +398,14 @@ function installCompiler(): void {
     this.fail('a slice [a:b] is only allowed after a value, as in items[1:3]', node.lineno, node.colno);
   };
   proto.compileSplat = function (this: Any, node: Any, frame: Any): void {
-    emitHelper(this, node.double ? 'kwsplat' : 'splat', frame, node.target);
+    emitHelper(this, node.double ? 'kwsplat' : 'splat', frame, node, node.target);
+  };
+
+  const compileFilter = proto.compileFilter;
+  proto.compileFilter = function (this: Any, node: Any, frame: Any): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+    compileFilter.call(this, node, frame);
+    this._emit(')');
   };
 
   const compileFunCall = proto.compileFunCall;
@@ -409,14 +428,14 @@ function installCompiler(): void {
     this._emitLine(';');
     if (targets.length === 1 && targets[0] instanceof nodes.LookupVal) {
       const target = targets[0];
-      this._emit('runtime.jinja.setAttribute(');
+      this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; runtime.jinja.setAttribute(`);
       this._compileExpression(target.target, frame);
       this._emit(', ');
       this._compileExpression(target.val, frame);
       this._emitLine(`, ${value});`);
       return;
     }
-    if (targets.length > 1) this._emitLine(`${value} = runtime.jinja.unpack(${value}, ${targets.length});`);
+    if (targets.length > 1) this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno}; ${value} = runtime.jinja.unpack(${value}, ${targets.length});`);
     targets.forEach((target: Any, i: number) => {
       if (!(target instanceof nodes.Symbol)) this.fail('set: can only assign to names, or to namespace attributes (ns.name)', target.lineno, target.colno);
       const name = target.value;
@@ -476,7 +495,7 @@ function installCompiler(): void {
       this._emitLine('try {');
       bind(item, scope);
       this._emit('return ');
-      emitHelper(this, 'truthy', scope, node.loopFilter);
+      emitHelper(this, 'truthy', scope, node.loopFilter, node.loopFilter);
       this._emitLine(';');
       this._emitLine('} finally { frame = frame.pop(); }');
       this._emitLine('});');
