@@ -9,7 +9,7 @@ import { JinjaError } from './errors.js';
 import { pyJson } from './json.js';
 import { iterate, memberLookup, STR_METHODS } from './methods.js';
 import { add, compare } from './operators.js';
-import { percentFormat } from './format.js';
+import { percentFormat, toFixed } from './format.js';
 import { dictKeys, isDict, plain, pyEq, pyFloat, pyRepr, pyStr, PyFloat, truthy, tuple, typeName } from './values.js';
 
 type Filter = (this: FilterContext, value: unknown, ...args: unknown[]) => unknown;
@@ -304,7 +304,7 @@ export const FILTERS: Record<string, Filter> = {
     if (method !== 'common') throw new JinjaError('filter round: method must be common, ceil or floor');
     // Python's round(): the nearest value to the float's exact binary value, ties to even.
     if (p === 0 && Math.abs(n % 1) === 0.5) return pyFloat(2 * Math.round(n / 2));
-    return pyFloat(Number(n.toFixed(Math.max(0, Math.min(100, p)))));
+    return pyFloat(Number(toFixed(n, Math.max(0, Math.min(60, p)))));
   },
   safe: (value) => (value instanceof SafeString ? value : new SafeString(pyStr(value))),
   select(value, ...rest) {
@@ -392,7 +392,9 @@ export const FILTERS: Record<string, Filter> = {
     const v = plain(value);
     if (typeof v === 'string') return urlQuote(v);
     const pairs = isDict(v) ? dictKeys(v).map((key) => [key, v[key]] as const) : iterate(value).map((pair) => [(pair as unknown[])[0], (pair as unknown[])[1]] as const);
-    return pairs.map(([key, item]) => `${urlQuote(key).replace(/\//g, '%2F')}=${urlQuote(item).replace(/\//g, '%2F')}`).join('&');
+    // Query-string quoting: nothing kept safe, spaces as '+'.
+    const q = (part: unknown) => urlQuote(part).replace(/\//g, '%2F').replace(/%20/g, '+');
+    return pairs.map(([key, item]) => `${q(key)}=${q(item)}`).join('&');
   },
   urlize(value) {
     return pyStr(value).replace(/\b(https?:\/\/[^\s<]+[^\s<.,:;"')\]])/g, '<a href="$1" rel="noopener">$1</a>');

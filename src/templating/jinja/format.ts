@@ -7,6 +7,22 @@
 import { JinjaError } from './errors.js';
 import { floatRepr, isDict, isTuple, plain, pyRepr, pyStr, PyFloat } from './values.js';
 
+/**
+ * `n.toFixed(digits)` with Python's rounding: JavaScript rounds an exact tie (2.25 to one digit)
+ * up, Python to the even digit (2.2).
+ */
+export function toFixed(n: number, digits: number): string {
+  const text = n.toFixed(digits);
+  if (!Number.isFinite(n) || digits > 60) return text;
+  const exact = Math.abs(n).toFixed(Math.min(100, digits + 40));
+  const rest = exact.slice(exact.length - 40);
+  if (!/^50*$/.test(rest)) return text;
+  // An exact tie: keep the truncated digits when their last one is even.
+  const truncated = exact.slice(0, exact.length - 40).replace(/\.$/, '');
+  const last = Number(truncated.replace('.', '').slice(-1));
+  return last % 2 === 0 ? (n < 0 ? '-' : '') + truncated : text;
+}
+
 function toNumber(value: unknown, spec: string): number {
   const v = plain(value);
   if (typeof v === 'number') return v;
@@ -41,7 +57,7 @@ function formatNumber(value: unknown, type: string, precision: number | undefine
       return String(Math.trunc(n));
     case 'f':
     case 'F':
-      return Number.isFinite(n) ? n.toFixed(precision ?? 6) : floatRepr(n);
+      return Number.isFinite(n) ? toFixed(n, precision ?? 6) : floatRepr(n);
     case 'e':
     case 'E': {
       const text = exponential(n, precision ?? 6);
@@ -60,7 +76,7 @@ function formatNumber(value: unknown, type: string, precision: number | undefine
     case 'o':
       return (n < 0 ? '-' : '') + (alt ? '0o' : '') + Math.trunc(Math.abs(n)).toString(8);
     case '%':
-      return `${(n * 100).toFixed(precision ?? 6)}%`;
+      return `${toFixed(n * 100, precision ?? 6)}%`;
     default:
       throw new JinjaError(`unsupported format character '${type}'`);
   }
