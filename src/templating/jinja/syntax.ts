@@ -37,8 +37,39 @@ const CLOSERS = new Set([lexer.TOKEN_RIGHT_PAREN, lexer.TOKEN_RIGHT_BRACKET, lex
 /** Words after `is <test>` that end the test instead of being its argument. */
 const NOT_AN_ARGUMENT = new Set(['and', 'or', 'else', 'if', 'in', 'is', 'not', 'recursive']);
 
+/** Python's escapes in string literals; others (`\\d`) keep their backslash, as in Python. */
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
 function installLexer(): void {
   const Tokenizer = lexer.lex('').constructor;
+  Tokenizer.prototype._parseString = function parseString(this: Any, delimiter: string): string {
+    this.forward();
+    let text = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      const ch = this.current();
+      if (ch !== '\\') {
+        text += ch;
+        this.forward();
+        continue;
+      }
+      this.forward();
+      const next = this.current();
+      const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+      const digits = hex ? this.str.slice(this.index + 1, this.index + 1 + hex) : '';
+      if (hex && new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) {
+        text += String.fromCodePoint(parseInt(digits, 16));
+        this.forwardN(hex + 1);
+      } else if (Object.prototype.hasOwnProperty.call(ESCAPES, next)) {
+        text += ESCAPES[next];
+        this.forward();
+      } else {
+        text += `\\${next}`;
+        this.forward();
+      }
+    }
+    this.forward();
+    return text;
+  };
   const original = Tokenizer.prototype.nextToken;
   Tokenizer.prototype.nextToken = function nextToken(this: Any): Any {
     // Inside a tag, a `}` that closes an open `{` is a brace even when `}}` follows.
@@ -190,6 +221,14 @@ function installParser(): void {
   const parsePrimary = proto.parsePrimary;
   proto.parsePrimary = function (this: Any, noPostfix: boolean): Any {
     const tok = this.peekToken();
+    if (tok && tok.type === lexer.TOKEN_STRING) {
+      // Adjacent string literals join, as in Python: "a" "b" is "ab".
+      this.nextToken();
+      let text = tok.value;
+      while (this.peekToken()?.type === lexer.TOKEN_STRING) text += this.nextToken().value;
+      const literal = new nodes.Literal(tok.lineno, tok.colno, text);
+      return noPostfix ? literal : this.parsePostfix(literal);
+    }
     const node = parsePrimary.call(this, noPostfix);
     if (tok && tok.type === lexer.TOKEN_FLOAT) {
       let literal = node;
@@ -399,6 +438,14 @@ function installCompiler(): void {
   };
   proto.compileSplat = function (this: Any, node: Any, frame: Any): void {
     emitHelper(this, node.double ? 'kwsplat' : 'splat', frame, node, node.target);
+  };
+
+  // The name of a called expression, for "Unable to call" errors: nunjucks embeds a literal's text
+  // unescaped in the generated code, so a multi-line string with a method call broke compiling.
+  const getNodeName = proto._getNodeName;
+  proto._getNodeName = function (this: Any, node: Any): string {
+    if (node instanceof nodes.Literal) return String(node.value).replace(/[\\\n\r\u2028\u2029"]/g, ' ').slice(0, 40);
+    return getNodeName.call(this, node);
   };
 
   const compileFilter = proto.compileFilter;
