@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { bind, splitArgs } from './args.js';
 import { JinjaError } from './errors.js';
 import { pyJson } from './json.js';
-import { iterate, memberLookup, STR_METHODS } from './methods.js';
+import { DICT_METHODS, iterate, memberLookup, STR_METHODS } from './methods.js';
 import { add, compare } from './operators.js';
 import { percentFormat, toFixed } from './format.js';
 import { dictKeys, isDict, plain, pyEq, pyFloat, pyRepr, pyStr, PyFloat, truthy, tuple, typeName } from './values.js';
@@ -146,6 +146,10 @@ export const FILTERS: Record<string, Filter> = {
     return value instanceof PyFloat ? pyFloat(Math.abs(v as number)) : Math.abs(Number(v));
   },
   attr(value, name) {
+    // An attribute only, never an item: a dict's keys are not attributes.
+    const v = plain(value);
+    const key = String(name);
+    if (isDict(v)) return Object.prototype.hasOwnProperty.call(DICT_METHODS, key) ? (...a: unknown[]) => DICT_METHODS[key]!(v as never, ...a) : undefined;
     return memberLookup(value, name);
   },
   batch(value, ...rest) {
