@@ -308,6 +308,12 @@ export const FILTERS: Record<string, Filter> = {
     if (method !== 'common') throw new JinjaError('filter round: method must be common, ceil or floor');
     // Python's round(): the nearest value to the float's exact binary value, ties to even.
     if (p === 0 && Math.abs(n % 1) === 0.5) return pyFloat(2 * Math.round(n / 2));
+    if (p < 0) {
+      const unit = 10 ** -p;
+      const scaled = n / unit;
+      const whole = Math.abs(scaled % 1) === 0.5 ? 2 * Math.round(scaled / 2) : Math.round(scaled);
+      return pyFloat(whole * unit);
+    }
     return pyFloat(Number(toFixed(n, Math.max(0, Math.min(60, p)))));
   },
   safe: (value) => (value instanceof SafeString ? value : new SafeString(pyStr(value))),
@@ -336,8 +342,10 @@ export const FILTERS: Record<string, Filter> = {
   },
   sort(value, ...rest) {
     const { reverse, case_sensitive, attribute } = args('sort', rest, ['reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false });
-    const read = getter(attribute);
-    return sortItems(iterate(value), (item) => lowerIfText(read(item), case_sensitive), reverse);
+    // attribute='city,age' sorts by several attributes in turn.
+    const reads = typeof attribute === 'string' && attribute.includes(',') ? attribute.split(',').map((part) => getter(part.trim())) : [getter(attribute)];
+    const key = (item: unknown) => (reads.length === 1 ? lowerIfText(reads[0]!(item), case_sensitive) : tuple(reads.map((read) => lowerIfText(read(item), case_sensitive))));
+    return sortItems(iterate(value), key, reverse);
   },
   string: (value) => pyStr(value),
   striptags(value) {
@@ -355,7 +363,13 @@ export const FILTERS: Record<string, Filter> = {
     const { attribute, start } = args('sum', rest, ['attribute', 'start'], { start: 0 });
     return iterate(value).map(getter(attribute)).reduce((total, item) => add(total, item), start);
   },
-  title: (value) => STR_METHODS.title!(pyStr(value) as never),
+  // Jinja's title capitalizes words split at whitespace, hyphens and opening brackets (not str.title()).
+  title: (value) =>
+    pyStr(value)
+      .split(/([-\s({[<]+)/)
+      .filter(Boolean)
+      .map((part) => part[0]!.toUpperCase() + part.slice(1).toLowerCase())
+      .join(''),
   tojson(value, ...rest) {
     const { indent } = args('tojson', rest, ['indent'], { indent: null });
     // Jinja's tojson sorts keys and escapes <, >, & and ' for HTML.

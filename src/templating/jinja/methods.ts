@@ -200,7 +200,22 @@ export const STR_METHODS: Record<string, Method> = {
     const x = str(suffix, 'suffix');
     return x && s.endsWith(x) ? s.slice(0, -x.length) : s;
   },
-  expandtabs: (s: string, size?: unknown) => s.replace(/\t/g, ' '.repeat(int(size, 8))),
+  expandtabs: (s: string, size?: unknown) => {
+    const tab = int(size, 8);
+    let column = 0;
+    let out = '';
+    for (const ch of s) {
+      if (ch === '\t') {
+        const spaces = tab > 0 ? tab - (column % tab) : 0;
+        out += ' '.repeat(spaces);
+        column += spaces;
+      } else {
+        out += ch;
+        column = ch === '\n' || ch === '\r' ? 0 : column + 1;
+      }
+    }
+    return out;
+  },
   encode: (s: string) => s,
   __format__: (s: string, spec: unknown) => formatSpec(s, pyStr(spec)),
 };
