@@ -82,8 +82,15 @@ function installLexer(): void {
     let token = original.call(this);
     if (token && token.type === lexer.TOKEN_SYMBOL && /^\d/.test(token.value)) {
       // nunjucks reads `1e20` as a name: a float literal with an exponent, as in Python.
-      if (!/^\d+e\d+$/i.test(token.value)) throw new Error(`unexpected token: ${token.value}`);
-      token = { ...token, type: lexer.TOKEN_FLOAT, value: String(Number(token.value)) };
+      let text = token.value;
+      const sign = /^[-+]\d+/.exec(this.str.slice(this.index));
+      if (/^\d+e$/i.test(text) && sign) {
+        // `1e-5`: nunjucks stops the name at the sign.
+        text += sign[0];
+        this.forwardN(sign[0].length);
+      }
+      if (!/^\d+e[-+]?\d+$/i.test(text)) throw new Error(`unexpected token: ${token.value}`);
+      token = { ...token, type: lexer.TOKEN_FLOAT, value: String(Number(text)) };
     } else if (token && token.type === lexer.TOKEN_FLOAT && /^[eE][-+]?\d/.test(this.str.slice(this.index))) {
       const exponent = /^[eE][-+]?\d+/.exec(this.str.slice(this.index))![0];
       this.forwardN(exponent.length);
