@@ -143,7 +143,8 @@ export const helpers = {
   },
   /** What a for loop iterates: a copy of a list, a str's characters, a dict's keys (its items for `for k, v in dict`). */
   loopItems(value: unknown, names: number): unknown[] {
-    if (value === undefined || value === null) return [];
+    // Undefined iterates as empty; None is not iterable (TypeError in Jinja2).
+    if (value === undefined) return [];
     const v = plain(value);
     if (names === 2 && isDict(v)) return dictKeys(v).map((key) => tuple([key, v[key]]));
     return [...iterate(value)];

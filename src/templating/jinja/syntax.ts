@@ -521,7 +521,7 @@ function installCompiler(): void {
     const names: Any[] = node.name instanceof nodes.Array ? node.name.children : [node.name];
     frame = frame.push(true);
     this._emitLine('frame = frame.push(true);');
-    this._emit(`var ${arr} = runtime.jinja.loopItems(`);
+    this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; var ${arr} = runtime.jinja.loopItems(`);
     this._compileExpression(node.arr, frame);
     this._emitLine(`, ${names.length});`);
     const bind = (item: string, scope: Any): void => {
