@@ -505,6 +505,9 @@ function installCompiler(): void {
       if (!id) {
         id = this._tmpid();
         this._emitLine(`var ${id};`);
+        // A name bound to a JS variable outside this loop or macro (an argument, an outer loop
+        // variable): reads after this set must see the new local one.
+        if (frame.lookup(name)) frame.set(name, id);
       }
       this._emitLine(`${id} = ${targets.length > 1 ? `${value}[${i}]` : value};`);
       this._emitLine(`frame.set(${JSON.stringify(name)}, ${id}, true);`);
