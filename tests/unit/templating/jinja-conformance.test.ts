@@ -64,6 +64,11 @@ cases('rendering Python values (str() of literals)', `${TEMPLATES}#literals`, [
   [`{{ ["it's"] }}`, `["it's"]`],
 ]);
 
+cases('string literals', 'docs.python.org/3/reference/lexical_analysis.html#string-and-bytes-literals', [
+  ["{{ 'a' 'b' \"c\" }}|{{ 'x\\ty' }}|{{ '\\d+' }}|{{ '\\x41\\u00e9' }}", 'abc|x\ty|\\d+|Aé'],
+  ["{{ 'line \\\none' }}|{{ 1e-5 }} {{ 1e3 }} {{ 2.5e2 }}", 'line one|1e-05 1000.0 250.0'],
+]);
+
 cases('math', `${TEMPLATES}#math`, [
   ['{{ 7 / 2 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ -7 % 3 }}', '3.5 3 -4 1 2'],
   ['{{ 2 ** 10 }} {{ 2 ** -1 }} {{ 1 + 1.0 }} {{ 3 * 2 }}', '1024 0.5 2.0 6'],
@@ -121,6 +126,8 @@ cases('for loops and loop.*', `${TEMPLATES}#for`, [
   ["{% for k, v in {'a': {'b': 1}}.items() %}{{ k }}={{ v['b'] }}{% endfor %}", 'a=1'],
   ["{% for row in [{'a': {'b': 1}}, {'a': {'b': 2}}] %}{{ row.a.b }}{% endfor %}", '12'],
   ['{% for a in [1, 2] %}{% for b in [1, 2] %}{{ loop.index }}{% endfor %}{{ loop.index }} {% endfor %}', '121 122 '],
+  ["{% macro m(a) %}{% for i in [1, 2] %}{% set a = a ~ i %}{{ a }}{% endfor %}|{{ a }}{% endmacro %}{{ m('x') }}", 'x1x2|x'],
+  ['{% for x in undefined_name %}never{% endfor %}ok', 'ok'],
 ]);
 
 cases('macros, call blocks, return()', `${TEMPLATES}#macros`, [
@@ -188,6 +195,7 @@ cases('built-in filters', FILTERS, [
   ['{{ [1, 2, 3, 4, 5, 6, 7]|slice(3)|list }}', '[[1, 2, 3], [4, 5], [6, 7]]'],
   ["{{ ['b', 'A', 'c']|sort }} {{ [3, 1]|sort(reverse=true) }} {{ users|sort(attribute='age')|map(attribute='username')|list }}", "['A', 'b', 'c'] [3, 1] ['bob', 'ann', 'cid']"],
   ["{{ 1|string }} {{ [1]|string }} {{ '<b>a</b>  b'|striptags }} {{ [1, 2, 3]|sum }} {{ users|sum(attribute='age') }}", '1 [1] a b 6 96'],
+  ["{{ \"it's a-b\"|title }} {{ \"it's\".title() }}", "It's A-B It'S"],
   ["{{ 'hello world'|title }} {{ {'b': 2, 'a': \"it's\"}|tojson }} [{{ ' x '|trim }}] {{ 'xxaxx'|trim('x') }}", 'Hello World {"a": "it\\u0027s", "b": 2} [x] a'],
   ["{{ 'foo bar baz qux'|truncate(9) }}|{{ 'foo bar baz qux'|truncate(9, True) }}|{{ 'foo bar baz qux'|truncate(11) }}|{{ 'foo bar baz qux'|truncate(11, False, '...', 0) }}", 'foo...|foo ba...|foo bar baz qux|foo bar...'],
   ["{{ ['foo', 'bar', 'foobar', 'FooBar']|unique|list }} {{ 'ab'|upper }}", "['foo', 'bar', 'foobar'] AB"],
@@ -215,6 +223,7 @@ describe(`unsupported or failing constructs are errors naming file:line (${TEMPL
     ['{% for x in [1] recursive %}{% endfor %}', /expected block end in for statement/, 1],
     ['{% for x in [1] %}{% break %}{% endfor %}', /unknown block tag: break/, 1],
     ['{% set a, b = [1] %}', /cannot unpack 1 values into 2 names/, 1],
+    ['\n{% for x in none %}{% endfor %}', /'NoneType' object is not iterable/, 2],
     ['{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}', /multiple values for argument 'a'/, 1],
   ])('%s', (template, message, line) => {
     let error: (Error & { location?: { file: string; line?: number } }) | undefined;
