@@ -14,7 +14,7 @@ import { dictKeys, isDict, plain, pyStr, pyEq, pyFloat, PyFloat, truthy, tuple, 
 
 /** Marks a JS function as taking template values as they are (floats not unwrapped to numbers). */
 export function markNative<T extends (...args: never[]) => unknown>(fn: T): T {
-  Object.defineProperty(fn, IS_MACRO, { value: true });
+  (fn as unknown as Record<symbol, boolean>)[IS_MACRO] = true;
   return fn;
 }
 
