@@ -437,6 +437,10 @@ export const FILTERS: Record<string, Filter> = {
   },
 };
 
+// dbt's filters for native rendering; when rendering text (models, macros) they pass the value through
+// (github.com/dbt-labs/dbt-common, dbt_common/clients/jinja.py TEXT_FILTERS).
+for (const name of ['as_text', 'as_bool', 'as_native', 'as_number']) FILTERS[name] = (value) => value;
+
 FILTERS.d = FILTERS.default!;
 FILTERS.e = FILTERS.escape!;
 FILTERS.count = FILTERS.length!;

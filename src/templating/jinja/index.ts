@@ -10,7 +10,7 @@
  * - ./runtime.ts: nunjucks' runtime hooks (output, lookup, calls, macros) and the helpers
  *   compiled templates call.
  * - ./filters.ts, ./is-tests.ts, ./do.ts, ./with.ts: Jinja2's built-in filters and tests, `{% do %}`,
- *   `{% with %}`.
+ *   `{% with %}`; ./loop-controls.ts: `{% break %}` and `{% continue %}` (dbt enables them).
  *
  * Parser, compiler and runtime rules apply to every nunjucks template in the process (dops only
  * renders Jinja); filters, tests, globals and the `do` tag are added per environment.
@@ -24,6 +24,7 @@ import { dict, jinjaReturn, namespace } from './macros.js';
 import { installRuntime, markNative } from './runtime.js';
 import { installSyntax } from './syntax.js';
 import { installWith, WithExtension } from './with.js';
+import { installLoopControls, LoopControlsExtension } from './loop-controls.js';
 
 export { JinjaError } from './errors.js';
 export { jinjaReturn, MacroReturn, namespace } from './macros.js';
@@ -46,9 +47,11 @@ export function installJinja(env: nunjucks.Environment): void {
   installSyntax();
   installRuntime();
   installWith();
+  installLoopControls();
   for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter as (...args: unknown[]) => unknown);
   for (const [name, test] of Object.entries(TESTS)) (env as unknown as { addTest(name: string, fn: unknown): void }).addTest(name, test);
   for (const [name, value] of Object.entries(GLOBALS)) env.addGlobal(name, value);
   env.addExtension('do', new DoExtension());
   env.addExtension('with', new WithExtension());
+  env.addExtension('loopcontrols', new LoopControlsExtension());
 }

@@ -562,7 +562,9 @@ function installCompiler(): void {
     this._emitLine(`${loop}.index0 = ${i};`);
     this._emitLine(`frame.set("loop", ${loop});`);
     bind(`${arr}[${i}]`, frame);
+    this.jinjaLoops = (this.jinjaLoops ?? 0) + 1;
     this._withScopedSyntax(() => this.compile(node.body, frame));
+    this.jinjaLoops--;
     this._emitLine('}');
     if (node.else_) {
       this._emitLine(`if (!${arr}.length) {`);
@@ -609,7 +611,11 @@ function installCompiler(): void {
       this._emitLine(');');
     }
     const buffer = this._pushBuffer();
+    // A macro body is a function: break/continue cannot reach a loop around the macro.
+    const loops = this.jinjaLoops;
+    this.jinjaLoops = 0;
     this._withScopedSyntax(() => this.compile(node.body, scope));
+    this.jinjaLoops = loops;
     this._emitLine(`return ${buffer};`);
     this._emitLine('} finally { frame = callerFrame; }');
     this._emitLine('});');

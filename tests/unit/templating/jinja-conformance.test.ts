@@ -128,6 +128,8 @@ cases('for loops and loop.*', `${TEMPLATES}#for`, [
   ['{% for a in [1, 2] %}{% for b in [1, 2] %}{{ loop.index }}{% endfor %}{{ loop.index }} {% endfor %}', '121 122 '],
   ["{% macro m(a) %}{% for i in [1, 2] %}{% set a = a ~ i %}{{ a }}{% endfor %}|{{ a }}{% endmacro %}{{ m('x') }}", 'x1x2|x'],
   ['{% for x in undefined_name %}never{% endfor %}ok', 'ok'],
+  // Loop controls, which dbt enables: jinja.palletsprojects.com/en/3.1.x/extensions/#loop-controls
+  ['{% for x in [1, 2, 3, 4] %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}', '13'],
 ]);
 
 cases('macros, call blocks, return()', `${TEMPLATES}#macros`, [
@@ -221,7 +223,7 @@ describe(`unsupported or failing constructs are errors naming file:line (${TEMPL
     ['\n{{ x|no_such_filter }}', /filter not found: no_such_filter/, 2],
     ['{{ 1 is no_such_test }}', /No test named 'no_such_test'/, 1],
     ['{% for x in [1] recursive %}{% endfor %}', /expected block end in for statement/, 1],
-    ['{% for x in [1] %}{% break %}{% endfor %}', /unknown block tag: break/, 1],
+    ['\n{% if true %}{% break %}{% endif %}', /'break' outside of a for loop/, 2],
     ['{% set a, b = [1] %}', /cannot unpack 1 values into 2 names/, 1],
     ['\n{% for x in none %}{% endfor %}', /'NoneType' object is not iterable/, 2],
     ['{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}', /multiple values for argument 'a'/, 1],
