@@ -62,7 +62,7 @@ export function makeMacro(argNames: string[], kwargNames: string[], body: MacroB
       } else extras.kwargs[key] = value;
     }
     for (const name of kwargNames) if (values.has(name)) named[name] = values.get(name);
-    Object.defineProperty(named, EXTRAS, { value: extras });
+    (named as Record<symbol, unknown>)[EXTRAS] = extras;
     try {
       const output = body.apply(this, [...argNames.map((name) => values.get(name)), named]);
       return output === undefined || output === null ? '' : String(output);
@@ -71,7 +71,7 @@ export function makeMacro(argNames: string[], kwargNames: string[], body: MacroB
       throw error;
     }
   };
-  Object.defineProperty(macro, IS_MACRO, { value: true });
+  (macro as unknown as Record<symbol, boolean>)[IS_MACRO] = true;
   return macro;
 }
 

@@ -33,7 +33,7 @@ const TUPLE = Symbol('tuple');
 
 /** Marks an array as a Python tuple (renders with parentheses). Returns the same array. */
 export function tuple<T extends unknown[]>(items: T): T {
-  Object.defineProperty(items, TUPLE, { value: true });
+  (items as unknown as Record<symbol, boolean>)[TUPLE] = true;
   return items;
 }
 
