@@ -16,10 +16,12 @@ function parse(contents: string, vars: Record<string, unknown> = {}): { sql: str
 }
 
 describe('refCall / sourceCall', () => {
-  it('reads one- and two-argument refs, ignoring keyword arguments', () => {
+  // https://docs.getdbt.com/reference/dbt-jinja-functions/ref#versioned-ref
+  it('reads one- and two-argument refs, with v= or version= pinning a version', () => {
     expect(refCall(['orders'])).toEqual({ name: 'orders' });
     expect(refCall(['shop', 'orders'])).toEqual({ package: 'shop', name: 'orders' });
-    expect(refCall(['orders', { __keywords: true, v: 2 }])).toEqual({ name: 'orders' });
+    expect(refCall(['orders', { __keywords: true, v: 2 }])).toEqual({ name: 'orders', version: '2' });
+    expect(refCall(['shop', 'orders', { __keywords: true, version: 1 }])).toEqual({ package: 'shop', name: 'orders', version: '1' });
   });
 
   it.each([
@@ -75,7 +77,7 @@ describe('parseContext', () => {
     const error = thrown(() => parse(`select 1\nwhere d > '{{ var('start_date') }}'`));
     expect(error).toBeInstanceOf(CompilationError);
     expect(error.message).toBe("Required var 'start_date' not found in the project file or --vars");
-    expect(error.hint).toBe(`Set it under vars: in dops_project.yml, pass --vars '{"start_date": ...}', or give var() a default.`);
+    expect(error.hint).toBe(`Set it under vars: in dbt_project.yml, pass --vars '{"start_date": ...}', or give var() a default.`);
     expect(error.location).toMatchObject({ file: 'models/orders.sql', line: 2 });
   });
 
