@@ -7,6 +7,7 @@ import { freshnessQuery, freshnessStatus } from '../runner/freshness.js';
 import { TemplateRelation } from '../templating/relation.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
+import { resolveSelection } from './selection.js';
 
 export type { FreshnessResult } from '../artifacts/sources.js';
 
@@ -48,7 +49,7 @@ async function checkSource(source: SourceNode, connection: Connection): Promise<
  */
 export async function sourceFreshness(options: SelectOptions = {}): Promise<FreshnessOutcome> {
   const project = loadProject(options);
-  const selected = selectNodes(project.manifest, project.dag, options, ['source']);
+  const selected = selectNodes(project.manifest, project.dag, resolveSelection(project, options), ['source']);
   const sources = [...selected].map((id) => project.manifest.get(id)).filter((node): node is SourceNode => node.resourceType === 'source' && node.freshness !== undefined);
   const started = Date.now();
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');

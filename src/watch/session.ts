@@ -101,7 +101,7 @@ export class WatchSession {
     const target = resolveTarget(config, options.target, options.profilesDir);
     // Selector syntax errors are usage errors: report them now, not on every rebuild.
     const empty = new Manifest([]);
-    selectNodes(empty, Dag.fromManifest(empty), options, BUILD_TYPES);
+    selectNodes(empty, Dag.fromManifest(empty), { select: options.select, exclude: options.exclude }, BUILD_TYPES);
     const { DuckDBAdapter } = await import('../adapter/duckdb.js');
     const adapter = await DuckDBAdapter.open(target.path, config.projectDir);
     let session: WatchSession;
