@@ -5,7 +5,8 @@ import { writeManifest } from '../artifacts/manifest.js';
 import { envVarsReadSoFar } from '../config/vars.js';
 import { ConfigError, throwIfAny, DopsError } from '../errors.js';
 import { selectNodes } from '../graph/selector.js';
-import { isSqlNode, type ManifestNode } from '../manifest/nodes.js';
+import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType } from '../manifest/nodes.js';
+import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
 import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
 import { executeSelection, type RunOutcome } from './execute.js';
@@ -82,14 +83,29 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
 }
 
 /**
+ * Checks `--resource-type` values against the known kinds (dbt's `ls --resource-type` choices).
+ * @throws ConfigError naming the unknown kind, with a did-you-mean when one is close
+ */
+export function checkResourceTypes(kinds: readonly string[]): ResourceType[] {
+  for (const kind of kinds) {
+    if ((RESOURCE_TYPES as readonly string[]).includes(kind)) continue;
+    const close = closestNames(kind, RESOURCE_TYPES);
+    throw new ConfigError(`Unknown --resource-type '${kind}'`, { hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  }
+  return kinds as ResourceType[];
+}
+
+/**
  * `dops ls`: the selected nodes (every resource type), in DAG order.
  * @param resourceTypes restricts the kinds listed (default: all)
+ * @throws ConfigError for an unknown resource type (before the project is loaded)
  */
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
+  const kinds = checkResourceTypes(options.resourceTypes ?? []);
   const project = loadProject(options);
   const selection = resolveSelection(project, options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-  const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'snapshot', 'test', 'source'];
+  const types: string[] = kinds.length ? kinds : [...RESOURCE_TYPES];
   const selected = selectNodes(project.manifest, project.dag, selection, types);
   return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
 }

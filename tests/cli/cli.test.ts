@@ -225,6 +225,16 @@ describe('dops CLI', () => {
       expect(dops(['ls', '--project-dir', dir, '-s', 'orders', '--resource-type', 'model', '--output', 'path']).stdout.trim()).toBe('models/orders.sql');
     });
 
+    // https://docs.getdbt.com/reference/commands/list (--resource-type takes one of the known kinds)
+    it('an unknown --resource-type exits 2 with a did-you-mean, printing no nodes', () => {
+      const dir = makeProject(files);
+      const run = dops(['ls', '--project-dir', dir, '--resource-type', 'modle']);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain("Unknown --resource-type 'modle'");
+      expect(run.stderr).toContain("Did you mean 'model'");
+    });
+
     it('does not open the database', () => {
       const dir = makeProject(files);
       dops(['ls', '--project-dir', dir]);
