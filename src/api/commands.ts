@@ -8,6 +8,7 @@ import { selectNodes } from '../graph/selector.js';
 import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType } from '../manifest/nodes.js';
 import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
+import { RUN_COMMANDS } from '../session/commands.js';
 import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
 import { executeSelection, type RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
@@ -16,27 +17,27 @@ import { manifestMetadata, resolveSelection } from './selection.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['seed', 'model', 'snapshot', 'test'], 'build');
+  return executeSelection(options, [...RUN_COMMANDS.build.resourceTypes], RUN_COMMANDS.build.name);
 }
 
 /** `dops run`: models only. */
 export function run(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['model'], 'run');
+  return executeSelection(options, [...RUN_COMMANDS.run.resourceTypes], RUN_COMMANDS.run.name);
 }
 
 /** `dops test`: data tests only (generic and singular) against relations already built. */
 export function test(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['test'], 'test');
+  return executeSelection(options, [...RUN_COMMANDS.test.resourceTypes], RUN_COMMANDS.test.name);
 }
 
 /** `dops snapshot`: runs the selected snapshots (type 2 history tables), in DAG order. */
 export function snapshot(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['snapshot'], 'snapshot');
+  return executeSelection(options, [...RUN_COMMANDS.snapshot.resourceTypes], RUN_COMMANDS.snapshot.name);
 }
 
 /** `dops seed`: (re)load every selected CSV seed. */
 export function seed(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['seed'], 'seed');
+  return executeSelection(options, [...RUN_COMMANDS.seed.resourceTypes], RUN_COMMANDS.seed.name);
 }
 
 /** A compiled node, as `dops compile` returns it. */
