@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ROOT } from './measure.mjs';
 
 const [projectDir, out] = process.argv.slice(2);
-const { DuckDBAdapter } = await import(join(ROOT, 'dist', 'adapter', 'duckdb.js'));
+const { DuckDBAdapter } = await import(join(ROOT, 'dist', 'adapter', 'duckdb', 'index.js'));
 const { build } = await import(join(ROOT, 'dist', 'api', 'commands.js'));
 
 const statements = [];

@@ -3,20 +3,27 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { ConfigError, DopsError } from '../errors.js';
+import { ADAPTER_TYPES, engineInfo } from '../adapter/registry.js';
 import { envVar } from './vars.js';
 import { isPlainObject, readYamlFile } from './yaml-file.js';
 import type { ProjectConfig } from './project-config.js';
 
 /**
  * The connection a command runs against, as dbt's `target` context variable describes it.
- * Only DuckDB is supported: `path` is a database file (relative to the project dir) or `:memory:`.
+ * `type` picks the adapter (src/adapter/registry.ts): `duckdb` (default) or `postgres`.
  */
 export interface Target {
   name: string;
-  type: 'duckdb';
+  /** The adapter: `duckdb` or `postgres`. */
+  type: string;
   profileName: string;
-  /** DuckDB database file, relative to the project dir, or `:memory:`. */
+  /** DuckDB database file, relative to the project dir, or `:memory:` (unused by other engines). */
   path: string;
+  /**
+   * The output's other keys, rendered (e.g. postgres `host`, `port`, `user`, `password`, `dbname`).
+   * Holds secrets: never printed, never written to target/, left out of the template `target`.
+   */
+  credentials?: Record<string, unknown>;
   /** Default schema for models and seeds (dbt's `target.schema`). */
   schema: string;
   threads: number;
@@ -80,16 +87,22 @@ export function resolveTarget(project: ProjectConfig, targetName?: string, profi
     });
   }
   const values = Object.fromEntries(Object.entries(output).map(([k, v]) => [k, renderValue(v, file!)]));
-  if (values.type !== undefined && values.type !== 'duckdb') {
-    throw new ConfigError(`Target '${name}' has type '${values.type}'; dops supports only duckdb`, { location: { file: file! } });
+  const type = String(values.type ?? 'duckdb');
+  const engine = engineInfo(type);
+  if (!engine) {
+    throw new ConfigError(`Target '${name}' has type '${type}', which dops does not support`, { location: { file: file! }, hint: `Use one of: ${ADAPTER_TYPES.join(', ')}.` });
   }
   const threads = Number(values.threads ?? 1);
-  return {
+  const { type: _type, path, schema, threads: _threads, ...credentials } = values;
+  const target: Target = {
     name,
-    type: 'duckdb',
+    type,
     profileName: project.profile,
-    path: String(values.path ?? project.databasePath),
-    schema: String(values.schema ?? 'main'),
+    path: String(path ?? project.databasePath),
+    schema: String(schema ?? engine.defaultSchema),
     threads: Number.isInteger(threads) && threads > 0 ? threads : 1,
   };
+  if (type !== 'duckdb') target.credentials = credentials;
+  engine.checkTarget(target, file!);
+  return target;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { resolveTarget } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILE } from '../config/project-config.js';
@@ -104,8 +105,7 @@ export class WatchSession {
     // Selector syntax errors are usage errors: report them now, not on every rebuild.
     const empty = new Manifest([]);
     selectNodes(empty, Dag.fromManifest(empty), { select: options.select, exclude: options.exclude }, BUILD_TYPES);
-    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-    const adapter = await DuckDBAdapter.open(target.path, config.projectDir);
+    const adapter = await openAdapter(target, config.projectDir);
     let session: WatchSession;
     try {
       const connections: Connection[] = [];
@@ -260,7 +260,7 @@ export class WatchSession {
     try {
       const kind = await connection.relationKind(stale.relation);
       if (!kind) return false;
-      await connection.execute(dropStatement(stale.relation, kind));
+      await connection.execute(dropStatement(stale.relation, kind, connection.dialect));
       this.reporter.relationDropped?.(stale);
       return true;
     } catch (error) {
