@@ -131,7 +131,12 @@ class PostgresConnection implements Connection {
   }
 
   close(): void {
-    this.client.end().catch(() => undefined);
+    void this.end();
+  }
+
+  /** Ends the session with the server (resolves once the socket is closed). */
+  end(): Promise<void> {
+    return this.client.end().catch(() => undefined);
   }
 }
 
@@ -187,6 +192,6 @@ export class PostgresAdapter implements Adapter {
   async close(): Promise<void> {
     await this.spare?.end().catch(() => undefined);
     this.spare = undefined;
-    for (const connection of this.connections.splice(0)) connection.close();
+    await Promise.all(this.connections.splice(0).map((connection) => connection.end()));
   }
 }
