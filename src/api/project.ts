@@ -3,10 +3,10 @@ import { profileSearchPaths, resolveTarget, type Target } from '../config/profil
 import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
 import { parseCliVars } from '../config/vars.js';
 import { engineInfo } from '../adapter/registry.js';
-import { ConfigError, throwIfAny, type DopsError } from '../errors.js';
+import { throwIfAny } from '../errors.js';
+import { validateMaterializations } from '../materializations/registry.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
-import type { ManifestNode } from '../manifest/nodes.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
@@ -80,7 +80,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
-  throwIfAny(checkEngineSupport(manifest, target));
+  throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
   options.reporter?.warnings?.(parsed.warnings);
@@ -103,22 +103,4 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
 /** Absolute path of a file in the project's target dir. */
 export function targetFile(project: LoadedProject, name: string): string {
   return join(project.config.projectDir, project.config.targetPath, name);
-}
-
-/**
- * What the target's engine cannot build, found at parse time: file sources (`external_location`)
- * and `external` models need an engine that reads and writes files (DuckDB).
- * @returns one ConfigError per node, naming its file
- */
-export function checkEngineSupport(manifest: Manifest, target: Target): DopsError[] {
-  const info = engineInfo(target.type);
-  if (!info || info.capabilities.files) return [];
-  const errors: DopsError[] = [];
-  const engine = `target '${target.name}' (${target.type})`;
-  const fail = (node: ManifestNode, message: string) => errors.push(new ConfigError(message, { location: { file: node.originalFilePath, line: 'line' in node ? node.line : undefined } }));
-  for (const node of manifest.nodes.values()) {
-    if (node.resourceType === 'source' && node.externalLocation) fail(node, `Source ${node.sourceName}.${node.name} reads files (external_location), which ${engine} cannot: only duckdb reads files`);
-    if (node.resourceType === 'model' && node.config.materialized === 'external') fail(node, `Model ${node.name} is materialized 'external' (a file), which ${engine} cannot write: only duckdb writes files`);
-  }
-  return errors;
 }
