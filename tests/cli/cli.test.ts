@@ -1,7 +1,7 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, makeTempDir, query, removeProjects } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -36,10 +36,6 @@ const GOOD = {
   'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\n',
 };
 
-beforeAll(() => {
-  // Test the binary as shipped: compile src/ to dist/ once.
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 describe('dops CLI', () => {
