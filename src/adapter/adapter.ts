@@ -103,6 +103,8 @@ export interface Connection {
   readonly dialect: Dialect;
   /** What the engine can do. */
   readonly capabilities: Capabilities;
+  /** True once the connection to the server is gone (the server stopped or ended the session); it cannot run anything more. */
+  readonly lost: boolean;
   /**
    * Runs one statement.
    * @returns the row count DuckDB reports for CREATE TABLE AS / INSERT / UPDATE / DELETE, else undefined

@@ -36,6 +36,11 @@ export class RunControls {
     return this.stopReason ?? 'Skipped because the run was stopped';
   }
 
+  /** Skips every node not yet started, with `reason` as their message (e.g. the database connection was lost). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
   /** Applies `--warn-error` to a node's outcome and records a failure for `--fail-fast`. */
   review(node: ManifestNode, outcome: Outcome): Outcome {
     const reviewed = this.options.warnError && outcome.status === 'warn' ? { ...outcome, status: 'fail' as const, message: `${outcome.message} (--warn-error)` } : outcome;

@@ -75,6 +75,9 @@ export class CompileAhead {
       },
       dialect: connection.dialect,
       capabilities: connection.capabilities,
+      get lost() {
+        return connection.lost;
+      },
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
       describeColumns: (rendered) => connection.describeColumns(rendered),

@@ -53,6 +53,8 @@ function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
 class DuckDBConnectionWrapper implements Connection {
   readonly dialect = duckdbDialect;
   readonly capabilities = DUCKDB_INFO.capabilities;
+  /** An embedded database never goes away. */
+  readonly lost = false;
   /** The database this connection reads by default (asked once, for {@link relationKind}). */
   private catalog: string | undefined;
 

@@ -54,6 +54,10 @@ class PostgresConnection implements Connection {
   readonly capabilities = POSTGRES_INFO.capabilities;
   private broken: Error | undefined;
 
+  get lost(): boolean {
+    return this.broken !== undefined;
+  }
+
   constructor(private readonly client: pg.Client) {
     // A server that goes away mid-run surfaces as an 'error' event; the next statement reports it.
     client.on('error', (error) => (this.broken = error));
@@ -65,6 +69,9 @@ class PostgresConnection implements Connection {
       return await this.client.query({ text: sql, types });
     } catch (error) {
       if (error && typeof error === 'object') failedSql.set(error, sql);
+      // Admin shutdown, crash, terminated backend, or the socket closed: the session is over.
+      const code = String((error as { code?: string })?.code ?? '');
+      if (code.startsWith('57P') || /Connection terminated|ECONNRESET|EPIPE/i.test(String((error as Error)?.message))) this.broken ??= error as Error;
       throw error;
     }
   }

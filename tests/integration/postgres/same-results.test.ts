@@ -178,6 +178,36 @@ describe('dops on PostgreSQL', () => {
   });
 });
 
+describe('the server ending the session mid-run', () => {
+  it('the running node errors, the rest skip, exit 1, and no relation is left half-built', async () => {
+    const dir = makeProject({
+      'dops_project.yml': 'name: gone\n',
+      'models/slow.sql': "{{ config(materialized='table') }}\nselect {{ var('v', 1) }} as id from (select pg_sleep({{ var('sleep', 0) }})) as s\n",
+      'models/after.sql': "select * from {{ ref('slow') }}\n",
+      'models/z_other.sql': 'select 2 as id\n',
+    });
+    const dbname = await addPostgresProfile(server, dir, 'gone', { threads: 1 });
+    expect((await build({ projectDir: dir, target: 'pg' })).success).toBe(true);
+    const running = build({ projectDir: dir, target: 'pg', vars: { v: 2, sleep: 30 }, select: ['slow+', 'z_other'] });
+    // End the backend that runs pg_sleep, as a server restart or an admin would.
+    let terminated = 0;
+    for (let tries = 0; tries < 300 && terminated === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const rows = await pgQuery(server, "select pg_terminate_backend(pid) as ok from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", dbname);
+      terminated = rows.length;
+    }
+    const outcome = await running;
+    expect(outcome.success).toBe(false);
+    const byName = Object.fromEntries(outcome.results.map((r) => [r.uniqueId.split('.')[2], r]));
+    expect(byName.slow.status).toBe('error');
+    expect(byName.after.status).toBe('skipped');
+    expect(byName.z_other.status).toBe('skipped');
+    expect(byName.z_other.message).toBe("Skipped because the connection to target 'pg' was lost");
+    expect(await pgQuery(server, 'select id from main.slow', dbname)).toEqual([{ id: 1 }]);
+    expect(await pgQuery(server, "select count(*)::int as n from pg_class where relname like '%dops_tmp%'", dbname)).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('dops build --target pg, bad connection settings', () => {
   const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'index.js');
   const run = (dir: string) => spawnSync(process.execPath, [CLI, 'build', '--project-dir', dir, '--target', 'pg'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
