@@ -92,11 +92,12 @@ export async function runExecutionPlan(
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
-  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
+  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+  if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
-  options.reporter?.runStarted?.(order.length);
+  options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
     dag,
     order,
