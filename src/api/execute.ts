@@ -15,6 +15,7 @@ import { EarlyDatabase } from './early-database.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
 import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
 import { loadState, manifestMetadata, resolveSelection } from './selection.js';
+import { checkSelection } from './selection-check.js';
 
 /** What a command that runs nodes returns. */
 export interface RunOutcome {
@@ -66,7 +67,9 @@ export interface ExecutionPlan {
  */
 export function planExecution(project: LoadedProject, options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): ExecutionPlan {
   const { manifest } = project;
-  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const selection = resolveSelection(project, options);
+  if (!only) checkSelection(project, options, selection);
+  const selected = new Set([...selectNodes(manifest, project.dag, selection, resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
 }

@@ -11,6 +11,7 @@ import { registerNodeCommands } from './commands/node-commands.js';
 import { registerWatch } from './commands/watch.js';
 import { registerSource } from './commands/source.js';
 import { registerRetry } from './commands/retry.js';
+import { registerShow } from './commands/show.js';
 
 /** Builds the `dops` program; each command sets `process.exitCode`. */
 export function createProgram(): Command {
@@ -21,6 +22,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerNodeCommands(program);
   registerCompile(program);
+  registerShow(program);
   registerList(program);
   registerInit(program);
   registerWatch(program);
