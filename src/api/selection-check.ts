@@ -9,7 +9,7 @@ import type { LoadedProject } from './project.js';
  */
 export function unmatchedCriteria(project: LoadedProject, selection: SelectionOptions): string[] {
   if (selection.selectorDefinition || !selection.select?.length) return [];
-  const context = { state: selection.stateSelection };
+  const context = { state: selection.stateSelection, run: selection.runState };
   const terms = selection.select.flatMap((e) => e.split(/\s+/)).filter(Boolean);
   return terms.filter((term) => evaluateSelectors([term], project.manifest, project.dag, context).size === 0);
 }
