@@ -50,7 +50,10 @@ export class NodeProgress {
     private readonly clock: ProgressClock = SYSTEM_CLOCK,
     private readonly timings: ProgressTimings = DEFAULT_TIMINGS,
   ) {
-    this.live = out.isTTY ? createLogUpdate(out as NodeJS.WriteStream, { showCursor: true }) : undefined;
+    // A pseudo-terminal may report 0 columns (e.g. under `script`); log-update would wrap to nothing.
+    const size = out as { columns?: number; rows?: number };
+    const screen = { write: (text: string) => out.write(text), get columns() { return size.columns || 80; }, get rows() { return size.rows || 24; } };
+    this.live = out.isTTY ? createLogUpdate(screen as unknown as NodeJS.WriteStream, { showCursor: true }) : undefined;
   }
 
   /** A node started. */
