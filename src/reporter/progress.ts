@@ -27,7 +27,8 @@ export interface ProgressTimings {
   stillRunningEvery: number;
 }
 
-const DEFAULT_TIMINGS: ProgressTimings = { liveAfter: 2, stillRunningEvery: 30 };
+/** The defaults; `DOPS_PROGRESS_AFTER` (seconds) overrides when the live line appears. */
+const DEFAULT_TIMINGS: ProgressTimings = { liveAfter: Number(process.env.DOPS_PROGRESS_AFTER) >= 0 && process.env.DOPS_PROGRESS_AFTER ? Number(process.env.DOPS_PROGRESS_AFTER) : 2, stillRunningEvery: 30 };
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
