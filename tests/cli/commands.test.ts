@@ -227,6 +227,17 @@ describe('run flags', () => {
     expect(dops(['run', '--log-level', 'loud', '--project-dir', dir]).status).toBe(2);
   });
 
+  // docs.getdbt.com/reference/global-configs/print-output: --quiet does not silence print(); --no-print does
+  it('-q still shows {{ print() }}; --no-print hides it', () => {
+    const dir = makeProject({ 'models/hello.sql': "{{ print('hello from a model') }}select 1 as x\n" });
+    const quiet = dops(['run', '-q', '--project-dir', dir]);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toContain('hello from a model\n');
+    expect(quiet.stdout).not.toContain('START');
+    const silent = dops(['run', '-q', '--no-print', '--no-partial-parse', '--project-dir', dir]);
+    expect(silent.stdout).toBe('');
+  });
+
   // docs.getdbt.com/reference/global-configs/print-output (use_colors)
   it('--use-colors colors piped output; --no-use-colors keeps it plain', () => {
     const dir = makeProject(PROJECT);
