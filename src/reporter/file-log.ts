@@ -4,6 +4,13 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 import type { Reporter, RunInfo } from './reporter.js';
 
+let active: FileLogReporter | undefined;
+
+/** The file log of this invocation, once a command has opened one (the CLI's error boundary logs into it). */
+export function activeFileLog(): FileLogReporter | undefined {
+  return active;
+}
+
 /** Name of the log file in the log folder (dbt writes `logs/dbt.log`). */
 export const LOG_FILE = 'dops.log';
 
@@ -27,6 +34,7 @@ export class FileLogReporter implements Reporter {
     command: string,
   ) {
     process.once('exit', this.onExit);
+    active = this;
     this.line('info', 'main', `Running dops ${command} (${process.argv.slice(2).join(' ')})`);
   }
 

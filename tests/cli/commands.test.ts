@@ -261,6 +261,7 @@ describe('empty selections', () => {
     const strict = dops(['build', '-s', 'nonexistent', '--warn-error', '--project-dir', dir]);
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("The selection criterion 'nonexistent' does not match any enabled nodes");
+    expect(readFileSync(join(dir, 'logs/dops.log'), 'utf8')).toMatch(/\[error\] \[main {6}\]: The selection criterion 'nonexistent'/);
   });
 });
 
