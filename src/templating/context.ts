@@ -1,3 +1,4 @@
+import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
 import type { Target } from '../config/profiles.js';
 import { CompilationError } from '../errors.js';
@@ -80,6 +81,11 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
     execute,
     is_incremental: () => incremental,
     log: () => '',
+    // dbt's print(): writes to stdout even with --quiet; --no-print silences it (docs.getdbt.com/reference/dbt-jinja-functions/print).
+    print: (value: unknown) => {
+      userPrint(String(value));
+      return '';
+    },
   };
 }
 

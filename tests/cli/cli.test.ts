@@ -54,7 +54,9 @@ describe('dops CLI', () => {
     const run = dops(['build', '--project-dir', dir]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Running 5 nodes');
+    expect(run.stdout).toContain('Found 2 models, 2 data tests, 1 seed');
+    expect(run.stdout).toContain("Concurrency: 1 thread (target='dev')");
+    expect(run.stdout).toMatch(/1 of 5 START seed file main\.raw_orders \.+ \[RUN\]/);
     expect(run.stdout).toMatch(/1 of 5 OK loaded seed main\.raw_orders \.+ \[2 rows in \d+\.\d\ds\]/);
     expect(run.stdout).toContain('Completed successfully');
     expect(run.stdout).toContain('Done. PASS=5 WARN=0 ERROR=0 SKIP=0 TOTAL=5');
