@@ -4,7 +4,7 @@ import type { Adapter, Connection } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { resolveTarget } from '../config/profiles.js';
-import { loadProjectConfig, PROJECT_FILE } from '../config/project-config.js';
+import { loadProjectConfig, PROJECT_FILES } from '../config/project-config.js';
 import { DopsError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
@@ -167,7 +167,7 @@ export class WatchSession {
       this.reporter.rebuildFinished?.(report);
     };
     this.reporter.rebuildStarted?.(changes, initial);
-    if (changes.some((c) => c.path === PROJECT_FILE || c.path === 'profiles.yml' || c.kind === 'unlinkDir')) this.loader.invalidateAll();
+    if (changes.some((c) => (PROJECT_FILES as readonly string[]).includes(c.path) || c.path === 'profiles.yml' || c.kind === 'unlinkDir')) this.loader.invalidateAll();
     this.loader.invalidate(changes.map((c) => c.path));
 
     let project: LoadedProject;

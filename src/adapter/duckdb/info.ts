@@ -14,6 +14,7 @@ export const DUCKDB_INFO: EngineInfo = {
   },
   async open(target, projectDir) {
     const { DuckDBAdapter } = await import('./index.js');
-    return DuckDBAdapter.open(target.path, projectDir);
+    // The target carries dbt-duckdb's `settings` and `attach` (see DuckDBSetup).
+    return DuckDBAdapter.open(target.path, projectDir, target);
   },
 };
