@@ -93,7 +93,7 @@ export async function runExecutionPlan(
   const { dag, order } = plan;
   const compiler = project.compiler();
   const startedAt = Date.now();
-  const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
+  const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
   if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
   if (options.empty) compiler.readEmpty();
@@ -157,7 +157,7 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
   const opened = await early?.take(project.target.path, project.config.projectDir);
-  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir));
+  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target));
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());
