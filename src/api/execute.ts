@@ -1,6 +1,7 @@
 import { writeManifest } from '../artifacts/manifest.js';
 import { writeRunResults } from '../artifacts/run-results.js';
 import type { Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
 import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -15,6 +16,7 @@ import { EarlyDatabase } from './early-database.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
 import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
 import { loadState, manifestMetadata, resolveSelection } from './selection.js';
+import { checkSelection } from './selection-check.js';
 
 /** What a command that runs nodes returns. */
 export interface RunOutcome {
@@ -66,7 +68,9 @@ export interface ExecutionPlan {
  */
 export function planExecution(project: LoadedProject, options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): ExecutionPlan {
   const { manifest } = project;
-  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const selection = resolveSelection(project, options);
+  if (!only) checkSelection(project, options, selection);
+  const selected = new Set([...selectNodes(manifest, project.dag, selection, resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
 }
@@ -93,11 +97,12 @@ export async function runExecutionPlan(
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
-  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
+  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+  if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
-  options.reporter?.runStarted?.(order.length);
+  options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
     dag,
     order,
@@ -110,6 +115,7 @@ export async function runExecutionPlan(
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
       const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
+      if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
     },
@@ -151,10 +157,9 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
     throw error;
   }
   const threads = options.threads ?? project.target.threads;
-  // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+  // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const opened = await early?.take(project.target.path, project.config.projectDir);
-  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target));
+  const adapter = opened?.adapter ?? (await openAdapter(project.target, project.config.projectDir));
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());

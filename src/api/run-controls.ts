@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeJunit } from '../artifacts/junit.js';
 import type { Connection } from '../adapter/adapter.js';
-import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { stateDatabaseFile, stateRelation, type StateManifest } from '../graph/state.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -36,6 +36,11 @@ export class RunControls {
     return this.stopReason ?? 'Skipped because the run was stopped';
   }
 
+  /** Skips every node not yet started, with `reason` as their message (e.g. the database connection was lost). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
   /** Applies `--warn-error` to a node's outcome and records a failure for `--fail-fast`. */
   review(node: ManifestNode, outcome: Outcome): Outcome {
     const reviewed = this.options.warnError && outcome.status === 'warn' ? { ...outcome, status: 'fail' as const, message: `${outcome.message} (--warn-error)` } : outcome;
@@ -63,22 +68,29 @@ function schemasOf(manifest: Manifest, order: string[]): string[] {
  * - creates every schema the run writes to, one at a time: DuckDB reports a catalog write-write
  *   conflict when two connections' transactions create the same schema concurrently;
  * - with `--defer`, attaches the state target's database read-only (when it is another file) and
- *   points refs to unselected nodes at the state's relations.
+ *   points refs to unselected nodes at the state's relations: those this target lacks, or all of
+ *   them with `favorState` (dbt's `--favor-state`, docs.getdbt.com/reference/node-selection/defer).
  */
-export async function prepareRun(project: LoadedProject, order: string[], connection: Connection, compiler: Compiler, state: StateManifest | undefined, defer: boolean): Promise<void> {
+export async function prepareRun(project: LoadedProject, order: string[], connection: Connection, compiler: Compiler, state: StateManifest | undefined, defer: boolean, favorState = false): Promise<void> {
   for (const schema of schemasOf(project.manifest, order)) await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
   if (!defer || !state) return;
-  const file = stateDatabaseFile(state, project.config.projectDir);
-  const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
-  const sameFile = current === resolve(file);
-  if (!sameFile) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
+  // Engines without database files (PostgreSQL) read the state's relations from the same server.
+  let attach: string | undefined;
+  if (connection.dialect.attachReadOnly) {
+    const file = stateDatabaseFile(state, project.config.projectDir);
+    const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
+    if (current !== resolve(file)) attach = connection.dialect.attachReadOnly(file, STATE_ALIAS);
+  }
+  if (attach) await connection.execute(attach);
   const selected = new Set(order);
+  const present = favorState ? new Set<string>() : new Set((await connection.listRelations()).map((r) => `${r.schema}.${r.identifier}`.toLowerCase()));
   const deferred = new Map<string, string>();
   for (const node of project.manifest.nodes.values()) {
     if (selected.has(node.uniqueId) || (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot')) continue;
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
+    if (present.has(`${node.relation.schema}.${node.relation.identifier}`.toLowerCase())) continue;
     const relation = stateRelation(state, node.uniqueId);
-    if (relation) deferred.set(node.uniqueId, sameFile ? renderRelation(relation) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}`);
+    if (relation) deferred.set(node.uniqueId, attach ? `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}` : renderRelation(relation));
   }
   compiler.deferTo(deferred);
 }

@@ -1,8 +1,10 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { engineInfo } from '../adapter/registry.js';
 import { manifestJson } from '../artifacts/manifest.js';
 import { ConfigError } from '../errors.js';
 import { INDIRECT_SELECTION_MODES, type SelectionOptions } from '../graph/selector.js';
 import { loadSelectors, namedSelector } from '../graph/selectors-file.js';
+import { readRunState } from '../graph/extra-methods.js';
 import { compareWithState, readStateManifest, type StateManifest } from '../graph/state.js';
 import type { SelectOptions } from './options.js';
 import type { LoadedProject } from './project.js';
@@ -12,9 +14,12 @@ import type { LoadedProject } from './project.js';
  * `--state` / `--defer` run knows which database holds these relations.
  */
 export function manifestMetadata(project: LoadedProject): Record<string, unknown> {
-  const { path } = project.target;
-  const absolute = path === ':memory:' ? undefined : isAbsolute(path) ? path : join(project.config.projectDir, path);
-  return { project_name: project.config.name, target: { name: project.target.name, type: 'duckdb', schema: project.target.schema, database_path: path, database_path_absolute: absolute } };
+  const { path, type, name, schema } = project.target;
+  const file = engineInfo(type)?.databaseFile(project.target, project.config.projectDir);
+  // Server engines record no file (and never credentials).
+  if (type !== 'duckdb') return { project_name: project.config.name, target: { name, type, schema } };
+  const absolute = path === ':memory:' ? undefined : file;
+  return { project_name: project.config.name, target: { name, type, schema, database_path: path, database_path_absolute: absolute } };
 }
 
 const loaded = new WeakMap<SelectOptions, StateManifest>();
@@ -49,7 +54,8 @@ export function resolveSelection(project: LoadedProject, options: SelectOptions,
   const fallback = !options.selector && !options.select?.length ? [...selectors.values()].find((s) => s.isDefault) : undefined;
   const selectorDefinition = options.selector ? namedSelector(selectors, options.selector) : fallback?.definition;
   const comparison = state ? compareWithState(manifestJson(project.manifest), state) : undefined;
-  return { select: options.select, exclude: options.exclude, selectorDefinition, indirectSelection: options.indirectSelection, stateSelection: comparison };
+  const runState = state ? readRunState(state.dir, join(project.config.projectDir, project.config.targetPath)) : undefined;
+  return { select: options.select, exclude: options.exclude, selectorDefinition, indirectSelection: options.indirectSelection, stateSelection: comparison, runState };
 }
 
 /** Resolves a user-given path (e.g. `--junit`) against the current directory. */

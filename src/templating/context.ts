@@ -1,3 +1,4 @@
+import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
 import type { Target } from '../config/profiles.js';
 import { CompilationError } from '../errors.js';
@@ -32,13 +33,6 @@ export function attachTemplateOutput(global: GlobalContext, output: TemplateOutp
  * selection, the database's answers and where its output goes (see {@link DbtContextOptions}).
  */
 export type RenderExtras = Partial<Omit<DbtContextOptions, 'adapterType' | 'execute'>>;
-
-/** dbt-duckdb's `target.database`: the database file's name without extension (`memory` in memory). */
-function targetDatabase(path: string): string {
-  if (path === ':memory:') return 'memory';
-  const file = path.split(/[\\/]/).pop() ?? path;
-  return file.replace(/\.[^.]*$/, '');
-}
 
 /** What rendering a file at parse time found: its refs, sources and `config()` calls. */
 export interface ParseCapture {
@@ -104,11 +98,16 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
-    target: { database: targetDatabase(global.target.path), ...global.target, profile_name: global.target.profileName },
+    target: visibleTarget(global.target),
     project_name: global.projectName,
     this: new TemplateRelation(self),
     execute,
     is_incremental: () => incremental,
+    // dbt's print(): writes to stdout even with --quiet; --no-print silences it (docs.getdbt.com/reference/dbt-jinja-functions/print).
+    print: (value: unknown) => {
+      userPrint(String(value));
+      return '';
+    },
   };
 }
 
@@ -167,4 +166,10 @@ export function runtimeContext(
     source: engine.guard((...args: unknown[]) => resolver.source(sourceCall(args))),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => nodeConfig[key] ?? fallback }),
   });
+}
+
+/** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
+function visibleTarget(target: Target): Record<string, unknown> {
+  const { credentials: _credentials, ...visible } = target;
+  return { ...visible, profile_name: target.profileName };
 }

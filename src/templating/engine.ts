@@ -5,9 +5,7 @@ import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
 import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 import { installMemberLookup } from './callable-members.js';
-
-nunjucks.installJinjaCompat();
-installMemberLookup();
+import { installJinja } from './jinja/index.js';
 
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
@@ -38,7 +36,7 @@ const LINE_PAD = '\n';
 /** The last line of nunjucks' message, without its "(path) [Line x]" prefix and "Error: " label. */
 function nunjucksReason(error: Error): string {
   const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
-  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
+  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError|JinjaError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
 }
 
 /**
@@ -69,7 +67,7 @@ function unclosedTagLine(contents: string): number | undefined {
  * compiles it once.
  */
 export class TemplateEngine {
-  private readonly env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  private readonly env = TemplateEngine.environment();
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
   /** Templates of the simple subset (or undefined: not simple), by path and text. */
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
@@ -79,6 +77,17 @@ export class TemplateEngine {
   private readonly lazyFiles = new Map<string, TemplateSource>();
   /** Macro name -> file that defines it, for the names callable unprefixed (root project, then dbt's). */
   readonly macros = new Map<string, string>();
+  /**
+   * A nunjucks environment that renders Jinja2 as dbt does (see ./jinja/index.ts), with the
+   * member lookup dbt's context objects need (./callable-members.ts) over it.
+   */
+  private static environment(): nunjucks.Environment {
+    const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    installJinja(env);
+    installMemberLookup();
+    return env;
+  }
+
   /** Every macro by package (see macro-namespaces.ts). */
   readonly registry = new MacroRegistry();
   /** Adds the macros to render contexts (made once the macros are known). */

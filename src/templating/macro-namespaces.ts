@@ -1,4 +1,5 @@
 import { CompilationError } from '../errors.js';
+import { markNative } from './jinja/index.js';
 
 /** A callable macro (a nunjucks macro or a JS function). */
 export type MacroFn = (...args: unknown[]) => unknown;
@@ -173,11 +174,12 @@ export class MacroBinder {
     let fn = this.callables.get(entry);
     if (!fn) {
       const current = this.current;
-      fn = (...args: unknown[]) => {
+      // Native: macros take template values as they are (floats stay Python floats).
+      fn = markNative((...args: unknown[]) => {
         const scope = current();
         if (!scope) throw new Error(`Macro ${entry.name} called outside a render`);
         return scope.load(entry)(...args);
-      };
+      });
       this.callables.set(entry, fn);
     }
     return fn;

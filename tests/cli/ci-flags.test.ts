@@ -1,7 +1,7 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { makeProject, makeTempDir, removeProjects, writeFile } from '../integration/helpers.js';
 
@@ -20,9 +20,6 @@ const FILES = {
   'models/schema.yml': 'version: 2\nmodels:\n  - name: clean\n    columns:\n      - name: v\n        data_tests:\n          - not_null: {config: {severity: warn}}\n',
 };
 
-beforeAll(() => {
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 describe('CI flags on the command line', () => {
@@ -84,7 +81,7 @@ describe('CI flags on the command line', () => {
     writeFile(dir, 'models/broken.sql', 'select 1 as nope\n');
     const retried = dops(['retry'], dir);
     expect(retried.status).toBe(0);
-    expect(retried.stdout).toContain('Running 1 node');
+    expect(retried.stdout).toContain('1 of 1 START');
     expect(retried.stdout).toContain('OK created view main.broken');
   });
 
@@ -96,7 +93,7 @@ describe('CI flags on the command line', () => {
     writeFile(dir, 'models/report.sql', "select count(*) as n from {{ ref('clean') }}\n");
     const run = dops(['build', '-t', 'ci', '-s', 'state:modified+', '--defer', '--state', state], dir);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Running 1 node');
+    expect(run.stdout).toContain('1 of 1 START');
     expect(run.stdout).toContain('OK created view main.report');
   });
 });

@@ -89,8 +89,9 @@ describe('parseContext', () => {
   });
 
   it('exposes this, target, project_name and execute=false', () => {
+    // Booleans render as Python's str(): False (jinja.palletsprojects.com/en/3.1.x/templates/#literals).
     expect(parse(`{{ this }} {{ this.name }} {{ target.name }} {{ target.schema }} {{ target.profile_name }} {{ project_name }} {{ execute }}`).sql).toBe(
-      '"main"."orders" orders dev main shop shop false',
+      '"main"."orders" orders dev main shop shop False',
     );
   });
 });
@@ -116,8 +117,9 @@ describe('runtimeContext', () => {
   });
 
   it('makes config() a no-op and config.get() read the node config', () => {
+    // `{{ execute }}` renders Python's True (jinja.palletsprojects.com/en/3.1.x/templates/#literals).
     expect(render(`{{ config(materialized='view') }}{{ config.get('materialized') }} {{ config.get('unique_key', 'id') }} {{ execute }}`, { materialized: 'table' })).toBe(
-      'table id true',
+      'table id True',
     );
   });
 
