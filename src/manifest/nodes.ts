@@ -8,6 +8,12 @@ export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  /** Column tags (`tags:` or `config: {tags:}`); `sensitive` / `pii` keep its values out of the docs. */
+  tags?: string[];
+  /** Column `meta:` (or `config: {meta:}`). */
+  meta?: Record<string, unknown>;
+  /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
+  docs?: Record<string, unknown>;
 }
 
 /** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */

@@ -118,7 +118,10 @@ function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string
     if (!isPlainObject(column) || typeof column.name !== 'string') {
       throw new ParseError('Each column needs a name', { location: { file, line: yaml.lineOf([...path, index]) } });
     }
-    columns[column.name] = { name: column.name, description: text(column.description), dataType: column.data_type === undefined ? undefined : String(column.data_type) };
+    const config = isPlainObject(column.config) ? column.config : {};
+    const tags = [column.tags, config.tags].flat().filter((t) => t !== undefined && t !== null).map(String);
+    const mapping = (key: string): Record<string, unknown> | undefined => (isPlainObject(config[key]) || isPlainObject(column[key]) ? { ...(column[key] as object), ...(config[key] as object) } : undefined);
+    columns[column.name] = { name: column.name, description: text(column.description), dataType: column.data_type === undefined ? undefined : String(column.data_type), tags: tags.length ? tags : undefined, meta: mapping('meta'), docs: mapping('docs') };
     const key = testListKey(column);
     testEntries(column, yaml, [...path, index], file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, index, key, i], file, column.name as string)));
   });
