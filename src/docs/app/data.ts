@@ -159,9 +159,9 @@ export interface SiteData {
 }
 
 /** Width of a node box in the graph, px. */
-export const NODE_WIDTH = 190;
+export const NODE_WIDTH = 230;
 /** Height of a node box in the graph, px. */
-export const NODE_HEIGHT = 34;
+export const NODE_HEIGHT = 38;
 
 /**
  * Above this many nodes the site does not draw the whole project (and the generator does not lay it

@@ -27,11 +27,11 @@ function drawnNode(node: SiteNode, x: number, y: number, focus?: string): DrawnN
   return {
     id: node.id,
     label: node.label,
-    sublabel: node.type === 'model' ? `${node.materialized ?? ''} · ${node.relation ?? ''}` : node.type,
+    sublabel: node.type === 'model' ? `${node.materialized ?? ''} · ${node.relation ?? ''}` : node.type === 'source' && node.relation?.includes('/') ? `source · ${node.relation}` : node.relation ? `${node.type} · ${node.relation}` : node.type,
     x,
     y,
     className: `type-${node.type}${node.id === focus ? ' focused' : ''}`,
-    title: `${node.type} ${node.label}${node.description ? `\n${node.description}` : ''}`,
+    title: `${node.type} ${node.label}${node.relation ? ` (${node.relation})` : ''}${node.materialized ? `, ${node.materialized}` : ''}${node.description ? `\n${node.description.slice(0, 300)}` : ''}`,
     onClick: () => (location.hash = nodeHref(node.id)),
   };
 }
