@@ -3,7 +3,7 @@ import type { ProjectLineage } from '../lineage/project-lineage.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type ManifestNode, type TestNode } from '../manifest/nodes.js';
 import type { HistoryEntry } from '../artifacts/results-history.js';
-import { FULL_GRAPH_LIMIT, type SiteColumn, type SiteData, type SiteDataSample, type SiteGroup, type SiteLineage, type SiteNode, type SiteTest } from './app/data.js';
+import { boxWidthFor, FULL_GRAPH_LIMIT, graphSublabel, NODE_MAX_WIDTH, NODE_WIDTH, type SiteColumn, type SiteData, type SiteDataSample, type SiteGroup, type SiteLineage, type SiteNode, type SiteTest } from './app/data.js';
 import { layoutGraph } from './layout.js';
 
 /** One entry of run_results.json, as the site reads it. */
@@ -202,7 +202,8 @@ export function buildSiteData(input: SiteInput): SiteData {
   const tests = testsByNode(input.manifest, results);
   const graphNodes = [...input.manifest.nodes.values()].filter((n) => GRAPH_TYPES.has(n.resourceType));
   const nodes = graphNodes.map((n) => siteNode(n, input, tests.get(n.uniqueId) ?? [], results));
-  const layout = nodes.length <= FULL_GRAPH_LIMIT ? layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id]))) : undefined;
+  const nodeWidth = boxWidthFor(nodes.map((n) => ({ label: n.label, sublabel: graphSublabel(n) })), NODE_WIDTH, NODE_MAX_WIDTH);
+  const layout = nodes.length <= FULL_GRAPH_LIMIT ? layoutGraph(nodes.map((n) => n.id), nodes.flatMap((n) => n.parents.map((p): [string, string] => [p, n.id])), nodeWidth) : undefined;
   const routesOf = (n: (typeof nodes)[number]): number[][] | undefined => layout && n.parents.map((p) => (layout.routes.get(`${p}\u0000${n.id}`) ?? []).flatMap((point) => [point.x, point.y]));
   const counts: Record<string, number> = {};
   for (const node of input.manifest.nodes.values()) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
@@ -229,6 +230,7 @@ export function buildSiteData(input: SiteInput): SiteData {
     dataNote: input.dataNote,
     built: input.catalog.size > 0 && [...input.catalog.values()].some((e) => e.kind !== 'external'),
     nodes: nodes.map((n) => ({ ...n, ...(layout?.positions.get(n.id) ?? { x: 0, y: 0 }), routes: routesOf(n) })),
+    nodeWidth,
     width: layout?.width ?? 0,
     height: layout?.height ?? 0,
     counts,

@@ -86,8 +86,9 @@ svg.graph g.node { cursor: pointer; }
 svg.graph g.node rect { fill: #fff; stroke-width: 2; }
 svg.graph g.node text { font-size: 12px; fill: #1d232c; }
 svg.graph g.node text.sub { font-size: 11px; fill: #5c6570; }
-.column-graph svg.graph g.node text { font-size: 13px; }
-.column-graph svg.graph g.node text.sub { font-size: 12px; }
+.column-graph svg.graph g.node text { font-size: 14px; }
+.column-graph svg.graph g.node text.sub { font-size: 13.5px; }
+@media (max-width: 1000px) { .sidebar { width: 200px; } .search input { width: 220px; } }
 svg.graph g.node.type-source rect { stroke: var(--source); fill: #ebfbee; }
 svg.graph g.node.type-seed rect { stroke: var(--seed); fill: #fbf7e1; }
 svg.graph g.node.type-model rect { stroke: var(--model); fill: #e7f0fb; }

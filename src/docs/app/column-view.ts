@@ -1,10 +1,11 @@
 import { ColumnLineageIndex } from './column-lineage.js';
 import { h, nodeHref } from './dom.js';
 import type { SiteIndex } from './site-index.js';
-import { boxWidthFor, drawGraph, layoutLeftToRight } from './svg-graph.js';
+import { boxWidthFor } from './data.js';
+import { drawGraph, layoutLeftToRight } from './svg-graph.js';
 
 /** Box height of a column in the column-lineage graph, px (width is sized to the labels). */
-const BOX_HEIGHT = 40;
+const BOX_HEIGHT = 44;
 
 /** Levels of column lineage drawn around a column unless the page asks for more. */
 export const DEFAULT_COLUMN_LEVELS = 3;
@@ -36,7 +37,7 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   const roots = everyUpstream.vertices.filter((v) => v.key !== rootKey && !derived.has(v.key));
   const label = (id: string): string => index.byId.get(id)?.label ?? id;
   const sublabel = (v: { node: string }): string => `${index.byId.get(v.node)?.type ?? ''} ${label(v.node)}`;
-  const BOX = { width: boxWidthFor(hood.vertices.map((v) => ({ label: v.column, sublabel: sublabel(v) })), 170, 340), height: BOX_HEIGHT };
+  const BOX = { width: boxWidthFor(hood.vertices.map((v) => ({ label: v.column, sublabel: sublabel(v) })), 170, 380, 14 / 12), height: BOX_HEIGHT };
   const layout = layoutLeftToRight(hood.vertices.map((v) => v.key), hood.links, BOX.width, BOX.height);
   const drawn = hood.vertices.map((v) => ({
     id: v.key,
@@ -50,7 +51,7 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   }));
   const links = hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}`, points: layout.routes.get(`${l.from}\u0000${l.to}`) }));
   // Drawn at (nearly) full size so labels stay readable: a wide graph is panned, not shrunk.
-  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height, minFitScale: 0.9, maxFitScale: 1 });
+  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height, minFitScale: 0.92, maxFitScale: 1, fontScale: 14 / 12 });
   requestAnimationFrame(() => graph.fit());
   const graphHeight = Math.min(Math.max(layout.height + 8, 120), 640);
   const byKey = new Map(hood.vertices.map((v) => [v.key, v]));

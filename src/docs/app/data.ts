@@ -145,6 +145,8 @@ export interface SiteData {
   built: boolean;
   /** Graph nodes: sources, seeds, models, snapshots. */
   nodes: SiteNode[];
+  /** Width of the graph's node boxes, px (sized to the longest name in the project). */
+  nodeWidth: number;
   /** Size of the whole-graph layout in px. */
   width: number;
   height: number;
@@ -158,8 +160,28 @@ export interface SiteData {
   dataNote?: string;
 }
 
-/** Width of a node box in the graph, px. */
-export const NODE_WIDTH = 230;
+/** Narrowest node box in the project graph, px (boxes widen to show the longest name, see {@link boxWidthFor}). */
+export const NODE_WIDTH = 200;
+/** Widest node box in the project graph, px; longer subtitles end in an ellipsis (full text on hover). */
+export const NODE_MAX_WIDTH = 330;
+
+/** The subtitle of a node's box in the lineage graph: materialization and relation, or type and location. */
+export function graphSublabel(node: Pick<SiteNode, 'type' | 'materialized' | 'relation'>): string {
+  if (node.type === 'model') return `${node.materialized ?? ''} · ${node.relation ?? ''}`;
+  // Lake files: the file name (the full path is in the hover title and on the page).
+  const relation = node.relation?.includes('/') ? node.relation.slice(node.relation.lastIndexOf('/') + 1) : node.relation;
+  return relation ? `${node.type} · ${relation}` : node.type;
+}
+
+/**
+ * The box width that shows labels and subtitles in full (12 px names, 11 px subtitles; about 7.6
+ * and 6.8 px a character), between `min` and `max` px.
+ */
+export function boxWidthFor(labels: { label: string; sublabel?: string }[], min: number, max: number, scale = 1): number {
+  let widest = 0;
+  for (const l of labels) widest = Math.max(widest, l.label.length * 7.6 * scale, (l.sublabel?.length ?? 0) * 6.8 * scale);
+  return Math.max(min, Math.min(max, Math.ceil(widest + 24)));
+}
 /** Height of a node box in the graph, px. */
 export const NODE_HEIGHT = 38;
 

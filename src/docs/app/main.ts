@@ -44,7 +44,7 @@ function searchBox(): HTMLElement {
   };
   const input = h('input', {
     type: 'search',
-    placeholder: `Search ${index.data.nodes.length + index.data.pages.length} nodes: names, descriptions, columns, SQL`,
+    placeholder: 'Search names, descriptions, columns, SQL',
     'aria-label': 'Search',
     'data-testid': 'search',
     autocomplete: 'off',

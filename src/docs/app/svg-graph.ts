@@ -47,6 +47,8 @@ export interface DrawOptions {
   minFitScale?: number;
   /** Fitting never zooms in above this; default 1.5. */
   maxFitScale?: number;
+  /** Font size of the labels relative to 12 px (CSS sets it), for cutting long labels; default 1. */
+  fontScale?: number;
 }
 
 let drawings = 0;
@@ -79,16 +81,10 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Average width of a character of the 12 px label font, px (system-ui; monospace-free text). */
+/** Average width of a character of the 12 px label font, px (system-ui). */
 const LABEL_CHAR = 7;
 /** Same for the 11 px subtitle font. */
 const SUBLABEL_CHAR = 6.2;
-
-/** The box width that shows a label and subtitle in full (between `min` and `max` px). */
-export function boxWidthFor(labels: { label: string; sublabel?: string }[], min: number, max: number): number {
-  const widest = Math.max(0, ...labels.map((l) => Math.max(l.label.length * (LABEL_CHAR + 0.6), (l.sublabel?.length ?? 0) * (SUBLABEL_CHAR + 0.6))));
-  return Math.max(min, Math.min(max, Math.ceil(widest + 24)));
-}
 
 /**
  * Draws boxes and edges into an SVG with pan and zoom (d3-zoom: drag to pan, wheel to zoom).
@@ -112,8 +108,8 @@ export function drawGraph(nodes: DrawnNode[], edges: DrawnEdge[], size: DrawOpti
     const d = bends.length ? curve([{ x: from.x + size.width / 2, y: from.y }, ...bends, { x: to.x - size.width / 2, y: to.y }]) ?? '' : edgePath(from, to, size.width / 2);
     edgeLayer.append(s('path', { class: `edge ${edge.className ?? ''}`, d, 'data-from': edge.from, 'data-to': edge.to, 'marker-end': `url(#${marker})` }));
   }
-  const maxChars = Math.floor((size.width - 16) / LABEL_CHAR);
-  const maxSubChars = Math.floor((size.width - 16) / SUBLABEL_CHAR);
+  const maxChars = Math.floor((size.width - 16) / (LABEL_CHAR * (size.fontScale ?? 1)));
+  const maxSubChars = Math.floor((size.width - 16) / (SUBLABEL_CHAR * (size.fontScale ?? 1)));
   for (const node of nodes) {
     // The full name and subtitle are in the <title> (shown on hover); the box shows as much as fits.
     const title = [node.title ?? node.label, node.sublabel && !(node.title ?? '').includes(node.sublabel) ? node.sublabel : ''].filter(Boolean).join('\n');
