@@ -1,5 +1,4 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -7,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, test as runTests } from '../../src/api/commands.js';
 import { generateDocs } from '../../src/api/docs.js';
 import { makeTempDir, readJson, removeProjects } from '../integration/helpers.js';
-import { launchChromium, offlinePage } from './chromium.js';
+import { launchChromium, offlinePage, SCREENSHOTS } from './chromium.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
-/** Where the tests leave screenshots of the site, to look at as a person would. */
-export const SCREENSHOTS = join(tmpdir(), 'dops-docs-screenshots');
+
 
 /** The example project at the repo root, copied so nothing is written into the repo. */
 function copyExample(): string {
