@@ -3,7 +3,7 @@ import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Catalog } from '../artifacts/catalog.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ColumnInfo, ManifestNode } from '../manifest/nodes.js';
-import type { SiteDataSample } from './app/data.js';
+import type { SiteColumnProfile, SiteDataSample } from './app/data.js';
 
 /** Rows kept per table in the data preview. */
 export const SAMPLE_ROWS = 10;
@@ -51,14 +51,38 @@ function clip(value: unknown): string | null {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
+/** Types whose min and max mean little or fail (nested values). */
+const NESTED = /^(STRUCT|MAP|UNION)\b|\[\]$|\[\d+\]$/i;
+
 /**
- * Takes a sample of rows ({@link SAMPLE_ROWS}) and a per-column profile (DuckDB's `SUMMARIZE`:
- * null %, approximate distinct count, min, max) of every table in the catalog: models, seeds and
+ * Profiles columns in one scan: share of NULLs, approximate distinct count (HyperLogLog), min and
+ * max, the figures of DuckDB's SUMMARIZE without its quantiles, mean and deviation (which made it
+ * 7 times slower on a 3,000,000-row table).
+ */
+async function profileColumns(connection: Connection, relation: string, columns: { name: string; type: string }[]): Promise<SiteColumnProfile[]> {
+  const parts = columns.flatMap((c, i) => {
+    const q = quoteIdentifier(c.name);
+    const nested = NESTED.test(c.type);
+    return [`count(${q}) as n${i}`, `approx_count_distinct(${q}) as d${i}`, nested ? `null as lo${i}` : `cast(min(${q}) as varchar) as lo${i}`, nested ? `null as hi${i}` : `cast(max(${q}) as varchar) as hi${i}`];
+  });
+  const [row] = await connection.query(`select count(*) as total, ${parts.join(', ')} from ${relation}`);
+  const total = Number(row.total);
+  return columns.map((c, i) => ({
+    column: c.name,
+    nullPercent: total === 0 ? undefined : Math.round(((total - Number(row[`n${i}`])) / total) * 10000) / 100,
+    distinct: Number(row[`d${i}`]),
+    min: clip(row[`lo${i}`]),
+    max: clip(row[`hi${i}`]),
+  }));
+}
+
+/**
+ * Takes a sample of rows ({@link SAMPLE_ROWS}) and a per-column profile (null %, approximate
+ * distinct count, min, max: see {@link profileColumns}) of every table in the catalog: models, seeds and
  * snapshots built as tables, and sources stored as tables (views and lake files are not read: that
  * would run them). Columns that are sensitive ({@link isSensitiveColumn}) or have
  * `docs: {show_data: false}` are left out of both (their names are listed as hidden); nodes with
  * `docs: {show_data: false}` or tagged `sensitive`/`pii` get no data at all.
- * See https://duckdb.org/docs/stable/guides/meta/summarize
  * @returns samples by unique id; a table that cannot be read is left out
  */
 export async function sampleTables(connection: Connection, manifest: Manifest, catalog: Catalog): Promise<Map<string, SiteDataSample>> {
@@ -81,22 +105,15 @@ export async function sampleTables(connection: Connection, manifest: Manifest, c
       samples.set(node.uniqueId, { takenAt, columns: [], rows: [], profiles: [], hidden });
       continue;
     }
-    const list = shown.map((c) => quoteIdentifier(c.name)).join(', ');
     const relation = renderRelation(node.relation);
     try {
       const rows = await connection.query(`select ${shown.map((c) => `cast(${quoteIdentifier(c.name)} as varchar) as ${quoteIdentifier(c.name)}`).join(', ')} from ${relation} limit ${SAMPLE_ROWS}`);
-      const summary = await connection.query(`summarize select ${list} from ${relation}`);
+      const profiles = await profileColumns(connection, relation, shown);
       samples.set(node.uniqueId, {
         takenAt,
         columns: shown.map((c) => c.name),
         rows: rows.map((row) => shown.map((c) => clip(row[c.name]))),
-        profiles: summary.map((s) => ({
-          column: String(s.column_name),
-          nullPercent: s.null_percentage === null || s.null_percentage === undefined ? undefined : Number(s.null_percentage),
-          distinct: s.approx_unique === null || s.approx_unique === undefined ? undefined : Number(s.approx_unique),
-          min: clip(s.min),
-          max: clip(s.max),
-        })),
+        profiles,
         hidden,
       });
     } catch {
