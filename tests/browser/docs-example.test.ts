@@ -92,6 +92,7 @@ describe('the docs site of the example project, in headless Chromium', () => {
     const focused = await page.$$eval('svg.graph g.node', (nodes) => nodes.map((n) => (n as SVGGElement).dataset.id).sort());
     expect(focused).toEqual(['model.flights.dim_airport', 'model.flights.fact_flights', 'model.flights.stg_flights']);
     await page.fill('[data-testid=search]', 'mart_');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] li').length > 3);
     const hits = await page.$$eval('[data-testid=search-results] a', (links) => links.map((a) => a.textContent));
     const marts = Object.values<any>(readJson(dir, 'target/manifest.json').nodes).filter((n) => n.name.startsWith('mart_')).map((n) => n.name).sort();
     expect(marts.length).toBeGreaterThanOrEqual(2);
@@ -135,10 +136,13 @@ describe('the docs site of the example project, in headless Chromium', () => {
     await page.goto(`${indexUrl}#!/overview`);
     // "Surrogate" appears only in descriptions (stg_flights' flight_id, dim_airport's airport_key).
     await page.fill('[data-testid=search]', 'Surrogate');
+    // The full-text index is built in the background after load; the results refresh when it is ready.
+    await page.waitForSelector('[data-testid=search-results] li[data-id="model.flights.dim_airport"]');
     const surrogate = await page.$$eval('[data-testid=search-results] li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id));
     expect(surrogate).toEqual(expect.arrayContaining(['model.flights.stg_flights', 'model.flights.dim_airport']));
     // "delay": the source's column, models computing delays in SQL and their columns.
     await page.fill('[data-testid=search]', 'delay');
+    await page.waitForSelector('[data-testid=search-results] li[data-id="model.flights.fact_flights"]');
     const delay = await page.$$eval('[data-testid=search-results] li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id));
     expect(delay).toEqual(expect.arrayContaining(['source.flights.lake.flights', 'model.flights.stg_flights', 'model.flights.fact_flights']));
     await page.screenshot({ path: join(SCREENSHOTS, 'search-delay.png') });

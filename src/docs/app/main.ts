@@ -48,8 +48,9 @@ function searchBox(): HTMLElement {
     'aria-label': 'Search',
     'data-testid': 'search',
     autocomplete: 'off',
-    onfocus: () => index.warm(),
+    onfocus: () => void index.warm().then(() => input.dispatchEvent(new Event('input'))),
     oninput: () => {
+      if (!(input as HTMLInputElement).value.trim()) return close();
       hits = index.searchHits((input as HTMLInputElement).value, 30);
       active = -1;
       results.hidden = hits.length === 0;
@@ -111,3 +112,5 @@ function route(main: HTMLElement, sidebar: ReturnType<typeof renderSidebar>): vo
 const { main, sidebar } = shell();
 window.addEventListener('hashchange', () => route(main, sidebar));
 route(main, sidebar);
+// Build the full-text index once the first page is drawn, in chunks that keep the page responsive.
+setTimeout(() => void index.warm(), 50);
