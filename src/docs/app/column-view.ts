@@ -51,7 +51,7 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   }));
   const links = hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}`, points: layout.routes.get(`${l.from}\u0000${l.to}`) }));
   // Drawn at (nearly) full size so labels stay readable: a wide graph is panned, not shrunk.
-  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height, minFitScale: 0.92, maxFitScale: 1, fontScale: 14 / 12 });
+  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height, minFitScale: 0.92, maxFitScale: 1, fontScale: 14 / 12, anchor: layout.positions.get(rootKey) });
   requestAnimationFrame(() => graph.fit());
   const graphHeight = Math.min(Math.max(layout.height + 8, 120), 640);
   const byKey = new Map(hood.vertices.map((v) => [v.key, v]));

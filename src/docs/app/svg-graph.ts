@@ -47,6 +47,8 @@ export interface DrawOptions {
   minFitScale?: number;
   /** Fitting never zooms in above this; default 1.5. */
   maxFitScale?: number;
+  /** A point of the drawing kept in view when it does not fit (e.g. the column whose lineage it is). */
+  anchor?: { x: number; y: number };
   /** Font size of the labels relative to 12 px (CSS sets it), for cutting long labels; default 1. */
   fontScale?: number;
 }
@@ -137,9 +139,14 @@ export function drawGraph(nodes: DrawnNode[], edges: DrawnEdge[], size: DrawOpti
     const box = svg.getBoundingClientRect();
     if (!box.width || !size.drawingWidth) return;
     const scale = Math.max(size.minFitScale ?? 0.02, Math.min(box.width / size.drawingWidth, box.height / size.drawingHeight, size.maxFitScale ?? 1.5));
-    // Centred when it fits; otherwise the start (upstream end) shows first.
-    const x = Math.max(0, (box.width - size.drawingWidth * scale) / 2);
-    const y = Math.max(0, (box.height - size.drawingHeight * scale) / 2);
+    // Centred when it fits; otherwise the anchor (or the upstream end) shows first.
+    const place = (view: number, drawing: number, anchor?: number): number => {
+      const free = view - drawing * scale;
+      if (free >= 0) return free / 2;
+      return anchor === undefined ? 0 : Math.min(0, Math.max(free, view / 2 - anchor * scale));
+    };
+    const x = place(box.width, size.drawingWidth, size.anchor?.x);
+    const y = place(box.height, size.drawingHeight, size.anchor?.y);
     select(svg).call(behaviour.transform, zoomIdentity.translate(x, y).scale(scale));
   };
   // Fit again when the element's size changes (window resized, sidebar toggled).
