@@ -224,7 +224,7 @@ export function buildSiteData(input: SiteInput): SiteData {
   return {
     project: input.projectName,
     generatedAt: new Date().toISOString(),
-    docs: input.extras?.docs ?? {},
+    docs: Object.fromEntries(Object.entries(input.extras?.docs ?? {}).map(([name, text]) => [name, withDocs(text, input.extras?.docs ?? {})])),
     groups,
     pages,
     dataNote: input.dataNote,

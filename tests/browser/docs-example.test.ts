@@ -222,6 +222,10 @@ describe('the docs site of the example project, in headless Chromium', () => {
     expect(await fits()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'graph-800.png') });
     await page.setViewportSize({ width: 1400, height: 900 });
+    // Keyboard: nodes are focusable links; Enter opens the node's page.
+    await page.focus('svg.graph g.node[data-id="model.flights.dim_date"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=node-page][data-node="model.flights.dim_date"]');
   });
 
   it('draws a column’s lineage at full size with labels of at least 12 px, in a box sized to it', async () => {

@@ -141,6 +141,9 @@ describe('markdown, sanitizing and data previews in the docs site, in headless C
     const site = pathToFileURL(await writeSite(makeTempDir(), data)).href;
     await page.goto(site);
     expect(await page.textContent('[data-testid=overview-doc] h1')).toBe('Customer analytics');
+    // {{ doc("intro") }} is replaced by that block, itself markdown.
+    expect((await page.textContent('[data-testid=overview-doc] p'))?.trim()).toBe('Start with the cities model');
+    expect(await page.textContent('[data-testid=overview-doc] em')).toBe('cities');
     expect(await page.$$('main script')).toHaveLength(0);
     expect(await page.textContent('[data-testid=tree-exposures]')).toContain('weekly_report');
     expect(await page.textContent('[data-testid=tree-groups]')).toContain('customer_cities');
