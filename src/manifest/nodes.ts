@@ -8,12 +8,15 @@ export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  /** Column `meta:` (or `config: {meta:}`); `sensitive: true` / `pii: true` keep its values out of the docs. */
+  meta?: Record<string, unknown>;
   /** Column tags (`tags:` or `config: {tags:}`); `sensitive` / `pii` keep its values out of the docs. */
   tags?: string[];
-  /** Column `meta:` (or `config: {meta:}`). */
-  meta?: Record<string, unknown>;
   /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
   docs?: Record<string, unknown>;
+  /** Column `constraints:` as written (kept, enforced elsewhere). */
+  constraints?: unknown[];
+  quote?: boolean;
 }
 
 /** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */
@@ -26,6 +29,8 @@ export interface Relation {
 export interface RefCall {
   name: string;
   package?: string;
+  /** `ref('m', v=1)` / `ref('m', version=1)`: a pinned model version. */
+  version?: string;
 }
 
 /** A `source('source_name', 'table_name')` call. */
@@ -84,11 +89,20 @@ export interface SqlFields {
 export interface BuiltFields {
   columns: Record<string, ColumnInfo>;
   relation: Relation;
+  /** dbt's `database` of the relation (generate_database_name); dops builds in the target's. */
+  database?: string;
 }
 
 /** A SQL model (`models/**.sql`). */
 export interface ModelNode extends BaseNode, SqlFields, BuiltFields {
   resourceType: 'model';
+  /** Version of a versioned model (`v` in its YAML `versions:`); its unique id ends in `.v<version>`. */
+  version?: string;
+  /** The model's latest version (unpinned refs resolve to it). */
+  latestVersion?: string;
+  /** Model-level `constraints:` as written (kept; enforcement is the contract's). */
+  constraints?: unknown[];
+  deprecationDate?: string;
 }
 
 /** A CSV seed loaded into a table. */
