@@ -32,7 +32,7 @@ export function projectConfig(overrides: Partial<ProjectConfig> = {}): ProjectCo
 }
 
 export function target(overrides: Partial<Target> = {}): Target {
-  return { name: 'dev', type: 'duckdb', profileName: PROJECT, path: ':memory:', schema: 'main', threads: 1, ...overrides };
+  return { name: 'dev', type: 'duckdb', profileName: PROJECT, path: ':memory:', database: 'memory', schema: 'main', threads: 1, ...overrides };
 }
 
 export function globalContext(vars: Record<string, unknown> = {}): GlobalContext {

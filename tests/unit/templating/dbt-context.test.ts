@@ -66,7 +66,7 @@ describe('run_started_at and invocation_id', () => {
 describe('modules.re and modules.itertools', () => {
   it('matches, searches, substitutes and finds all', () => {
     expect(render("{{ modules.re.match('(\\\\w+)_(\\\\d+)', 'orders_2024').group(2) }}")).toBe('2024');
-    expect(render("{{ modules.re.match('\\\\d+', 'x1') is none }}")).toBe('true');
+    expect(render("{{ modules.re.match('\\\\d+', 'x1') is none }}")).toBe('True');
     expect(render("{{ modules.re.search('\\\\d+', 'x12y').group() }}")).toBe('12');
     expect(render("{{ modules.re.sub('(?P<word>[a-z]+)', '<\\\\g<word>>', 'ab 12 cd') }}")).toBe('<ab> 12 <cd>');
     expect(render("{{ modules.re.findall('[0-9]', 'a1b2') | join(',') }}")).toBe('1,2');
@@ -118,11 +118,12 @@ describe('exceptions, log and print', () => {
     expect(error.location).toMatchObject({ file: 'models/m.sql', line: 2 });
   });
 
-  it('warn, log(info=True) and print go to the output; log without info does not', () => {
+  it('warn and log(info=True) go to the output; log without info and print do not', () => {
     const said: string[] = [];
     const output = { info: (text: string) => said.push(`info:${text}`), warn: (text: string) => said.push(`warn:${text}`) };
     expect(render("{{ exceptions.warn('careful') }}{{ log('quiet') }}{{ log('loud', info=True) }}{{ print('hi') }}x", { output })).toBe('x');
-    expect(said).toEqual(['warn:careful', 'info:loud', 'info:hi']);
+    // print() writes to stdout itself (reporter/print.ts: kept under -q, silenced by --no-print), not through output.
+    expect(said).toEqual(['warn:careful', 'info:loud']);
   });
 
   it('raise_not_implemented names what is missing', () => {
@@ -133,7 +134,7 @@ describe('exceptions, log and print', () => {
 // docs.getdbt.com/reference/dbt-jinja-functions/flags, target, builtins, graph, model, selected_resources, execute
 describe('invocation values', () => {
   it('flags, target, builtins, model, graph and selected_resources', () => {
-    expect(render('{{ flags.FULL_REFRESH }} {{ flags.WHICH }}', { flags: { FULL_REFRESH: true, WHICH: 'build' } })).toBe('true build');
+    expect(render('{{ flags.FULL_REFRESH }} {{ flags.WHICH }}', { flags: { FULL_REFRESH: true, WHICH: 'build' } })).toBe('True build');
     expect(render('{{ target.type }} {{ target.name }} {{ target.database }}')).toMatch(/^duckdb \w+ \w+$/);
     expect(render("{{ builtins.ref('a') }}")).toBe('"main"."a"');
     expect(render('{{ model.name }}|{{ graph.nodes["model.p.a"].name }}|{{ selected_resources | join(",") }}', {
@@ -144,7 +145,7 @@ describe('invocation values', () => {
   });
 
   it('parse renders with execute false: run_query returns None and introspection is quiet', () => {
-    expect(parse("{{ execute }}|{{ run_query('select 1') is none }}|{{ adapter.get_relation(none, 'main', 'x') is none }}|{{ load_result('x') is none }}")).toBe('false|true|true|true');
+    expect(parse("{{ execute }}|{{ run_query('select 1') is none }}|{{ adapter.get_relation(none, 'main', 'x') is none }}|{{ load_result('x') is none }}")).toBe('False|True|True|True');
   });
 });
 
@@ -178,13 +179,13 @@ describe('queries at run time', () => {
 // docs.getdbt.com/reference/dbt-classes#relation, #column
 describe('api.Relation, api.Column and this', () => {
   it('creates relations and incorporates new names', () => {
-    expect(render("{{ api.Relation.create(schema='s', identifier='t', type='view').is_view }}|{{ api.Relation.create(schema='s', identifier='t') }}")).toBe('true|"s"."t"');
+    expect(render("{{ api.Relation.create(schema='s', identifier='t', type='view').is_view }}|{{ api.Relation.create(schema='s', identifier='t') }}")).toBe('True|"s"."t"');
     expect(render("{{ this.incorporate(path={'identifier': 'orders__tmp'}) }}|{{ this.incorporate(type='table').type }}")).toBe('"main"."orders__tmp"|table');
   });
 
   it('translates and describes column types', () => {
     expect(render("{{ api.Column.translate_type('string') }}|{{ api.Column.numeric_type('numeric', 12, 2) }}|{{ api.Column.string_type(10) }}")).toBe('TEXT|numeric(12,2)|character varying(10)');
-    expect(render("{% set c = api.Column.create('amount', 'decimal') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_string() }} {{ c.quoted }}")).toBe('amount true false "amount"');
+    expect(render("{% set c = api.Column.create('amount', 'decimal') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_string() }} {{ c.quoted }}")).toBe('amount True False "amount"');
   });
 
   it('quotes identifiers and names the adapter type', () => {
