@@ -11,6 +11,7 @@ import { registerNodeCommands } from './commands/node-commands.js';
 import { registerWatch } from './commands/watch.js';
 import { registerSource } from './commands/source.js';
 import { registerRetry } from './commands/retry.js';
+import { registerDeps } from './commands/deps.js';
 
 /** Builds the `dops` program; each command sets `process.exitCode`. */
 export function createProgram(): Command {
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   registerRetry(program);
   registerDocs(program);
   registerLineage(program);
+  registerDeps(program);
   return program;
 }
 
