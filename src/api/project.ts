@@ -8,6 +8,8 @@ import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
+import { loadPackageProjects } from '../project/package-projects.js';
+import { parsePackages } from '../parser/parse-packages.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
@@ -68,17 +70,20 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
   const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
-  const macroSources = [BUILTIN_TESTS, ...files.macros];
+  const packages = loadPackageProjects(config, cliVars);
+  if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
+  const packageMacros = packages.flatMap((pkg) => pkg.files.macros.map((file) => ({ ...file, package: pkg.config.name })));
+  const macroSources = [BUILTIN_TESTS, ...files.macros, ...packageMacros];
   const engine = hooks.createEngine
     ? hooks.createEngine(macroSources, global)
     : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
   const input: ParseInput = { project: config, files, engine, global, parseYaml: engine instanceof PartialParseEngine ? engine.yaml.parse : undefined };
-  const parsed = hooks.parse ? hooks.parse(input) : parseProject(input);
+  const parsed = parsePackages(hooks.parse ? hooks.parse(input) : parseProject(input), input, packages);
   if (engine instanceof PartialParseEngine) engine.save();
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
-  recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
+  recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
   options.reporter?.warnings?.(parsed.warnings);
   return {
@@ -89,7 +94,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     engine,
     global,
     warnings: parsed.warnings,
-    inputs: { ...configStamps, ...files.fingerprint },
+    inputs: { ...configStamps, ...files.fingerprint, ...Object.assign({}, ...packages.map((pkg) => pkg.files.fingerprint)) },
     compiler: () => {
       const saved = options.partialParse === false ? undefined : new CompileCache(join(config.projectDir, config.targetPath, COMPILE_CACHE_FILE));
       return new Compiler(manifest, engine, global, config.projectDir, config.targetPath, saved);

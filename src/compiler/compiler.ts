@@ -158,7 +158,8 @@ export class Compiler {
     const ctes = new Set<string>();
     const resolver = this.resolverFor(node, ctes);
     const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
-    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver, incremental), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    const global = this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName] } : this.global;
+    const context = { ...runtimeContext(this.engine, global, self, node.config, resolver, incremental), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
     const source = { path: node.originalFilePath, contents: node.rawSql };
     let rendered: string;
     try {

@@ -10,14 +10,15 @@ export class Manifest {
   readonly nodes = new Map<string, ManifestNode>();
   /** Macros by unique id (filled by the loader; compared by `state:modified`). */
   readonly macros = new Map<string, MacroInfo>();
-  private readonly refable = new Map<string, RelationNode>();
+  /** Name -> the models, seeds and snapshots of that name (one per package at most). */
+  private readonly refable = new Map<string, RelationNode[]>();
   private readonly sources = new Map<string, SourceNode>();
 
   /** @param nodes parsed nodes (names already checked for duplicates) */
   constructor(nodes: ManifestNode[]) {
     for (const node of nodes) {
       this.nodes.set(node.uniqueId, node);
-      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, node);
+      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
       if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
     }
   }
@@ -28,8 +29,13 @@ export class Manifest {
    * @throws DependencyNotFoundError naming the closest existing models and seeds
    */
   resolveRef(call: RefCall, from: ManifestNode): RelationNode {
-    const node = this.refable.get(call.name);
-    if (node && (call.package === undefined || call.package === node.packageName)) return node;
+    // dbt: `ref('pkg', 'm')` names the package; an unqualified ref prefers the caller's own package
+    // (https://docs.getdbt.com/reference/dbt-jinja-functions/ref#ref-project-specific-models).
+    const named = this.refable.get(call.name) ?? [];
+    const node = call.package !== undefined
+      ? named.find((candidate) => candidate.packageName === call.package)
+      : named.find((candidate) => candidate.packageName === from.packageName) ?? named[0];
+    if (node) return node;
     const close = closestNames(call.name, this.refable.keys());
     throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', which was not found`, {
       location: refLocation(from, `ref`, call.name),

@@ -11,6 +11,8 @@ export interface GlobalContext {
   target: Target;
   /** Project vars with `--vars` applied on top. */
   vars: Record<string, unknown>;
+  /** Installed packages' vars (package name -> vars as that package sees them), for their nodes. */
+  packageVars?: Record<string, Record<string, unknown>>;
 }
 
 /** What rendering a file at parse time found: its refs, sources and `config()` calls. */

@@ -10,6 +10,8 @@ nunjucks.installJinjaCompat();
 export interface TemplateSource {
   path: string;
   contents: string;
+  /** Macro files of an installed package: the package's name (its macros are also `<package>.<macro>`). */
+  package?: string;
 }
 
 /** Names and values visible to a template (ref, source, config, var, this, target, ...). */
@@ -67,6 +69,8 @@ export class TemplateEngine {
   private readonly macroFiles = new Map<string, nunjucks.Template>();
   /** Macro name -> file that defines it. */
   readonly macros = new Map<string, string>();
+  /** Package name -> its macros (name -> file), callable as `<package>.<macro>`. */
+  readonly packageMacros = new Map<string, Map<string, string>>();
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
@@ -86,6 +90,13 @@ export class TemplateEngine {
         this.macroFiles.set(source.path, template);
         for (const name of Object.keys(this.exportMacros(template, {}))) {
           const other = this.macros.get(name);
+          if (source.package) {
+            const own = this.packageMacros.get(source.package) ?? new Map<string, string>();
+            this.packageMacros.set(source.package, own);
+            if (!own.has(name)) own.set(name, source.path);
+            // The root project's macros (listed first) win over a package's; between packages, the first.
+            if (other) continue;
+          }
           if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other} and ${source.path}`, { location: { file: source.path } }));
           this.macros.set(name, source.path);
         }
@@ -199,8 +210,7 @@ export class TemplateEngine {
     if (this.macroFiles.size === 0) return context;
     const exported = new Map<string, Record<string, Macro>>();
     const full: TemplateContext = { ...context };
-    const macro = (name: string): Macro => {
-      const path = this.macros.get(name)!;
+    const macro = (name: string, path = this.macros.get(name)!): Macro => {
       let macros = exported.get(path);
       if (!macros) {
         macros = this.exportMacros(this.macroFiles.get(path)!, full);
@@ -209,6 +219,11 @@ export class TemplateEngine {
       return macros[name]!;
     };
     for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => macro(name)(...args);
+    for (const [pkg, own] of this.packageMacros) {
+      const namespace: Record<string, Macro> = {};
+      for (const [name, path] of own) namespace[name] = (...args: unknown[]) => macro(name, path)(...args);
+      if (!(pkg in full)) full[pkg] = namespace;
+    }
     return full;
   }
 
