@@ -179,6 +179,24 @@ export class Compiler {
   }
 
   /**
+   * Renders a hook (dbt's pre-/post-hook or on-run-start/end SQL) at run time with a node's runtime
+   * context, plus `extra` names (on-run-end's `results` and `schemas`). Refs resolve without the
+   * parse-time dependency check.
+   * @param node the node the hook belongs to; for on-run hooks, any stand-in with the root project's `packageName`
+   * @param path where the hook was written (for errors)
+   * @throws DopsError (with `path`) when the hook's template fails
+   */
+  renderHook(text: string, path: string, node: ManifestNode, extra: Record<string, unknown> = {}): string {
+    const resolver: RelationResolver = {
+      ref: (call) => new TemplateRelation(this.manifest.resolveRef(call, node).relation),
+      source: (call) => new TemplateRelation(this.manifest.resolveSource(call, node).relation),
+    };
+    const self: Relation = 'relation' in node && node.resourceType !== 'source' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
+    const global = this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName] } : this.global;
+    return this.engine.render({ path, contents: text }, { ...runtimeContext(this.engine, global, self, node.config, resolver), ...extra }).trim();
+  }
+
+  /**
    * `--defer`: refs to these nodes render as the given SQL (the state target's relation) instead
    * of this target's. Call before compiling anything.
    * @param relations unique id -> rendered relation, e.g. `"dops_state"."main"."orders"`

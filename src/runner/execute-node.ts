@@ -8,6 +8,7 @@ import { checkSeedCsv } from '../materializations/seed-check.js';
 import type { RelationCatalog } from './catalog.js';
 import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
+import { spliceHooks, withNodeHooks } from './hooks.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
@@ -87,7 +88,7 @@ async function runModel(model: ModelNode, connection: Connection, catalog: Relat
   const compiled = compiler.compile(model);
   const existing = catalog.kindOf(model.relation);
   try {
-    const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
+    const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing), pre, post)));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
     catalog.record(model.relation, verb);
     return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
@@ -112,15 +113,17 @@ async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, work: ()
  * file into the new table: a bad file fails the seed with the check's error and the load is rolled
  * back, so the previous table stays, as when the check ran first.
  */
-async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string): Promise<Outcome> {
+async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string, compiler: Compiler): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
   const existing = catalog.kindOf(seed.relation);
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
-    const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter);
-    const check = { index: plan.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
-    const rows = await runPlan(connection, plan, check);
+    const rows = await withNodeHooks(seed, connection, compiler, true, (pre, post) => {
+      const plan = spliceHooks(planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter), pre, post);
+      const check = { index: plan.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
+      return runPlan(connection, plan, check);
+    });
     catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
@@ -141,11 +144,11 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
 export async function executeNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
   try {
     if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
-      return await withDatabaseErrors(node, compiler, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings));
+      return await withDatabaseErrors(node, compiler, () => withNodeHooks(node, connection, compiler, false, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings)));
     }
-    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => runSnapshotNode(node, connection, catalog, compiler, settings));
+    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => withNodeHooks(node, connection, compiler, false, () => runSnapshotNode(node, connection, catalog, compiler, settings)));
     if (node.resourceType === 'model') return await runModel(node, connection, catalog, compiler);
-    if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir);
+    if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir, compiler);
     if (node.resourceType === 'test') return await runTest(node, connection, catalog, compiler);
     return { status: 'success', message: 'source' };
   } catch (error) {
