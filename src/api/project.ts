@@ -10,6 +10,7 @@ import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { loadPackageProjects } from '../project/package-projects.js';
 import { parsePackages } from '../parser/parse-packages.js';
+import { parseDocsAndResources } from '../parser/project-docs.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
@@ -80,9 +81,11 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const input: ParseInput = { project: config, files, engine, global, parseYaml: engine instanceof PartialParseEngine ? engine.yaml.parse : undefined };
   const parsed = parsePackages(hooks.parse ? hooks.parse(input) : parseProject(input), input, packages);
   if (engine instanceof PartialParseEngine) engine.save();
+  const linkDocs = parseDocsAndResources(config, files, packages, parsed);
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
+  throwIfAny(linkDocs(manifest));
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
   options.reporter?.warnings?.(parsed.warnings);

@@ -11,6 +11,11 @@ export class Manifest {
   /** Macros by unique id (filled by the loader; compared by `state:modified`). */
   readonly macros = new Map<string, MacroInfo>();
   /** Name -> the models, seeds and snapshots of that name (one per package at most). */
+  /**
+   * manifest.json maps dops parses but does not run, by key: `docs`, `exposures`, `groups`,
+   * `semantic_models`, `metrics`, `saved_queries` (unique id -> dbt's JSON object).
+   */
+  readonly extra: Record<string, Record<string, Record<string, unknown>>> = {};
   private readonly refable = new Map<string, RelationNode[]>();
   private readonly sources = new Map<string, SourceNode>();
 
