@@ -9,6 +9,7 @@ import type { RelationCatalog } from './catalog.js';
 import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
 import { spliceHooks, withNodeHooks } from './hooks.js';
+import { persistDocs } from './persist-docs.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
@@ -142,6 +143,18 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
  * @param settings `--full-refresh`, the lake path and the snapshot time (incremental, external and snapshot nodes)
  */
 export async function executeNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
+  const outcome = await buildNode(node, connection, catalog, compiler, projectDir, settings);
+  if (outcome.status !== 'success' || (node.config as Record<string, unknown>).persist_docs === undefined) return outcome;
+  try {
+    await persistDocs(node, connection);
+    return outcome;
+  } catch (error) {
+    if (error instanceof DopsError) return { ...outcome, status: 'error', message: errorMessage(error) };
+    throw error;
+  }
+}
+
+async function buildNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings): Promise<Outcome> {
   try {
     if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
       return await withDatabaseErrors(node, compiler, () => withNodeHooks(node, connection, compiler, false, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings)));

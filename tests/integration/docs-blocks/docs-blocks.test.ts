@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, list } from '../../../src/api/commands.js';
-import { caught, makeProject, readJson, removeProjects } from '../helpers.js';
+import { caught, makeProject, query, readJson, removeProjects } from '../helpers.js';
 
 afterAll(removeProjects);
 
@@ -88,5 +88,41 @@ describe('docs blocks, doc() and parsed-only resources', () => {
     const error = await caught(() => list({ projectDir: dir }));
     expect(error.message).toContain("'ordrs', which was not found");
     expect(error.location).toEqual({ file: 'models/schema.yml', line: 3 });
+  });
+
+  it('persist_docs writes descriptions as relation and column comments (https://docs.getdbt.com/reference/resource-configs/persist_docs)', async () => {
+    const dir = makeProject({
+      'dops_project.yml': 'name: proj\nmodels:\n  proj:\n    +persist_docs: {relation: true, columns: true}\nseeds:\n  proj:\n    +persist_docs: {relation: true}\n',
+      'models/docs.md': "{% docs t_doc %}Table 't' documented.{% enddocs %}\n",
+      'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as id, 'x' as name\n",
+      'models/v.sql': "select * from {{ ref('t') }}\n",
+      'seeds/s.csv': 'a\n1\n',
+      'models/schema.yml': `version: 2
+models:
+  - name: t
+    description: "{{ doc('t_doc') }}"
+    columns:
+      - name: id
+        description: The id
+      - name: not_there
+        description: documented but absent
+  - name: v
+    description: A view
+    columns:
+      - name: name
+        description: The name
+seeds:
+  - name: s
+    description: A seed
+`,
+    });
+    const outcome = await build({ projectDir: dir });
+    expect(outcome.success).toBe(true);
+    expect(await query(dir, "select table_name, comment from duckdb_tables() where table_name in ('t', 's') order by 1")).toEqual([{ table_name: 's', comment: 'A seed' }, { table_name: 't', comment: "Table 't' documented." }]);
+    expect(await query(dir, "select view_name, comment from duckdb_views() where view_name = 'v'")).toEqual([{ view_name: 'v', comment: 'A view' }]);
+    expect(await query(dir, "select table_name, column_name, comment from duckdb_columns() where table_name in ('t', 'v') and comment is not null order by 1, 2")).toEqual([
+      { table_name: 't', column_name: 'id', comment: 'The id' },
+      { table_name: 'v', column_name: 'name', comment: 'The name' },
+    ]);
   });
 });
