@@ -135,6 +135,11 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
  * @throws ParseError for an unknown generic test (with close names), or the render's errors
  */
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
+  // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests).
+  const dot = spec.testName.indexOf('.');
+  if (dot > 0 && (input.engine.packageMacros.get(spec.testName.slice(0, dot))?.has(`test_${spec.testName.slice(dot + 1)}`) || spec.testName.slice(0, dot) === input.project.name)) {
+    spec = { ...spec, testName: spec.testName.slice(dot + 1) };
+  }
   const macro = `test_${spec.testName}`;
   if (!input.engine.macros.has(macro)) {
     const known = [...input.engine.macros.keys()].filter((m) => m.startsWith('test_')).map((m) => m.slice(5));
