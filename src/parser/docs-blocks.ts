@@ -27,19 +27,30 @@ const BLOCK = /\{%-?\s*docs\s+([A-Za-z_][\w]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\
 const DOC_CALL = /\{\{-?\s*doc\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*-?\}\}/g;
 
 /**
- * Finds the docs blocks in `.md` files under the given folders.
+ * Finds the docs blocks in `.md` files under the given folders (walks them: for `docs-paths` other
+ * than the resource paths, whose files the project's discovery already read).
  * @param baseDir folder the paths are relative to (the project or package dir)
  * @param displayPrefix prefix of the shown paths ('' for the root project, `dbt_packages/<name>/` for a package)
+ */
+export function readDocFiles(baseDir: string, roots: string[], displayPrefix = ''): ProjectFile[] {
+  const paths = [...new Set(globSync([...new Set(roots)].map((root) => `${root}/**/*.md`), { cwd: baseDir }))].sort();
+  return paths.map((path) => {
+    const contents = readFileSync(join(baseDir, path), 'utf8');
+    return { path: `${displayPrefix}${path}`, absolutePath: join(baseDir, path), root: '', contents, checksum: '' };
+  });
+}
+
+/**
+ * The docs blocks of a package's (or the root project's) `.md` files.
  * @throws ParseError when a name is defined twice in one package
  */
-export function findDocBlocks(baseDir: string, roots: string[], packageName: string, displayPrefix = ''): DocBlock[] {
-  const paths = [...new Set(globSync([...new Set(roots)].map((root) => `${root}/**/*.md`), { cwd: baseDir }))].sort();
+export function findDocBlocks(files: ProjectFile[], packageName: string): DocBlock[] {
   const blocks: DocBlock[] = [];
   const seen = new Map<string, string>();
-  for (const path of paths) {
-    const text = readFileSync(join(baseDir, path), 'utf8');
+  for (const file of files) {
+    const text = file.contents;
     for (const match of text.matchAll(BLOCK)) {
-      const shown = `${displayPrefix}${path}`;
+      const shown = file.path;
       const other = seen.get(match[1]);
       if (other) {
         const line = text.slice(0, match.index).split('\n').length;

@@ -4,20 +4,23 @@ import { DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { PackageProject } from '../project/package-projects.js';
 import { rawProjectFile } from '../project/packages.js';
-import type { ProjectFiles } from '../project/files.js';
-import { docsJson, findDocBlocks, resolveDocCalls, type DocBlock } from './docs-blocks.js';
+import type { ProjectFile, ProjectFiles } from '../project/files.js';
+import { docsJson, findDocBlocks, readDocFiles, resolveDocCalls, type DocBlock } from './docs-blocks.js';
 import { linkExtraResources, readExtraResources, type ExtraResource } from './exposures.js';
 import type { ParseResult } from './parse-project.js';
 
 /**
- * The folders dbt reads docs blocks from: `docs-paths`, else every resource path
- * (https://docs.getdbt.com/reference/project-configs/docs-paths).
+ * The `.md` files dbt reads docs blocks from: under `docs-paths` when the project file sets it
+ * (https://docs.getdbt.com/reference/project-configs/docs-paths), else under every resource path
+ * (the ones discovery read, plus `analysis-paths`).
  */
-export function docsPaths(config: ProjectConfig): string[] {
-  const raw = rawProjectFile(config.projectDir)['docs-paths'];
-  if (Array.isArray(raw)) return raw.map(String);
-  const analyses = rawProjectFile(config.projectDir)['analysis-paths'];
-  return [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? []), ...(Array.isArray(analyses) ? analyses.map(String) : ['analyses'])];
+function docFiles(config: ProjectConfig, files: ProjectFiles, displayPrefix: string): ProjectFile[] {
+  const raw = rawProjectFile(config.projectDir);
+  if (Array.isArray(raw['docs-paths'])) return readDocFiles(config.projectDir, raw['docs-paths'].map(String), displayPrefix);
+  const analyses = Array.isArray(raw['analysis-paths']) ? raw['analysis-paths'].map(String) : ['analyses'];
+  const read = files.docs ?? readDocFiles(config.projectDir, [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])], displayPrefix);
+  const known = new Set(read.map((file) => file.path));
+  return [...read, ...readDocFiles(config.projectDir, analyses, displayPrefix).filter((file) => !known.has(file.path))];
 }
 
 /**
@@ -37,13 +40,13 @@ export function parseDocsAndResources(config: ProjectConfig, files: ProjectFiles
       else throw error;
     }
   };
-  collect(() => blocks.push(...findDocBlocks(config.projectDir, docsPaths(config), config.name)));
+  collect(() => blocks.push(...findDocBlocks(docFiles(config, files, ''), config.name)));
   const extra = readExtraResources(files.properties, config.name);
   resources.push(...extra.resources);
   parsed.errors.push(...extra.errors);
   for (const pkg of packages) {
     const prefix = `${relative(config.projectDir, pkg.config.projectDir).replaceAll('\\', '/')}/`;
-    collect(() => blocks.push(...findDocBlocks(pkg.config.projectDir, docsPaths(pkg.config), pkg.config.name, prefix)));
+    collect(() => blocks.push(...findDocBlocks(docFiles(pkg.config, pkg.files, prefix), pkg.config.name)));
     const own = readExtraResources(pkg.files.properties, pkg.config.name);
     resources.push(...own.resources);
     parsed.errors.push(...own.errors);

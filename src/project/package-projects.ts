@@ -91,7 +91,7 @@ function rebase(files: ProjectFiles, prefix: string, packageDir: string): Projec
   const move = (list: ProjectFiles['models'] | undefined) => (list ?? []).map((file) => ({ ...file, path: `${prefix}/${file.path}`, root: `${prefix}/${file.root}` }));
   const fingerprint: Fingerprint = {};
   for (const [path, stamp] of Object.entries(files.fingerprint ?? {})) fingerprint[join(packageDir, path)] = stamp;
-  return { models: move(files.models), properties: move(files.properties), seeds: move(files.seeds), tests: move(files.tests), macros: move(files.macros), snapshots: move(files.snapshots), fingerprint };
+  return { models: move(files.models), properties: move(files.properties), seeds: move(files.seeds), tests: move(files.tests), macros: move(files.macros), snapshots: move(files.snapshots), docs: move(files.docs), fingerprint };
 }
 
 /** A package's vars as dbt scopes them (https://docs.getdbt.com/docs/build/project-variables). */
