@@ -6,6 +6,20 @@ import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate
 
 nunjucks.installJinjaCompat();
 
+/** Prefix of the exported alias of a macro whose name starts with `_`. */
+const PRIVATE_ALIAS = 'dops_private__';
+const PRIVATE_MACRO = /\{%-?\s*macro\s+(_\w*)\s*\(/g;
+
+/**
+ * nunjucks, like Jinja's import, does not export macros whose names start with `_`; dbt calls them
+ * like any other (dbt_expectations' `_get_like_pattern_expression`). Each one gets an exported alias
+ * after the file's text (no line of the file moves), read back under its own name.
+ */
+function exposePrivateMacros(contents: string): string {
+  const names = [...new Set([...contents.matchAll(PRIVATE_MACRO)].map((match) => match[1]))];
+  return names.length ? `${contents}${names.map((name) => `{% set ${PRIVATE_ALIAS}${name} = ${name} %}`).join('')}` : contents;
+}
+
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
   path: string;
@@ -86,7 +100,7 @@ export class TemplateEngine {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
-        const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
+        const template = this.compile({ path: source.path, contents: exposePrivateMacros(testBlocksToMacros(source.contents)) });
         this.macroFiles.set(source.path, template);
         for (const name of Object.keys(this.exportMacros(template, {}))) {
           const other = this.macros.get(name);
@@ -233,7 +247,7 @@ export class TemplateEngine {
     (template as unknown as { getExported(ctx: object, frame: null, cb: (e: Error | null, x: Record<string, Macro>) => void): void })
       .getExported(context, null, (error, result) => {
         if (error) throw error;
-        exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function'));
+        exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function').map(([name, value]) => [name.startsWith(PRIVATE_ALIAS) ? name.slice(PRIVATE_ALIAS.length) : name, value]));
       });
     return exported;
   }
