@@ -9,6 +9,7 @@ import { parseProject, type ParseInput, type ParseResult } from '../parser/parse
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { loadPackageProjects } from '../project/package-projects.js';
+import { packagesInstallPath } from '../project/packages.js';
 import { parsePackages } from '../parser/parse-packages.js';
 import { parseDocsAndResources } from '../parser/project-docs.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
@@ -64,7 +65,8 @@ export interface LoadHooks {
  */
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
+  // The packages folder too: `dops deps` replaces it, so a compile stamp must not outlive it.
+  const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir), packagesInstallPath(projectDir)];
   const configStamps = takeFingerprint(projectDir, configFiles, Date.now());
   const config = loadProjectConfig(options.projectDir ?? process.cwd());
   const target = resolveTarget(config, options.target, options.profilesDir);
