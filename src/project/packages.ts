@@ -63,6 +63,9 @@ export function readPackageSpecs(dir: string): { specs: PackageSpec[]; hash: str
     const value = parsed.value;
     if (value === null || value === undefined) continue;
     if (!isPlainObject(value)) throw new ConfigError(`${file} must be a mapping with a 'packages:' list`, { location: { file, line: 1 } });
+    if (value.projects !== undefined) {
+      process.stderr.write(`Warning: ${file}:${parsed.lineOf(['projects'])}: 'projects:' (dbt Mesh cross-project refs) is not supported by dops and is ignored\n`);
+    }
     if (value.packages === undefined || value.packages === null) continue;
     withPackages.push(file);
     if (!Array.isArray(value.packages)) throw new ConfigError(`'packages' must be a list`, { location: { file, line: parsed.lineOf(['packages']) } });
