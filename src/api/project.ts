@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
-import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
+import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
+import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
-import { throwIfAny } from '../errors.js';
+import { ConfigError, throwIfAny } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -66,12 +67,14 @@ export interface LoadHooks {
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const projectDir = resolve(options.projectDir ?? process.cwd());
   // The packages folder too: `dops deps` replaces it, so a compile stamp must not outlive it.
-  const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir), packagesInstallPath(projectDir)];
+  const configFiles = [...PROJECT_FILES, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir), packagesInstallPath(projectDir)];
   const configStamps = takeFingerprint(projectDir, configFiles, Date.now());
-  const config = loadProjectConfig(options.projectDir ?? process.cwd());
-  const target = resolveTarget(config, options.target, options.profilesDir);
+  const rawConfig = loadProjectConfig(options.projectDir ?? process.cwd());
+  const target = resolveTarget(rawConfig, options.target, options.profilesDir);
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
-  const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
+  const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
+  const config = renderConfigTrees(rawConfig, { vars, target });
+  const global: GlobalContext = { projectName: config.name, target, vars };
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const packages = loadPackageProjects(config, cliVars);
   if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
@@ -90,7 +93,12 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(linkDocs(manifest));
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
-  options.reporter?.warnings?.(parsed.warnings);
+  const warnings = [...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  if ((options as { warnError?: boolean }).warnError && warnings.length) {
+    // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
+    throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));
+  }
+  options.reporter?.warnings?.(warnings);
   return {
     config,
     target,
@@ -98,7 +106,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     dag,
     engine,
     global,
-    warnings: parsed.warnings,
+    warnings,
     inputs: { ...configStamps, ...files.fingerprint, ...Object.assign({}, ...packages.map((pkg) => pkg.files.fingerprint)) },
     compiler: () => {
       const saved = options.partialParse === false ? undefined : new CompileCache(join(config.projectDir, config.targetPath, COMPILE_CACHE_FILE));

@@ -1,4 +1,5 @@
 import { DopsError, DopsErrorGroup } from '../errors.js';
+import { activeFileLog } from '../reporter/file-log.js';
 import { formatError, type OutputStream } from '../reporter/terminal.js';
 
 /** Exit codes, as documented in the README (dbt's convention). */
@@ -36,6 +37,8 @@ export function writeJsonErrors(error: unknown, out: OutputStream): void {
  */
 export function reportFailure(error: unknown, stderr: OutputStream, debug: boolean, jsonOut?: OutputStream): number {
   if (jsonOut) writeJsonErrors(error, jsonOut);
+  const log = activeFileLog();
+  if (log) for (const e of error instanceof DopsErrorGroup ? error.errors : [error]) log.line('error', 'main', (e as Error)?.message ?? String(e));
   if (error instanceof DopsError) {
     stderr.write(formatError(error, stderr));
     if (debug && error.stack) stderr.write(`${error.stack}\n`);

@@ -10,20 +10,27 @@ export class Manifest {
   readonly nodes = new Map<string, ManifestNode>();
   /** Macros by unique id (filled by the loader; compared by `state:modified`). */
   readonly macros = new Map<string, MacroInfo>();
-  /** Name -> the models, seeds and snapshots of that name (one per package at most). */
   /**
    * manifest.json maps dops parses but does not run, by key: `docs`, `exposures`, `groups`,
    * `semantic_models`, `metrics`, `saved_queries` (unique id -> dbt's JSON object).
    */
   readonly extra: Record<string, Record<string, Record<string, unknown>>> = {};
+  /** Name -> the models, seeds and snapshots of that name (one per package at most). */
   private readonly refable = new Map<string, RelationNode[]>();
+  /** Versioned models: name -> version -> node. `refable` holds each one's latest version. */
+  private readonly versions = new Map<string, Map<string, RelationNode>>();
   private readonly sources = new Map<string, SourceNode>();
 
   /** @param nodes parsed nodes (names already checked for duplicates) */
   constructor(nodes: ManifestNode[]) {
     for (const node of nodes) {
       this.nodes.set(node.uniqueId, node);
-      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
+      if (node.resourceType === 'model' && node.version !== undefined) {
+        const versions = this.versions.get(node.name) ?? new Map<string, RelationNode>();
+        versions.set(node.version, node);
+        this.versions.set(node.name, versions);
+        if (node.version === node.latestVersion) this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
+      } else if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
       if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
     }
   }
@@ -34,6 +41,19 @@ export class Manifest {
    * @throws DependencyNotFoundError naming the closest existing models and seeds
    */
   resolveRef(call: RefCall, from: ManifestNode): RelationNode {
+    const versions = this.versions.get(call.name);
+    if (call.version !== undefined) {
+      const pinned = versions?.get(call.version);
+      if (pinned && (call.package === undefined || call.package === pinned.packageName)) return pinned;
+      throw new DependencyNotFoundError(`${describe(from)} depends on version ${call.version} of '${call.name}', which was not found`, {
+        location: refLocation(from, 'ref', call.name),
+        hint: versions ? `Versions of '${call.name}': ${[...versions.keys()].sort().join(', ')}.` : `'${call.name}' is not a versioned model.`,
+      });
+    }
+    if (versions && !this.refable.has(call.name)) {
+      // latest_version names a version that is disabled: dbt resolves to none of the others.
+      throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', whose latest version is disabled`, { location: refLocation(from, 'ref', call.name) });
+    }
     // dbt: `ref('pkg', 'm')` names the package; an unqualified ref prefers the caller's own package
     // (https://docs.getdbt.com/reference/dbt-jinja-functions/ref#ref-project-specific-models).
     const named = this.refable.get(call.name) ?? [];

@@ -3,8 +3,7 @@ import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
-
-nunjucks.installJinjaCompat();
+import { installJinja, markNative } from './jinja/index.js';
 
 /** Prefix of the exported alias of a macro whose name starts with `_`. */
 const PRIVATE_ALIAS = 'dops_private__';
@@ -44,7 +43,7 @@ const LINE_PAD = '\n';
 /** The last line of nunjucks' message, without its "(path) [Line x]" prefix and "Error: " label. */
 function nunjucksReason(error: Error): string {
   const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
-  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
+  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError|JinjaError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
 }
 
 /**
@@ -75,7 +74,7 @@ function unclosedTagLine(contents: string): number | undefined {
  * compiles it once.
  */
 export class TemplateEngine {
-  private readonly env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  private readonly env = TemplateEngine.environment();
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
   /** Templates of the simple subset (or undefined: not simple), by path and text. */
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
@@ -89,6 +88,13 @@ export class TemplateEngine {
   readonly macrosChecksum: string;
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
+
+  /** A nunjucks environment that renders Jinja2 as dbt does (see ./jinja/index.ts). */
+  private static environment(): nunjucks.Environment {
+    const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    installJinja(env);
+    return env;
+  }
 
   /**
    * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros);
@@ -232,10 +238,10 @@ export class TemplateEngine {
       }
       return macros[name]!;
     };
-    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => macro(name)(...args);
+    for (const name of this.macros.keys()) full[name] = markNative((...args: unknown[]) => macro(name)(...args));
     for (const [pkg, own] of this.packageMacros) {
       const namespace: Record<string, Macro> = {};
-      for (const [name, path] of own) namespace[name] = (...args: unknown[]) => macro(name, path)(...args);
+      for (const [name, path] of own) namespace[name] = markNative((...args: unknown[]) => macro(name, path)(...args));
       if (!(pkg in full)) full[pkg] = namespace;
     }
     return full;
