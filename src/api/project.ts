@@ -3,7 +3,9 @@ import { profileSearchPaths, resolveTarget, type Target } from '../config/profil
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
+import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
+import { validateMaterializations } from '../materializations/registry.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -91,6 +93,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
   throwIfAny(linkDocs(manifest));
+  throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
   const warnings = [...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];

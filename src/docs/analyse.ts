@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import type { Connection } from '../adapter/adapter.js';
+import type { Adapter, Connection } from '../adapter/adapter.js';
+import { DUCKDB_INFO } from '../adapter/duckdb/info.js';
+import { engineInfo, openAdapter } from '../adapter/registry.js';
 import type { LoadedProject } from '../api/project.js';
 import { readCatalog, type Catalog } from '../artifacts/catalog.js';
 import { DopsError, throwIfAny } from '../errors.js';
@@ -39,26 +40,45 @@ export function compileAll(project: LoadedProject): Map<string, string> {
   return compiled;
 }
 
-async function openDatabase(project: LoadedProject): Promise<{ close(): Promise<void>; connection: Connection; note?: string }> {
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const path = project.target.path;
-  const file = path === ':memory:' || isAbsolute(path) ? path : join(project.config.projectDir, path);
+/**
+ * The target's database for the catalog, and a DuckDB connection for column lineage (which uses
+ * DuckDB's SQL parser as an analysis tool whatever the target's engine: an in-memory DuckDB when
+ * the target is not DuckDB).
+ */
+async function openDatabase(project: LoadedProject): Promise<{ close(): Promise<void>; connection: Connection; lineage: Connection; note?: string }> {
+  const { target } = project;
+  const { projectDir } = project.config;
+  const info = engineInfo(target.type)!;
+  const file = info.databaseFile(target, projectDir);
   let note: string | undefined;
-  let adapter;
-  if (file === ':memory:' || !existsSync(file)) {
+  let adapter: Adapter | undefined;
+  // An embedded database that does not exist yet (or is `:memory:`) is not created by docs.
+  const missing = target.type === DUCKDB_INFO.type && (file === undefined || !existsSync(file));
+  if (missing) {
     note = 'the database does not exist yet (run dops build): columns come from YAML and lineage';
   } else {
     try {
-      adapter = await DuckDBAdapter.open(path, project.config.projectDir, project.target);
+      adapter = await openAdapter(target, projectDir);
     } catch (error) {
       if (!(error instanceof DopsError)) throw error;
       note = `${error.message}: columns come from YAML and lineage`;
     }
   }
-  // An in-memory database still parses SQL and reads lake files for the catalog.
-  adapter ??= await DuckDBAdapter.open(':memory:', project.config.projectDir);
-  const connection = await adapter.connect();
-  return { connection, note, close: () => adapter.close() };
+  const memory = () => DUCKDB_INFO.open({ ...target, type: DUCKDB_INFO.type, path: ':memory:', credentials: undefined }, projectDir);
+  // An in-memory DuckDB still parses SQL and reads lake files for the catalog.
+  const analysis = adapter?.type === DUCKDB_INFO.type ? adapter : await memory();
+  const catalogAdapter = adapter ?? analysis;
+  const lineage = await analysis.connect();
+  const connection = catalogAdapter === analysis ? lineage : await catalogAdapter.connect();
+  return {
+    connection,
+    lineage,
+    note,
+    close: async () => {
+      if (catalogAdapter !== analysis) await catalogAdapter.close();
+      await analysis.close();
+    },
+  };
 }
 
 /**
@@ -76,7 +96,7 @@ export async function analyseLoadedProject(project: LoadedProject): Promise<Proj
       order: project.dag.topologicalOrder(),
       compiledSql,
       catalogColumns: (id) => catalog.get(id)?.columns.map((c) => c.name),
-      serialize: (sqls) => serializeSqlBatch(database.connection, sqls),
+      serialize: (sqls) => serializeSqlBatch(database.lineage, sqls),
       projectDir: project.config.projectDir,
     });
     return { compiledSql, catalog, lineage, databaseNote: database.note };

@@ -3,6 +3,9 @@ import type { NodeConfig } from '../config/node-config.js';
 /** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
 export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
 
+/** Every {@link ResourceType}, in the order `dops ls` documents them (for validation of `--resource-type`). */
+export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'test', 'source'];
+
 /** A column documented in YAML. */
 export interface ColumnInfo {
   name: string;

@@ -73,8 +73,16 @@ export class CompileAhead {
         this.step();
         return pending;
       },
+      dialect: connection.dialect,
+      capabilities: connection.capabilities,
+      get lost() {
+        return connection.lost;
+      },
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
+      describeColumns: (rendered) => connection.describeColumns(rendered),
+      listColumns: () => connection.listColumns(),
+      describeError: (error, lineOffset) => connection.describeError(error, lineOffset),
       close: () => connection.close(),
     };
   }

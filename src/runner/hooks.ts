@@ -4,7 +4,6 @@ import { isPlainObject } from '../config/yaml-file.js';
 import { DatabaseError, DopsError } from '../errors.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { MaterializationPlan } from '../materializations/plan.js';
-import { duckdbMessage } from './execute-node.js';
 
 /**
  * dbt's hooks: a node's `pre_hook` / `post_hook` and the project's `on-run-start` / `on-run-end`
@@ -75,7 +74,7 @@ export async function runHookStatements(connection: Connection, sqls: string[], 
     try {
       await connection.execute(sql);
     } catch (error) {
-      throw new DatabaseError(`Hook failed in ${label}: ${duckdbMessage(error).text}`, { location: { file } });
+      throw new DatabaseError(`Hook failed in ${label}: ${connection.describeError(error, 0).text}`, { location: { file } });
     }
   }
 }

@@ -3,7 +3,6 @@ import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quotin
 import { isPlainObject } from '../config/yaml-file.js';
 import { DatabaseError } from '../errors.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { duckdbMessage } from './execute-node.js';
 
 /**
  * `persist_docs` (https://docs.getdbt.com/reference/resource-configs/persist_docs): after a model,
@@ -21,8 +20,8 @@ export async function persistDocs(node: ManifestNode, connection: Connection): P
   const view = node.resourceType === 'model' && node.config.materialized === 'view';
   if (setting.relation === true && node.description) statements.push(`comment on ${view ? 'view' : 'table'} ${relation} is ${quoteLiteral(node.description)}`);
   if (setting.columns === true && Object.keys(node.columns).length) {
-    const rows = await connection.query(`describe ${relation}`);
-    const existing = new Map(rows.map((row) => [String(row.column_name).toLowerCase(), String(row.column_name)]));
+    const columns = await connection.describeColumns(relation);
+    const existing = new Map(columns.map((column) => [column.name.toLowerCase(), column.name]));
     for (const column of Object.values(node.columns)) {
       const name = existing.get(column.name.toLowerCase());
       if (name && column.description) statements.push(`comment on column ${relation}.${quoteIdentifier(name)} is ${quoteLiteral(column.description)}`);
@@ -32,7 +31,7 @@ export async function persistDocs(node: ManifestNode, connection: Connection): P
     try {
       await connection.execute(sql);
     } catch (error) {
-      throw new DatabaseError(`persist_docs failed for ${node.resourceType} ${node.name}: ${duckdbMessage(error).text}`, { location: { file: node.originalFilePath } });
+      throw new DatabaseError(`persist_docs failed for ${node.resourceType} ${node.name}: ${connection.describeError(error, 0).text}`, { location: { file: node.originalFilePath } });
     }
   }
 }

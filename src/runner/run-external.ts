@@ -74,7 +74,7 @@ export async function runExternal(model: ModelNode, connection: Connection, cata
   }
   try {
     const existing = catalog.kindOf(model.relation);
-    const plan = planView(model.relation, externalReadSql(target), existing);
+    const plan = planView(model.relation, externalReadSql(target), existing, connection.dialect);
     await inTransaction(connection, () => runStatements(connection, plan.statements.slice(1, -1)));
     catalog.record(model.relation, 'view');
   } catch (error) {

@@ -31,7 +31,7 @@ async function countFailures(test: TestNode, connection: Connection, catalog: Re
     return { failures: Number(rows[0]?.failures ?? 0) };
   }
   const stored = failuresRelation(test);
-  await runPlan(connection, planStoreFailures(stored, rowsSql));
+  await runPlan(connection, planStoreFailures(stored, rowsSql, connection.dialect));
   catalog.record(stored, 'table');
   const rows = await connection.query(storedCountQuery(stored));
   return { failures: Number(rows[0]?.failures ?? 0), stored };
@@ -52,7 +52,7 @@ export async function runTest(test: TestNode, connection: Connection, catalog: R
   try {
     counted = await countFailures(test, connection, catalog, rowsSql);
   } catch (error) {
-    throw databaseError(test, compiled.path, error, 1);
+    throw databaseError(test, compiled.path, error, 1, connection);
   }
   const { failures, stored } = counted;
   const verdict = testVerdict(failures, test.config, test.originalFilePath);

@@ -77,7 +77,7 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
-    target: { ...global.target, profile_name: global.target.profileName },
+    target: visibleTarget(global.target),
     project_name: global.projectName,
     this: new TemplateRelation(self),
     execute,
@@ -139,4 +139,10 @@ export function runtimeContext(
     source: engine.guard((...args: unknown[]) => resolver.source(sourceCall(args))),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => nodeConfig[key] ?? fallback }),
   };
+}
+
+/** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
+function visibleTarget(target: Target): Record<string, unknown> {
+  const { credentials: _credentials, ...visible } = target;
+  return { ...visible, profile_name: target.profileName };
 }

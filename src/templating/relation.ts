@@ -1,4 +1,5 @@
-import { renderExternalLocation, renderRelation } from '../adapter/quoting.js';
+import { renderRelation } from '../adapter/quoting.js';
+import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Relation } from '../manifest/nodes.js';
 
 /**

@@ -1,10 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { ConfigError } from '../errors.js';
-import type { Relation } from '../manifest/nodes.js';
-import { databaseFile, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row, type StatementResult } from './adapter.js';
-import { quoteIdentifier, quoteLiteral, renderRelation } from './quoting.js';
+import { ConfigError } from '../../errors.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { databaseFile, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult } from '../adapter.js';
+import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
+import { duckdbDialect } from './dialect.js';
+import { DUCKDB_INFO } from './info.js';
+
+/**
+ * Shortens DuckDB's message to its first line and re-points its `LINE n:` at the user's SQL
+ * (`lineOffset` lines were added before it).
+ */
+export function duckdbMessage(error: unknown, lineOffset = 0): EngineMessage {
+  const message = String((error as Error)?.message ?? error);
+  const line = /LINE (\d+):/.exec(message);
+  return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
+}
+
 
 function toJs(value: unknown): unknown {
   return typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
@@ -38,6 +51,10 @@ function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
 }
 
 class DuckDBConnectionWrapper implements Connection {
+  readonly dialect = duckdbDialect;
+  readonly capabilities = DUCKDB_INFO.capabilities;
+  /** An embedded database never goes away. */
+  readonly lost = false;
   /** The database this connection reads by default (asked once, for {@link relationKind}). */
   private catalog: string | undefined;
 
@@ -90,6 +107,33 @@ class DuckDBConnectionWrapper implements Connection {
     return rows.map((row) => ({ schema: String(row.s), identifier: String(row.i), kind: row.k as RelationKind }));
   }
 
+  /** DuckDB's `DESCRIBE`: column names and types in order. */
+  async describeColumns(rendered: string): Promise<ColumnType[]> {
+    const rows = await this.query(`describe ${rendered}`);
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  }
+
+  async listColumns(): Promise<DatabaseColumn[]> {
+    const rows = await this.query(`
+      select c.table_schema, c.table_name, c.column_name, c.data_type, c.ordinal_position, t.table_type
+      from information_schema.columns c
+      join information_schema.tables t using (table_catalog, table_schema, table_name)
+      where c.table_catalog = current_database()
+      order by c.table_schema, c.table_name, c.ordinal_position`);
+    return rows.map((row) => ({
+      schema: String(row.table_schema),
+      identifier: String(row.table_name),
+      kind: row.table_type === 'VIEW' ? 'view' : 'table',
+      name: String(row.column_name),
+      type: String(row.data_type),
+      index: Number(row.ordinal_position),
+    }));
+  }
+
+  describeError(error: unknown, lineOffset = 0): EngineMessage {
+    return duckdbMessage(error, lineOffset);
+  }
+
   close(): void {
     this.connection.closeSync();
   }
@@ -106,6 +150,9 @@ export interface DuckDBSetup {
  * (lake files, seeds) resolve against the project dir through DuckDB's `file_search_path` setting.
  */
 export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly capabilities = DUCKDB_INFO.capabilities;
+  readonly dialect = duckdbDialect;
   private readonly connections: Connection[] = [];
 
   private constructor(private readonly instance: DuckDBInstance, private readonly projectDir: string, private readonly setup: DuckDBSetup = {}) {}
