@@ -95,6 +95,18 @@ export interface Dialect {
 }
 
 /**
+ * A query's result as a table (what templates' `run_query` / `statement` read): column names and
+ * types in order, rows as arrays of plain JS values (integers and decimals as numbers when they
+ * fit, dates and times as their ISO text, lists as arrays, structs as objects).
+ */
+export interface TableData {
+  columnNames: string[];
+  /** The database's type names, e.g. `INTEGER`, `VARCHAR`. */
+  columnTypes: string[];
+  rows: unknown[][];
+}
+
+/**
  * One database connection. Statements on a connection run one at a time; use several connections
  * for parallel work.
  */
@@ -122,6 +134,11 @@ export interface Connection {
    * @throws Error with DuckDB's message when the query fails
    */
   query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a query and returns its columns and rows (column names kept even with no rows).
+   * @throws Error with DuckDB's message when the query fails
+   */
+  queryTable(sql: string): Promise<TableData>;
   /** What the relation is now, or undefined when it does not exist. */
   relationKind(relation: Relation): Promise<RelationKind | undefined>;
   /**

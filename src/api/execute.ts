@@ -94,6 +94,7 @@ export async function runExecutionPlan(
   const { manifest } = project;
   const { dag, order } = plan;
   const compiler = project.compiler();
+  compiler.setInvocation(order, { FULL_REFRESH: Boolean(options.fullRefresh), WHICH: command });
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);

@@ -18,6 +18,8 @@ import { parseDocsAndResources } from '../parser/project-docs.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
+import { builtinMacroSources } from '../templating/builtin-macros.js';
+import { attachTemplateOutput } from '../templating/context.js';
 import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine, type TemplateSource } from '../templating/engine.js';
@@ -77,11 +79,14 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
   const config = renderConfigTrees(rawConfig, { vars, target });
   const global: GlobalContext = { projectName: config.name, target, vars };
+  if (config.dispatch?.length) global.dispatch = config.dispatch.map((entry) => ({ macro_namespace: entry.macroNamespace, search_order: entry.searchOrder }));
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
+  const reporter = options.reporter;
+  if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
   const packages = loadPackageProjects(config, cliVars);
   if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
   const packageMacros = packages.flatMap((pkg) => pkg.files.macros.map((file) => ({ ...file, package: pkg.config.name })));
-  const macroSources = [BUILTIN_TESTS, ...files.macros, ...packageMacros];
+  const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros, ...packageMacros];
   const engine = hooks.createEngine
     ? hooks.createEngine(macroSources, global)
     : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);

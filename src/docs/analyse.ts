@@ -8,12 +8,16 @@ import { DopsError, throwIfAny } from '../errors.js';
 import { serializeSqlBatch } from '../lineage/model-lineage.js';
 import { analyseProject, type ProjectLineage } from '../lineage/project-lineage.js';
 import { isSqlNode } from '../manifest/nodes.js';
+import type { SiteDataSample } from './app/data.js';
+import { sampleTables } from './data-profile.js';
 
 /** What docs and lineage are made from: compiled SQL, the catalog and column lineage. */
 export interface ProjectAnalysis {
   compiledSql: Map<string, string>;
   catalog: Catalog;
   lineage: ProjectLineage;
+  /** Data previews and column profiles of built tables (empty when not asked for). */
+  samples: Map<string, SiteDataSample>;
   /** Why the database was not read (not built yet, or in use), if it was not. */
   databaseNote?: string;
 }
@@ -84,9 +88,10 @@ async function openDatabase(project: LoadedProject): Promise<{ close(): Promise<
 /**
  * Compiles the project, reads the catalog from the target's database (read-only use; an empty
  * in-memory database when it is missing or in use) and analyses every model's column lineage.
+ * With `data`, also takes a sample and a profile of each built table (see data-profile.ts).
  * @throws DopsError for template and ref errors
  */
-export async function analyseLoadedProject(project: LoadedProject): Promise<ProjectAnalysis> {
+export async function analyseLoadedProject(project: LoadedProject, options: { data?: boolean } = {}): Promise<ProjectAnalysis> {
   const compiledSql = compileAll(project);
   const database = await openDatabase(project);
   try {
@@ -99,7 +104,8 @@ export async function analyseLoadedProject(project: LoadedProject): Promise<Proj
       serialize: (sqls) => serializeSqlBatch(database.lineage, sqls),
       projectDir: project.config.projectDir,
     });
-    return { compiledSql, catalog, lineage, databaseNote: database.note };
+    const samples = options.data && !database.note ? await sampleTables(database.connection, project.manifest, catalog) : new Map<string, SiteDataSample>();
+    return { compiledSql, catalog, lineage, samples, databaseNote: database.note };
   } finally {
     await database.close();
   }

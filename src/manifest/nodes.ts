@@ -11,8 +11,12 @@ export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  /** Column `meta:` (or `config: {meta:}`); `sensitive: true` / `pii: true` keep its values out of the docs. */
   meta?: Record<string, unknown>;
+  /** Column tags (`tags:` or `config: {tags:}`); `sensitive` / `pii` keep its values out of the docs. */
   tags?: string[];
+  /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
+  docs?: Record<string, unknown>;
   /** Column `constraints:` as written (kept, enforced elsewhere). */
   constraints?: unknown[];
   quote?: boolean;

@@ -9,7 +9,7 @@ import { parseProject, type ParseInput, type ParseResult } from './parse-project
  */
 export function parsePackages(rootResult: ParseResult, rootInput: ParseInput, packages: PackageProject[]): ParseResult {
   for (const pkg of packages) {
-    const global = { ...rootInput.global, vars: pkg.vars };
+    const global = { ...rootInput.global, vars: pkg.vars, currentPackage: pkg.config.name };
     const result = parseProject({ ...rootInput, project: pkg.config, files: pkg.files, global });
     rootResult.nodes.push(...result.nodes);
     rootResult.errors.push(...result.errors);

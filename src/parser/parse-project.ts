@@ -185,13 +185,19 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
  * @throws ParseError for an unknown generic test (with close names), or the render's errors
  */
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
-  // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests).
+  // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests);
+  // inside a package, its own generic tests are found unprefixed too.
+  let testPackage: string | undefined;
   const dot = spec.testName.indexOf('.');
-  if (dot > 0 && (input.engine.packageMacros.get(spec.testName.slice(0, dot))?.has(`test_${spec.testName.slice(dot + 1)}`) || spec.testName.slice(0, dot) === input.project.name)) {
+  if (dot > 0 && input.engine.registry.find(spec.testName.slice(0, dot), `test_${spec.testName.slice(dot + 1)}`)) {
+    testPackage = spec.testName.slice(0, dot);
+    spec = { ...spec, testName: spec.testName.slice(dot + 1) };
+  } else if (dot > 0 && spec.testName.slice(0, dot) === input.project.name) {
     spec = { ...spec, testName: spec.testName.slice(dot + 1) };
   }
   const macro = `test_${spec.testName}`;
-  if (!input.engine.macros.has(macro)) {
+  if (!testPackage && !input.engine.macros.has(macro) && input.engine.registry.find(input.project.name, macro)) testPackage = input.project.name;
+  if (!testPackage && !input.engine.macros.has(macro)) {
     const known = [...input.engine.macros.keys()].filter((m) => m.startsWith('test_')).map((m) => m.slice(5));
     const close = known.filter((k) => levenshtein(k, spec.testName) <= 3);
     throw new ParseError(`Unknown generic test '${spec.testName}'`, {
@@ -199,7 +205,8 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
       hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `Built-in generic tests: ${known.join(', ')}.`,
     });
   }
-  const node = genericTestNode(input.project, spec, target);
+  const generated = genericTestNode(input.project, spec, target);
+  const node = testPackage ? { ...generated, rawSql: generated.rawSql.replace(`{{ ${macro}(`, `{{ ${testPackage}.${macro}(`) } : generated;
   const capture: ParseCapture = { refs: [], sources: [], config: {} };
   const context = { ...parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture), __dops_model: (relation: unknown) => relation };
   try {

@@ -73,6 +73,7 @@ export class CompileAhead {
         this.step();
         return pending;
       },
+      queryTable: (sql) => connection.queryTable(sql),
       dialect: connection.dialect,
       capabilities: connection.capabilities,
       get lost() {

@@ -77,7 +77,7 @@ export function errorMessage(error: DopsError): string {
 }
 
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(model);
+  const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
   try {
     const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing, connection.dialect), pre, post)));

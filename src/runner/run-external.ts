@@ -54,7 +54,7 @@ function swapIn(temp: string, path: string): { undo(): void; done(): void } {
  */
 export async function runExternal(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, lakePath: string): Promise<ExternalOutcome> {
   const target = externalTarget(model, projectDir, lakePath);
-  const compiled = compiler.compile(model);
+  const compiled = await compiler.compileLive(model, connection);
   const temp = `${target.path}.__dops_tmp`;
   remove(temp);
   mkdirSync(dirname(target.path), { recursive: true });

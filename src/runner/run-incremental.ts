@@ -44,7 +44,7 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const config = incrementalConfig(model);
   const existing = catalog.kindOf(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
-  const compiled = compiler.compile(model, { relationExists: existing === 'table', fullRefresh });
+  const compiled = await compiler.compileLive(model, connection, { relationExists: existing === 'table', fullRefresh });
   if (existing !== 'table' || fullRefresh) {
     const { dialect } = connection;
     const plan = tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);

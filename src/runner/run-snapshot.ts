@@ -28,7 +28,7 @@ export interface SnapshotOutcome {
  */
 export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
   const config = snapshotConfig(snapshot.config, snapshot.name);
-  const compiled = compiler.compile(snapshot);
+  const compiled = await compiler.compileLive(snapshot, connection);
   const existing = catalog.kindOf(snapshot.relation);
   const now = timestampLiteral(time);
   if (existing === 'view') {

@@ -46,7 +46,7 @@ async function countFailures(test: TestNode, connection: Connection, catalog: Re
  * @throws DatabaseError naming the test and its compiled file when DuckDB rejects the query
  */
 export async function runTest(test: TestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(test);
+  const compiled = await compiler.compileLive(test, connection);
   const rowsSql = failingRowsQuery(compiled.sql, limitOf(test));
   let counted: { failures: number; stored?: Relation };
   try {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { ConfigError } from '../../errors.js';
 import type { Relation } from '../../manifest/nodes.js';
-import { databaseFile, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult } from '../adapter.js';
+import { databaseFile, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult, type TableData } from '../adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
 import { duckdbDialect } from './dialect.js';
 import { DUCKDB_INFO } from './info.js';
@@ -40,6 +40,25 @@ function rowsOf(result: DuckDBMaterializedResult): Row[] {
   return rows;
 }
 
+/** A DuckDB value as plain JS: numbers when exact, decimals as numbers, lists/structs unpacked, other values as text. */
+function plainValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return toJs(value);
+  const special = value as { toDouble?: () => number; items?: unknown[]; entries?: Record<string, unknown> };
+  if (typeof special.toDouble === 'function') return special.toDouble();
+  if (Array.isArray(special.items)) return special.items.map(plainValue);
+  if (special.entries && typeof special.entries === 'object') return Object.fromEntries(Object.entries(special.entries).map(([key, item]) => [key, plainValue(item)]));
+  return String(value);
+}
+
+/** A materialized result as a {@link TableData}. */
+function tableOf(result: DuckDBMaterializedResult): TableData {
+  const rows: unknown[][] = [];
+  for (let index = 0, count = result.chunkCount; index < count; index++) {
+    for (const row of result.getChunk(index).getRows()) rows.push(row.map(plainValue));
+  }
+  return { columnNames: result.columnNames(), columnTypes: result.columnTypes().map((type) => type.toString()), rows };
+}
+
 /** The row count a statement's result reports (see {@link StatementResult.rowCount}). */
 function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
   // CREATE TABLE AS reports its row count in a single `Count` column rather than rowsChanged.
@@ -72,6 +91,10 @@ class DuckDBConnectionWrapper implements Connection {
 
   async query(sql: string): Promise<Row[]> {
     return rowsOf(await this.connection.run(sql));
+  }
+
+  async queryTable(sql: string): Promise<TableData> {
+    return tableOf(await this.connection.run(sql));
   }
 
   /**

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Target } from '../../config/profiles.js';
 import { ConfigError } from '../../errors.js';
 import type { Relation } from '../../manifest/nodes.js';
-import type { Adapter, CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult } from '../adapter.js';
+import type { Adapter, CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter.js';
 import { quoteLiteral } from '../quoting.js';
 import { postgresDialect } from './dialect.js';
 import { POSTGRES_INFO } from './info.js';
@@ -88,6 +88,14 @@ class PostgresConnection implements Connection {
 
   async query(sql: string): Promise<Row[]> {
     return (await this.send(sql)).rows as Row[];
+  }
+
+  /** Columns in order (kept with no rows) and rows as arrays; types are PostgreSQL type OIDs. */
+  async queryTable(sql: string): Promise<TableData> {
+    const result = await this.send(sql);
+    const names = (result.fields ?? []).map((field) => field.name);
+    const rows = (result.rows as Row[]).map((row) => names.map((name) => row[name]));
+    return { columnNames: names, columnTypes: (result.fields ?? []).map((field) => String(field.dataTypeID)), rows };
   }
 
   async relationKind(relation: Relation): Promise<RelationKind | undefined> {

@@ -41,7 +41,7 @@ models:
 `,
       'packages.yml': `packages:\n  - local: ${pkg}\n`,
       // ref('package', 'model'): https://docs.getdbt.com/reference/dbt-jinja-functions/ref
-      'models/root_model.sql': "select answer, {{ my_pkg.pkg_double(5) }} as ten, {{ pkg_double(1) }} as two from {{ ref('my_pkg', 'pkg_model') }}\n",
+      'models/root_model.sql': "select answer, {{ my_pkg.pkg_double(5) }} as ten, {{ my_pkg.pkg_double(1) }} as two from {{ ref('my_pkg', 'pkg_model') }}\n",
     });
     const installed = installPackages(dir);
     expect(installed.map((p) => p.name)).toEqual(['my_pkg']);
