@@ -1,3 +1,4 @@
+import { compileAnalyses } from '../compiler/analyses.js';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +77,8 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
       errors.push(error);
     }
   }
+  // Analyses are compiled, never run (https://docs.getdbt.com/docs/build/analyses).
+  if (!options.select?.length && !options.selector) entries.push(...compileAnalyses(projectDir, project.config.name, targetPath, compiler, project.inputs, errors));
   compiler.finish();
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), new Map(entries.map((e) => [e.uniqueId, e.sql])));

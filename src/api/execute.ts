@@ -13,6 +13,7 @@ import { summarize, type NodeResult, type RunSummary } from '../runner/results.j
 import { runInDagOrder } from '../runner/scheduler.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
+import { runOnRunHooks } from './project-hooks.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
 import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
 import { loadState, manifestMetadata, resolveSelection } from './selection.js';
@@ -102,6 +103,8 @@ export async function runExecutionPlan(
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
+  const started = await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options);
+  if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
   options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
     dag,
@@ -128,12 +131,13 @@ export async function runExecutionPlan(
   );
   // Compiled files may still be being written in the background; the cache records them.
   compiler.finish();
+  const ended = await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results);
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
   writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
   writeRunReports(project, results, elapsed, startedAt, options, command);
   options.reporter?.runFinished?.(results, summary, manifest.nodes);
-  return { results, summary, success: summary.error === 0, project };
+  return { results, summary, success: summary.error === 0 && started && ended, project };
 }
 
 /**

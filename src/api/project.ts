@@ -11,6 +11,10 @@ import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
+import { loadPackageProjects } from '../project/package-projects.js';
+import { packagesInstallPath } from '../project/packages.js';
+import { parsePackages } from '../parser/parse-packages.js';
+import { parseDocsAndResources } from '../parser/project-docs.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
@@ -66,7 +70,8 @@ export interface LoadHooks {
  */
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const configFiles = [...PROJECT_FILES, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
+  // The packages folder too: `dops deps` replaces it, so a compile stamp must not outlive it.
+  const configFiles = [...PROJECT_FILES, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir), packagesInstallPath(projectDir)];
   const configStamps = takeFingerprint(projectDir, configFiles, Date.now());
   const rawConfig = loadProjectConfig(options.projectDir ?? process.cwd());
   const target = resolveTarget(rawConfig, options.target, options.profilesDir);
@@ -78,18 +83,23 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const reporter = options.reporter;
   if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
-  const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros];
+  const packages = loadPackageProjects(config, cliVars);
+  if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
+  const packageMacros = packages.flatMap((pkg) => pkg.files.macros.map((file) => ({ ...file, package: pkg.config.name })));
+  const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros, ...packageMacros];
   const engine = hooks.createEngine
     ? hooks.createEngine(macroSources, global)
     : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
   const input: ParseInput = { project: config, files, engine, global, parseYaml: engine instanceof PartialParseEngine ? engine.yaml.parse : undefined };
-  const parsed = hooks.parse ? hooks.parse(input) : parseProject(input);
+  const parsed = parsePackages(hooks.parse ? hooks.parse(input) : parseProject(input), input, packages);
   if (engine instanceof PartialParseEngine) engine.save();
+  const linkDocs = parseDocsAndResources(config, files, packages, parsed);
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes);
   throwIfAny(manifest.link());
+  throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
-  recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
+  recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
   const warnings = [...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
   if ((options as { warnError?: boolean }).warnError && warnings.length) {
@@ -105,7 +115,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     engine,
     global,
     warnings,
-    inputs: { ...configStamps, ...files.fingerprint },
+    inputs: { ...configStamps, ...files.fingerprint, ...Object.assign({}, ...packages.map((pkg) => pkg.files.fingerprint)) },
     compiler: () => {
       const saved = options.partialParse === false ? undefined : new CompileCache(join(config.projectDir, config.targetPath, COMPILE_CACHE_FILE));
       return new Compiler(manifest, engine, global, config.projectDir, config.targetPath, saved);

@@ -45,7 +45,7 @@ export function manifestJson(manifest: Manifest, metadata: Record<string, unknow
   const nodes: Record<string, Record<string, unknown>> = {};
   const sources: Record<string, Record<string, unknown>> = {};
   for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = serializeNode(node, compiled);
-  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros: macrosJson(manifest), parent_map: manifest.parentMap(), child_map: manifest.childMap() };
+  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros: macrosJson(manifest), ...manifest.extra, parent_map: manifest.parentMap(), child_map: manifest.childMap() };
 }
 
 function macrosJson(manifest: Manifest): Record<string, Record<string, unknown>> {
@@ -114,6 +114,7 @@ export function writeManifest(path: string, manifest: Manifest, metadata: Record
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType !== 'source', compiled));
     out.write(',"sources":');
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'source', compiled));
+    for (const [key, value] of Object.entries(manifest.extra)) out.write(`,${JSON.stringify(key)}:${JSON.stringify(value)}`);
     out.write(`,"macros":${JSON.stringify(macrosJson(manifest))},"parent_map":${JSON.stringify(manifest.parentMap())},"child_map":${JSON.stringify(manifest.childMap())}}\n`);
     out.flush();
   } finally {

@@ -16,6 +16,7 @@ import { registerDebug } from './commands/debug.js';
 import { registerParse } from './commands/parse.js';
 import { registerRunOperation } from './commands/run-operation.js';
 import { registerClone } from './commands/clone.js';
+import { registerDeps } from './commands/deps.js';
 
 /** Builds the `dops` program; each command sets `process.exitCode`. */
 export function createProgram(): Command {
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   registerRetry(program);
   registerDocs(program);
   registerLineage(program);
+  registerDeps(program);
   return program;
 }
 

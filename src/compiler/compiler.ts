@@ -254,7 +254,7 @@ export class Compiler {
     const said: [keyof TemplateOutput, string][] = [];
     const output: TemplateOutput = { info: (text) => said.push(['info', text]), warn: (text) => said.push(['warn', text]) };
     const extras = { node: { ...serializeNode(node), path: node.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output };
-    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver, incremental, extras), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    const context = { ...runtimeContext(this.engine, this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global, self, node.config, resolver, incremental, extras), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
     const source = { path: node.originalFilePath, contents: node.rawSql };
     let rendered: string;
     try {
@@ -272,6 +272,24 @@ export class Compiler {
     const compiled = { uniqueId: node.uniqueId, sql, path: this.compiledPath(node) };
     this.write(compiled);
     return compiled;
+  }
+
+  /**
+   * Renders a hook (dbt's pre-/post-hook or on-run-start/end SQL) at run time with a node's runtime
+   * context, plus `extra` names (on-run-end's `results` and `schemas`). Refs resolve without the
+   * parse-time dependency check.
+   * @param node the node the hook belongs to; for on-run hooks, any stand-in with the root project's `packageName`
+   * @param path where the hook was written (for errors)
+   * @throws DopsError (with `path`) when the hook's template fails
+   */
+  renderHook(text: string, path: string, node: ManifestNode, extra: Record<string, unknown> = {}): string {
+    const resolver: RelationResolver = {
+      ref: (call) => new TemplateRelation(this.manifest.resolveRef(call, node).relation),
+      source: (call) => new TemplateRelation(this.manifest.resolveSource(call, node).relation),
+    };
+    const self: Relation = 'relation' in node && node.resourceType !== 'source' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
+    const global = this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global;
+    return this.engine.render({ path, contents: text }, { ...runtimeContext(this.engine, global, self, node.config, resolver), ...extra }).trim();
   }
 
   /**

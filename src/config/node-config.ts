@@ -26,8 +26,10 @@ export interface NodeConfig {
 export const KNOWN_KEYS = new Set([
   'materialized', 'schema', 'alias', 'tags', 'enabled', 'severity', 'where', 'column_types', 'database',
   'meta', 'docs', 'full_refresh', 'unique_key', 'incremental_strategy', 'on_schema_change', 'store_failures',
-  'limit', 'warn_if', 'error_if', 'quote_columns', 'delimiter', 'location', 'partition_by',
+  'limit', 'warn_if', 'error_if', 'quote_columns', 'delimiter', 'location', 'partition_by', 'pre-hook', 'post-hook',
 ]);
+
+const HOOK_KEYS: Record<string, string> = { pre_hook: 'pre-hook', 'pre-hook': 'pre-hook', post_hook: 'post-hook', 'post-hook': 'post-hook' };
 
 function toTags(value: unknown): string[] {
   if (value === undefined || value === null) return [];
@@ -46,6 +48,9 @@ export function mergeConfig(...layers: Record<string, unknown>[]): Record<string
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (key === 'tags') tags.push(...toTags(value));
+      // Hooks accumulate too, outermost first, under dbt's names `pre-hook` / `post-hook`
+      // (https://docs.getdbt.com/reference/resource-configs/pre-hook-post-hook).
+      else if (Object.hasOwn(HOOK_KEYS, key) && value !== undefined && value !== null) merged[HOOK_KEYS[key]] = [...((merged[HOOK_KEYS[key]] as unknown[]) ?? []), ...(Array.isArray(value) ? value : [value])];
       else if (value !== undefined) merged[key] = value;
     }
   }

@@ -100,8 +100,6 @@ const NOT_APPLIED: Record<string, string> = {
   'restrict-access': 'group access is not enforced',
   'dbt-cloud': 'dbt Cloud settings do not apply',
   quoting: 'dops always quotes schema and identifiers',
-  'on-run-start': 'project hooks are not run yet',
-  'on-run-end': 'project hooks are not run yet',
 };
 
 /** Keys dbt removed in 1.0, with their replacement. */

@@ -10,7 +10,13 @@ export class Manifest {
   readonly nodes = new Map<string, ManifestNode>();
   /** Macros by unique id (filled by the loader; compared by `state:modified`). */
   readonly macros = new Map<string, MacroInfo>();
-  private readonly refable = new Map<string, RelationNode>();
+  /**
+   * manifest.json maps dops parses but does not run, by key: `docs`, `exposures`, `groups`,
+   * `semantic_models`, `metrics`, `saved_queries` (unique id -> dbt's JSON object).
+   */
+  readonly extra: Record<string, Record<string, Record<string, unknown>>> = {};
+  /** Name -> the models, seeds and snapshots of that name (one per package at most). */
+  private readonly refable = new Map<string, RelationNode[]>();
   /** Versioned models: name -> version -> node. `refable` holds each one's latest version. */
   private readonly versions = new Map<string, Map<string, RelationNode>>();
   private readonly sources = new Map<string, SourceNode>();
@@ -23,8 +29,8 @@ export class Manifest {
         const versions = this.versions.get(node.name) ?? new Map<string, RelationNode>();
         versions.set(node.version, node);
         this.versions.set(node.name, versions);
-        if (node.version === node.latestVersion) this.refable.set(node.name, node);
-      } else if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, node);
+        if (node.version === node.latestVersion) this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
+      } else if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, [...(this.refable.get(node.name) ?? []), node]);
       if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
     }
   }
@@ -48,8 +54,13 @@ export class Manifest {
       // latest_version names a version that is disabled: dbt resolves to none of the others.
       throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', whose latest version is disabled`, { location: refLocation(from, 'ref', call.name) });
     }
-    const node = this.refable.get(call.name);
-    if (node && (call.package === undefined || call.package === node.packageName)) return node;
+    // dbt: `ref('pkg', 'm')` names the package; an unqualified ref prefers the caller's own package
+    // (https://docs.getdbt.com/reference/dbt-jinja-functions/ref#ref-project-specific-models).
+    const named = this.refable.get(call.name) ?? [];
+    const node = call.package !== undefined
+      ? named.find((candidate) => candidate.packageName === call.package)
+      : named.find((candidate) => candidate.packageName === from.packageName) ?? named[0];
+    if (node) return node;
     const close = closestNames(call.name, this.refable.keys());
     throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', which was not found`, {
       location: refLocation(from, `ref`, call.name),

@@ -13,12 +13,13 @@ import { levenshtein } from './similar.js';
 import { parseSnapshots } from './snapshots.js';
 import { relationNames } from './relation-names.js';
 import { OTHER_TOP_KEYS } from './property-keys.js';
+import { EXTRA_RESOURCES } from './exposures.js';
 import { unusedConfigPaths } from './unused-config.js';
 import { DBT_PROJECT_FILE } from '../config/project-config.js';
 import type { VersionSpec } from './properties.js';
 
 /** Top-level property-file keys nothing reads yet: each file using one gets a warning. */
-const UNREAD_TOP_KEYS = new Set(OTHER_TOP_KEYS);
+const UNREAD_TOP_KEYS = new Set([...OTHER_TOP_KEYS].filter((key) => !EXTRA_RESOURCES.some((kind) => kind.yaml === key)));
 
 /** What parsing produced: every enabled node, and problems found (none means ready to compile). */
 export interface ParseResult {
@@ -184,8 +185,19 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
  * @throws ParseError for an unknown generic test (with close names), or the render's errors
  */
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
+  // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests);
+  // inside a package, its own generic tests are found unprefixed too.
+  let testPackage: string | undefined;
+  const dot = spec.testName.indexOf('.');
+  if (dot > 0 && input.engine.registry.find(spec.testName.slice(0, dot), `test_${spec.testName.slice(dot + 1)}`)) {
+    testPackage = spec.testName.slice(0, dot);
+    spec = { ...spec, testName: spec.testName.slice(dot + 1) };
+  } else if (dot > 0 && spec.testName.slice(0, dot) === input.project.name) {
+    spec = { ...spec, testName: spec.testName.slice(dot + 1) };
+  }
   const macro = `test_${spec.testName}`;
-  if (!input.engine.macros.has(macro)) {
+  if (!testPackage && !input.engine.macros.has(macro) && input.engine.registry.find(input.project.name, macro)) testPackage = input.project.name;
+  if (!testPackage && !input.engine.macros.has(macro)) {
     const known = [...input.engine.macros.keys()].filter((m) => m.startsWith('test_')).map((m) => m.slice(5));
     const close = known.filter((k) => levenshtein(k, spec.testName) <= 3);
     throw new ParseError(`Unknown generic test '${spec.testName}'`, {
@@ -193,7 +205,8 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
       hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `Built-in generic tests: ${known.join(', ')}.`,
     });
   }
-  const node = genericTestNode(input.project, spec, target);
+  const generated = genericTestNode(input.project, spec, target);
+  const node = testPackage ? { ...generated, rawSql: generated.rawSql.replace(`{{ ${macro}(`, `{{ ${testPackage}.${macro}(`) } : generated;
   const capture: ParseCapture = { refs: [], sources: [], config: {} };
   const context = { ...parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture), __dops_model: (relation: unknown) => relation };
   try {

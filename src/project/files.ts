@@ -29,6 +29,8 @@ export interface ProjectFiles {
   macros: ProjectFile[];
   /** `.sql` files under the snapshot paths holding `{% snapshot %}` blocks. */
   snapshots?: ProjectFile[];
+  /** `.md` files under the resource paths, where docs blocks live (dbt's default `docs-paths`). */
+  docs?: ProjectFile[];
   /**
    * Every file above and every folder under the configured paths, stamped before it was read: if
    * it still holds, the project's files are the same (see {@link fingerprintHolds}).
@@ -89,6 +91,7 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
     tests: testFiles.filter((file) => !genericTests.includes(file)),
     macros: [...readFiles(config.macroPaths, ['.sql']), ...genericTests],
     snapshots: readFiles(config.snapshotPaths ?? [], ['.sql']),
+    docs: [...new Map(readFiles(roots, ['.md']).map((file) => [file.path, file])).values()],
     fingerprint,
   };
 }

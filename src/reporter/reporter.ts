@@ -23,6 +23,8 @@ export interface Reporter {
   nodeStarted?(node: ManifestNode, thread: number): void;
   /** A node ended (`index` is 1-based, in start order). */
   nodeFinished?(node: ManifestNode, result: NodeResult, index: number, total: number): void;
+  /** An on-run-start / on-run-end hook ended (`index` is 1-based among `total` hooks of its kind). */
+  hookFinished?(name: string, status: 'success' | 'error', message: string, seconds: number, index: number, total: number): void;
   /** The run ended. */
   runFinished?(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void;
 }

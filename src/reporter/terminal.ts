@@ -96,6 +96,8 @@ function errorVerb(node: ManifestNode): string {
 export class TerminalReporter implements Reporter {
   private readonly color: ReturnType<typeof pc.createColors>;
   private readonly lines: BatchedOutput;
+  /** on-run-start / on-run-end hooks that failed in this run. */
+  private hookErrors = 0;
   private readonly progress: NodeProgress | undefined;
   /** Where text goes: above the live progress line, when there is one. */
   private readonly sink: OutputStream;
@@ -165,6 +167,18 @@ export class TerminalReporter implements Reporter {
     this.lines.write(`${prefix}${paint(label)} ${subject(node)} ${this.color.dim(dots)} [${paint(info)}]\n`);
   }
 
+  /** dbt's hook line: `1 of 1 OK hook: <project>-on-run-start-0 .... [OK in 0.01s]`; a failure adds its message. */
+  hookFinished(name: string, status: 'success' | 'error', message: string, secs: number, index: number, total: number): void {
+    this.lines.flush();
+    if (status === 'error') this.hookErrors++;
+    const paint = status === 'success' ? this.color.green : this.color.red;
+    const label = status === 'success' ? 'OK hook:' : 'ERROR hook:';
+    const info = `${status === 'success' ? 'OK' : 'ERROR'} in ${seconds(secs)}`;
+    const prefix = `${index} of ${total} `;
+    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - label.length - name.length - info.length - 5));
+    this.out.write(`${prefix}${paint(label)} ${name} ${this.color.dim(dots)} [${paint(info)}]\n${status === 'error' ? `  ${message}\n` : ''}`);
+  }
+
   runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {
     this.progress?.end();
     this.lines.flush();
@@ -188,6 +202,8 @@ export class TerminalReporter implements Reporter {
         this.sink.write(`\n${kind} in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  ${result.message}\n`);
         if (result.compiledPath && result.status !== 'error') this.sink.write(`  compiled SQL: ${result.compiledPath}\n`);
       }
+    } else if (this.hookErrors) {
+      this.sink.write(`\n${c.red(`Completed with ${this.hookErrors} hook error${this.hookErrors === 1 ? '' : 's'}`)}\n`);
     } else if (info) {
       this.sink.write(`\n${c.green('Completed successfully')}\n`);
     }

@@ -8,6 +8,8 @@ import { checkSeedCsv } from '../materializations/seed-check.js';
 import type { RelationCatalog } from './catalog.js';
 import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
+import { spliceHooks, withNodeHooks } from './hooks.js';
+import { persistDocs } from './persist-docs.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
@@ -78,7 +80,7 @@ async function runModel(model: ModelNode, connection: Connection, catalog: Relat
   const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
   try {
-    const rows = await runPlan(connection, planModel(model, compiled.sql, existing, connection.dialect));
+    const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing, connection.dialect), pre, post)));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
     catalog.record(model.relation, verb);
     return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
@@ -103,7 +105,7 @@ async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, connecti
  * file into the new table: a bad file fails the seed with the check's error and the load is rolled
  * back, so the previous table stays, as when the check ran first.
  */
-async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string): Promise<Outcome> {
+async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string, compiler: Compiler): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
   const existing = catalog.kindOf(seed.relation);
   try {
@@ -111,9 +113,12 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
     const csvPath = join(projectDir, seed.originalFilePath);
     // Checked first when dops reads the file itself (engines without file access); else while the engine reads it.
     if (!connection.dialect.seedSelect) checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
-    const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect);
-    const check = { index: plan.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
-    const rows = (await runPlan(connection, plan, connection.dialect.seedSelect ? check : undefined)) ?? plan.knownRowCount;
+    const rows = await withNodeHooks(seed, connection, compiler, true, async (pre, post) => {
+      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect);
+      const hooked = spliceHooks(plan, pre, post);
+      const check = { index: hooked.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
+      return (await runPlan(connection, hooked, connection.dialect.seedSelect ? check : undefined)) ?? plan.knownRowCount;
+    });
     catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
@@ -132,13 +137,25 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
  * @param settings `--full-refresh`, the lake path and the snapshot time (incremental, external and snapshot nodes)
  */
 export async function executeNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
+  const outcome = await buildNode(node, connection, catalog, compiler, projectDir, settings);
+  if (outcome.status !== 'success' || (node.config as Record<string, unknown>).persist_docs === undefined) return outcome;
+  try {
+    await persistDocs(node, connection);
+    return outcome;
+  } catch (error) {
+    if (error instanceof DopsError) return { ...outcome, status: 'error', message: errorMessage(error) };
+    throw error;
+  }
+}
+
+async function buildNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings): Promise<Outcome> {
   try {
     if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
-      return await withDatabaseErrors(node, compiler, connection, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings));
+      return await withDatabaseErrors(node, compiler, connection, () => withNodeHooks(node, connection, compiler, false, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings)));
     }
-    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, connection, () => runSnapshotNode(node, connection, catalog, compiler, settings));
+    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, connection, () => withNodeHooks(node, connection, compiler, false, () => runSnapshotNode(node, connection, catalog, compiler, settings)));
     if (node.resourceType === 'model') return await runModel(node, connection, catalog, compiler);
-    if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir);
+    if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir, compiler);
     if (node.resourceType === 'test') return await runTest(node, connection, catalog, compiler);
     return { status: 'success', message: 'source' };
   } catch (error) {

@@ -14,6 +14,10 @@ export interface GlobalContext {
   target: Target;
   /** Project vars with `--vars` applied on top. */
   vars: Record<string, unknown>;
+  /** Installed packages' vars (package name -> vars as that package sees them), for their nodes. */
+  packageVars?: Record<string, Record<string, unknown>>;
+  /** Set while rendering an installed package's nodes: that package's name. */
+  currentPackage?: string;
   /** The project's `dispatch:` search orders (dbt_project.yml), for `adapter.dispatch`. */
   dispatch?: DispatchConfig[];
   /**
@@ -86,7 +90,7 @@ export function sourceCall(args: unknown[]): SourceCall {
 }
 
 function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false, extras: RenderExtras = {}): TemplateContext {
-  const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [] };
+  const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [], currentPackage: global.currentPackage };
   return {
     ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, output: extras.output ?? global.output }),
     [DISPATCH_SETTINGS]: settings,

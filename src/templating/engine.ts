@@ -7,6 +7,20 @@ import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './
 import { installMemberLookup } from './callable-members.js';
 import { installJinja } from './jinja/index.js';
 
+/** Prefix of the exported alias of a macro whose name starts with `_`. */
+const PRIVATE_ALIAS = 'dops_private__';
+const PRIVATE_MACRO = /\{%-?\s*macro\s+(_\w*)\s*\(/g;
+
+/**
+ * nunjucks, like Jinja's import, does not export macros whose names start with `_`; dbt calls them
+ * like any other (dbt_expectations' `_get_like_pattern_expression`). Each one gets an exported alias
+ * after the file's text (no line of the file moves), read back under its own name.
+ */
+function exposePrivateMacros(contents: string): string {
+  const names = [...new Set([...contents.matchAll(PRIVATE_MACRO)].map((match) => match[1]))];
+  return names.length ? `${contents}${names.map((name) => `{% set ${PRIVATE_ALIAS}${name} = ${name} %}`).join('')}` : contents;
+}
+
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
   path: string;
@@ -114,7 +128,7 @@ export class TemplateEngine {
           this.lazyFiles.set(source.path, source);
           names = [...source.contents.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((match) => match[1]);
         } else {
-          const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
+          const template = this.compile({ path: source.path, contents: exposePrivateMacros(testBlocksToMacros(source.contents)) });
           this.macroFiles.set(source.path, template);
           names = Object.keys(this.exportMacros(template, {}));
         }
@@ -259,7 +273,7 @@ export class TemplateEngine {
     let template = this.macroFiles.get(path);
     if (!template) {
       const source = this.lazyFiles.get(path)!;
-      template = this.compile({ path, contents: testBlocksToMacros(source.contents) });
+      template = this.compile({ path, contents: exposePrivateMacros(testBlocksToMacros(source.contents)) });
       this.macroFiles.set(path, template);
     }
     return template;
@@ -271,7 +285,7 @@ export class TemplateEngine {
     (template as unknown as { getExported(ctx: object, frame: null, cb: (e: Error | null, x: Record<string, Macro>) => void): void })
       .getExported(context, null, (error, result) => {
         if (error) throw error;
-        exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function'));
+        exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function').map(([name, value]) => [name.startsWith(PRIVATE_ALIAS) ? name.slice(PRIVATE_ALIAS.length) : name, value]));
       });
     return exported;
   }

@@ -17,7 +17,7 @@ export const BUILTIN_PACKAGE = 'dops';
 export function collectMacros(sources: TemplateSource[], projectName: string): MacroInfo[] {
   const macros: MacroInfo[] = [];
   for (const source of sources) {
-    const packageName = source.path.startsWith('<') ? BUILTIN_PACKAGE : projectName;
+    const packageName = source.path.startsWith('<') ? BUILTIN_PACKAGE : source.package ?? projectName;
     for (const match of testBlocksToMacros(source.contents).matchAll(MACRO_BLOCK)) {
       macros.push({ uniqueId: `macro.${packageName}.${match[1]}`, name: match[1], packageName, originalFilePath: source.path, macroSql: match[0], checksum: checksum(match[0]) });
     }

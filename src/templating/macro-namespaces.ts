@@ -125,6 +125,8 @@ export interface DispatchSettings {
   rootName: string;
   /** The project's `dispatch:` config. */
   dispatch: DispatchConfig[];
+  /** An installed package whose node is rendered: its macros are callable unprefixed too. */
+  currentPackage?: string;
 }
 
 /** The macros one render sees: the full context, and the context a package's macro files run in. */
@@ -201,6 +203,8 @@ export class MacroBinder {
     const settings = context[DISPATCH_SETTINGS] as DispatchSettings | undefined;
     const rootName = settings?.rootName ?? (typeof context.project_name === 'string' ? context.project_name : undefined);
     if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
+    // A package's node calls its own macros unprefixed (https://docs.getdbt.com/docs/build/packages).
+    if (settings?.currentPackage && this.namespaces[settings.currentPackage]) Object.assign(full, this.namespaces[settings.currentPackage]);
     if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
       const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
         // The global namespace: the root project, then dbt's internal packages (with their implementations).

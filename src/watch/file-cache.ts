@@ -49,7 +49,7 @@ export class FileCache {
     this.rescan = false;
     this.dirty.clear();
     const files = this.files;
-    return { models: [...files.models], properties: [...files.properties], seeds: [...files.seeds], tests: [...files.tests], macros: [...files.macros], snapshots: [...(files.snapshots ?? [])] };
+    return { models: [...files.models], properties: [...files.properties], seeds: [...files.seeds], tests: [...files.tests], macros: [...files.macros], snapshots: [...(files.snapshots ?? [])], docs: files.docs && [...files.docs] };
   }
 
   /** Applies the dirty paths to known files; false when a path is new (a full discovery is needed). */

@@ -115,12 +115,12 @@ models:
   });
 
   it('warns once about keys it does not know or does not apply, naming file and line', async () => {
-    const dir = makeDbtProject({ ...MODEL, 'dbt_project.yml': dbtProjectFile('model-path: [models]\non-run-start: ["select 1"]\n') });
+    const dir = makeDbtProject({ ...MODEL, 'dbt_project.yml': dbtProjectFile('model-path: [models]\nquery-comment: hi\n') });
     const reporter = new CapturingReporter();
     expect((await build({ projectDir: dir, reporter })).success).toBe(true);
     expect(reporter.warningsSeen).toEqual([
       "dbt_project.yml:5: unknown key 'model-path' in dbt_project.yml (did you mean 'model-paths'?); it is ignored",
-      "dbt_project.yml:6: 'on-run-start' is read but not applied: project hooks are not run yet",
+      "dbt_project.yml:6: 'query-comment' is read but not applied: dops adds no query comments",
     ]);
   });
 });

@@ -67,7 +67,7 @@ describe('discoverProjectFiles', () => {
 
   it('returns empty groups for missing folders', () => {
     const { fingerprint, ...files } = discoverProjectFiles(projectConfig({ projectDir: project({}) }));
-    expect(files).toEqual({ models: [], properties: [], seeds: [], tests: [], macros: [], snapshots: [] });
+    expect(files).toEqual({ models: [], properties: [], seeds: [], tests: [], macros: [], snapshots: [], docs: [] });
     // Missing folders are stamped as missing, so creating one is noticed.
     expect(Object.values(fingerprint ?? {}).every((stamp) => stamp === null)).toBe(true);
     expect(Object.keys(fingerprint ?? {})).toContain('models');

@@ -1,0 +1,146 @@
+import type { Connection } from '../adapter/adapter.js';
+import type { Compiler } from '../compiler/compiler.js';
+import { isPlainObject } from '../config/yaml-file.js';
+import { DatabaseError, DopsError } from '../errors.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { MaterializationPlan } from '../materializations/plan.js';
+
+/**
+ * dbt's hooks: a node's `pre_hook` / `post_hook` and the project's `on-run-start` / `on-run-end`
+ * (https://docs.getdbt.com/reference/resource-configs/pre-hook-post-hook,
+ * https://docs.getdbt.com/reference/project-configs/on-run-start-on-run-end).
+ */
+
+/** One hook: its SQL template and whether it runs inside the node's transaction (dbt's default). */
+export interface Hook {
+  sql: string;
+  transaction: boolean;
+}
+
+/**
+ * Reads hooks as dbt accepts them: a string, a `{sql, transaction}` mapping, or a list of either.
+ * @throws DopsError for any other shape
+ */
+export function readHooks(value: unknown, where: string): Hook[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((entry): Hook[] => {
+    if (entry === null || entry === undefined || entry === '') return [];
+    if (typeof entry === 'string') return [{ sql: entry, transaction: true }];
+    if (isPlainObject(entry) && typeof entry.sql === 'string') return [{ sql: entry.sql, transaction: entry.transaction !== false }];
+    if (Array.isArray(entry)) return readHooks(entry, where);
+    throw new DopsError(`A hook must be SQL text or {sql: ..., transaction: ...}; got ${JSON.stringify(entry)}`, { location: { file: where } });
+  });
+}
+
+/** A node's pre- and post-hooks, from `pre_hook` / `pre-hook` (and post) in its config, in the order they accumulated. */
+export function nodeHooks(node: ManifestNode): { pre: Hook[]; post: Hook[] } {
+  const config = node.config as Record<string, unknown>;
+  return {
+    pre: [...readHooks(config['pre-hook'], node.originalFilePath), ...readHooks(config.pre_hook, node.originalFilePath)],
+    post: [...readHooks(config['post-hook'], node.originalFilePath), ...readHooks(config.post_hook, node.originalFilePath)],
+  };
+}
+
+/** Renders a node's hooks with its runtime context (dbt renders hooks at run time, so `this` is the node's relation). */
+export function renderNodeHooks(node: ManifestNode, compiler: Compiler): { pre: Hook[]; post: Hook[] } {
+  const { pre, post } = nodeHooks(node);
+  const render = (kind: string) => (hook: Hook, index: number): Hook => ({ ...hook, sql: compiler.renderHook(hook.sql, `${node.originalFilePath} (${kind} ${index})`, node) });
+  return { pre: pre.map(render('pre-hook')).filter((h) => h.sql), post: post.map(render('post-hook')).filter((h) => h.sql) };
+}
+
+/**
+ * Adds hooks that run inside the transaction to a transactional plan (`begin`, `create schema`,
+ * ..., `commit`): pre-hooks right after the schema is created, post-hooks right before `commit`.
+ */
+export function spliceHooks(plan: MaterializationPlan, pre: string[], post: string[]): MaterializationPlan {
+  if (!pre.length && !post.length) return plan;
+  const statements = [...plan.statements];
+  const commit = statements.length - 1;
+  if (statements[0] !== 'begin transaction' || statements[commit] !== 'commit') {
+    return { statements: [...pre, ...statements, ...post], rowCountStatement: plan.rowCountStatement === undefined ? undefined : plan.rowCountStatement + pre.length };
+  }
+  statements.splice(commit, 0, ...post);
+  statements.splice(2, 0, ...pre);
+  return { statements, rowCountStatement: plan.rowCountStatement === undefined ? undefined : plan.rowCountStatement + pre.length };
+}
+
+/**
+ * Runs hook statements one by one, outside any transaction.
+ * @throws DatabaseError naming the node and the hook when DuckDB rejects one
+ */
+export async function runHookStatements(connection: Connection, sqls: string[], label: string, file: string): Promise<void> {
+  for (const sql of sqls) {
+    try {
+      await connection.execute(sql);
+    } catch (error) {
+      throw new DatabaseError(`Hook failed in ${label}: ${connection.describeError(error, 0).text}`, { location: { file } });
+    }
+  }
+}
+
+/** What an on-run-start/end hook did, for output (dbt prints one line per hook). */
+export interface ProjectHookResult {
+  /** dbt's name: `<project>-on-run-start-<n>`. */
+  name: string;
+  status: 'success' | 'error';
+  message: string;
+  seconds: number;
+}
+
+/**
+ * Runs the project's on-run-start or on-run-end hooks in order, each rendered at run time
+ * (on-run-end also sees `results` and `schemas`). Stops at the first failure.
+ * @param stand-in a node-like object giving the root project's name and target schema to the context
+ * @returns one result per hook run
+ */
+export async function runProjectHooks(
+  connection: Connection,
+  compiler: Compiler,
+  hooks: Hook[],
+  kind: 'on-run-start' | 'on-run-end',
+  projectName: string,
+  standIn: ManifestNode,
+  extra: Record<string, unknown> = {},
+): Promise<ProjectHookResult[]> {
+  const results: ProjectHookResult[] = [];
+  for (const [index, hook] of hooks.entries()) {
+    const name = `${projectName}-${kind}-${index}`;
+    const started = Date.now();
+    try {
+      const sql = compiler.renderHook(hook.sql, `dbt_project.yml (${kind} ${index})`, standIn, extra);
+      if (sql) await runHookStatements(connection, [sql], name, 'dbt_project.yml');
+      results.push({ name, status: 'success', message: 'OK', seconds: (Date.now() - started) / 1000 });
+    } catch (error) {
+      if (!(error instanceof DopsError)) throw error;
+      results.push({ name, status: 'error', message: error.message, seconds: (Date.now() - started) / 1000 });
+      break;
+    }
+  }
+  return results;
+}
+
+/**
+ * Runs a node's build between its hooks. Hooks that run inside the transaction are handed to
+ * `build` to splice into its plan; when `build` cannot take them (stateful materializations run
+ * their own transactions), every hook runs outside, pre-hooks before and post-hooks after.
+ * @param build receives the inside pre- and post-hook SQL (empty lists when the node has none)
+ */
+export async function withNodeHooks<T>(
+  node: ManifestNode,
+  connection: Connection,
+  compiler: Compiler,
+  canSplice: boolean,
+  build: (pre: string[], post: string[]) => Promise<T>,
+): Promise<T> {
+  const config = node.config as Record<string, unknown>;
+  if (config.pre_hook === undefined && config.post_hook === undefined && config['pre-hook'] === undefined && config['post-hook'] === undefined) return build([], []);
+  const { pre, post } = renderNodeHooks(node, compiler);
+  const label = `${node.resourceType} ${node.name}`;
+  const outside = (hooks: Hook[]) => hooks.filter((hook) => !canSplice || !hook.transaction).map((hook) => hook.sql);
+  const inside = (hooks: Hook[]) => (canSplice ? hooks.filter((hook) => hook.transaction).map((hook) => hook.sql) : []);
+  await runHookStatements(connection, outside(pre), label, node.originalFilePath);
+  const result = await build(inside(pre), inside(post));
+  await runHookStatements(connection, outside(post), label, node.originalFilePath);
+  return result;
+}
