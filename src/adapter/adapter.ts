@@ -53,8 +53,29 @@ export interface Connection {
    * databases), in one query: the run-wide catalog snapshot (runner/catalog.ts).
    */
   listRelations(): Promise<CatalogEntry[]>;
+  /**
+   * Checks with the engine's own parser (no binding, nothing runs) that `sql` is exactly one
+   * SELECT statement (WITH, VALUES, FROM-first, set operations included), as a model's or test's
+   * body must be: the body is wrapped in `create table ... as (...)` and similar, where a `)` and a
+   * `;` inside it would otherwise run further statements.
+   * @throws NotASingleSelectError saying what the SQL is instead
+   */
+  assertSingleSelect(sql: string): Promise<void>;
   /** Releases the connection. */
   close(): void;
+}
+
+/** A model or test body that is not exactly one SELECT statement (see {@link Connection.assertSingleSelect}). */
+export class NotASingleSelectError extends Error {
+  /**
+   * @param syntax true when the SQL does not parse (then `reason` is the parser's message)
+   * @param reason what the SQL is instead, e.g. `it holds 3 statements`, or the parser's message
+   * @param line 1-based line of the parser's error in the checked SQL, when it gave a position
+   */
+  constructor(readonly syntax: boolean, readonly reason: string, readonly line?: number) {
+    super(reason);
+    this.name = 'NotASingleSelectError';
+  }
 }
 
 /**

@@ -75,6 +75,7 @@ export class CompileAhead {
       },
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
+      assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
       close: () => connection.close(),
     };
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Connection, StatementResult } from '../adapter/adapter.js';
-import type { Compiler } from '../compiler/compiler.js';
-import { DatabaseError, DopsError, formatLocation } from '../errors.js';
+import { NotASingleSelectError, type Connection, type StatementResult } from '../adapter/adapter.js';
+import type { CompiledNode, Compiler } from '../compiler/compiler.js';
+import { CompilationError, DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
@@ -77,6 +77,27 @@ export function databaseError(node: ManifestNode, compiledPath: string | undefin
   });
 }
 
+/**
+ * Refuses a compiled model, snapshot or test body that is not exactly one SELECT statement, before
+ * anything runs: materializations wrap the body (`create table ... as (<body>)`), so a body such as
+ * `select 1) ; drop table x; create table y as (select 1` would otherwise run three statements.
+ * @throws CompilationError naming the node, its file and its compiled file; DatabaseError with the
+ *   parser's message and line when the body does not parse
+ */
+export async function assertSingleSelect(node: ManifestNode, compiled: CompiledNode, connection: Connection): Promise<void> {
+  try {
+    await connection.assertSingleSelect(compiled.sql);
+  } catch (error) {
+    if (!(error instanceof NotASingleSelectError)) throw error;
+    const where = `${compiled.path}${error.line ? `:${error.line}` : ''}`;
+    if (error.syntax) throw new DatabaseError(`Database error in ${node.resourceType} ${node.name} (compiled SQL: ${where}): ${error.reason}`, { location: { file: node.originalFilePath } });
+    throw new CompilationError(`${node.resourceType} ${node.name} must compile to exactly one SELECT statement, but ${error.reason} (compiled SQL: ${where})`, {
+      location: { file: node.originalFilePath },
+      hint: 'a model or test body is one query; its materialization creates the relation',
+    });
+  }
+}
+
 /** Formats a user error raised for one node as a single message line. */
 export function errorMessage(error: DopsError): string {
   const where = error.location && !error.message.includes(error.location.file) ? `${formatLocation(error.location)}: ` : '';
@@ -86,6 +107,7 @@ export function errorMessage(error: DopsError): string {
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = compiler.compile(model);
   const existing = catalog.kindOf(model.relation);
+  await assertSingleSelect(model, compiled, connection);
   try {
     const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';

@@ -7,6 +7,7 @@ import { copyStatement, externalReadSql, externalTarget, type ExternalTarget } f
 import { planView } from '../materializations/view.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
+import { assertSingleSelect } from './execute-node.js';
 
 /** What writing an external model did. */
 export interface ExternalOutcome {
@@ -55,6 +56,7 @@ function swapIn(temp: string, path: string): { undo(): void; done(): void } {
 export async function runExternal(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, lakePath: string): Promise<ExternalOutcome> {
   const target = externalTarget(model, projectDir, lakePath);
   const compiled = compiler.compile(model);
+  await assertSingleSelect(model, compiled, connection);
   const temp = `${target.path}.__dops_tmp`;
   remove(temp);
   mkdirSync(dirname(target.path), { recursive: true });

@@ -7,6 +7,7 @@ import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefres
 import { planTable } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
 import { describeColumns, inTransaction, runStatements } from './transaction.js';
+import { assertSingleSelect } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
@@ -45,6 +46,7 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const existing = catalog.kindOf(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
   const compiled = compiler.compile(model, { relationExists: existing === 'table', fullRefresh });
+  await assertSingleSelect(model, compiled, connection);
   if (existing !== 'table' || fullRefresh) {
     const plan = planTable(model.relation, compiled.sql, existing);
     const body = plan.statements.slice(1, -1);
