@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { scrubSecrets } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
+import { makeFolder } from '../project/make-folder.js';
 import type { Relation } from '../manifest/nodes.js';
 import { databaseFile, NotASingleSelectError, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row, type StatementResult } from './adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from './quoting.js';
@@ -176,18 +177,18 @@ export class DuckDBAdapter implements Adapter {
    */
   static async open(path: string, projectDir: string): Promise<DuckDBAdapter> {
     const file = databaseFile(path, projectDir);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeFolder(dirname(file), `the database ${scrubSecrets(path)}`);
     try {
       return new DuckDBAdapter(await DuckDBInstance.create(file), projectDir);
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message)) {
-        throw new ConfigError(`The database ${path} is in use by another process`, {
+        throw new ConfigError(`The database ${scrubSecrets(path)} is in use by another process`, {
           hint: 'DuckDB allows one writer at a time: stop the other dops (or DuckDB client) holding it, then retry.',
           cause: error,
         });
       }
-      throw new ConfigError(`Cannot open the database ${path}: ${message.split('\n')[0]}`, { cause: error });
+      throw new ConfigError(scrubSecrets(`Cannot open the database ${path}: ${message.split('\n')[0]}`), { cause: error });
     }
   }
 

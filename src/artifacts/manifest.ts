@@ -1,8 +1,10 @@
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
+import { scrubSecrets } from '../config/secrets.js';
+import { makeFolder } from '../project/make-folder.js';
 
 function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string, string>): Record<string, unknown> {
   const base: Record<string, unknown> = {
@@ -91,18 +93,18 @@ function writeMembers(out: ChunkedWriter, entries: Iterable<[string, unknown]>):
  * Writes `target/manifest.json`: the same compact JSON as `JSON.stringify(manifestJson(...))`,
  * streamed a node at a time (a 10,000-model manifest is ~27 MB; building it whole as one object and
  * one string doubled the peak memory of a compile). Written aside and renamed, so a reader never
- * sees half a file.
+ * sees half a file. Secret env var values in `metadata` (e.g. in the target's path) are masked.
  * @param metadata extra `metadata` keys, e.g. the target
  * @param compiled compiled SQL by unique id, when the command compiled the project
  */
 export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path), 'the target path');
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
     const out = new ChunkedWriter(fd);
     const nodes = [...manifest.nodes.values()];
-    out.write(`{"metadata":${JSON.stringify({ ...artifactMetadata('manifest'), ...metadata })},"nodes":`);
+    out.write(`{"metadata":${scrubSecrets(JSON.stringify({ ...artifactMetadata('manifest'), ...metadata }))},"nodes":`);
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType !== 'source', compiled));
     out.write(',"sources":');
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'source', compiled));

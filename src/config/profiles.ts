@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { ConfigError, DopsError } from '../errors.js';
+import { scrubSecrets } from './secrets.js';
 import { envVar } from './vars.js';
 import { isPlainObject, readYamlFile } from './yaml-file.js';
 import type { ProjectConfig } from './project-config.js';
@@ -34,7 +35,7 @@ function renderValue(value: unknown, file: string): unknown {
   let raised: DopsError | undefined;
   const env_var = (name: string, fallback?: unknown) => {
     try {
-      return envVar(name, fallback);
+      return envVar(name, fallback, true);
     } catch (error) {
       raised = error as DopsError;
       throw error;
@@ -44,7 +45,7 @@ function renderValue(value: unknown, file: string): unknown {
     return nunjucks.renderString(value, { env_var });
   } catch (error) {
     const cause = raised?.message ?? String((error as Error).message).split('\n').pop()?.trim();
-    throw new ConfigError(`Cannot render '${value}': ${cause}`, { location: { file } });
+    throw new ConfigError(scrubSecrets(`Cannot render '${value}': ${cause}`), { location: { file } });
   }
 }
 

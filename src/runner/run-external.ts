@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler, CompiledNode } from '../compiler/compiler.js';
@@ -8,6 +8,7 @@ import { planView } from '../materializations/view.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
 import { assertSingleSelect } from './execute-node.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /** What writing an external model did. */
 export interface ExternalOutcome {
@@ -59,7 +60,7 @@ export async function runExternal(model: ModelNode, connection: Connection, cata
   await assertSingleSelect(model, compiled, connection);
   const temp = `${target.path}.__dops_tmp`;
   remove(temp);
-  mkdirSync(dirname(target.path), { recursive: true });
+  makeFolder(dirname(target.path), `external model ${model.name}`);
   let rows: number | undefined;
   try {
     rows = (await connection.execute(copyStatement(compiled.sql, temp, target))) ?? 0;

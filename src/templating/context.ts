@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../config/secrets.js';
 import { envVar } from '../config/vars.js';
 import type { Target } from '../config/profiles.js';
 import { CompilationError } from '../errors.js';
@@ -70,7 +71,7 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
-    target: { ...global.target, profile_name: global.target.profileName },
+    target: { ...global.target, path: scrubSecrets(global.target.path), profile_name: global.target.profileName },
     project_name: global.projectName,
     this: new TemplateRelation(self),
     execute,
