@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
@@ -21,9 +21,12 @@ export function artifactMetadata(schema: string): Record<string, unknown> {
 /**
  * Writes an artifact as compact JSON on one line (as dbt writes its artifacts; indenting made a
  * 10,000-model manifest.json 40% bigger and slower to write), creating its folder. Values of
- * secret env vars are masked (see scrubSecrets).
+ * secret env vars are masked (see scrubSecrets). Written aside and renamed, so a reader (or a
+ * crash) never leaves half a file.
  */
 export function writeJson(path: string, value: unknown): void {
   makeFolder(dirname(path), 'the target path');
-  writeFileSync(path, `${scrubSecrets(JSON.stringify(value))}\n`);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${scrubSecrets(JSON.stringify(value))}\n`);
+  renameSync(temporary, path);
 }

@@ -2,7 +2,7 @@
  * Reliability and security through the real binary: secret env vars never reach target/ or the
  * output, folders that cannot be made or read are named (exit 2, no hang, no stack trace).
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,5 +149,63 @@ describe('folders dops cannot create or read', () => {
       expect(run.stderr).toContain(`Cannot read ${join(dir, 'profiles.yml')}: permission denied`);
       expect(run.stderr).not.toContain('Internal error');
     });
+  });
+});
+
+/** Runs the binary without waiting (for concurrent invocations). */
+function dopsAsync(args: string[], cwd: string): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
+}
+
+describe('artifacts of concurrent invocations', () => {
+  const invocation = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'target', file), 'utf8')).metadata.invocation_id as string;
+
+  it('a command refused because another process holds the database writes no artifact', async () => {
+    const dir = makeProject({ 'models/m.sql': 'select 1 as a\n' });
+    expect(dops(['build'], dir).status).toBe(0);
+    const before = ['manifest.json', 'run_results.json'].map((file) => readFileSync(join(dir, 'target', file), 'utf8'));
+    // Another process holds the database until its stdin closes.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+      import { DuckDBInstance } from '@duckdb/node-api';
+      const db = await DuckDBInstance.create(${JSON.stringify(join(dir, 'dops.duckdb'))});
+      process.stdout.write('ready\\n');
+      process.stdin.resume();
+      process.stdin.on('end', () => { db.closeSync(); process.exit(0); });
+    `], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((ready) => holder.stdout.once('data', () => ready()));
+    try {
+      const refused = dops(['build', '-s', 'm'], dir);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('is in use by another process');
+      expect(['manifest.json', 'run_results.json'].map((file) => readFileSync(join(dir, 'target', file), 'utf8'))).toEqual(before);
+    } finally {
+      holder.stdin.end();
+      await new Promise((done) => holder.on('close', done));
+    }
+  });
+
+  it('two targets building into one target path at once: manifest.json and run_results.json come from one invocation', async () => {
+    const models: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) models[`models/m${i}.sql`] = `select ${i} as a\n`;
+    const dir = makeProject({
+      'dops_project.yml': 'name: proj\nprofile: proj\n',
+      'profiles.yml': 'proj:\n  target: one\n  outputs:\n    one:\n      type: duckdb\n      path: one.duckdb\n    two:\n      type: duckdb\n      path: two.duckdb\n',
+      ...models,
+    });
+    for (let round = 0; round < 3; round++) {
+      const [one, two] = await Promise.all([dopsAsync(['build', '-t', 'one'], dir), dopsAsync(['build', '-t', 'two'], dir)]);
+      expect([one.status, two.status]).toEqual([0, 0]);
+      expect(invocation(dir, 'manifest.json')).toBe(invocation(dir, 'run_results.json'));
+      const target = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).metadata.target.name;
+      expect(JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).args.target).toBe(target);
+    }
   });
 });
