@@ -209,3 +209,57 @@ describe('artifacts of concurrent invocations', () => {
     }
   });
 });
+
+describe('a build killed at random points', () => {
+  // Bounded: KILLS kills, each at a random moment of one build; whatever the moment, every relation
+  // (and an external model's file at its path) must be its previous or its new version.
+  const KILLS = 10;
+  const MODELS = {
+    'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as id, {{ var('v') }} as v\n",
+    'models/w.sql': "select id, v from {{ ref('t') }}\n",
+    'models/inc.sql': "{{ config(materialized='incremental', unique_key='id') }}\nselect 1 as id, {{ var('v') }} as v\n",
+    'models/ext.sql': "{{ config(materialized='external') }}\nselect 1 as id, {{ var('v') }} as v\n",
+    'models/part.sql': "{{ config(materialized='external', partition_by='id') }}\nselect 1 as id, {{ var('v') }} as v union all select 2, {{ var('v') }}\n",
+  };
+  const RELATIONS = ['t', 'w', 'inc', 'ext', 'part'];
+
+  async function versions(dir: string): Promise<Record<string, number[]>> {
+    const { query } = await import('../integration/helpers.js');
+    const seen: Record<string, number[]> = {};
+    for (const name of RELATIONS) seen[name] = (await query(dir, `select distinct v from main.${name} order by v`)).map((row) => Number(row.v));
+    seen['ext file'] = (await query(dir, `select distinct v from read_parquet('${join(dir, 'lake/main/ext.parquet')}')`)).map((row) => Number(row.v));
+    seen['part files'] = (await query(dir, `select distinct v from read_parquet('${join(dir, 'lake/main/part')}/**/*.parquet') order by v`)).map((row) => Number(row.v));
+    return seen;
+  }
+
+  it(`leaves every relation old or new (${KILLS} kills), and the next build recovers`, async () => {
+    const dir = makeProject(MODELS);
+    const started = Date.now();
+    expect(dops(['build', '--vars', '{v: 1}'], dir).status).toBe(0);
+    const duration = Date.now() - started;
+    let previous = await versions(dir);
+    expect(Object.values(previous).every((v) => v.length === 1 && v[0] === 1)).toBe(true);
+    const points: string[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      const next = kill + 2;
+      const child = spawn(process.execPath, [CLI, 'build', '--vars', `{v: ${next}}`], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
+      const delay = Math.floor(Math.random() * duration * 1.2);
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      clearTimeout(timer);
+      const now = await versions(dir);
+      points.push(`${delay}ms:${code === null ? 'killed' : `exit ${code}`}`);
+      for (const [name, values] of Object.entries(now)) {
+        expect(values.length, `${name} after a kill at ${delay} ms`).toBe(1);
+        expect([previous[name][0], next], `${name} after a kill at ${delay} ms`).toContain(values[0]);
+      }
+      previous = now;
+    }
+    console.log(`crash test kill points: ${points.join(', ')}`);
+    expect(dops(['build', '--vars', '{v: 99}'], dir).status).toBe(0);
+    expect(Object.values(await versions(dir)).every((v) => v.length === 1 && v[0] === 99)).toBe(true);
+    // No leftovers beside the external models: the live version of each and the path itself.
+    const { readdirSync: list } = await import('node:fs');
+    expect(list(join(dir, 'lake/main')).sort()).toEqual(['ext.__dops_v', 'ext.parquet', 'part', 'part.__dops_v'].map((n) => expect.stringContaining(n)));
+  }, 300_000);
+});
