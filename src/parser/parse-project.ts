@@ -18,6 +18,8 @@ export interface ParseResult {
   errors: DopsError[];
   /** Non-fatal notes, e.g. YAML describing a model that does not exist. */
   warnings: string[];
+  /** Disabled models, seeds and snapshots (`enabled: false`): name -> file, so a ref() to one says "disabled". */
+  disabled?: Map<string, string>;
 }
 
 /** Everything parsing needs, built once per invocation. */
@@ -132,7 +134,8 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
 /**
  * Renders a generic test's call at parse time, so the refs in its arguments (e.g. relationships'
  * `to`) are recorded, and checks that the generic test exists.
- * @throws ParseError for an unknown generic test (with close names), or the render's errors
+ * @throws ParseError for an unknown generic test (with close names), a required argument missing,
+ *   or the render's errors
  */
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
   const macro = `test_${spec.testName}`;
@@ -142,6 +145,15 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
     throw new ParseError(`Unknown generic test '${spec.testName}'`, {
       location: { file: spec.file, line: spec.line },
       hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `Built-in generic tests: ${known.join(', ')}.`,
+    });
+  }
+  const given = (name: string) => name === 'model' || (name === 'column_name' && spec.columnName !== undefined) || Object.hasOwn(spec.kwargs, name);
+  const missing = (input.engine.macroParameters(macro) ?? []).filter((param) => param.required && !given(param.name)).map((param) => `'${param.name}'`);
+  if (missing.length) {
+    // Jinja would leave them undefined and the test would fail at run time with a syntax error in its SQL.
+    throw new ParseError(`Generic test '${spec.testName}' is missing its argument${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`, {
+      location: { file: spec.file, line: spec.line },
+      hint: spec.testName === 'accepted_values' ? 'e.g. accepted_values: {values: [a, b]}' : undefined,
     });
   }
   const node = genericTestNode(input.project, spec, target);
@@ -189,6 +201,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const warnings: string[] = [];
   const properties = readProperties(files.properties, errors, input.parseYaml);
   const nodes: ManifestNode[] = [];
+  const disabled = new Map<string, string>();
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
   // Names of every model and seed file, enabled or not, so YAML for a disabled one is no orphan.
   const fileNames = new Set([...files.models, ...files.seeds].map((file) => nodeName(file.path)));
@@ -196,6 +209,7 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const file of files.models) {
     const patch = properties.models.get(nodeName(file.path));
     const model = collect(errors, () => parseModel(input, file, patch));
+    if (model && !model.config.enabled) disabled.set(model.name, file.path);
     if (!model?.config.enabled) continue;
     nodes.push(model);
     targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: `ref(${JSON.stringify(model.name)})`, label: model.name, isSource: false }, tests: patch?.tests ?? [] });
@@ -203,6 +217,7 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const file of files.seeds) {
     const patch = properties.seeds.get(nodeName(file.path));
     const seed = parseSeed(input, file, patch);
+    if (!seed.config.enabled) disabled.set(seed.name, file.path);
     if (!seed.config.enabled) continue;
     nodes.push(seed);
     targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
@@ -215,6 +230,7 @@ export function parseProject(input: ParseInput): ParseResult {
     targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
   }
   for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
+    if (!snapshot.config.enabled) disabled.set(snapshot.name, snapshot.originalFilePath);
     if (!snapshot.config.enabled) continue;
     nodes.push(snapshot);
     const patch = properties.snapshots.get(snapshot.name);
@@ -236,5 +252,5 @@ export function parseProject(input: ParseInput): ParseResult {
     }
   }
   errors.push(...duplicateErrors(nodes));
-  return { nodes, errors, warnings };
+  return { nodes, errors, warnings, disabled };
 }

@@ -69,6 +69,8 @@ export class TemplateEngine {
   readonly macros = new Map<string, string>();
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
+  /** Each macro's declared parameters; absent for macros that read `varargs` / `kwargs` (they take any). */
+  private readonly signatures = new Map<string, MacroParameter[]>();
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
 
@@ -82,7 +84,9 @@ export class TemplateEngine {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
-        const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
+        const contents = testBlocksToMacros(source.contents);
+        const template = this.compile({ path: source.path, contents });
+        for (const [name, params] of macroSignatures(contents)) this.signatures.set(name, params);
         this.macroFiles.set(source.path, template);
         for (const name of Object.keys(this.exportMacros(template, {}))) {
           const other = this.macros.get(name);
@@ -94,6 +98,14 @@ export class TemplateEngine {
       }
     }
     throwIfAny(errors);
+  }
+
+  /**
+   * The parameters macro `name` declares, or undefined when it is unknown or takes any arguments
+   * (its body reads `varargs` / `kwargs`).
+   */
+  macroParameters(name: string): readonly MacroParameter[] | undefined {
+    return this.signatures.get(name);
   }
 
   /**
@@ -208,7 +220,15 @@ export class TemplateEngine {
       }
       return macros[name]!;
     };
-    for (const name of this.macros.keys()) full[name] = (...args: unknown[]) => macro(name)(...args);
+    for (const name of this.macros.keys()) {
+      const params = this.signatures.get(name)?.map((param) => param.name);
+      full[name] = params
+        ? this.guard((...args: unknown[]) => {
+            checkMacroArguments(name, params, args);
+            return macro(name)(...args);
+          })
+        : (...args: unknown[]) => macro(name)(...args);
+    }
     return full;
   }
 
@@ -221,5 +241,69 @@ export class TemplateEngine {
         exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function'));
       });
     return exported;
+  }
+}
+
+/** One parameter a macro declares: `name`, or `name=default` (not required). */
+export interface MacroParameter {
+  name: string;
+  required: boolean;
+}
+
+/** Splits a parameter list at its top-level commas (not those inside brackets or strings). */
+function splitParameters(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let current = '';
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  if (current.trim()) parts.push(current);
+  return parts;
+}
+
+/**
+ * The parameters each `{% macro name(a, b=1) %}` of a file declares, by macro name. Macros whose
+ * body reads `varargs` or `kwargs` take extra arguments in Jinja and are left out.
+ */
+function macroSignatures(contents: string): Map<string, MacroParameter[]> {
+  const signatures = new Map<string, MacroParameter[]>();
+  const MACRO = /\{%-?\s*macro\s+(\w+)\s*\(((?:[^()]|\([^()]*\))*)\)\s*-?%\}([\s\S]*?)\{%-?\s*endmacro/g;
+  for (const match of contents.matchAll(MACRO)) {
+    const [, name, params, body] = match;
+    if (/\b(varargs|kwargs)\b/.test(body)) continue;
+    signatures.set(name, splitParameters(params).map((param) => ({ name: param.split('=')[0].trim(), required: !param.includes('=') })).filter((param) => param.name));
+  }
+  return signatures;
+}
+
+/**
+ * Raises Jinja's errors for a macro call with more positional arguments than the macro declares,
+ * or a keyword argument it does not declare (https://jinja.palletsprojects.com/en/stable/templates/#macros):
+ * nunjucks drops them without a word.
+ * @throws CompilationError naming the macro, its parameters and the extra argument
+ */
+function checkMacroArguments(name: string, params: string[], args: unknown[]): void {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  const keywords = last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords ? last : undefined;
+  const positional = keywords ? args.length - 1 : args.length;
+  const declared = `${name}(${params.join(', ')})`;
+  if (positional > params.length) {
+    throw new CompilationError(`Macro '${name}' takes not more than ${params.length} argument${params.length === 1 ? '' : 's'}, got ${positional}: ${declared}`);
+  }
+  for (const key of Object.keys(keywords ?? {})) {
+    if (key === '__keywords' || key === 'caller' || params.includes(key)) continue;
+    throw new CompilationError(`Macro '${name}' takes no keyword argument '${key}': ${declared}`);
   }
 }
