@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
@@ -54,6 +55,33 @@ export interface LoadHooks {
   parse?(input: ParseInput): ParseResult;
 }
 
+const PATH_KEYS = [['model-paths', 'modelPaths'], ['seed-paths', 'seedPaths'], ['test-paths', 'testPaths'], ['macro-paths', 'macroPaths'], ['snapshot-paths', 'snapshotPaths']] as const;
+
+/**
+ * One warning per folder the project file names under a `*-paths` key that does not exist, with
+ * the key's line: otherwise its models silently vanish and the first error blames something else.
+ */
+export function missingPathWarnings(config: ProjectConfig): string[] {
+  let lines: string[] | undefined;
+  const warnings: string[] = [];
+  for (const [key, field] of PATH_KEYS) {
+    for (const path of config[field] ?? []) {
+      if (existsSync(join(config.projectDir, path))) continue;
+      lines ??= (() => {
+        try {
+          return readFileSync(join(config.projectDir, PROJECT_FILE), 'utf8').split('\n');
+        } catch {
+          return [];
+        }
+      })();
+      const line = lines.findIndex((text) => text.trimStart().startsWith(`${key}:`));
+      if (line < 0) continue; // a default path (models/, macros/...) that the project does not use
+      warnings.push(`${PROJECT_FILE}:${line + 1}: ${key}: the folder '${path}' does not exist`);
+    }
+  }
+  return warnings;
+}
+
 /**
  * Reads and validates a project: project file, target, files, templates, nodes, refs, cycles.
  * Every problem across all files is collected and thrown together.
@@ -76,11 +104,12 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const parsed = hooks.parse ? hooks.parse(input) : parseProject(input);
   if (engine instanceof PartialParseEngine) engine.save();
   throwIfAny(parsed.errors);
-  const manifest = new Manifest(parsed.nodes);
+  const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny(manifest.link());
   recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
-  options.reporter?.warnings?.(parsed.warnings);
+  const warnings = [...missingPathWarnings(config), ...parsed.warnings];
+  options.reporter?.warnings?.(warnings);
   return {
     config,
     target,
@@ -88,7 +117,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
     dag,
     engine,
     global,
-    warnings: parsed.warnings,
+    warnings,
     inputs: { ...configStamps, ...files.fingerprint },
     compiler: () => {
       const saved = options.partialParse === false ? undefined : new CompileCache(join(config.projectDir, config.targetPath, COMPILE_CACHE_FILE));
