@@ -23,6 +23,18 @@ export function duckdbMessage(error: unknown, lineOffset = 0): { text: string; l
   return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
 }
 
+/**
+ * The reason DuckDB's CSV reader gives below its first line (`CSV Error on Line: 1` alone says
+ * nothing), e.g. `: Maximum line size of 2000000 bytes exceeded. Actual Size:3000003 bytes.`;
+ * '' for other errors. The echoed `Original Line:` (possibly megabytes) is left out.
+ */
+export function csvErrorReason(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n');
+  if (!/CSV Error/i.test(lines[0])) return '';
+  const reason = lines.slice(1).map((line) => line.trim()).find((line) => line && !line.startsWith('Original Line:'));
+  return reason ? `: ${reason.length > 300 ? `${reason.slice(0, 300)}...` : reason}` : '';
+}
+
 /** Synchronous work done on the JS thread while DuckDB executes one statement of a plan. */
 export interface AlongsideWork {
   /** Index of the statement during which {@link work} runs. */
@@ -148,7 +160,7 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
   } catch (error) {
     if (error instanceof DopsError) throw error;
     const { text } = duckdbMessage(error);
-    throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}`, { location: { file: seed.originalFilePath } });
+    throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}${csvErrorReason(error)}`, { location: { file: seed.originalFilePath } });
   }
 }
 
