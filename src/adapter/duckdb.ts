@@ -161,6 +161,12 @@ class DuckDBConnectionWrapper implements Connection {
   }
 }
 
+/** What a target adds when its database opens: dbt-duckdb's `settings` and `attach`. */
+export interface DuckDBSetup {
+  settings?: Record<string, string | number | boolean>;
+  attach?: { path: string; alias?: string; readOnly?: boolean; type?: string }[];
+}
+
 /**
  * The DuckDB adapter: one database instance, any number of connections. Relative file paths in SQL
  * (lake files, seeds) resolve against the project dir through DuckDB's `file_search_path` setting.
@@ -168,18 +174,21 @@ class DuckDBConnectionWrapper implements Connection {
 export class DuckDBAdapter implements Adapter {
   private readonly connections: Connection[] = [];
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly projectDir: string) {}
+  private constructor(private readonly instance: DuckDBInstance, private readonly projectDir: string, private readonly setup: DuckDBSetup = {}) {}
 
   /**
    * Opens (creating if needed) the target's database.
    * @param path database file relative to the project dir, absolute, or `:memory:`
-   * @throws ConfigError when the file is locked by another process (DuckDB allows one writer)
+   * @param setup the target's `settings` (SET on every connection) and `attach` (ATTACHed once)
+   * @throws ConfigError when the file is locked by another process (DuckDB allows one writer), or
+   *   an attach or setting DuckDB rejects
    */
-  static async open(path: string, projectDir: string): Promise<DuckDBAdapter> {
+  static async open(path: string, projectDir: string, setup: DuckDBSetup = {}): Promise<DuckDBAdapter> {
     const file = databaseFile(path, projectDir);
     if (file !== ':memory:') makeFolder(dirname(file), `the database ${scrubSecrets(path)}`);
+    let instance: DuckDBInstance;
     try {
-      return new DuckDBAdapter(await DuckDBInstance.create(file), projectDir);
+      instance = await DuckDBInstance.create(file);
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message)) {
@@ -190,11 +199,35 @@ export class DuckDBAdapter implements Adapter {
       }
       throw new ConfigError(scrubSecrets(`Cannot open the database ${path}: ${message.split('\n')[0]}`), { cause: error });
     }
+    if (setup.attach?.length) {
+      const connection = await instance.connect();
+      try {
+        for (const spec of setup.attach) {
+          const options = [spec.type ? `TYPE ${spec.type}` : '', spec.readOnly ? 'READ_ONLY' : ''].filter(Boolean).join(', ');
+          const location = /^[a-z][a-z0-9+.-]*:/i.test(spec.path) ? spec.path : databaseFile(spec.path, projectDir);
+          await connection.run(`ATTACH IF NOT EXISTS ${quoteLiteral(location)}${spec.alias ? ` AS ${quoteIdentifier(spec.alias)}` : ''}${options ? ` (${options})` : ''}`);
+        }
+      } catch (error) {
+        connection.closeSync();
+        instance.closeSync();
+        throw new ConfigError(`Cannot attach a database of the profile: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      }
+      connection.closeSync();
+    }
+    return new DuckDBAdapter(instance, projectDir, setup);
   }
 
   async connect(): Promise<Connection> {
     const connection = await this.instance.connect();
     await connection.run(`SET file_search_path = ${quoteLiteral(this.projectDir)}`);
+    for (const [key, value] of Object.entries(this.setup.settings ?? {})) {
+      try {
+        await connection.run(`SET ${quoteIdentifier(key)} = ${typeof value === 'string' ? quoteLiteral(value) : String(value)}`);
+      } catch (error) {
+        connection.closeSync();
+        throw new ConfigError(`Cannot apply the profile's setting '${key}': ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      }
+    }
     const wrapped = new DuckDBConnectionWrapper(connection);
     this.connections.push(wrapped);
     return wrapped;

@@ -12,6 +12,7 @@ import { executeSelection, type RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile } from './project.js';
 import { manifestMetadata, resolveSelection } from './selection.js';
+import { checkSelection } from './selection-check.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
@@ -57,6 +58,7 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
   const project = loadProject(options);
   const { projectDir, targetPath } = project.config;
   const selection = resolveSelection(project, options);
+  checkSelection(project, options, selection);
   const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'snapshot', 'test']);
   const compiler = project.compiler();
   const entries: CompiledEntry[] = [];

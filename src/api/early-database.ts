@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { databaseFile, type Connection } from '../adapter/adapter.js';
-import type { DuckDBAdapter } from '../adapter/duckdb.js';
+import type { DuckDBAdapter, DuckDBSetup } from '../adapter/duckdb.js';
 import { resolveTarget } from '../config/profiles.js';
 import { loadProjectConfig } from '../config/project-config.js';
 import { RelationCatalog } from '../runner/catalog.js';
@@ -40,9 +40,12 @@ export class EarlyDatabase {
   static async start(options: CommonOptions): Promise<EarlyDatabase | undefined> {
     let path: string;
     let projectDir: string;
+    let setup: DuckDBSetup;
     try {
       const config = loadProjectConfig(options.projectDir ?? process.cwd());
-      path = resolveTarget(config, options.target, options.profilesDir).path;
+      const target = resolveTarget(config, options.target, options.profilesDir);
+      setup = target;
+      path = target.path;
       projectDir = config.projectDir;
     } catch {
       return undefined;
@@ -51,7 +54,7 @@ export class EarlyDatabase {
     if (file === ':memory:' || !existsSync(file)) return undefined;
     const { DuckDBAdapter } = await import('../adapter/duckdb.js');
     const opening = (async (): Promise<Opening> => {
-      const adapter = await DuckDBAdapter.open(path, projectDir);
+      const adapter = await DuckDBAdapter.open(path, projectDir, setup);
       try {
         const connection = await adapter.connect();
         return { opened: { adapter, connection, catalog: await RelationCatalog.load(connection) } };

@@ -17,6 +17,7 @@ import { EarlyDatabase } from './early-database.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
 import { prepareRun, RunControls, runArgs, writeRunReports } from './run-controls.js';
 import { loadState, manifestMetadata, resolveSelection } from './selection.js';
+import { checkSelection } from './selection-check.js';
 
 /** What a command that runs nodes returns. */
 export interface RunOutcome {
@@ -68,7 +69,9 @@ export interface ExecutionPlan {
  */
 export function planExecution(project: LoadedProject, options: SelectOptions, resourceTypes: ResourceType[], command: string, only?: ReadonlySet<string>): ExecutionPlan {
   const { manifest } = project;
-  const selected = new Set([...selectNodes(manifest, project.dag, resolveSelection(project, options), resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const selection = resolveSelection(project, options);
+  if (!only) checkSelection(project, options, selection);
+  const selected = new Set([...selectNodes(manifest, project.dag, selection, resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
 }
@@ -95,13 +98,14 @@ export async function runExecutionPlan(
   const { dag, order } = plan;
   const compiler = project.compiler();
   const startedAt = Date.now();
-  const settings = { fullRefresh: options.fullRefresh, lakePath: project.config.lakePath, snapshotTime: new Date(startedAt) };
+  const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
-  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer));
+  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+  if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
-  options.reporter?.runStarted?.(order.length);
+  options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
     dag,
     order,
@@ -161,7 +165,7 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
   const opened = await early?.take(project.target.path, project.config.projectDir);
-  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir));
+  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target));
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());

@@ -52,7 +52,7 @@ export async function sourceFreshness(options: SelectOptions = {}): Promise<Fres
   const sources = [...selected].map((id) => project.manifest.get(id)).filter((node): node is SourceNode => node.resourceType === 'source' && node.freshness !== undefined);
   const started = Date.now();
   const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target);
   const results: FreshnessResult[] = [];
   try {
     const connection = await adapter.connect();

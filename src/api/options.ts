@@ -44,4 +44,11 @@ export interface SelectOptions extends CommonOptions {
   junit?: string;
   /** Rebuild incremental models (and external files) from scratch (`--full-refresh`); a model's `full_refresh` config wins. */
   fullRefresh?: boolean;
+  /**
+   * `--empty`: every ref and source reads zero rows (`(select * from x where false limit 0)`), so a
+   * build checks SQL and schemas without moving data (docs.getdbt.com/reference/commands/build).
+   */
+  empty?: boolean;
+  /** `--favor-state`: with `defer`, refs to unselected nodes read the state relation even when this target has one. */
+  favorState?: boolean;
 }

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
-import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
+import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
+import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
-import { throwIfAny } from '../errors.js';
+import { ConfigError, throwIfAny } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -69,14 +70,14 @@ export function missingPathWarnings(config: ProjectConfig): string[] {
       if (existsSync(join(config.projectDir, path))) continue;
       lines ??= (() => {
         try {
-          return readFileSync(join(config.projectDir, PROJECT_FILE), 'utf8').split('\n');
+          return readFileSync(join(config.projectDir, config.projectFile ?? 'dops_project.yml'), 'utf8').split('\n');
         } catch {
           return [];
         }
       })();
       const line = lines.findIndex((text) => text.trimStart().startsWith(`${key}:`));
       if (line < 0) continue; // a default path (models/, macros/...) that the project does not use
-      warnings.push(`${PROJECT_FILE}:${line + 1}: ${key}: the folder '${path}' does not exist`);
+      warnings.push(`${config.projectFile ?? 'dops_project.yml'}:${line + 1}: ${key}: the folder '${path}' does not exist`);
     }
   }
   return warnings;
@@ -89,12 +90,14 @@ export function missingPathWarnings(config: ProjectConfig): string[] {
  */
 export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): LoadedProject {
   const projectDir = resolve(options.projectDir ?? process.cwd());
-  const configFiles = [PROJECT_FILE, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
+  const configFiles = [...PROJECT_FILES, SELECTORS_FILE, ...profileSearchPaths(projectDir, options.profilesDir)];
   const configStamps = takeFingerprint(projectDir, configFiles, Date.now());
-  const config = loadProjectConfig(options.projectDir ?? process.cwd());
-  const target = resolveTarget(config, options.target, options.profilesDir);
+  const rawConfig = loadProjectConfig(options.projectDir ?? process.cwd());
+  const target = resolveTarget(rawConfig, options.target, options.profilesDir);
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : options.vars ?? {};
-  const global: GlobalContext = { projectName: config.name, target, vars: { ...config.vars, ...cliVars } };
+  const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
+  const config = renderConfigTrees(rawConfig, { vars, target });
+  const global: GlobalContext = { projectName: config.name, target, vars };
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const macroSources = [BUILTIN_TESTS, ...files.macros];
   const engine = hooks.createEngine
@@ -108,7 +111,11 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(manifest.link());
   recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
-  const warnings = [...missingPathWarnings(config), ...parsed.warnings];
+  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  if ((options as { warnError?: boolean }).warnError && warnings.length) {
+    // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
+    throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));
+  }
   options.reporter?.warnings?.(warnings);
   return {
     config,

@@ -63,9 +63,10 @@ function schemasOf(manifest: Manifest, order: string[]): string[] {
  * - creates every schema the run writes to, one at a time: DuckDB reports a catalog write-write
  *   conflict when two connections' transactions create the same schema concurrently;
  * - with `--defer`, attaches the state target's database read-only (when it is another file) and
- *   points refs to unselected nodes at the state's relations.
+ *   points refs to unselected nodes at the state's relations: those this target lacks, or all of
+ *   them with `favorState` (dbt's `--favor-state`, docs.getdbt.com/reference/node-selection/defer).
  */
-export async function prepareRun(project: LoadedProject, order: string[], connection: Connection, compiler: Compiler, state: StateManifest | undefined, defer: boolean): Promise<void> {
+export async function prepareRun(project: LoadedProject, order: string[], connection: Connection, compiler: Compiler, state: StateManifest | undefined, defer: boolean, favorState = false): Promise<void> {
   for (const schema of schemasOf(project.manifest, order)) await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
   if (!defer || !state) return;
   const file = stateDatabaseFile(state, project.config.projectDir);
@@ -73,10 +74,12 @@ export async function prepareRun(project: LoadedProject, order: string[], connec
   const sameFile = current === resolve(file);
   if (!sameFile) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
   const selected = new Set(order);
+  const present = favorState ? new Set<string>() : new Set((await connection.listRelations()).map((r) => `${r.schema}.${r.identifier}`.toLowerCase()));
   const deferred = new Map<string, string>();
   for (const node of project.manifest.nodes.values()) {
     if (selected.has(node.uniqueId) || (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot')) continue;
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
+    if (present.has(`${node.relation.schema}.${node.relation.identifier}`.toLowerCase())) continue;
     const relation = stateRelation(state, node.uniqueId);
     if (relation) deferred.set(node.uniqueId, sameFile ? renderRelation(relation) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}`);
   }

@@ -3,6 +3,7 @@ import { manifestJson } from '../artifacts/manifest.js';
 import { ConfigError } from '../errors.js';
 import { INDIRECT_SELECTION_MODES, type SelectionOptions } from '../graph/selector.js';
 import { loadSelectors, namedSelector } from '../graph/selectors-file.js';
+import { readRunState } from '../graph/extra-methods.js';
 import { compareWithState, readStateManifest, type StateManifest } from '../graph/state.js';
 import type { SelectOptions } from './options.js';
 import type { LoadedProject } from './project.js';
@@ -49,7 +50,8 @@ export function resolveSelection(project: LoadedProject, options: SelectOptions,
   const fallback = !options.selector && !options.select?.length ? [...selectors.values()].find((s) => s.isDefault) : undefined;
   const selectorDefinition = options.selector ? namedSelector(selectors, options.selector) : fallback?.definition;
   const comparison = state ? compareWithState(manifestJson(project.manifest), state) : undefined;
-  return { select: options.select, exclude: options.exclude, selectorDefinition, indirectSelection: options.indirectSelection, stateSelection: comparison };
+  const runState = state ? readRunState(state.dir, join(project.config.projectDir, project.config.targetPath)) : undefined;
+  return { select: options.select, exclude: options.exclude, selectorDefinition, indirectSelection: options.indirectSelection, stateSelection: comparison, runState };
 }
 
 /** Resolves a user-given path (e.g. `--junit`) against the current directory. */

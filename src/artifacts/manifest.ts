@@ -19,7 +19,11 @@ function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string, string
     tags: node.config.tags,
   };
   if ('relation' in node) Object.assign(base, { schema: node.relation.schema, alias: node.relation.identifier, relation_name: `${node.relation.schema}.${node.relation.identifier}` });
-  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }]));
+  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta ?? {}, tags: c.tags ?? [], constraints: c.constraints ?? [], quote: c.quote ?? null }]));
+  if ('relation' in node && node.resourceType !== 'source') Object.assign(base, { database: node.database ?? null, meta: node.config.meta ?? {} });
+  if (node.resourceType === 'model') {
+    Object.assign(base, { version: node.version ?? null, latest_version: node.latestVersion ?? null, constraints: node.constraints ?? [], deprecation_date: node.deprecationDate ?? null, access: node.config.access ?? 'protected', group: node.config.group ?? null });
+  }
   if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });
   if (node.resourceType === 'source') Object.assign(base, { loaded_at_field: node.loadedAtField ?? null, freshness: node.freshness ? { warn_after: node.freshness.warnAfter ?? null, error_after: node.freshness.errorAfter ?? null, filter: node.freshness.filter ?? null } : null });

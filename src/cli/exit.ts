@@ -1,5 +1,6 @@
 import { ConfigError, DopsError, DopsErrorGroup } from '../errors.js';
 import { fsReason } from '../project/make-folder.js';
+import { activeFileLog } from '../reporter/file-log.js';
 import { formatError, type OutputStream } from '../reporter/terminal.js';
 
 /** Exit codes, as documented in the README (dbt's convention). */
@@ -57,6 +58,8 @@ export function reportFailure(error: unknown, stderr: OutputStream, debug: boole
     error = fsError;
   }
   if (jsonOut) writeJsonErrors(error, jsonOut);
+  const log = activeFileLog();
+  if (log) for (const e of error instanceof DopsErrorGroup ? error.errors : [error]) log.line('error', 'main', (e as Error)?.message ?? String(e));
   if (error instanceof DopsError) {
     stderr.write(formatError(error, stderr));
     if (debug && error.stack) stderr.write(`${error.stack}\n`);

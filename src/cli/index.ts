@@ -12,6 +12,11 @@ import { registerNodeCommands } from './commands/node-commands.js';
 import { registerWatch } from './commands/watch.js';
 import { registerSource } from './commands/source.js';
 import { registerRetry } from './commands/retry.js';
+import { registerShow } from './commands/show.js';
+import { registerDebug } from './commands/debug.js';
+import { registerParse } from './commands/parse.js';
+import { registerRunOperation } from './commands/run-operation.js';
+import { registerClone } from './commands/clone.js';
 
 /** Builds the `dops` program; each command sets `process.exitCode`. */
 export function createProgram(): Command {
@@ -22,6 +27,11 @@ export function createProgram(): Command {
     .exitOverride();
   registerNodeCommands(program);
   registerCompile(program);
+  registerShow(program);
+  registerDebug(program);
+  registerParse(program);
+  registerRunOperation(program);
+  registerClone(program);
   registerList(program);
   registerInit(program);
   registerWatch(program);

@@ -56,6 +56,7 @@ interface WrittenFile {
 export class Compiler {
   private readonly cache = new Map<string, CompiledNode>();
   private deferred: ReadonlyMap<string, string> = new Map();
+  private empty = false;
   private readonly files = new TextFileWriter();
   /** Compiled files written by this compiler, by path (relative to the project dir). */
   private readonly written = new Map<string, WrittenFile>();
@@ -124,7 +125,7 @@ export class Compiler {
 
   /** False for nodes never cached: those inlining an ephemeral parent, and all when refs are deferred. */
   private cacheable(node: SqlNode): boolean {
-    if (this.deferred.size > 0) return false;
+    if (this.deferred.size > 0 || this.empty) return false;
     return node.dependsOn.nodes.every((id) => {
       const parent = this.manifest.get(id);
       return !(parent.resourceType === 'model' && parent.config.materialized === 'ephemeral');
@@ -186,6 +187,20 @@ export class Compiler {
     this.deferred = relations;
   }
 
+  /**
+   * `--empty`: every ref and source renders as `(select * from x where false limit 0) alias`, so
+   * models read zero rows (dbt's `--empty`, docs.getdbt.com/reference/commands/build). Call
+   * before compiling anything.
+   */
+  readEmpty(): void {
+    this.empty = true;
+  }
+
+  private limitedEmpty(relation: TemplateRelation): TemplateRelation {
+    if (!this.empty) return relation;
+    return new TemplateRelation(relation, `(select * from ${relation} where false limit 0) _dbt_limit_subq_${relation.identifier}`);
+  }
+
   /** Path (relative to the project) a node's compiled SQL is written to. */
   compiledPath(node: ManifestNode): string {
     // Nodes defined in YAML (generic tests, YAML snapshots) get a file per node under the YAML file's path.
@@ -241,12 +256,12 @@ export class Compiler {
           });
         }
         const deferred = this.deferred.get(target.uniqueId);
-        return deferred ? new TemplateRelation(target.relation, deferred) : new TemplateRelation(target.relation);
+        return this.limitedEmpty(deferred ? new TemplateRelation(target.relation, deferred) : new TemplateRelation(target.relation));
       },
       source: (call) => {
         const target = this.manifest.resolveSource(call, node);
-        if (!target.externalLocation) return new TemplateRelation(target.relation);
-        return TemplateRelation.external(target.relation, absoluteLocation(this.projectDir, target.externalLocation), target.readerOptions);
+        if (!target.externalLocation) return this.limitedEmpty(new TemplateRelation(target.relation));
+        return this.limitedEmpty(TemplateRelation.external(target.relation, absoluteLocation(this.projectDir, target.externalLocation), target.readerOptions));
       },
     };
   }

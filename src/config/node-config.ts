@@ -23,7 +23,7 @@ export interface NodeConfig {
 }
 
 /** Config keys recognised without a `+` prefix in project-file folder trees (as dbt does). */
-const KNOWN_KEYS = new Set([
+export const KNOWN_KEYS = new Set([
   'materialized', 'schema', 'alias', 'tags', 'enabled', 'severity', 'where', 'column_types', 'database',
   'meta', 'docs', 'full_refresh', 'unique_key', 'incremental_strategy', 'on_schema_change', 'store_failures',
   'limit', 'warn_if', 'error_if', 'quote_columns', 'delimiter', 'location', 'partition_by',
@@ -106,4 +106,27 @@ export function finalizeConfig(merged: Record<string, unknown>, defaultMateriali
     severity: merged.severity === undefined ? undefined : String(merged.severity).toLowerCase() === 'warn' ? 'warn' : 'error',
     where: merged.where === undefined || merged.where === null ? undefined : String(merged.where),
   };
+}
+
+const STRING_KEYS = new Set(['materialized', 'schema', 'alias', 'database', 'incremental_strategy', 'on_schema_change', 'where', 'access', 'group', 'location', 'format']);
+
+/**
+ * What is wrong with one config value, as dbt's config schema would reject it
+ * (https://docs.getdbt.com/reference/configs-and-properties): `materialized: [table]`,
+ * `severity: fatal`, `enabled: maybe`, `tags: {a: 1}`. Values still holding Jinja are not judged.
+ * @param key the config key without its `+`
+ * @returns a short message, or undefined when the value is fine
+ */
+export function configProblem(key: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && (value.includes('{{') || value.includes('{%'))) return undefined;
+  if (STRING_KEYS.has(key) && typeof value !== 'string') return `'${key}' must be a string, got ${JSON.stringify(value)}`;
+  if (key === 'severity' && !/^(warn|error)$/i.test(String(value))) return `'severity' must be 'warn' or 'error', got '${String(value)}'`;
+  if ((key === 'enabled' || key === 'full_refresh' || key === 'store_failures') && typeof value !== 'boolean' && !/^(true|false)$/i.test(String(value))) {
+    return `'${key}' must be true or false, got ${JSON.stringify(value)}`;
+  }
+  if (key === 'tags' && typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) return `'tags' must be a string or a list of strings`;
+  if ((key === 'meta' || key === 'docs' || key === 'column_types') && !isPlainObject(value)) return `'${key}' must be a mapping`;
+  if (key === 'access' && !['private', 'protected', 'public'].includes(String(value))) return `'access' must be private, protected or public, got '${String(value)}'`;
+  return undefined;
 }

@@ -37,7 +37,8 @@ export function readYamlFile(path: string, displayPath: string): unknown {
 export interface YamlWithLines {
   value: unknown;
   /**
-   * 1-based line of the entry at a key path, e.g. `['models', 2]` or `['sources', 0, 'tables', 1]`.
+   * 1-based line of the entry at a key path, e.g. `['models', 2]` or `['sources', 0, 'tables', 1]`;
+   * for a path ending in a mapping key, the line of that key.
    * @returns undefined when the path does not exist
    */
   lineOf(path: (string | number)[]): number | undefined;
@@ -53,6 +54,16 @@ export function parseYamlWithLines(text: string, file: string): YamlWithLines {
     value: doc.toJS(),
     lineOf(path) {
       if (!isMap(doc.contents)) return undefined;
+      const last = path[path.length - 1];
+      if (typeof last === 'string') {
+        // a mapping entry: the line of its key (its value may start on the next line)
+        const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === last);
+          const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+          if (range) return lineCounter.linePos(range[0]).line;
+        }
+      }
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
     },

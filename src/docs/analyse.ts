@@ -49,7 +49,7 @@ async function openDatabase(project: LoadedProject): Promise<{ close(): Promise<
     note = 'the database does not exist yet (run dops build): columns come from YAML and lineage';
   } else {
     try {
-      adapter = await DuckDBAdapter.open(path, project.config.projectDir);
+      adapter = await DuckDBAdapter.open(path, project.config.projectDir, project.target);
     } catch (error) {
       if (!(error instanceof DopsError)) throw error;
       note = `${error.message}: columns come from YAML and lineage`;

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Dag } from './dag.js';
+import { extraMatcher, type RunState } from './extra-methods.js';
 
 /** One selector term: `[@][N+]method:value[+N]`, as in dbt's node selection syntax. */
 export interface Term {
@@ -64,6 +65,8 @@ export interface StateSelection {
 /** Extra inputs some methods need: the `--state` comparison. */
 export interface SelectorContext {
   state?: StateSelection;
+  /** The `--state` run results and source freshness, for `result:` and `source_status:`. */
+  run?: RunState;
 }
 
 /** Selection methods by name; `config.KEY` is handled separately. Same meanings as dbt's. */
@@ -101,6 +104,8 @@ function stateMatcher(context: SelectorContext): Matcher {
 
 function matcherFor(method: string, context: SelectorContext): Matcher {
   if (method === 'state') return stateMatcher(context);
+  const extra = extraMatcher(method, context.run);
+  if (extra) return extra;
   if (method.startsWith('config.')) {
     const key = method.slice('config.'.length);
     return (node, value) => {
@@ -109,7 +114,7 @@ function matcherFor(method: string, context: SelectorContext): Matcher {
     };
   }
   const matcher = METHODS[method];
-  if (!matcher) throw new ConfigError(`Unknown selector method '${method}'`, { hint: `Known methods: ${Object.keys(METHODS).join(', ')}, state, config.KEY` });
+  if (!matcher) throw new ConfigError(`Unknown selector method '${method}'`, { hint: `Known methods: ${Object.keys(METHODS).join(', ')}, state, result, source_status, group, access, version, config.KEY` });
   return matcher;
 }
 
@@ -193,6 +198,8 @@ export interface SelectionOptions {
   indirectSelection?: IndirectSelection;
   /** The `--state` comparison, needed by `state:` terms. */
   stateSelection?: StateSelection;
+  /** The `--state` run results and freshness, needed by `result:` and `source_status:` terms. */
+  runState?: RunState;
 }
 
 function indirectTests(manifest: Manifest, dag: Dag, chosen: Set<string>, mode: IndirectSelection): string[] {
@@ -221,7 +228,7 @@ function indirectTests(manifest: Manifest, dag: Dag, chosen: Set<string>, mode: 
  * @throws ConfigError for a malformed selector, an unknown method, or `state:` without a state
  */
 export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOptions, resourceTypes: string[]): Set<string> {
-  const context: SelectorContext = { state: options.stateSelection };
+  const context: SelectorContext = { state: options.stateSelection, run: options.runState };
   const chosen = options.selectorDefinition
     ? evaluateExpression(options.selectorDefinition, manifest, dag, context)
     : options.select?.length ? evaluateSelectors(options.select, manifest, dag, context) : new Set(manifest.nodes.keys());

@@ -11,6 +11,8 @@ export class Manifest {
   /** Macros by unique id (filled by the loader; compared by `state:modified`). */
   readonly macros = new Map<string, MacroInfo>();
   private readonly refable = new Map<string, RelationNode>();
+  /** Versioned models: name -> version -> node. `refable` holds each one's latest version. */
+  private readonly versions = new Map<string, Map<string, RelationNode>>();
   private readonly sources = new Map<string, SourceNode>();
 
   /**
@@ -20,7 +22,12 @@ export class Manifest {
   constructor(nodes: ManifestNode[], private readonly disabled: ReadonlyMap<string, string> = new Map()) {
     for (const node of nodes) {
       this.nodes.set(node.uniqueId, node);
-      if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, node);
+      if (node.resourceType === 'model' && node.version !== undefined) {
+        const versions = this.versions.get(node.name) ?? new Map<string, RelationNode>();
+        versions.set(node.version, node);
+        this.versions.set(node.name, versions);
+        if (node.version === node.latestVersion) this.refable.set(node.name, node);
+      } else if (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot') this.refable.set(node.name, node);
       if (node.resourceType === 'source') this.sources.set(`${node.sourceName}.${node.name}`, node);
     }
   }
@@ -31,6 +38,19 @@ export class Manifest {
    * @throws DependencyNotFoundError naming the closest existing models and seeds
    */
   resolveRef(call: RefCall, from: ManifestNode): RelationNode {
+    const versions = this.versions.get(call.name);
+    if (call.version !== undefined) {
+      const pinned = versions?.get(call.version);
+      if (pinned && (call.package === undefined || call.package === pinned.packageName)) return pinned;
+      throw new DependencyNotFoundError(`${describe(from)} depends on version ${call.version} of '${call.name}', which was not found`, {
+        location: refLocation(from, 'ref', call.name),
+        hint: versions ? `Versions of '${call.name}': ${[...versions.keys()].sort().join(', ')}.` : `'${call.name}' is not a versioned model.`,
+      });
+    }
+    if (versions && !this.refable.has(call.name)) {
+      // latest_version names a version that is disabled: dbt resolves to none of the others.
+      throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', whose latest version is disabled`, { location: refLocation(from, 'ref', call.name) });
+    }
     const node = this.refable.get(call.name);
     if (node && (call.package === undefined || call.package === node.packageName)) return node;
     const disabledIn = node ? undefined : this.disabled.get(call.name);

@@ -8,6 +8,11 @@ export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  meta?: Record<string, unknown>;
+  tags?: string[];
+  /** Column `constraints:` as written (kept, enforced elsewhere). */
+  constraints?: unknown[];
+  quote?: boolean;
 }
 
 /** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */
@@ -20,6 +25,8 @@ export interface Relation {
 export interface RefCall {
   name: string;
   package?: string;
+  /** `ref('m', v=1)` / `ref('m', version=1)`: a pinned model version. */
+  version?: string;
 }
 
 /** A `source('source_name', 'table_name')` call. */
@@ -78,11 +85,20 @@ export interface SqlFields {
 export interface BuiltFields {
   columns: Record<string, ColumnInfo>;
   relation: Relation;
+  /** dbt's `database` of the relation (generate_database_name); dops builds in the target's. */
+  database?: string;
 }
 
 /** A SQL model (`models/**.sql`). */
 export interface ModelNode extends BaseNode, SqlFields, BuiltFields {
   resourceType: 'model';
+  /** Version of a versioned model (`v` in its YAML `versions:`); its unique id ends in `.v<version>`. */
+  version?: string;
+  /** The model's latest version (unpinned refs resolve to it). */
+  latestVersion?: string;
+  /** Model-level `constraints:` as written (kept; enforcement is the contract's). */
+  constraints?: unknown[];
+  deprecationDate?: string;
 }
 
 /** A CSV seed loaded into a table. */

@@ -37,7 +37,11 @@ export function genericTestNode(project: ProjectConfig, spec: TestSpec, target: 
   if (spec.columnName !== undefined) args.push(`column_name=${JSON.stringify(spec.columnName)}`);
   for (const [key, value] of Object.entries(spec.kwargs)) args.push(`${key}=${jinjaLiteral(value)}`);
   const rawSql = `{{ test_${spec.testName}(${args.join(', ')}) }}`;
-  const config = finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.tests, project.name, [name]), spec.config), 'test');
+  // dbt's fqn of a generic test: the project, the folders of its YAML file below its resource path, the test name.
+  const roots = [...project.modelPaths, ...project.seedPaths, ...(project.snapshotPaths ?? []), ...(project.analysisPaths ?? []), ...project.testPaths].map((root) => `${root.replace(/\/+$/, '')}/`);
+  const root = roots.find((r) => spec.file.startsWith(r));
+  const folders = root ? spec.file.slice(root.length).split('/').slice(0, -1) : [];
+  const config = finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.tests, project.name, [...folders, name]), spec.config), 'test');
   const hash = checksum(`${spec.file}:${rawSql}`).slice(0, 10);
   return {
     uniqueId: `test.${project.name}.${name}.${hash}`,
@@ -45,7 +49,7 @@ export function genericTestNode(project: ProjectConfig, spec: TestSpec, target: 
     name,
     packageName: project.name,
     originalFilePath: spec.file,
-    fqn: [project.name, name],
+    fqn: [project.name, ...folders, name],
     description: '',
     config,
     line: spec.line,

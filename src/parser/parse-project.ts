@@ -11,6 +11,14 @@ import type { YamlWithLines } from '../config/yaml-file.js';
 import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
 import { levenshtein } from './similar.js';
 import { parseSnapshots } from './snapshots.js';
+import { relationNames } from './relation-names.js';
+import { OTHER_TOP_KEYS } from './property-keys.js';
+import { unusedConfigPaths } from './unused-config.js';
+import { DBT_PROJECT_FILE } from '../config/project-config.js';
+import type { VersionSpec } from './properties.js';
+
+/** Top-level property-file keys nothing reads yet: each file using one gets a warning. */
+const UNREAD_TOP_KEYS = new Set(OTHER_TOP_KEYS);
 
 /** What parsing produced: every enabled node, and problems found (none means ready to compile). */
 export interface ParseResult {
@@ -57,39 +65,79 @@ function fileIdentity<T extends 'model' | 'seed' | 'test'>(project: ProjectConfi
   return { uniqueId: `${resourceType}.${project.name}.${name}`, resourceType, name, packageName: project.name, originalFilePath: file.path, fqn: fqnFor(project.name, file) };
 }
 
-function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined): ModelNode {
-  const { project, global } = input;
-  const name = nodeName(file.path);
+/**
+ * The relation of a model, seed or snapshot: dbt's naming macros (see relation-names.ts). Projects
+ * on the legacy `dops_project.yml` keep a custom schema as written unless they override
+ * `generate_schema_name`.
+ */
+export function nodeRelation(input: ParseInput, node: Parameters<typeof relationNames>[2]): { schema: string; identifier: string; database: string } {
+  const legacy = input.project.projectFile !== DBT_PROJECT_FILE && !input.engine.macros.has('generate_schema_name');
+  const names = relationNames(input.engine, input.global, node);
+  if (legacy && node.config.schema !== undefined && node.config.schema !== null && node.config.schema !== '') names.schema = String(node.config.schema);
+  return names;
+}
+
+/** A model's version, when its file defines one of a versioned model's versions. */
+interface VersionOf {
+  patch: ResourcePatch;
+  version: VersionSpec;
+}
+
+function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined, versionOf?: VersionOf): ModelNode {
+  const { project } = input;
+  const name = versionOf ? versionOf.patch.name : nodeName(file.path);
   const capture = renderForCapture(input, file, name);
   const layers = folderConfigLayers(project.folderConfig.models, project.name, folderSegments(file));
-  const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}, capture.config), 'view');
-  return {
-    ...fileIdentity(project, file, 'model'),
-    description: patch?.description ?? '',
+  const config = finalizeConfig(mergeConfig(...layers, versionOf ? versionOf.version.config : patch?.config ?? {}, capture.config), 'view');
+  const identity = fileIdentity(project, file, 'model');
+  const version = versionOf?.version.v;
+  const versioned = versionOf
+    ? {
+        uniqueId: `model.${project.name}.${name}.v${version}`,
+        name,
+        fqn: [...identity.fqn.slice(0, -1), name, `v${version}`],
+        version,
+        latestVersion: versionOf.patch.latestVersion ?? latestOf(versionOf.patch.versions!),
+      }
+    : {};
+  const source = versionOf?.patch ?? patch;
+  const node = {
+    ...identity,
+    ...versioned,
+    description: versionOf?.version.description ?? source?.description ?? '',
     config,
     rawSql: file.contents,
     refs: capture.refs,
     sources: capture.sources,
     dependsOn: { nodes: [] },
-    columns: patch?.columns ?? {},
-    relation: { schema: config.schema ?? global.target.schema, identifier: config.alias ?? name },
+    columns: versionOf ? versionOf.version.columns : patch?.columns ?? {},
     checksum: file.checksum,
-  };
+  } as Omit<ModelNode, 'relation'>;
+  const constraints = versionOf ? versionOf.version.constraints : patch?.constraints;
+  const deprecationDate = versionOf ? versionOf.version.deprecationDate : patch?.deprecationDate;
+  const { database, ...relation } = nodeRelation(input, node);
+  return { ...node, relation, database, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) } as ModelNode;
+}
+
+/** The highest `v` of a versioned model (numerically when all are numbers): dbt's default latest. */
+function latestOf(versions: VersionSpec[]): string {
+  const numeric = versions.every((v) => /^\d+(\.\d+)?$/.test(v.v));
+  return [...versions].sort((a, b) => (numeric ? Number(a.v) - Number(b.v) : a.v.localeCompare(b.v))).at(-1)!.v;
 }
 
 function parseSeed(input: ParseInput, file: ProjectFile, patch: ResourcePatch | undefined): SeedNode {
-  const { project, global } = input;
-  const name = nodeName(file.path);
+  const { project } = input;
   const layers = folderConfigLayers(project.folderConfig.seeds, project.name, folderSegments(file));
   const config = finalizeConfig(mergeConfig(...layers, patch?.config ?? {}), 'seed');
-  return {
+  const node = {
     ...fileIdentity(project, file, 'seed'),
     description: patch?.description ?? '',
     config,
     columns: patch?.columns ?? {},
-    relation: { schema: config.schema ?? global.target.schema, identifier: config.alias ?? name },
     checksum: file.checksum,
   };
+  const { database, ...relation } = nodeRelation(input, node);
+  return { ...node, relation, database };
 }
 
 function parseSingularTest(input: ParseInput, file: ProjectFile): TestNode {
@@ -120,7 +168,8 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
     originalFilePath: spec.file,
     fqn: [project.name, spec.sourceName, spec.name],
     description: spec.description,
-    config: finalizeConfig(mergeConfig(spec.config), 'source'),
+    // dbt_project.yml `sources:` tree: <project>.<source name>.<table name> (https://docs.getdbt.com/reference/source-configs)
+    config: finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.sources ?? {}, project.name, [spec.sourceName, spec.name]), spec.config), 'source'),
     line: spec.line,
     columns: spec.columns,
     relation: { schema: spec.schema, identifier: spec.identifier },
@@ -176,8 +225,9 @@ function duplicateErrors(nodes: ManifestNode[]): DopsError[] {
   const errors: DopsError[] = [];
   for (const node of nodes) {
     if (node.resourceType === 'source') continue;
-    // models and seeds share one namespace because ref() reaches both
-    const key = node.resourceType === 'test' ? node.uniqueId : `ref:${node.name}`;
+    // models and seeds share one namespace because ref() reaches both (versions apart)
+    const version = node.resourceType === 'model' && node.version !== undefined ? `.v${node.version}` : '';
+    const key = node.resourceType === 'test' ? node.uniqueId : `ref:${node.name}${version}`;
     const other = seen.get(key);
     if (other) {
       errors.push(new ParseError(`Two nodes are named '${node.name}': ${other.originalFilePath} and ${node.originalFilePath}`, {
@@ -200,30 +250,64 @@ export function parseProject(input: ParseInput): ParseResult {
   const errors: DopsError[] = [];
   const warnings: string[] = [];
   const properties = readProperties(files.properties, errors, input.parseYaml);
+  warnings.push(...properties.warnings);
+  for (const [key, list] of properties.other) {
+    if (!UNREAD_TOP_KEYS.has(key)) continue;
+    for (const { file, yaml } of list) warnings.push(`${file}:${yaml.lineOf([key]) ?? 1}: '${key}:' is not read by dops yet; its entries are ignored`);
+  }
   const nodes: ManifestNode[] = [];
   const disabled = new Map<string, string>();
+  // every node parsed, enabled or not: a config path that disables nodes is still used
+  const parsed: ManifestNode[] = [];
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
   // Names of every model and seed file, enabled or not, so YAML for a disabled one is no orphan.
   const fileNames = new Set([...files.models, ...files.seeds].map((file) => nodeName(file.path)));
+  // Versioned models: the file base name of each version -> the model and version it defines.
+  const versionFiles = new Map<string, VersionOf>();
+  for (const patch of properties.models.values()) {
+    for (const version of patch.versions ?? []) versionFiles.set(version.definedIn ?? `${patch.name}_v${version.v}`, { patch, version });
+  }
+  const foundVersions = new Set<string>();
 
   for (const file of files.models) {
-    const patch = properties.models.get(nodeName(file.path));
-    const model = collect(errors, () => parseModel(input, file, patch));
+    const versionOf = versionFiles.get(nodeName(file.path));
+    const patch = versionOf ? undefined : properties.models.get(nodeName(file.path));
+    if (versionOf) {
+      foundVersions.add(nodeName(file.path));
+      fileNames.add(versionOf.patch.name);
+    }
+    if (patch?.versions?.length) {
+      warnings.push(`${file.path}: '${patch.name}' is a versioned model, so this file defines none of its versions (name versions <model>_v<N>.sql or use defined_in); it is ignored`);
+      continue;
+    }
+    const model = collect(errors, () => parseModel(input, file, patch, versionOf));
+    if (model) parsed.push(model);
     if (model && !model.config.enabled) disabled.set(model.name, file.path);
     if (!model?.config.enabled) continue;
     nodes.push(model);
-    targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: `ref(${JSON.stringify(model.name)})`, label: model.name, isSource: false }, tests: patch?.tests ?? [] });
+    const refExpression = model.version !== undefined ? `ref(${JSON.stringify(model.name)}, v=${JSON.stringify(model.version)})` : `ref(${JSON.stringify(model.name)})`;
+    const label = model.version !== undefined ? `${model.name}_v${model.version}` : model.name;
+    targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: refExpression, label, isSource: false }, tests: versionOf ? versionOf.version.tests : patch?.tests ?? [] });
+  }
+  for (const [fileBase, { patch, version }] of versionFiles) {
+    if (foundVersions.has(fileBase)) continue;
+    errors.push(new ParseError(`Version ${version.v} of model '${patch.name}' has no file: expected ${fileBase}.sql under the model paths`, {
+      location: { file: patch.file, line: version.line },
+      hint: "Name the file <model>_v<version>.sql, or point at it with 'defined_in:'.",
+    }));
   }
   for (const file of files.seeds) {
     const patch = properties.seeds.get(nodeName(file.path));
     const seed = parseSeed(input, file, patch);
     if (!seed.config.enabled) disabled.set(seed.name, file.path);
+    parsed.push(seed);
     if (!seed.config.enabled) continue;
     nodes.push(seed);
     targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
   }
   for (const spec of properties.sources) {
     const source = sourceNode(project, spec);
+    parsed.push(source);
     if (!source.config.enabled) continue;
     nodes.push(source);
     const expression = `source(${JSON.stringify(spec.sourceName)}, ${JSON.stringify(spec.name)})`;
@@ -231,6 +315,7 @@ export function parseProject(input: ParseInput): ParseResult {
   }
   for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
     if (!snapshot.config.enabled) disabled.set(snapshot.name, snapshot.originalFilePath);
+    parsed.push(snapshot);
     if (!snapshot.config.enabled) continue;
     nodes.push(snapshot);
     const patch = properties.snapshots.get(snapshot.name);
@@ -239,11 +324,13 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const { target, tests } of targets.values()) {
     for (const spec of tests) {
       const test = collect(errors, () => parseGenericTest(input, spec, target));
+      if (test) parsed.push(test);
       if (test?.config.enabled) nodes.push(test);
     }
   }
   for (const file of files.tests) {
     const test = collect(errors, () => parseSingularTest(input, file));
+    if (test) parsed.push(test);
     if (test?.config.enabled) nodes.push(test);
   }
   for (const [kind, patches] of [['model', properties.models], ['seed', properties.seeds]] as const) {
@@ -252,5 +339,12 @@ export function parseProject(input: ParseInput): ParseResult {
     }
   }
   errors.push(...duplicateErrors(nodes));
+  warnings.push(...unusedConfigPaths(project, parsed));
+  for (const node of nodes) {
+    const database = (node as { database?: string }).database;
+    if (database !== undefined && input.global.target.database !== undefined && database !== input.global.target.database) {
+      warnings.push(`${node.originalFilePath}: ${node.resourceType} '${node.name}' has database '${database}'; dops builds every relation in the target's database '${input.global.target.database}'`);
+    }
+  }
   return { nodes, errors, warnings, disabled };
 }

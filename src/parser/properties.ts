@@ -2,10 +2,12 @@ import { isPlainObject, parseYamlWithLines, type YamlWithLines } from '../config
 import { DopsError, ParseError } from '../errors.js';
 import type { ColumnInfo, FreshnessCriteria } from '../manifest/nodes.js';
 import { readFreshness } from './source-freshness.js';
+import { configProblem } from '../config/node-config.js';
+import { OTHER_TOP_KEYS, unknownKeyWarnings, type PROPERTY_KEYS } from './property-keys.js';
 import type { ProjectFile } from '../project/files.js';
 
 /** Test config keys that may sit directly under a test entry (dbt accepts them beside arguments). */
-const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'tags', 'enabled', 'limit', 'warn_if', 'error_if', 'store_failures', 'meta']);
+const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'tags', 'enabled', 'limit', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
 
 /** A generic test as written in YAML, before it becomes a test node. */
 export interface TestSpec {
@@ -32,6 +34,30 @@ export interface ResourcePatch {
   line?: number;
   /** Snapshots defined in YAML only: `ref('x')` or `source('s', 't')`, the relation snapshotted. */
   relation?: string;
+  /** Model `constraints:` as written (kept on the node, enforced elsewhere). */
+  constraints?: unknown[];
+  /** `deprecation_date`, as written. */
+  deprecationDate?: string;
+  /** Model versions (`versions:`), in file order. */
+  versions?: VersionSpec[];
+  /** `latest_version`; undefined means the highest `v`. */
+  latestVersion?: string;
+}
+
+/** One entry of a model's `versions:` (https://docs.getdbt.com/reference/resource-properties/versions). */
+export interface VersionSpec {
+  /** The version as written (`v: 2` -> '2'). */
+  v: string;
+  /** File base name defining it (default `<model>_v<v>`). */
+  definedIn?: string;
+  description?: string;
+  columns: Record<string, ColumnInfo>;
+  config: Record<string, unknown>;
+  /** The version's own tests plus the tests of the model's columns it includes. */
+  tests: TestSpec[];
+  constraints?: unknown[];
+  deprecationDate?: string;
+  line?: number;
 }
 
 /** One table of a `sources:` entry. */
@@ -60,6 +86,10 @@ export interface Properties {
   sources: SourceTableSpec[];
   /** `snapshots:` entries: properties of snapshot blocks, or whole snapshots when they have `relation:`. */
   snapshots: Map<string, ResourcePatch>;
+  /** Unknown keys and entries dops does not read, as `file:line: text`. */
+  warnings: string[];
+  /** Top-level entries read elsewhere (`exposures:`, `groups:`, ...): key -> entries with their file. */
+  other: Map<string, { file: string; entries: unknown[]; yaml: YamlWithLines }[]>;
 }
 
 type Path = (string | number)[];
@@ -108,42 +138,141 @@ function readTestEntry(entry: unknown, yaml: YamlWithLines, path: Path, file: st
     else if (TEST_CONFIG_KEYS.has(key)) config[key] = value;
     else kwargs[key] = value;
   }
+  if (body && isPlainObject(body.config) === false && body.config !== undefined) throw new ParseError(`The config of test '${testName}' must be a mapping`, { location: { file, line } });
+  if (body && body.arguments !== undefined && !isPlainObject(body.arguments)) throw new ParseError(`The arguments of test '${testName}' must be a mapping`, { location: { file, line } });
+  for (const [key, value] of Object.entries(config)) {
+    const problem = configProblem(key, value);
+    if (problem) throw new ParseError(`Test '${testName}': ${problem}`, { location: { file, line } });
+  }
   return { testName, kwargs, config, customName, columnName, file, line };
 }
 
-function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string, tests: TestSpec[]): Record<string, ColumnInfo> {
+function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string, tests: TestSpec[], warnings: string[] = []): Record<string, ColumnInfo> {
   const columns: Record<string, ColumnInfo> = {};
-  if (!Array.isArray(raw)) return columns;
+  if (raw === undefined || raw === null) return columns;
+  if (!Array.isArray(raw)) throw new ParseError(`'columns' must be a list of columns, got ${JSON.stringify(raw)}`, { location: { file, line: yaml.lineOf(path) } });
   raw.forEach((column, index) => {
+    if (isPlainObject(column) && column.include !== undefined) return;
     if (!isPlainObject(column) || typeof column.name !== 'string') {
       throw new ParseError('Each column needs a name', { location: { file, line: yaml.lineOf([...path, index]) } });
     }
-    columns[column.name] = { name: column.name, description: text(column.description), dataType: column.data_type === undefined ? undefined : String(column.data_type) };
+    warnings.push(...unknownKeyWarnings(column, 'column', `column '${column.name}'`, file, (key) => yaml.lineOf([...path, index, key])));
+    checkShape(column, yaml, [...path, index], file);
+    columns[column.name] = {
+      name: column.name,
+      description: text(column.description),
+      dataType: column.data_type === undefined ? undefined : String(column.data_type),
+      ...(column.meta !== undefined ? { meta: column.meta as Record<string, unknown> } : {}),
+      ...(column.tags !== undefined ? { tags: ([] as unknown[]).concat(column.tags).map(String) } : {}),
+      ...(column.constraints !== undefined ? { constraints: column.constraints as unknown[] } : {}),
+      ...(column.quote !== undefined ? { quote: column.quote === true } : {}),
+    };
     const key = testListKey(column);
     testEntries(column, yaml, [...path, index], file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, index, key, i], file, column.name as string)));
   });
   return columns;
 }
 
-function readResource(raw: unknown, yaml: YamlWithLines, path: Path, file: string): ResourcePatch {
+/**
+ * Type checks of the keys every entry may have: `meta` and `docs` mappings, `tags` a string or a
+ * list, `constraints` a list, and the values of its `config:` block.
+ * @throws ParseError naming the key and its line
+ */
+function checkShape(raw: Record<string, unknown>, yaml: YamlWithLines, path: Path, file: string): void {
+  for (const key of ['meta', 'docs', 'tags', 'access'] as const) {
+    const problem = raw[key] === undefined ? undefined : configProblem(key, raw[key]);
+    if (problem) throw new ParseError(problem, { location: { file, line: yaml.lineOf([...path, key]) } });
+  }
+  if (raw.constraints !== undefined && !Array.isArray(raw.constraints)) throw new ParseError("'constraints' must be a list", { location: { file, line: yaml.lineOf([...path, 'constraints']) } });
+  if (isPlainObject(raw.config)) {
+    for (const [key, value] of Object.entries(raw.config)) {
+      const problem = configProblem(key, value);
+      if (problem) throw new ParseError(problem, { location: { file, line: yaml.lineOf([...path, 'config', key]) } });
+    }
+  }
+}
+
+/** Top-level property keys that dbt also reads as configs (`meta`, `tags`, `docs`, `access`, `group`). */
+const CONFIG_LIKE = ['meta', 'tags', 'docs', 'access', 'group'] as const;
+
+function readResource(raw: unknown, yaml: YamlWithLines, path: Path, file: string, kind: keyof typeof PROPERTY_KEYS = 'model', warnings: string[] = []): ResourcePatch {
   const line = yaml.lineOf(path);
   if (!isPlainObject(raw) || typeof raw.name !== 'string') throw new ParseError('Each entry needs a name', { location: { file, line } });
   if (raw.config !== undefined && !isPlainObject(raw.config)) throw new ParseError(`'config' of '${raw.name}' must be a mapping`, { location: { file, line } });
+  warnings.push(...unknownKeyWarnings(raw, kind, `${kind} '${raw.name}'`, file, (key) => yaml.lineOf([...path, key])));
+  checkShape(raw, yaml, path, file);
   const tests: TestSpec[] = [];
-  const columns = readColumns(raw.columns, yaml, [...path, 'columns'], file, tests);
+  const columns = readColumns(raw.columns, yaml, [...path, 'columns'], file, tests, warnings);
   testEntries(raw, yaml, path, file).forEach((entry, i) => tests.push(readTestEntry(entry, yaml, [...path, testListKey(raw), i], file)));
   const relation = raw.relation === undefined ? undefined : String(raw.relation);
-  return { name: raw.name, description: text(raw.description), columns, config: (raw.config as Record<string, unknown>) ?? {}, tests, file, line, relation };
+  // dbt reads meta, tags, docs, access and group given beside config as configs too.
+  const fromTop = Object.fromEntries(CONFIG_LIKE.filter((key) => raw[key] !== undefined && kind !== 'table').map((key) => [key, raw[key]]));
+  const config = { ...fromTop, ...((raw.config as Record<string, unknown>) ?? {}) };
+  const patch: ResourcePatch = { name: raw.name, description: text(raw.description), columns, config, tests, file, line, relation };
+  if (raw.constraints !== undefined) patch.constraints = raw.constraints as unknown[];
+  if (raw.deprecation_date !== undefined) patch.deprecationDate = String(raw.deprecation_date);
+  if (kind === 'model' && raw.versions !== undefined) {
+    if (!Array.isArray(raw.versions)) throw new ParseError(`'versions' of '${raw.name}' must be a list`, { location: { file, line: yaml.lineOf([...path, 'versions']) } });
+    patch.versions = raw.versions.map((entry, index) => readVersion(entry, raw, patch, yaml, [...path, 'versions', index], file, warnings));
+    if (raw.latest_version !== undefined) {
+      patch.latestVersion = String(raw.latest_version);
+      if (!patch.versions.some((version) => version.v === patch.latestVersion)) {
+        throw new ParseError(`latest_version ${patch.latestVersion} of '${raw.name}' is not one of its versions (${patch.versions.map((v) => v.v).join(', ')})`, { location: { file, line: yaml.lineOf([...path, 'latest_version']) } });
+      }
+    }
+  }
+  return patch;
 }
 
-function readSource(raw: unknown, yaml: YamlWithLines, path: Path, file: string): SourceTableSpec[] {
+/**
+ * One `versions:` entry: its own columns (with `include: all | [..]` / `exclude: [..]` selecting the
+ * model's columns, dbt's default being all), config on top of the model's, and tests (its own, or
+ * the model's when it declares none, plus the tests of the columns it keeps).
+ * @throws ParseError for an entry without `v`
+ */
+function readVersion(raw: unknown, model: Record<string, unknown>, patch: ResourcePatch, yaml: YamlWithLines, path: Path, file: string, warnings: string[]): VersionSpec {
+  const line = yaml.lineOf(path);
+  if (!isPlainObject(raw) || raw.v === undefined || raw.v === null) throw new ParseError(`Each version of '${patch.name}' needs a 'v'`, { location: { file, line } });
+  warnings.push(...unknownKeyWarnings(raw, 'version', `version ${raw.v} of '${patch.name}'`, file, (key) => yaml.lineOf([...path, key])));
+  checkShape(raw, yaml, path, file);
+  const ownTests: TestSpec[] = [];
+  const own = readColumns(raw.columns, yaml, [...path, 'columns'], file, ownTests, warnings);
+  const selector = Array.isArray(raw.columns) ? (raw.columns as unknown[]).find((c) => isPlainObject(c) && c.include !== undefined) as Record<string, unknown> | undefined : undefined;
+  const include = selector?.include ?? 'all';
+  const exclude = new Set(Array.isArray(selector?.exclude) ? (selector!.exclude as unknown[]).map(String) : []);
+  const keep = (name: string) => !exclude.has(name) && (include === 'all' || include === '*' || (Array.isArray(include) && include.map(String).includes(name)));
+  const columns: Record<string, ColumnInfo> = {};
+  for (const [name, info] of Object.entries(patch.columns)) if (keep(name) && !own[name]) columns[name] = info;
+  Object.assign(columns, own);
+  const inherited = patch.tests.filter((test) => test.columnName !== undefined && keep(test.columnName) && !own[test.columnName]);
+  const versionLevel: TestSpec[] = [];
+  testEntries(raw, yaml, path, file).forEach((entry, i) => versionLevel.push(readTestEntry(entry, yaml, [...path, testListKey(raw), i], file)));
+  const modelLevel = raw.tests === undefined && raw.data_tests === undefined ? patch.tests.filter((test) => test.columnName === undefined) : [];
+  const fromTop = Object.fromEntries(CONFIG_LIKE.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+  return {
+    v: String(raw.v),
+    definedIn: raw.defined_in === undefined ? undefined : String(raw.defined_in),
+    description: raw.description === undefined ? undefined : text(raw.description),
+    columns,
+    config: { ...patch.config, ...fromTop, ...(isPlainObject(raw.config) ? raw.config : {}) },
+    tests: [...modelLevel, ...versionLevel, ...inherited, ...ownTests],
+    constraints: raw.constraints === undefined ? patch.constraints : (raw.constraints as unknown[]),
+    deprecationDate: raw.deprecation_date === undefined ? patch.deprecationDate ?? (model.deprecation_date === undefined ? undefined : String(model.deprecation_date)) : String(raw.deprecation_date),
+    line,
+  };
+}
+
+function readSource(raw: unknown, yaml: YamlWithLines, path: Path, file: string, warnings: string[] = []): SourceTableSpec[] {
   const line = yaml.lineOf(path);
   if (!isPlainObject(raw) || typeof raw.name !== 'string') throw new ParseError('Each source needs a name', { location: { file, line } });
+  warnings.push(...unknownKeyWarnings(raw, 'source', `source '${raw.name}'`, file, (key) => yaml.lineOf([...path, key])));
+  checkShape(raw, yaml, path, file);
+  if (raw.tables !== undefined && !Array.isArray(raw.tables)) throw new ParseError(`'tables' of source '${raw.name}' must be a list`, { location: { file, line: yaml.lineOf([...path, 'tables']) } });
   const sourceConfig = isPlainObject(raw.config) ? raw.config : {};
   const sourceMeta = isPlainObject(raw.meta) ? raw.meta : {};
   const tables = Array.isArray(raw.tables) ? raw.tables : [];
   return tables.map((table, index) => {
-    const patch = readResource(table, yaml, [...path, 'tables', index], file);
+    const patch = readResource(table, yaml, [...path, 'tables', index], file, 'table', warnings);
     const tableMeta = isPlainObject((table as Record<string, unknown>).meta) ? ((table as Record<string, unknown>).meta as Record<string, unknown>) : {};
     // dbt-duckdb's convention: a source-level location may hold `{name}` for the table name.
     const location = patch.config.external_location ?? tableMeta.external_location ?? sourceConfig.external_location ?? sourceMeta.external_location;
@@ -187,20 +316,36 @@ function addPatch(target: Map<string, ResourcePatch>, patch: ResourcePatch, kind
  * @param parseYaml parses one file (the partial-parse cache passes one that skips unchanged files)
  */
 export function readProperties(files: ProjectFile[], errors: DopsError[], parseYaml = parseYamlWithLines): Properties {
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map() };
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map(), warnings: [], other: new Map() };
+  const warnings = properties.warnings;
   for (const file of files) {
     try {
       const yaml = parseYaml(file.contents, file.path);
       if (yaml.value === null || yaml.value === undefined) continue;
       if (!isPlainObject(yaml.value)) throw new ParseError('A property file must be a mapping (models:, sources:, seeds:)', { location: { file: file.path } });
       const doc = yaml.value;
-      for (const key of ['models', 'seeds', 'sources', 'snapshots'] as const) {
-        if (doc[key] !== undefined && !Array.isArray(doc[key])) throw new ParseError(`'${key}' must be a list`, { location: { file: file.path, line: yaml.lineOf([key]) } });
+      warnings.push(...unknownKeyWarnings(doc, 'file', 'a property file', file.path, (key) => yaml.lineOf([key])));
+      for (const key of ['models', 'seeds', 'sources', 'snapshots', ...OTHER_TOP_KEYS]) {
+        if (doc[key] !== undefined && doc[key] !== null && !Array.isArray(doc[key])) throw new ParseError(`'${key}' must be a list`, { location: { file: file.path, line: yaml.lineOf([key]) } });
       }
-      ((doc.models as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.models, readResource(raw, yaml, ['models', i], file.path), 'Model', errors));
-      ((doc.seeds as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.seeds, readResource(raw, yaml, ['seeds', i], file.path), 'Seed', errors));
-      ((doc.sources as unknown[]) ?? []).forEach((raw, i) => properties.sources.push(...readSource(raw, yaml, ['sources', i], file.path)));
-      ((doc.snapshots as unknown[]) ?? []).forEach((raw, i) => addPatch(properties.snapshots, readResource(raw, yaml, ['snapshots', i], file.path), 'Snapshot', errors));
+      const each = (key: string, read: (raw: unknown, path: Path) => void) => ((doc[key] as unknown[]) ?? []).forEach((raw, i) => {
+        try {
+          read(raw, [key, i]);
+        } catch (error) {
+          if (error instanceof DopsError) errors.push(error);
+          else throw error;
+        }
+      });
+      each('models', (raw, path) => addPatch(properties.models, readResource(raw, yaml, path, file.path, 'model', warnings), 'Model', errors));
+      each('seeds', (raw, path) => addPatch(properties.seeds, readResource(raw, yaml, path, file.path, 'seed', warnings), 'Seed', errors));
+      each('sources', (raw, path) => properties.sources.push(...readSource(raw, yaml, path, file.path, warnings)));
+      each('snapshots', (raw, path) => addPatch(properties.snapshots, readResource(raw, yaml, path, file.path, 'snapshot', warnings), 'Snapshot', errors));
+      for (const key of OTHER_TOP_KEYS) {
+        if (!Array.isArray(doc[key]) || !(doc[key] as unknown[]).length) continue;
+        const list = properties.other.get(key) ?? [];
+        list.push({ file: file.path, entries: doc[key] as unknown[], yaml });
+        properties.other.set(key, list);
+      }
     } catch (error) {
       if (error instanceof DopsError) errors.push(error);
       else throw error;

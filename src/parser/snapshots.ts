@@ -1,3 +1,5 @@
+import { DBT_PROJECT_FILE } from '../config/project-config.js';
+import { relationNames } from './relation-names.js';
 import { finalizeConfig, folderConfigLayers, mergeConfig, type NodeConfig } from '../config/node-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { DopsError, ParseError } from '../errors.js';
@@ -86,7 +88,10 @@ function snapshotNode(input: SnapshotInput, source: SnapshotSource, patch: Resou
     if (error instanceof DopsError) Object.assign(error, { location: { file: source.file, line: source.line } });
     throw error;
   }
-  const schema = config.target_schema !== undefined ? String(config.target_schema) : config.schema ?? global.target.schema;
+  // dbt >= 1.9: `schema` goes through generate_schema_name; the older `target_schema` is used as is.
+  const named = relationNames(engine, global, { resourceType: 'snapshot', name: source.name, uniqueId: `snapshot.${project.name}.${source.name}`, packageName: project.name, fqn: source.fqn, originalFilePath: source.file, config });
+  const legacy = project.projectFile !== DBT_PROJECT_FILE && !engine.macros.has('generate_schema_name');
+  const schema = config.target_schema !== undefined ? String(config.target_schema) : legacy ? config.schema ?? global.target.schema : named.schema;
   return {
     uniqueId: `snapshot.${project.name}.${source.name}`,
     resourceType: 'snapshot',
@@ -102,7 +107,7 @@ function snapshotNode(input: SnapshotInput, source: SnapshotSource, patch: Resou
     sources: capture.sources,
     dependsOn: { nodes: [] },
     columns: patch?.columns ?? {},
-    relation: { schema, identifier: config.alias ?? source.name },
+    relation: { schema, identifier: named.identifier },
     checksum: checksum(source.sql),
   };
 }

@@ -23,7 +23,7 @@ export interface ProjectFile {
 /** Every file a project is made of, grouped by what it holds. */
 export interface ProjectFiles {
   models: ProjectFile[];
-  /** YAML property files under the model and seed paths (schema.yml and friends). */
+  /** YAML property files under the model, seed, snapshot, analysis and test paths (schema.yml and friends). */
   properties: ProjectFile[];
   seeds: ProjectFile[];
   /** Singular tests: .sql files under the test paths. */
@@ -77,7 +77,7 @@ function assertReadable(dir: string, folders: string[]): void {
  */
 export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const dir = config.projectDir;
-  const roots = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])])];
+  const roots = [...new Set([...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? []), ...(config.analysisPaths ?? [])])];
   const listedAt = Date.now();
   const entries = globSync(roots.map((root) => `${root}/**`), { cwd: dir, onlyFiles: false });
   const files = entries.filter((path) => !path.endsWith('/')).sort();
@@ -104,7 +104,8 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const genericTests = testFiles.filter((file) => hasTestBlocks(file.contents));
   return {
     models: readFiles(config.modelPaths, ['.sql']),
-    properties: readFiles([...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? [])], ['.yml', '.yaml']),
+    // dbt reads properties YAML under the model, seed, snapshot, analysis and test paths.
+    properties: readFiles([...new Set([...config.modelPaths, ...config.seedPaths, ...(config.snapshotPaths ?? []), ...(config.analysisPaths ?? []), ...config.testPaths])], ['.yml', '.yaml']),
     seeds: readFiles(config.seedPaths, ['.csv']),
     tests: testFiles.filter((file) => !genericTests.includes(file)),
     macros: [...readFiles(config.macroPaths, ['.sql']), ...genericTests],

@@ -1,12 +1,22 @@
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 
+/** What a run is about, for the header dbt prints (`Found ...`, `Concurrency: ...`). */
+export interface RunInfo {
+  /** Every enabled node of the project. */
+  nodes: Iterable<ManifestNode>;
+  /** Threads the run may use. */
+  threads: number;
+  /** Target name. */
+  target: string;
+}
+
 /** What the core tells the outside world while it works. The core never prints. */
 export interface Reporter {
   /** Parsing found non-fatal problems. */
   warnings?(messages: string[]): void;
   /** A run of `total` nodes starts. */
-  runStarted?(total: number): void;
+  runStarted?(total: number, info?: RunInfo): void;
   /** A node starts on runner thread `thread` (0-based). */
   nodeStarted?(node: ManifestNode, thread: number): void;
   /** A node ended (`index` is 1-based, in start order). */

@@ -3,7 +3,8 @@ import { DopsError, DopsErrorGroup, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 import { BatchedOutput } from './batched-output.js';
-import type { Reporter } from './reporter.js';
+import { NodeProgress, type ProgressClock, type ProgressTimings } from './progress.js';
+import type { Reporter, RunInfo } from './reporter.js';
 
 /** Where terminal output goes; `isTTY` decides colors. */
 export interface OutputStream {
@@ -13,9 +14,63 @@ export interface OutputStream {
 
 const LINE_WIDTH = 80;
 
-/** Colors on a TTY unless NO_COLOR is set (no-color.org); plain text otherwise. */
+let colorChoice: boolean | undefined;
+
+/**
+ * `--use-colors` / `--no-use-colors` (dbt's flags): forces colors on or off for this process;
+ * undefined restores the default (see {@link colorsFor}).
+ */
+export function setUseColors(use: boolean | undefined): void {
+  colorChoice = use;
+}
+
+/**
+ * Colors on a TTY unless NO_COLOR is set (no-color.org); plain text otherwise. `--use-colors` /
+ * `--no-use-colors` ({@link setUseColors}) override both.
+ */
 export function colorsFor(stream: OutputStream): ReturnType<typeof pc.createColors> {
-  return pc.createColors(Boolean(stream.isTTY) && !('NO_COLOR' in process.env));
+  return pc.createColors(colorChoice ?? (Boolean(stream.isTTY) && !('NO_COLOR' in process.env)));
+}
+
+/** dbt's log levels, lowest first; `none` prints nothing. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
+/** A `--log-level` value. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What a {@link TerminalReporter} prints. */
+export interface TerminalOptions {
+  /** Lowest level printed (default `info`); `--quiet` is `error`. */
+  logLevel?: LogLevel;
+  /** Show progress for long-running nodes (default true). */
+  progress?: boolean;
+  /** Clock for the progress line (tests inject one). */
+  clock?: ProgressClock;
+  timings?: ProgressTimings;
+}
+
+/** `Found 9 models, 62 data tests, 1 seed, 1 snapshot, 1 source`: dbt's count of the project's nodes. */
+export function foundLine(nodes: Iterable<ManifestNode>): string {
+  const counts = new Map<string, number>();
+  for (const node of nodes) counts.set(node.resourceType, (counts.get(node.resourceType) ?? 0) + 1);
+  const parts = (
+    [
+      ['model', 'model', 'models'],
+      ['test', 'data test', 'data tests'],
+      ['seed', 'seed', 'seeds'],
+      ['snapshot', 'snapshot', 'snapshots'],
+      ['source', 'source', 'sources'],
+    ] as const
+  )
+    .filter(([type]) => counts.get(type))
+    .map(([type, one, many]) => `${counts.get(type)} ${counts.get(type) === 1 ? one : many}`);
+  return `Found ${parts.length ? parts.join(', ') : 'nothing'}`;
+}
+
+/** What dbt's START line calls a node: `sql table model core.fact_flights`, `seed file raw.airports`, `test unique_x`. */
+export function startSubject(node: ManifestNode): string {
+  if (node.resourceType === 'model') return `sql ${node.config.materialized} model ${subject(node)}`;
+  if (node.resourceType === 'seed') return `seed file ${subject(node)}`;
+  return `${node.resourceType} ${subject(node)}`;
 }
 
 function seconds(value: number): string {
@@ -41,23 +96,62 @@ function errorVerb(node: ManifestNode): string {
 export class TerminalReporter implements Reporter {
   private readonly color: ReturnType<typeof pc.createColors>;
   private readonly lines: BatchedOutput;
+  private readonly progress: NodeProgress | undefined;
+  /** Where text goes: above the live progress line, when there is one. */
+  private readonly sink: OutputStream;
+  private readonly level: number;
+  private started = 0;
+  private total = 0;
 
-  constructor(private readonly out: OutputStream) {
+  constructor(
+    private readonly out: OutputStream,
+    options: TerminalOptions = {},
+  ) {
     this.color = colorsFor(out);
-    this.lines = new BatchedOutput(out);
+    this.level = LOG_LEVELS.indexOf(options.logLevel ?? 'info');
+    const progress = options.progress !== false && this.shows('info') ? new NodeProgress(out, options.clock, options.timings) : undefined;
+    this.progress = progress;
+    const fd = (out as { fd?: unknown }).fd;
+    this.sink = progress ? { write: (text: string) => progress.write(text), isTTY: out.isTTY, ...(typeof fd === 'number' ? { fd } : {}) } : out;
+    this.lines = new BatchedOutput(this.sink);
+  }
+
+  private shows(level: LogLevel): boolean {
+    return LOG_LEVELS.indexOf(level) >= this.level && level !== 'none';
   }
 
   warnings(messages: string[]): void {
+    if (!this.shows('warn')) return;
     this.lines.flush();
-    for (const message of messages) this.out.write(`${this.color.yellow('Warning:')} ${message}\n`);
+    for (const message of messages) this.sink.write(`${this.color.yellow('Warning:')} ${message}\n`);
   }
 
-  runStarted(total: number): void {
+  runStarted(total: number, info?: RunInfo): void {
+    this.total = total;
+    this.started = 0;
+    if (!this.shows('info')) return;
     this.lines.flush();
-    this.out.write(`Running ${total} node${total === 1 ? '' : 's'}\n\n`);
+    if (!info) {
+      this.sink.write(`Running ${total} node${total === 1 ? '' : 's'}\n\n`);
+      return;
+    }
+    this.sink.write(`${foundLine(info.nodes)}\n\n`);
+    if (total > 0) this.sink.write(`Concurrency: ${info.threads} thread${info.threads === 1 ? '' : 's'} (target='${info.target}')\n\n`);
+  }
+
+  nodeStarted(node: ManifestNode): void {
+    this.started += 1;
+    if (!this.shows('info')) return;
+    this.progress?.started(node.name);
+    const prefix = `${String(this.started).padStart(String(this.total).length)} of ${this.total} `;
+    const text = `START ${startSubject(node)} `;
+    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - 3 - 3));
+    this.lines.write(`${prefix}${text}${this.color.dim(dots)} [RUN]\n`);
   }
 
   nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {
+    this.progress?.finished(node.name);
+    if (!this.shows('info')) return;
     const { label, info, paint } = this.describe(node, result);
     const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
     const text = `${label} ${subject(node)} `;
@@ -66,26 +160,34 @@ export class TerminalReporter implements Reporter {
   }
 
   runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {
+    this.progress?.end();
     this.lines.flush();
+    if (summary.total === 0) {
+      if (this.shows('info')) this.sink.write('Nothing to do. Try checking your model configs and model specification args\n');
+      return;
+    }
+    const info = this.shows('info');
     const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
     const errors = results.filter((r) => r.status === 'error' || r.status === 'fail').length;
     const c = this.color;
-    this.out.write(`\nFinished running ${summary.total} node${summary.total === 1 ? '' : 's'} in ${seconds(summary.elapsed)}.\n`);
-    if (problems.length) {
+    if (info) this.sink.write(`\nFinished running ${summary.total} node${summary.total === 1 ? '' : 's'} in ${seconds(summary.elapsed)}.\n`);
+    if (problems.length && (errors || this.shows('warn'))) {
       const warns = problems.length - errors;
       const head = errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'}`) : c.yellow('Completed with warnings');
-      this.out.write(`\n${head}${errors && warns ? ` and ${warns} warning${warns === 1 ? '' : 's'}` : ''}:\n`);
+      this.sink.write(`\n${head}${errors && warns ? ` and ${warns} warning${warns === 1 ? '' : 's'}` : ''}:\n`);
       for (const result of problems) {
+        if (result.status === 'warn' && !this.shows('warn')) continue;
         const node = nodes.get(result.uniqueId)!;
         const kind = result.status === 'warn' ? c.yellow('Warning') : c.red(result.status === 'fail' ? 'Failure' : 'Error');
-        this.out.write(`\n${kind} in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  ${result.message}\n`);
-        if (result.compiledPath && result.status !== 'error') this.out.write(`  compiled SQL: ${result.compiledPath}\n`);
+        this.sink.write(`\n${kind} in ${node.resourceType} ${node.name} (${node.originalFilePath})\n  ${result.message}\n`);
+        if (result.compiledPath && result.status !== 'error') this.sink.write(`  compiled SQL: ${result.compiledPath}\n`);
       }
-    } else {
-      this.out.write(`\n${c.green('Completed successfully')}\n`);
+    } else if (info) {
+      this.sink.write(`\n${c.green('Completed successfully')}\n`);
     }
+    if (!info) return;
     const counts = `PASS=${summary.pass} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
-    this.out.write(`\nDone. ${errors ? c.red(counts) : summary.warn ? c.yellow(counts) : c.green(counts)}\n`);
+    this.sink.write(`\nDone. ${errors ? c.red(counts) : summary.warn ? c.yellow(counts) : c.green(counts)}\n`);
   }
 
   private describe(node: ManifestNode, result: NodeResult): { label: string; info: string; paint: (s: string) => string } {

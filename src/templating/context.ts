@@ -1,4 +1,5 @@
 import { scrubSecrets } from '../config/secrets.js';
+import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
 import type { Target } from '../config/profiles.js';
 import { CompilationError } from '../errors.js';
@@ -41,13 +42,17 @@ function keywords(args: unknown[]): Record<string, unknown> {
 }
 
 /**
- * Reads `ref('name')` / `ref('package', 'name')` arguments.
+ * Reads `ref('name')` / `ref('package', 'name')` arguments, with `v=` / `version=` pinning a model
+ * version (https://docs.getdbt.com/reference/dbt-jinja-functions/ref#versioned-ref).
  * @throws CompilationError for any other shape
  */
 export function refCall(args: unknown[]): RefCall {
   const names = positional(args);
-  if (names.length === 1 && typeof names[0] === 'string') return { name: names[0] };
-  if (names.length === 2 && typeof names[0] === 'string' && typeof names[1] === 'string') return { package: names[0], name: names[1] };
+  const kw = keywords(args);
+  const pinned = kw.v ?? kw.version;
+  const version = pinned === undefined || pinned === null ? {} : { version: String(pinned) };
+  if (names.length === 1 && typeof names[0] === 'string') return { name: names[0], ...version };
+  if (names.length === 2 && typeof names[0] === 'string' && typeof names[1] === 'string') return { package: names[0], name: names[1], ...version };
   throw new CompilationError(`ref() takes a model name, or a package and a model name; got ref(${names.map((n) => JSON.stringify(n)).join(', ')})`);
 }
 
@@ -67,7 +72,7 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
       if (fallback !== undefined) return fallback;
       throw new CompilationError(`Required var '${name}' not found in the project file or --vars`, {
-        hint: `Set it under vars: in dops_project.yml, pass --vars '{"${name}": ...}', or give var() a default.`,
+        hint: `Set it under vars: in dbt_project.yml, pass --vars '{"${name}": ...}', or give var() a default.`,
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
@@ -77,6 +82,11 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
     execute,
     is_incremental: () => incremental,
     log: () => '',
+    // dbt's print(): writes to stdout even with --quiet; --no-print silences it (docs.getdbt.com/reference/dbt-jinja-functions/print).
+    print: (value: unknown) => {
+      userPrint(String(value));
+      return '';
+    },
   };
 }
 

@@ -3,8 +3,7 @@ import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
-
-nunjucks.installJinjaCompat();
+import { installJinja, markNative } from './jinja/index.js';
 
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
@@ -28,7 +27,7 @@ const LINE_PAD = '\n';
 /** The last line of nunjucks' message, without its "(path) [Line x]" prefix and "Error: " label. */
 function nunjucksReason(error: Error): string {
   const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
-  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
+  return (lines[lines.length - 1] ?? error.message).replace(/^(Error|TypeError|ReferenceError|JinjaError): /, '').replace(/^\w+: (?=expected|unexpected)/, '');
 }
 
 /**
@@ -59,7 +58,7 @@ function unclosedTagLine(contents: string): number | undefined {
  * compiles it once.
  */
 export class TemplateEngine {
-  private readonly env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  private readonly env = TemplateEngine.environment();
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
   /** Templates of the simple subset (or undefined: not simple), by path and text. */
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
@@ -73,6 +72,13 @@ export class TemplateEngine {
   private readonly signatures = new Map<string, MacroParameter[]>();
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
+
+  /** A nunjucks environment that renders Jinja2 as dbt does (see ./jinja/index.ts). */
+  private static environment(): nunjucks.Environment {
+    const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    installJinja(env);
+    return env;
+  }
 
   /**
    * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros);
@@ -222,12 +228,12 @@ export class TemplateEngine {
     };
     for (const name of this.macros.keys()) {
       const params = this.signatures.get(name)?.map((param) => param.name);
-      full[name] = params
+      full[name] = markNative(params
         ? this.guard((...args: unknown[]) => {
             checkMacroArguments(name, params, args);
             return macro(name)(...args);
           })
-        : (...args: unknown[]) => macro(name)(...args);
+        : (...args: unknown[]) => macro(name)(...args));
     }
     return full;
   }

@@ -1,10 +1,16 @@
 import type { TemplateContext } from './engine.js';
+import { pyStr } from './jinja/values.js';
 
-/** An expression of the simple subset: a literal, a name, or a call with literal/call arguments. */
+/**
+ * An expression of the simple subset: a literal, a name, a call with simple arguments, or a list
+ * or dict literal of simple items (`config(tags=['a', 'b'], meta={'owner': 'x'})`).
+ */
 export type SimpleExpr =
   | { kind: 'literal'; value: string | number | boolean | null }
   | { kind: 'name'; name: string }
-  | { kind: 'call'; name: string; args: SimpleExpr[]; kwargs: [string, SimpleExpr][] };
+  | { kind: 'call'; name: string; args: SimpleExpr[]; kwargs: [string, SimpleExpr][] }
+  | { kind: 'list'; items: SimpleExpr[] }
+  | { kind: 'dict'; entries: [string, SimpleExpr][] };
 
 /**
  * A template made only of plain text and `{{ expression }}` tags whose expressions are literals,
@@ -63,13 +69,19 @@ class ExprReader {
     return value;
   }
 
-  /** expr := string | number | keyword | name | name '(' args ')' */
+  /** expr := string | number | keyword | name | name '(' args ')' | '[' items ']' | '{' entries '}' */
   expr(): SimpleExpr | undefined {
     this.skipSpace();
     const text = this.string();
     if (text !== undefined) return { kind: 'literal', value: text };
     const number = this.match(NUMBER);
-    if (number !== undefined) return { kind: 'literal', value: Number(number) };
+    if (number !== undefined) {
+      // An integral float literal (`1.0`) is a Python float, which only the full engine keeps apart from 1.
+      if (number.includes('.') && Number.isInteger(Number(number))) return undefined;
+      return { kind: 'literal', value: Number(number) };
+    }
+    if (this.text[this.pos] === '[') return this.list();
+    if (this.text[this.pos] === '{') return this.dict();
     const name = this.match(IDENT);
     if (name === undefined) return undefined;
     if (Object.prototype.hasOwnProperty.call(KEYWORDS, name)) return { kind: 'literal', value: KEYWORDS[name] };
@@ -82,6 +94,51 @@ class ExprReader {
     return this.callArgs(name);
   }
 
+  /** `[a, b, ]` (a trailing comma allowed, as in Jinja). */
+  private list(): SimpleExpr | undefined {
+    this.pos++;
+    const items: SimpleExpr[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] === ']') {
+        this.pos++;
+        return { kind: 'list', items };
+      }
+      const item = this.expr();
+      if (!item) return undefined;
+      items.push(item);
+      this.skipSpace();
+      const next = this.text[this.pos];
+      if (next === ',') this.pos++;
+      else if (next !== ']') return undefined;
+    }
+  }
+
+  /** `{'key': value, }` with string keys only. */
+  private dict(): SimpleExpr | undefined {
+    this.pos++;
+    const entries: [string, SimpleExpr][] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] === '}') {
+        // `}}` right after the last entry would end the tag for nunjucks' own lexer; leave such text to the full engine.
+        this.pos++;
+        return { kind: 'dict', entries };
+      }
+      const key = this.string();
+      if (key === undefined) return undefined;
+      this.skipSpace();
+      if (this.text[this.pos++] !== ':') return undefined;
+      const value = this.expr();
+      if (!value) return undefined;
+      entries.push([key, value]);
+      this.skipSpace();
+      const next = this.text[this.pos];
+      if (next === ',') this.pos++;
+      else if (next !== '}') return undefined;
+    }
+  }
+
   private callArgs(name: string): SimpleExpr | undefined {
     const call: SimpleExpr & { kind: 'call' } = { kind: 'call', name, args: [], kwargs: [] };
     this.skipSpace();
@@ -91,6 +148,11 @@ class ExprReader {
     }
     for (;;) {
       this.skipSpace();
+      // A trailing comma: `f(a, b,)`.
+      if (this.text[this.pos] === ')' && (call.args.length || call.kwargs.length)) {
+        this.pos++;
+        return call;
+      }
       const start = this.pos;
       const key = this.match(IDENT);
       this.skipSpace();
@@ -158,6 +220,9 @@ export function canRenderSimple(template: SimpleTemplate, context: TemplateConte
 function evaluate(expr: SimpleExpr, context: TemplateContext): unknown {
   if (expr.kind === 'literal') return expr.value;
   if (expr.kind === 'name') return context[expr.name];
+  // Containers are built afresh on every render: the called function may keep or change them.
+  if (expr.kind === 'list') return expr.items.map((item) => evaluate(item, context));
+  if (expr.kind === 'dict') return Object.fromEntries(expr.entries.map(([key, value]) => [key, evaluate(value, context)]));
   const args = expr.args.map((arg) => evaluate(arg, context));
   if (expr.kwargs.length) {
     // nunjucks passes keyword arguments as a trailing object marked `__keywords` (runtime.makeKeywordArgs).
@@ -168,15 +233,15 @@ function evaluate(expr: SimpleExpr, context: TemplateContext): unknown {
 }
 
 /**
- * Renders a simple template exactly as nunjucks would (autoescape off): text verbatim, each
- * expression's value appended with `+=`, null and undefined as ''.
+ * Renders a simple template exactly as the full engine would: text verbatim, each expression's
+ * value as Python's str() (see jinja/values.ts: undefined as '', None as 'None').
  * @throws whatever a called function throws (the engine then lets nunjucks render, for its error)
  */
 export function renderSimple(template: SimpleTemplate, context: TemplateContext): string {
   let output = template.texts[0];
   for (let i = 0; i < template.exprs.length; i++) {
     const value = evaluate(template.exprs[i], context);
-    output += value === undefined || value === null ? '' : (value as string);
+    output += typeof value === 'string' ? value : pyStr(value);
     output += template.texts[i + 1];
   }
   return output;

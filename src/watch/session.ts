@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Adapter, Connection } from '../adapter/adapter.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { resolveTarget } from '../config/profiles.js';
-import { loadProjectConfig, PROJECT_FILE } from '../config/project-config.js';
+import { loadProjectConfig, PROJECT_FILES } from '../config/project-config.js';
 import { DopsError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
@@ -103,7 +103,7 @@ export class WatchSession {
     const empty = new Manifest([]);
     selectNodes(empty, Dag.fromManifest(empty), options, BUILD_TYPES);
     const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-    const adapter = await DuckDBAdapter.open(target.path, config.projectDir);
+    const adapter = await DuckDBAdapter.open(target.path, config.projectDir, target);
     let session: WatchSession;
     try {
       const connections: Connection[] = [];
@@ -165,7 +165,7 @@ export class WatchSession {
       this.reporter.rebuildFinished?.(report);
     };
     this.reporter.rebuildStarted?.(changes, initial);
-    if (changes.some((c) => c.path === PROJECT_FILE || c.path === 'profiles.yml' || c.kind === 'unlinkDir')) this.loader.invalidateAll();
+    if (changes.some((c) => (PROJECT_FILES as readonly string[]).includes(c.path) || c.path === 'profiles.yml' || c.kind === 'unlinkDir')) this.loader.invalidateAll();
     this.loader.invalidate(changes.map((c) => c.path));
 
     let project: LoadedProject;

@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import chokidar from 'chokidar';
-import { PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
+import { PROJECT_FILES, type ProjectConfig } from '../config/project-config.js';
 import type { ChangeKind, FileChange } from './changes.js';
 
 /** File extensions a project is made of (models, tests, macros, YAML properties, seeds). */
@@ -22,8 +22,8 @@ function clean(path: string): string {
 
 /** The layout for a project config: its resource paths, the project file and profiles.yml. */
 export function watchLayout(config: ProjectConfig): WatchLayout {
-  const roots = [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? [])].map(clean);
-  return { roots: [...new Set(roots)], files: [PROJECT_FILE, 'profiles.yml'], skip: [clean(config.targetPath)] };
+  const roots = [...config.modelPaths, ...config.seedPaths, ...config.testPaths, ...config.macroPaths, ...(config.snapshotPaths ?? []), ...(config.analysisPaths ?? [])].map(clean);
+  return { roots: [...new Set(roots)], files: [...PROJECT_FILES, 'profiles.yml'], skip: [clean(config.targetPath)] };
 }
 
 function hidden(path: string, layout: WatchLayout): boolean {

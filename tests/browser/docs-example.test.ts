@@ -14,7 +14,8 @@ const REPO = resolve(import.meta.dirname, '../..');
 function copyExample(): string {
   const dir = makeTempDir();
   for (const folder of ['models', 'seeds', 'data-tests', 'macros']) cpSync(join(REPO, folder), join(dir, folder), { recursive: true });
-  writeFileSync(join(dir, 'dops_project.yml'), readFileSync(join(REPO, 'dops_project.yml'), 'utf8').replace(/^database-path:.*$/m, 'database-path: example.duckdb'));
+  cpSync(join(REPO, 'dbt_project.yml'), join(dir, 'dbt_project.yml'));
+  writeFileSync(join(dir, 'profiles.yml'), readFileSync(join(REPO, 'profiles.yml'), 'utf8').replace(/path: dops\.duckdb/, 'path: example.duckdb'));
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }

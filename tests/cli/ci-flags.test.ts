@@ -84,7 +84,7 @@ describe('CI flags on the command line', () => {
     writeFile(dir, 'models/broken.sql', 'select 1 as nope\n');
     const retried = dops(['retry'], dir);
     expect(retried.status).toBe(0);
-    expect(retried.stdout).toContain('Running 1 node');
+    expect(retried.stdout).toContain('1 of 1 START');
     expect(retried.stdout).toContain('OK created view main.broken');
   });
 
@@ -96,7 +96,7 @@ describe('CI flags on the command line', () => {
     writeFile(dir, 'models/report.sql', "select count(*) as n from {{ ref('clean') }}\n");
     const run = dops(['build', '-t', 'ci', '-s', 'state:modified+', '--defer', '--state', state], dir);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Running 1 node');
+    expect(run.stdout).toContain('1 of 1 START');
     expect(run.stdout).toContain('OK created view main.report');
   });
 });

@@ -54,7 +54,9 @@ describe('dops CLI', () => {
     const run = dops(['build', '--project-dir', dir]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('Running 5 nodes');
+    expect(run.stdout).toContain('Found 2 models, 2 data tests, 1 seed');
+    expect(run.stdout).toContain("Concurrency: 1 thread (target='dev')");
+    expect(run.stdout).toMatch(/1 of 5 START seed file main\.raw_orders \.+ \[RUN\]/);
     expect(run.stdout).toMatch(/1 of 5 OK loaded seed main\.raw_orders \.+ \[2 rows in \d+\.\d\ds\]/);
     expect(run.stdout).toContain('Completed successfully');
     expect(run.stdout).toContain('Done. PASS=5 WARN=0 ERROR=0 SKIP=0 TOTAL=5');
@@ -160,7 +162,7 @@ describe('dops CLI', () => {
       const dir = makeTempDir();
       const run = dops(['build', '--project-dir', dir]);
       expect(run.status).toBe(2);
-      expect(run.stderr).toMatch(/^Error: No dops_project\.yml found in /);
+      expect(run.stderr).toMatch(/^Error: No dbt_project\.yml found in /);
       expect(run.stderr).not.toMatch(STACK_LINE);
     });
 
@@ -247,7 +249,7 @@ describe('dops CLI', () => {
     const run = dops(['init', 'fresh'], { cwd: parent });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`Created a dops project in ${join(parent, 'fresh')}`);
-    expect(existsSync(join(parent, 'fresh/dops_project.yml'))).toBe(true);
+    expect(existsSync(join(parent, 'fresh/dbt_project.yml'))).toBe(true);
     const build = dops(['build'], { cwd: join(parent, 'fresh') });
     expect(build.status).toBe(0);
     expect(build.stdout).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);

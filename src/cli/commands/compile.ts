@@ -1,14 +1,34 @@
 import type { Command } from 'commander';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
-/** Registers `compile`: writes compiled SQL to target/compiled and lists the files. */
+/**
+ * Registers `compile`: writes compiled SQL to target/compiled and lists the files. With `--inline`
+ * it prints the query's compiled SQL; with `-s` also each selected model's, as dbt does
+ * (docs.getdbt.com/reference/commands/compile).
+ */
 export function registerCompile(program: Command): void {
-  withSelectFlags(program.command('compile').description('render models and tests to target/compiled without running them')).action(async (flags: CliFlags) => {
-    const options = toApiOptions(flags);
-    // Nothing changed since the last compile: list its files without loading the project.
-    const { upToDateCompile } = await import('../../api/compile-stamp.js');
-    const paths = upToDateCompile(options) ?? (await import('../../api/commands.js')).compile(options).map((entry) => entry.path);
-    process.stdout.write(paths.map((path) => `${path}\n`).join(''));
-    process.stdout.write(`Compiled ${paths.length} node${paths.length === 1 ? '' : 's'}.\n`);
-  });
+  withSelectFlags(program.command('compile').description('render models and tests to target/compiled without running them'))
+    .option('--inline <sql>', 'print the compiled SQL of this query (ref() and source() resolve as in a model)')
+    .action(async (flags: CliFlags & { inline?: string }) => {
+      const options = toApiOptions(flags);
+      if (flags.inline !== undefined) {
+        const { compileInline } = await import('../../api/compile-inline.js');
+        const sql = compileInline({ ...options, inline: flags.inline });
+        process.stdout.write(flags.quiet ? `${sql}\n` : `Compiled inline node is:\n${sql}\n`);
+        return;
+      }
+      if (flags.select?.length) {
+        const api = await import('../../api/commands.js');
+        const entries = api.compile(options);
+        for (const entry of entries.filter((e) => !e.uniqueId.startsWith('test.'))) process.stdout.write(`Compiled node '${entry.name}' is:\n${entry.sql}\n\n`);
+        process.stdout.write(entries.map((entry) => `${entry.path}\n`).join(''));
+        process.stdout.write(`Compiled ${entries.length} node${entries.length === 1 ? '' : 's'}.\n`);
+        return;
+      }
+      // Nothing changed since the last compile: list its files without loading the project.
+      const { upToDateCompile } = await import('../../api/compile-stamp.js');
+      const paths = upToDateCompile(options) ?? (await import('../../api/commands.js')).compile(options).map((entry) => entry.path);
+      process.stdout.write(paths.map((path) => `${path}\n`).join(''));
+      process.stdout.write(`Compiled ${paths.length} node${paths.length === 1 ? '' : 's'}.\n`);
+    });
 }

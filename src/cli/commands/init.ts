@@ -9,6 +9,6 @@ export function registerInit(program: Command): void {
     .action(async (dir: string) => {
       const { init } = await import('../../api/commands.js');
       const created = init(dir);
-      process.stdout.write(`Created a dops project in ${created}\nNext: cd ${dir} && dops build\n`);
+      process.stdout.write(`Created a dops project in ${created}\nNext: cd ${dir} && dops build\n(No dops command? From the dops checkout run \`npm link\`, or use \`npx dops build\`.)\n`);
     });
 }

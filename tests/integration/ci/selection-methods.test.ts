@@ -158,7 +158,7 @@ describe('selector methods and graph operators (dbt syntax)', () => {
     const error = await caught(() => list({ projectDir: bad }));
     expect(error).toBeInstanceOf(ParseError);
     expect(error.message).toBe('A selector term needs `method` and `value`');
-    expect(error.location).toEqual({ file: 'selectors.yml', line: 4 });
+    expect(error.location).toEqual({ file: 'selectors.yml', line: 3 });
   });
 
   it('build runs a named selector with the tests of the selected models', async () => {

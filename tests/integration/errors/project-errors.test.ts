@@ -210,7 +210,7 @@ describe('project errors are thrown before anything runs', () => {
     const dir = makeProject({});
     const error = await caught(() => build({ projectDir: join(dir, 'nowhere') }));
     expect(error.constructor.name).toBe('ConfigError');
-    expect(error.message).toMatch(/^No dops_project\.yml found in /);
+    expect(error.message).toMatch(/^No dbt_project\.yml found in /);
     expect(error.hint).toContain('dops init');
   });
 });

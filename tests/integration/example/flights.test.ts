@@ -12,10 +12,11 @@ const REPO = resolve(import.meta.dirname, '../../..');
 function copyExample(): string {
   const dir = makeTempDir();
   for (const folder of ['models', 'seeds', 'data-tests', 'macros', 'snapshots']) cpSync(join(REPO, folder), join(dir, folder), { recursive: true });
-  const projectFile = readFileSync(join(REPO, 'dops_project.yml'), 'utf8');
-  const patched = projectFile.replace(/^database-path:.*$/m, 'database-path: example.duckdb');
-  expect(patched).not.toBe(projectFile);
-  writeFileSync(join(dir, 'dops_project.yml'), patched);
+  cpSync(join(REPO, 'dbt_project.yml'), join(dir, 'dbt_project.yml'));
+  const profiles = readFileSync(join(REPO, 'profiles.yml'), 'utf8');
+  const patched = profiles.replace(/path: dops\.duckdb/, 'path: example.duckdb');
+  expect(patched).not.toBe(profiles);
+  writeFileSync(join(dir, 'profiles.yml'), patched);
   // The lake file lives in node_modules/vega-datasets (external_location is relative to the project).
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   return dir;

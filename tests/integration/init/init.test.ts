@@ -19,13 +19,13 @@ describe('init', () => {
     const created = init(dir);
     expect(created).toBe(dir);
     expect(filesUnder(dir).sort()).toEqual(filesUnder(TEMPLATE_DIR).sort());
-    expect(existsSync(join(dir, 'dops_project.yml'))).toBe(true);
+    expect(existsSync(join(dir, 'dbt_project.yml'))).toBe(true);
   });
 
   it('accepts an existing empty directory', () => {
     const dir = makeTempDir();
     expect(init(dir)).toBe(dir);
-    expect(existsSync(join(dir, 'dops_project.yml'))).toBe(true);
+    expect(existsSync(join(dir, 'dbt_project.yml'))).toBe(true);
   });
 
   it('refuses a directory that is not empty', async () => {
@@ -34,7 +34,7 @@ describe('init', () => {
     const error = await caught(() => init(dir));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe(`${dir} is not empty`);
-    expect(existsSync(join(dir, 'dops_project.yml'))).toBe(false);
+    expect(existsSync(join(dir, 'dbt_project.yml'))).toBe(false);
   });
 
   it('the new project builds with every node passing', async () => {

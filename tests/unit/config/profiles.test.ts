@@ -42,8 +42,15 @@ const PROFILES = [
 ].join('\n');
 
 describe('profileSearchPaths', () => {
-  it('looks in the project dir, then ~/.dops', () => {
-    expect(profileSearchPaths('/p')).toEqual(['/p/profiles.yml', path.join(os.homedir(), '.dops', 'profiles.yml')]);
+  // https://docs.getdbt.com/docs/core/connect-data-platform/connection-profiles#advanced-customizing-a-profile-directory
+  it('looks in $DBT_PROFILES_DIR, the project dir, then ~/.dbt', () => {
+    const saved = process.env.DBT_PROFILES_DIR;
+    delete process.env.DBT_PROFILES_DIR;
+    expect(profileSearchPaths('/p')).toEqual(['/p/profiles.yml', path.join(process.env.HOME || os.homedir(), '.dbt', 'profiles.yml')]);
+    process.env.DBT_PROFILES_DIR = '/env';
+    expect(profileSearchPaths('/p')).toEqual(['/env/profiles.yml', '/p/profiles.yml', path.join(process.env.HOME || os.homedir(), '.dbt', 'profiles.yml')]);
+    if (saved === undefined) delete process.env.DBT_PROFILES_DIR;
+    else process.env.DBT_PROFILES_DIR = saved;
   });
 
   it('uses only --profiles-dir when given', () => {
@@ -60,8 +67,10 @@ describe('resolveTarget', () => {
       type: 'duckdb',
       profileName: 'shop',
       path: 'shop.duckdb',
+      database: 'shop',
       schema: 'main',
       threads: 1,
+      warnings: [],
     });
     expect(resolveTarget(config, 'dev', tempDir()).name).toBe('dev');
   });
@@ -70,17 +79,17 @@ describe('resolveTarget', () => {
     const error = thrown(() => resolveTarget(project(), 'prod', tempDir()));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe("Target 'prod' not found: no profile 'shop' in profiles.yml");
-    expect(error.hint).toBe('Define it under shop.outputs in profiles.yml (project dir or ~/.dops/).');
+    expect(error.hint).toMatch(/^Define it under shop.outputs in profiles.yml \(looked in: .*profiles.yml\)\.$/);
   });
 
   it("uses the profile's default target from profiles.yml in the project dir", () => {
     const config = project(PROFILES);
-    expect(resolveTarget(config)).toEqual({ name: 'dev', type: 'duckdb', profileName: 'shop', path: 'dev.duckdb', schema: 'main', threads: 1 });
+    expect(resolveTarget(config)).toMatchObject({ name: 'dev', type: 'duckdb', profileName: 'shop', path: 'dev.duckdb', database: 'dev', schema: 'main', threads: 1, warnings: [] });
   });
 
   it('picks --target prod', () => {
     const config = project(PROFILES);
-    expect(resolveTarget(config, 'prod')).toEqual({ name: 'prod', type: 'duckdb', profileName: 'shop', path: 'prod.duckdb', schema: 'analytics', threads: 4 });
+    expect(resolveTarget(config, 'prod')).toMatchObject({ name: 'prod', type: 'duckdb', profileName: 'shop', path: 'prod.duckdb', schema: 'analytics', threads: 4 });
   });
 
   it('reads profiles.yml from --profiles-dir', () => {
@@ -108,7 +117,7 @@ describe('resolveTarget', () => {
     const error = thrown(() => resolveTarget(config));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe(`Cannot render '{{ env_var('${ENV}') }}': Env var required but not provided: '${ENV}'`);
-    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 4 });
   });
 
   it('reports a template error in a value with nunjucks\' reason', () => {
@@ -116,7 +125,7 @@ describe('resolveTarget', () => {
     const error = thrown(() => resolveTarget(config));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/^Cannot render '\{\{ nope\(\) \}\}': .*Unable to call `nope`, which is undefined or falsey$/);
-    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 4 });
   });
 
   it('lists the available targets for an unknown one', () => {
@@ -125,7 +134,7 @@ describe('resolveTarget', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe("Target 'staging' not found in profile 'shop'");
     expect(error.hint).toBe('Available targets: dev, prod');
-    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml') });
+    expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 3 });
   });
 
   it('rejects a non-duckdb type', () => {
@@ -135,9 +144,13 @@ describe('resolveTarget', () => {
     expect(error.message).toBe("Target 'pg' has type 'postgres'; dops supports only duckdb");
   });
 
-  it('uses 1 thread for a non-positive or non-integer threads value', () => {
-    expect(resolveTarget(project('shop:\n  outputs:\n    dev:\n      threads: 0\n')).threads).toBe(1);
-    expect(resolveTarget(project('shop:\n  outputs:\n    dev:\n      threads: 2.5\n')).threads).toBe(1);
+  it('rejects a threads value that is not a positive whole number, with its line', () => {
+    for (const value of ['0', '2.5', 'lots']) {
+      const error = thrown(() => resolveTarget(project(`shop:\n  outputs:\n    dev:\n      threads: ${value}\n`)));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toBe(`'threads' must be a positive whole number, got '${value}'`);
+      expect(error.location?.line).toBe(4);
+    }
   });
 
   it('looks up the profile named by the project, not the project name', () => {

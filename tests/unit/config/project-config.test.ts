@@ -22,21 +22,28 @@ afterEach(() => {
 describe('loadProjectConfig', () => {
   it('fills defaults for a minimal project file', () => {
     const dir = projectDir('name: shop\n');
-    expect(loadProjectConfig(dir)).toEqual({
+    // defaults: https://docs.getdbt.com/reference/dbt_project.yml
+    expect(loadProjectConfig(dir)).toMatchObject({
       projectDir: dir,
+      projectFile: 'dops_project.yml',
       name: 'shop',
       version: '1.0',
       profile: 'shop',
+      profileNamed: false,
       modelPaths: ['models'],
       seedPaths: ['seeds'],
       testPaths: ['tests'],
       macroPaths: ['macros'],
       snapshotPaths: ['snapshots'],
+      analysisPaths: ['analyses'],
+      cleanTargets: ['target'],
+      packagesInstallPath: 'dbt_packages',
       lakePath: 'lake',
       targetPath: 'target',
       databasePath: 'dops.duckdb',
       vars: {},
-      folderConfig: { models: {}, seeds: {}, tests: {}, snapshots: {} },
+      folderConfig: { models: {}, seeds: {}, tests: {}, snapshots: {}, sources: {} },
+      warnings: [],
     });
   });
 
@@ -71,7 +78,7 @@ describe('loadProjectConfig', () => {
     expect(config.targetPath).toBe('out');
     expect(config.databasePath).toBe(':memory:');
     expect(config.vars).toEqual({ start_date: '2001-01-01' });
-    expect(config.folderConfig).toEqual({ models: { shop: { '+materialized': 'table' } }, seeds: { '+schema': 'raw' }, tests: {}, snapshots: {} });
+    expect(config.folderConfig).toMatchObject({ models: { shop: { '+materialized': 'table' } }, seeds: { '+schema': 'raw' }, tests: {}, snapshots: {} });
   });
 
   it('resolves a relative project dir to an absolute one', () => {
@@ -84,7 +91,7 @@ describe('loadProjectConfig', () => {
     const dir = projectDir();
     const error = thrown(() => loadProjectConfig(dir));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toBe(`No dops_project.yml found in ${dir}`);
+    expect(error.message).toBe(`No dbt_project.yml found in ${dir}`);
     expect(error.hint).toBe('Run dops inside a project, pass --project-dir, or create one with `dops init`.');
   });
 
@@ -96,7 +103,7 @@ describe('loadProjectConfig', () => {
     const error = thrown(() => loadProjectConfig(projectDir(yml)));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe("'name' is required: letters, digits and underscores, not starting with a digit");
-    expect(error.location).toEqual({ file: 'dops_project.yml' });
+    expect(error.location).toMatchObject({ file: 'dops_project.yml' });
   });
 
   it('rejects a project file that is not a mapping', () => {
@@ -108,7 +115,7 @@ describe('loadProjectConfig', () => {
   it('rejects wrongly shaped keys', () => {
     expect(thrown(() => loadProjectConfig(projectDir('name: shop\nmodel-paths: {a: 1}\n'))).message).toBe("'model-paths' must be a list of paths");
     expect(thrown(() => loadProjectConfig(projectDir('name: shop\nvars: [1]\n'))).message).toBe("'vars' must be a mapping");
-    expect(thrown(() => loadProjectConfig(projectDir('name: shop\nmodels: [a]\n'))).message).toBe("'models' must be a mapping of folder configs");
+    expect(thrown(() => loadProjectConfig(projectDir('name: shop\nmodels: [a]\n'))).message).toBe("'models' must be a mapping");
     expect(thrown(() => loadProjectConfig(projectDir('name: shop\ntarget-path: [a]\n'))).message).toBe("'target-path' must be a string");
   });
 

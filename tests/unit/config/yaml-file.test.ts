@@ -70,7 +70,7 @@ describe('parseYamlWithLines', () => {
   it('finds the 1-based line of entries at a key path', () => {
     const yaml = parseYamlWithLines(text, 'models/schema.yml');
     expect(yaml.lineOf(['version'])).toBe(1);
-    expect(yaml.lineOf(['models'])).toBe(4);
+    expect(yaml.lineOf(['models'])).toBe(3);
     expect(yaml.lineOf(['models', 0])).toBe(4);
     expect(yaml.lineOf(['models', 1])).toBe(9);
     expect(yaml.lineOf(['models', 0, 'columns', 0])).toBe(6);

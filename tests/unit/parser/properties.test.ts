@@ -140,7 +140,7 @@ describe('readProperties: models', () => {
   it('skips an empty file', () => {
     const { properties, errors } = readOne('');
     expect(errors).toEqual([]);
-    expect(properties).toEqual({ models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [] });
+    expect(properties).toEqual({ models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], warnings: [], other: new Map() });
   });
 });
 
@@ -261,7 +261,7 @@ describe('readProperties: errors', () => {
   it("rejects a 'models:' that is not a list", () => {
     const error = only(readOne(lines('version: 2', 'models:', '  orders:', '    description: x')).errors);
     expect(error.message).toBe("'models' must be a list");
-    expect(error.location).toEqual({ file: 'models/schema.yml', line: 3 });
+    expect(error.location).toEqual({ file: 'models/schema.yml', line: 2 });
   });
 
   it('rejects a config that is not a mapping', () => {
@@ -282,7 +282,7 @@ describe('readProperties: errors', () => {
   it('rejects a data_tests mapping on a model or a source table', () => {
     const model = only(readOne(lines('models:', '  - name: a', '    data_tests:', '      unique: {}')).errors);
     expect(model.message).toBe("'data_tests' must be a list of tests");
-    expect(model.location).toEqual({ file: 'models/schema.yml', line: 4 });
+    expect(model.location).toEqual({ file: 'models/schema.yml', line: 3 });
     const source = only(readOne(lines('sources:', '  - name: raw', '    tables:', '      - name: t', '        tests: not_null')).errors);
     expect(source.message).toBe("'tests' must be a list of tests");
     expect(source.location).toEqual({ file: 'models/schema.yml', line: 5 });

@@ -185,3 +185,48 @@ describe('formatError', () => {
     expect(formatError(group, { write: () => true })).toBe('Error: x.yml:1:2: a\nError: b\n2 errors found; nothing was run.\n');
   });
 });
+
+// dbt's run output: docs.getdbt.com/reference/commands/run (the Found, Concurrency and START lines)
+describe('TerminalReporter, dbt run header and START lines', () => {
+  const nodes = [orders, stg, countries, unique, notNull, positive, customers];
+
+  it('prints Found and Concurrency, then an 80-column START line per node', () => {
+    const s = stream();
+    const reporter = new TerminalReporter(s, { progress: false });
+    reporter.runStarted(3, { nodes, threads: 4, target: 'dev' });
+    reporter.nodeStarted(countries);
+    reporter.nodeStarted(stg);
+    reporter.nodeStarted(unique);
+    const lines = s.out.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['Found 3 models, 3 data tests, 1 seed', '', "Concurrency: 4 threads (target='dev')", '']);
+    expect(lines.slice(4, 7)).toEqual([
+      '1 of 3 START seed file main.countries .................................... [RUN]',
+      '2 of 3 START sql view model staging.stg_orders ........................... [RUN]',
+      '3 of 3 START test unique_orders_id ....................................... [RUN]',
+    ]);
+    expect(lines.slice(4, 7).every((line) => line.length === 80)).toBe(true);
+  });
+
+  it('says Nothing to do for an empty run, never Completed successfully', () => {
+    const s = stream();
+    const reporter = new TerminalReporter(s, { progress: false });
+    reporter.runStarted(0, { nodes, threads: 1, target: 'dev' });
+    reporter.runFinished([], summarize([], 0), new Map());
+    expect(s.out).toBe('Found 3 models, 3 data tests, 1 seed\n\nNothing to do. Try checking your model configs and model specification args\n');
+  });
+
+  it('at log level error prints only the failures', () => {
+    const s = stream();
+    const reporter = new TerminalReporter(s, { logLevel: 'error' });
+    const failed = result(orders, 'error', { message: 'Binder Error' });
+    const warned = result(notNull, 'warn', { failures: 2 });
+    reporter.warnings(['a warning']);
+    reporter.runStarted(2, { nodes, threads: 1, target: 'dev' });
+    reporter.nodeStarted(orders);
+    reporter.nodeFinished(orders, failed, 1, 2);
+    reporter.nodeFinished(notNull, warned, 2, 2);
+    reporter.runFinished([failed, warned], summarize([failed, warned], 1), new Map(nodes.map((n) => [n.uniqueId, n])));
+    expect(s.out).toContain('Error in model orders');
+    expect(s.out).not.toMatch(/START|a warning|Done\.|Warning in/);
+  });
+});

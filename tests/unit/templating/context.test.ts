@@ -16,10 +16,12 @@ function parse(contents: string, vars: Record<string, unknown> = {}): { sql: str
 }
 
 describe('refCall / sourceCall', () => {
-  it('reads one- and two-argument refs, ignoring keyword arguments', () => {
+  // https://docs.getdbt.com/reference/dbt-jinja-functions/ref#versioned-ref
+  it('reads one- and two-argument refs, with v= or version= pinning a version', () => {
     expect(refCall(['orders'])).toEqual({ name: 'orders' });
     expect(refCall(['shop', 'orders'])).toEqual({ package: 'shop', name: 'orders' });
-    expect(refCall(['orders', { __keywords: true, v: 2 }])).toEqual({ name: 'orders' });
+    expect(refCall(['orders', { __keywords: true, v: 2 }])).toEqual({ name: 'orders', version: '2' });
+    expect(refCall(['shop', 'orders', { __keywords: true, version: 1 }])).toEqual({ package: 'shop', name: 'orders', version: '1' });
   });
 
   it.each([
@@ -75,7 +77,7 @@ describe('parseContext', () => {
     const error = thrown(() => parse(`select 1\nwhere d > '{{ var('start_date') }}'`));
     expect(error).toBeInstanceOf(CompilationError);
     expect(error.message).toBe("Required var 'start_date' not found in the project file or --vars");
-    expect(error.hint).toBe(`Set it under vars: in dops_project.yml, pass --vars '{"start_date": ...}', or give var() a default.`);
+    expect(error.hint).toBe(`Set it under vars: in dbt_project.yml, pass --vars '{"start_date": ...}', or give var() a default.`);
     expect(error.location).toMatchObject({ file: 'models/orders.sql', line: 2 });
   });
 
@@ -87,8 +89,9 @@ describe('parseContext', () => {
   });
 
   it('exposes this, target, project_name and execute=false', () => {
+    // Booleans render as Python's str(): False (jinja.palletsprojects.com/en/3.1.x/templates/#literals).
     expect(parse(`{{ this }} {{ this.name }} {{ target.name }} {{ target.schema }} {{ target.profile_name }} {{ project_name }} {{ execute }}`).sql).toBe(
-      '"main"."orders" orders dev main shop shop false',
+      '"main"."orders" orders dev main shop shop False',
     );
   });
 });
@@ -114,8 +117,9 @@ describe('runtimeContext', () => {
   });
 
   it('makes config() a no-op and config.get() read the node config', () => {
+    // `{{ execute }}` renders Python's True (jinja.palletsprojects.com/en/3.1.x/templates/#literals).
     expect(render(`{{ config(materialized='view') }}{{ config.get('materialized') }} {{ config.get('unique_key', 'id') }} {{ execute }}`, { materialized: 'table' })).toBe(
-      'table id true',
+      'table id True',
     );
   });
 

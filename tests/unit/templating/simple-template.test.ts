@@ -62,6 +62,9 @@ describe('parseSimpleTemplate', () => {
       `{{ ref('a')`,
       `{{ }}`,
       `{{ -1 }}`,
+      `{{ f(1.0) }}`,
+      `{{ f([1, 2) }}`,
+      `{{ f({a: 1}) }}`,
     ]) expect(parseSimpleTemplate(text), text).toBeUndefined();
   });
 });
@@ -73,6 +76,8 @@ describe('rendering simple templates without nunjucks', () => {
     [`select {{ show(ref('a')) }} from {{ upstream() }} -- {{ this }} {{ nothing }}`],
     [`line one\n  {{ ref('a') }}\r\n\t}} not a tag {{ 42 }} {{ True }} {{ none }}`],
     [`no tags at all`],
+    // List and dict arguments (and trailing commas) stay on the fast path, e.g. `tags=['layer_5']`.
+    [`{{ config(materialized='table', tags=['layer_5', 'x',], meta={'owner': 'me', 'n': [1, {'k': none}]},) }}{{ show([1, 'a']) }} {{ show({}) }}`],
   ])('renders %j exactly as nunjucks does, with the same calls', (template) => {
     const { simple, nunjucks, simpleCalls, nunjucksCalls, compiledByNunjucks } = bothWays(template);
     expect(compiledByNunjucks).toBe(false);

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
+import { writeRunResults } from '../artifacts/run-results.js';
+import { ConfigError } from '../errors.js';
+import { selectNodes } from '../graph/selector.js';
+import { stateDatabaseFile, stateRelation } from '../graph/state.js';
+import { relationName, type RelationNode } from '../manifest/nodes.js';
+import { summarize, type NodeResult } from '../runner/results.js';
+import type { RunOutcome } from './execute.js';
+import type { SelectOptions } from './options.js';
+import { loadProject, targetFile } from './project.js';
+import { STATE_ALIAS } from './run-controls.js';
+import { loadState, resolveSelection } from './selection.js';
+import { checkSelection } from './selection-check.js';
+
+/**
+ * `dops clone --state DIR` (docs.getdbt.com/reference/commands/clone): makes each selected model,
+ * seed and snapshot of the state's database exist in this target's schemas. When both targets are
+ * the same DuckDB file, a clone is a view over the state relation (zero copy); across files it is
+ * a table copied from the attached state database, since a DuckDB view over an attached database
+ * breaks once that database is detached. Relations this target already has are left alone unless
+ * `fullRefresh` (dbt's rule). Writes `target/run_results.json`.
+ * @throws ConfigError without `--state`, or for selection errors
+ */
+export async function clone(options: SelectOptions): Promise<RunOutcome> {
+  if (!options.state) throw new ConfigError('dops clone needs --state DIR (the folder of the manifest.json whose relations to clone)');
+  const project = loadProject(options);
+  const state = loadState(options)!;
+  const selection = resolveSelection(project, options, state);
+  checkSelection(project, options, selection);
+  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'seed', 'snapshot']);
+  const nodes = project.dag
+    .topologicalOrder()
+    .filter((id) => selected.has(id))
+    .map((id) => project.manifest.get(id) as RelationNode)
+    .filter((node) => !(node.resourceType === 'model' && ['ephemeral', 'external'].includes(String(node.config.materialized))));
+  const startedAt = Date.now();
+  const file = stateDatabaseFile(state, project.config.projectDir);
+  const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
+  const sameFile = current === resolve(file);
+  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+  const results: NodeResult[] = [];
+  const reporter = options.reporter;
+  reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });
+  try {
+    const connection = await adapter.connect();
+    if (!sameFile && nodes.length) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
+    const existing = new Map((await connection.listRelations()).map((r) => [`${r.schema}.${r.identifier}`.toLowerCase(), r.kind]));
+    for (const [index, node] of nodes.entries()) {
+      reporter?.nodeStarted?.(node, 0);
+      const started = new Date();
+      const done = (status: NodeResult['status'], message: string): NodeResult => {
+        const completed = new Date();
+        const result: NodeResult = { uniqueId: node.uniqueId, status, message, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), relationName: relationName(node.relation), thread: 0 };
+        results.push(result);
+        reporter?.nodeFinished?.(node, result, index + 1, nodes.length);
+        return result;
+      };
+      const from = stateRelation(state, node.uniqueId);
+      const key = `${node.relation.schema}.${node.relation.identifier}`.toLowerCase();
+      if (!from) {
+        done('skipped', 'not in the state manifest');
+        continue;
+      }
+      if (sameFile && `${from.schema}.${from.identifier}`.toLowerCase() === key) {
+        done('success', 'no-op (same relation)');
+        continue;
+      }
+      if (existing.has(key) && !options.fullRefresh) {
+        done('success', `no-op (${existing.get(key)} exists)`);
+        continue;
+      }
+      const source = sameFile ? renderRelation(from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(from)}`;
+      try {
+        await connection.execute(`create schema if not exists ${quoteIdentifier(node.relation.schema)}`);
+        const kind = existing.get(key);
+        if (kind) await connection.execute(`drop ${kind === 'view' ? 'view' : 'table'} if exists ${renderRelation(node.relation)}`);
+        await connection.execute(sameFile ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
+        done('success', sameFile ? 'cloned view' : 'cloned table');
+      } catch (error) {
+        done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+  } finally {
+    await adapter.close();
+  }
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const summary = summarize(results, elapsed);
+  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name });
+  reporter?.runFinished?.(results, summary, project.manifest.nodes);
+  return { results, summary, success: summary.error === 0, project };
+}

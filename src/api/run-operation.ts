@@ -1,0 +1,80 @@
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, DopsError } from '../errors.js';
+
+/** A macro's SQL failed on the database (rolled back): the CLI exits 1, as for a failed node. */
+export class OperationError extends DopsError {}
+import type { ModelNode } from '../manifest/nodes.js';
+import { closestNames } from '../parser/similar.js';
+import { runtimeContext } from '../templating/context.js';
+import { TemplateRelation } from '../templating/relation.js';
+import type { CommonOptions } from './options.js';
+import { loadProject } from './project.js';
+
+/** What `dops run-operation` did. */
+export interface OperationResult {
+  macro: string;
+  /** The SQL the macro rendered and that ran ('' when it rendered only whitespace). */
+  sql: string;
+  /** Seconds it took to run. */
+  elapsed: number;
+}
+
+function parseArgs(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`--args is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: `Pass a mapping, e.g. --args '{days: 7}'` });
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('--args must be a YAML mapping of argument names to values', { hint: `e.g. --args '{days: 7}'` });
+  return value as Record<string, unknown>;
+}
+
+/**
+ * `dops run-operation MACRO --args YAML` (docs.getdbt.com/reference/commands/run-operation):
+ * renders the macro with the arguments as keyword arguments, in the runtime context (`ref()`,
+ * `source()`, `var()`, `target`), and runs the SQL it renders on the target's DuckDB in one
+ * transaction: all of it or, on an error, none of it. Our templates render synchronously, so a
+ * macro's statements are the text it outputs (not `run_query` calls, which dops lacks).
+ * @throws ConfigError for an unknown macro (naming close ones), bad `--args`, or a failing statement (rolled back)
+ */
+export async function runOperation(options: CommonOptions & { macro: string; args?: string }): Promise<OperationResult> {
+  const project = loadProject(options);
+  const { engine, manifest, global } = project;
+  if (!engine.macros.has(options.macro)) {
+    const close = closestNames(options.macro, engine.macros.keys());
+    throw new ConfigError(`No macro named '${options.macro}'`, { hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(', ')}?` : 'Define it in a .sql file under macro-paths.' });
+  }
+  const args = parseArgs(options.args);
+  const caller = { uniqueId: `operation.${global.projectName}.${options.macro}`, resourceType: 'model', name: options.macro, originalFilePath: '--args', fqn: [], config: {} } as unknown as ModelNode;
+  const context = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, {
+    ref: (call) => new TemplateRelation(manifest.resolveRef(call, caller).relation),
+    source: (call) => new TemplateRelation(manifest.resolveSource(call, caller).relation),
+  });
+  const kwargs = Object.keys(args).map((name) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--args key '${name}' is not a valid argument name`);
+    return `${name}=__dops_args.${name}`;
+  });
+  const sql = engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...context, __dops_args: args }).trim();
+  const started = Date.now();
+  if (sql) {
+    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+    const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+    try {
+      const connection = await adapter.connect();
+      await connection.execute('begin transaction');
+      try {
+        await connection.execute(sql);
+        await connection.execute('commit');
+      } catch (error) {
+        await connection.execute('rollback').catch(() => undefined);
+        throw new OperationError(`Database error in macro ${options.macro}: ${(error as Error).message.split('\n')[0]}`, { hint: 'Nothing was changed (the statements ran in one transaction, rolled back).' });
+      }
+    } finally {
+      await adapter.close();
+    }
+  }
+  return { macro: options.macro, sql, elapsed: (Date.now() - started) / 1000 };
+}

@@ -1,0 +1,33 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { cliReporter, toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number (-1: all rows)');
+  return n;
+}
+
+/**
+ * Registers `show`: previews a model's or an `--inline` query's first rows as a table (or JSON),
+ * as `dbt show` does (docs.getdbt.com/reference/commands/show).
+ */
+export function registerShow(program: Command): void {
+  withSelectFlags(program.command('show').description('run a model (or --inline SQL) and print its first rows'))
+    .option('--inline <sql>', 'a SQL query (may use ref() and source()) instead of a selected model')
+    .option('--limit <n>', 'rows to show (-1: all)', wholeNumber, 5)
+    .addOption(new Option('--output <format>', 'text (a table) or json').choices(['text', 'json']).default('text'))
+    .action(async (flags: CliFlags & { inline?: string; limit: number; output: 'text' | 'json' }) => {
+      const { show } = await import('../../api/show.js');
+      const { formatTable, jsonValue } = await import('../../reporter/table.js');
+      const results = await show({ ...toApiOptions(flags), reporter: cliReporter({ ...flags, quiet: flags.quiet || flags.output === 'json' }), inline: flags.inline, limit: flags.limit });
+      for (const result of results) {
+        if (flags.output === 'json') {
+          const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((name) => [name, jsonValue(row[name])])));
+          process.stdout.write(`${JSON.stringify({ node: result.node, show: rows }, null, 2)}\n`);
+        } else {
+          if (!flags.quiet) process.stdout.write(result.inline ? 'Previewing inline node:\n' : `Previewing node '${result.node}':\n`);
+          process.stdout.write(formatTable(result.columns, result.rows, process.stdout));
+        }
+      }
+    });
+}
