@@ -67,7 +67,8 @@ export function missingPathWarnings(config: ProjectConfig): string[] {
   const warnings: string[] = [];
   for (const [key, field] of PATH_KEYS) {
     for (const path of config[field] ?? []) {
-      if (existsSync(join(config.projectDir, path))) continue;
+      // dbt's default folders (models, seeds, tests, macros, snapshots) are often listed and absent: no warning.
+      if (path.replace(/\/+$/, '') === key.replace('-paths', 's') || existsSync(join(config.projectDir, path))) continue;
       lines ??= (() => {
         try {
           return readFileSync(join(config.projectDir, config.projectFile ?? 'dops_project.yml'), 'utf8').split('\n');

@@ -76,7 +76,8 @@ class ChunkedWriter {
   }
 
   flush(): void {
-    if (this.chunks.length) writeSync(this.fd, this.chunks.join(''));
+    // Secret env var values (e.g. in a node's `database`, named after the target's path) are masked.
+    if (this.chunks.length) writeSync(this.fd, scrubSecrets(this.chunks.join('')));
     this.chunks = [];
     this.size = 0;
   }
@@ -108,7 +109,7 @@ export function writeManifest(path: string, manifest: Manifest, metadata: Record
   try {
     const out = new ChunkedWriter(fd);
     const nodes = [...manifest.nodes.values()];
-    out.write(`{"metadata":${scrubSecrets(JSON.stringify({ ...artifactMetadata('manifest'), ...metadata }))},"nodes":`);
+    out.write(`{"metadata":${JSON.stringify({ ...artifactMetadata('manifest'), ...metadata })},"nodes":`);
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType !== 'source', compiled));
     out.write(',"sources":');
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'source', compiled));

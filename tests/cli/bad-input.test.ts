@@ -119,7 +119,7 @@ const CASES: Case[] = [
   { name: 'project: name starting with a digit', files: { 'dops_project.yml': 'name: 1proj\n' }, exit: 2, culprit: 'dops_project.yml' },
   { name: 'project: vars not a mapping', files: { 'dops_project.yml': 'name: proj\nvars: [1, 2]\n' }, exit: 2, culprit: 'dops_project.yml', says: 'vars' },
   { name: 'project: model-paths names no folder', files: { 'dops_project.yml': 'name: proj\nmodel-paths: [no_such_dir]\n', 'tests/positive.sql': null }, args: ['build', '-s', 'raw'], exit: 0, culprit: 'dops_project.yml:2', says: "'no_such_dir' does not exist" },
-  { name: 'project: file missing', files: { 'dops_project.yml': null }, exit: 2, culprit: 'dops_project.yml' },
+  { name: 'project: file missing', files: { 'dops_project.yml': null }, exit: 2, culprit: 'project.yml' },
   { name: 'project: a list instead of a mapping', files: { 'dops_project.yml': '- name\n' }, exit: 2, culprit: 'dops_project.yml' },
   // Profiles
   { name: 'profile: invalid YAML', files: { 'dops_project.yml': PROJECT_WITH_PROFILE, 'profiles.yml': 'dops: [\n' }, exit: 2, culprit: 'profiles.yml' },
