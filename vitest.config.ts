@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // dist/ is built once here; test files that spawn the CLI never rebuild it.
+    globalSetup: ['tests/global-setup.ts'],
   },
 });

@@ -2,41 +2,44 @@
 // recorded (Connection.execute, .run and .query: materializations and test queries), except the
 // catalog look-ups of Connection.relationKind and .listRelations, which are dops' own bookkeeping;
 // then writes them as JSON: the work a plain script replays as the floor (bench/lib/floor-run.mjs).
-// Usage: node record-statements.mjs <projectDir> <out.json>
+// Usage: node record-statements.mjs <projectDir> <out.json> [target]  (target: a profiles.yml target, e.g. a postgres one)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './measure.mjs';
 
-const [projectDir, out] = process.argv.slice(2);
-const { DuckDBAdapter } = await import(join(ROOT, 'dist', 'adapter', 'duckdb.js'));
+const [projectDir, out, target] = process.argv.slice(2);
+const { DuckDBAdapter } = await import(join(ROOT, 'dist', 'adapter', 'duckdb', 'index.js'));
+const { PostgresAdapter } = await import(join(ROOT, 'dist', 'adapter', 'postgres', 'index.js'));
 const { build } = await import(join(ROOT, 'dist', 'api', 'commands.js'));
 
 const statements = [];
-const connect = DuckDBAdapter.prototype.connect;
-// The API loads this same module (same URL), so wrapping the prototype records its connections.
-DuckDBAdapter.prototype.connect = async function recordingConnect() {
-  const connection = await connect.call(this);
-  let lookingUp = false;
-  for (const method of ['execute', 'run', 'query']) {
-    const original = connection[method].bind(connection);
-    connection[method] = (sql) => {
-      if (!lookingUp) statements.push(sql);
-      return original(sql);
-    };
-  }
-  for (const method of ['relationKind', 'listRelations']) {
-    const lookUp = connection[method].bind(connection);
-    connection[method] = async (...args) => {
-      lookingUp = true;
-      try {
-        return await lookUp(...args);
-      } finally {
-        lookingUp = false;
-      }
-    };
-  }
-  return connection;
-};
-const outcome = await build({ projectDir, threads: 1 });
+// The API loads these same modules (same URL), so wrapping the prototypes records their connections.
+for (const Adapter of [DuckDBAdapter, PostgresAdapter]) {
+  const connect = Adapter.prototype.connect;
+  Adapter.prototype.connect = async function recordingConnect() {
+    const connection = await connect.call(this);
+    let lookingUp = false;
+    for (const method of ['execute', 'run', 'query']) {
+      const original = connection[method].bind(connection);
+      connection[method] = (sql) => {
+        if (!lookingUp) statements.push(sql);
+        return original(sql);
+      };
+    }
+    for (const method of ['relationKind', 'listRelations']) {
+      const lookUp = connection[method].bind(connection);
+      connection[method] = async (...args) => {
+        lookingUp = true;
+        try {
+          return await lookUp(...args);
+        } finally {
+          lookingUp = false;
+        }
+      };
+    }
+    return connection;
+  };
+}
+const outcome = await build({ projectDir, threads: 1, target });
 if (!outcome.success) throw new Error(`the recorded build failed: ${outcome.summary.error} error(s)`);
 writeFileSync(out, JSON.stringify({ database: outcome.project.target.path, statements }));

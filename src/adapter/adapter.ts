@@ -24,11 +24,99 @@ export interface StatementResult {
 /** A row as returned by a query: column name -> JS value (BIGINTs as bigint). */
 export type Row = Record<string, unknown>;
 
+/** A column of a relation or query result: its name and the engine's type name. */
+export interface ColumnType {
+  name: string;
+  /** The engine's type name as DDL accepts it (`BIGINT`, `VARCHAR`, `numeric(18,3)`, ...). */
+  type: string;
+}
+
+/** One column of the database, as {@link Connection.listColumns} reports it for the docs catalog. */
+export interface DatabaseColumn extends ColumnType {
+  schema: string;
+  identifier: string;
+  kind: RelationKind;
+  /** 1-based position in its relation. */
+  index: number;
+}
+
+/** What an engine can do; materializations and the parser check these instead of the engine's name. */
+export interface Capabilities {
+  /** DDL (create, drop, rename) rolls back with the transaction. */
+  transactionalDdl: boolean;
+  /** `MERGE INTO` is available (incremental strategy `merge`). */
+  merge: boolean;
+  /** The engine reads and writes files itself: external models, file sources (`external_location`). */
+  files: boolean;
+}
+
+/** An engine error reduced to what dops reports: its first line, and the 1-based line of the SQL it points at. */
+export interface EngineMessage {
+  text: string;
+  line?: number;
+}
+
+/** A seed's CSV, read and typed, for engines that do not read files themselves. */
+export interface SeedData {
+  columns: ColumnType[];
+  /** Rows as text (`undefined` for an empty field: NULL), in file order. */
+  rows: (string | undefined)[][];
+}
+
+/**
+ * The SQL that differs between engines, as pure functions from relations and queries to
+ * statements. Materializations build their plans through it (DuckDB and PostgreSQL docs,
+ * "CREATE TABLE AS", "CREATE VIEW", "MERGE").
+ */
+export interface Dialect {
+  /** The profile `type` this dialect belongs to (`duckdb`, `postgres`). */
+  readonly type: string;
+  /** `DROP` of a relation that is now a `kind` (PostgreSQL: with the views reading it). */
+  dropRelation(relation: Relation, kind: RelationKind): string;
+  /**
+   * Makes another database file readable under `alias` (DuckDB `ATTACH ... (READ_ONLY)`, for
+   * `--defer` to a state built in another file); absent for engines without database files.
+   */
+  attachReadOnly?(file: string, alias: string): string;
+  /** Statements that create `relation` from a query, replacing a table of that name. */
+  createTableAs(relation: Relation, sql: string): string[];
+  /** Statements that create a connection-local temp table `name` from a query, replacing one of that name. */
+  createTempTableAs(name: string, sql: string): string[];
+  /** Statements that (re)create a view; `existing` is what the relation is now. */
+  replaceView(relation: Relation, sql: string, existing: RelationKind | undefined): string[];
+  /** SQL giving a timestamp expression's value as seconds since the Unix epoch (source freshness). */
+  epochSeconds(expression: string): string;
+  /** The SELECT reading a seed CSV file, for engines that read files; undefined otherwise (see {@link Dialect.seedInserts}). */
+  seedSelect?(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string): string;
+  /** Statements that load parsed seed rows into an existing empty table (engines without file access). */
+  seedInserts?(relation: Relation, data: SeedData): string[];
+  /** The engine's type for a seed column whose values all look like `kind`. */
+  seedType?(kind: 'integer' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'): string;
+}
+
+/**
+ * A query's result as a table (what templates' `run_query` / `statement` read): column names and
+ * types in order, rows as arrays of plain JS values (integers and decimals as numbers when they
+ * fit, dates and times as their ISO text, lists as arrays, structs as objects).
+ */
+export interface TableData {
+  columnNames: string[];
+  /** The database's type names, e.g. `INTEGER`, `VARCHAR`. */
+  columnTypes: string[];
+  rows: unknown[][];
+}
+
 /**
  * One database connection. Statements on a connection run one at a time; use several connections
  * for parallel work.
  */
 export interface Connection {
+  /** The engine's SQL dialect. */
+  readonly dialect: Dialect;
+  /** What the engine can do. */
+  readonly capabilities: Capabilities;
+  /** True once the connection to the server is gone (the server stopped or ended the session); it cannot run anything more. */
+  readonly lost: boolean;
   /**
    * Runs one statement.
    * @returns the row count DuckDB reports for CREATE TABLE AS / INSERT / UPDATE / DELETE, else undefined
@@ -46,6 +134,11 @@ export interface Connection {
    * @throws Error with DuckDB's message when the query fails
    */
   query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a query and returns its columns and rows (column names kept even with no rows).
+   * @throws Error with DuckDB's message when the query fails
+   */
+  queryTable(sql: string): Promise<TableData>;
   /** What the relation is now, or undefined when it does not exist. */
   relationKind(relation: Relation): Promise<RelationKind | undefined>;
   /**
@@ -61,6 +154,15 @@ export interface Connection {
    * @throws NotASingleSelectError saying what the SQL is instead
    */
   assertSingleSelect(sql: string): Promise<void>;
+  /**
+   * The columns of a relation or temp table, in order.
+   * @param rendered the relation as SQL (quoted), or a quoted temp table name
+   */
+  describeColumns(rendered: string): Promise<ColumnType[]>;
+  /** Every column of every table and view of the default database (docs catalog), in relation and column order. */
+  listColumns(): Promise<DatabaseColumn[]>;
+  /** Reduces an engine error to one line and the SQL line it points at (`lineOffset` lines were added before the user's SQL). */
+  describeError(error: unknown, lineOffset?: number): EngineMessage;
   /** Releases the connection. */
   close(): void;
 }
@@ -87,8 +189,12 @@ export function databaseFile(path: string, projectDir: string): string {
   return path === ':memory:' || isAbsolute(path) ? path : join(projectDir, path);
 }
 
-/** The narrow interface the runner uses to reach the database. */
+/** The narrow interface the runner uses to reach the database, one per engine (chosen by the profile's `type`). */
 export interface Adapter {
+  /** The profile `type` (`duckdb`, `postgres`). */
+  readonly type: string;
+  readonly capabilities: Capabilities;
+  readonly dialect: Dialect;
   /** Opens a new connection (one per runner thread). */
   connect(): Promise<Connection>;
   /** Closes every connection and the database. */

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { openAdapter } from '../adapter/registry.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
 import { writeRunResults } from '../artifacts/run-results.js';
 import { ConfigError } from '../errors.js';
@@ -38,8 +39,7 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
   const file = stateDatabaseFile(state, project.config.projectDir);
   const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
   const sameFile = current === resolve(file);
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+  const adapter = await openAdapter(project.target, project.config.projectDir);
   const results: NodeResult[] = [];
   const reporter = options.reporter;
   reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });

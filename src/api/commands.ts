@@ -5,8 +5,10 @@ import { writeManifest } from '../artifacts/manifest.js';
 import { envVarsReadSoFar } from '../config/vars.js';
 import { ConfigError, throwIfAny, DopsError } from '../errors.js';
 import { selectNodes } from '../graph/selector.js';
-import { isSqlNode, type ManifestNode } from '../manifest/nodes.js';
+import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType } from '../manifest/nodes.js';
+import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
+import { RUN_COMMANDS } from '../session/commands.js';
 import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
 import { executeSelection, type RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
@@ -16,27 +18,27 @@ import { checkSelection } from './selection-check.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['seed', 'model', 'snapshot', 'test'], 'build');
+  return executeSelection(options, [...RUN_COMMANDS.build.resourceTypes], RUN_COMMANDS.build.name);
 }
 
 /** `dops run`: models only. */
 export function run(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['model'], 'run');
+  return executeSelection(options, [...RUN_COMMANDS.run.resourceTypes], RUN_COMMANDS.run.name);
 }
 
 /** `dops test`: data tests only (generic and singular) against relations already built. */
 export function test(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['test'], 'test');
+  return executeSelection(options, [...RUN_COMMANDS.test.resourceTypes], RUN_COMMANDS.test.name);
 }
 
 /** `dops snapshot`: runs the selected snapshots (type 2 history tables), in DAG order. */
 export function snapshot(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['snapshot'], 'snapshot');
+  return executeSelection(options, [...RUN_COMMANDS.snapshot.resourceTypes], RUN_COMMANDS.snapshot.name);
 }
 
 /** `dops seed`: (re)load every selected CSV seed. */
 export function seed(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, ['seed'], 'seed');
+  return executeSelection(options, [...RUN_COMMANDS.seed.resourceTypes], RUN_COMMANDS.seed.name);
 }
 
 /** A compiled node, as `dops compile` returns it. */
@@ -84,14 +86,29 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
 }
 
 /**
+ * Checks `--resource-type` values against the known kinds (dbt's `ls --resource-type` choices).
+ * @throws ConfigError naming the unknown kind, with a did-you-mean when one is close
+ */
+export function checkResourceTypes(kinds: readonly string[]): ResourceType[] {
+  for (const kind of kinds) {
+    if ((RESOURCE_TYPES as readonly string[]).includes(kind)) continue;
+    const close = closestNames(kind, RESOURCE_TYPES);
+    throw new ConfigError(`Unknown --resource-type '${kind}'`, { hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  }
+  return kinds as ResourceType[];
+}
+
+/**
  * `dops ls`: the selected nodes (every resource type), in DAG order.
  * @param resourceTypes restricts the kinds listed (default: all)
+ * @throws ConfigError for an unknown resource type (before the project is loaded)
  */
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
+  const kinds = checkResourceTypes(options.resourceTypes ?? []);
   const project = loadProject(options);
   const selection = resolveSelection(project, options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-  const types = options.resourceTypes?.length ? options.resourceTypes : ['model', 'seed', 'snapshot', 'test', 'source'];
+  const types: string[] = kinds.length ? kinds : [...RESOURCE_TYPES];
   const selected = selectNodes(project.manifest, project.dag, selection, types);
   return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
 }

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { databaseFile } from '../adapter/adapter.js';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
-import { loadProjectConfig, PROJECT_FILE, type ProjectConfig } from '../config/project-config.js';
+import { loadProjectConfig, PROJECT_FILES, type ProjectConfig } from '../config/project-config.js';
 import { DopsError } from '../errors.js';
 import { DOPS_VERSION } from '../version.js';
 import type { CommonOptions } from './options.js';
@@ -37,9 +37,9 @@ export async function debug(options: CommonOptions = {}): Promise<{ checks: Debu
   let config: ProjectConfig | undefined;
   try {
     config = loadProjectConfig(projectDir);
-    checks.push({ section: 'configuration', name: `${PROJECT_FILE} file`, ok: true, detail: `found and valid (project '${config.name}' in ${projectDir})` });
+    checks.push({ section: 'configuration', name: 'project file', ok: true, detail: `${config.projectFile ?? PROJECT_FILES.join(' or ')} found and valid (project '${config.name}' in ${projectDir})` });
   } catch (error) {
-    checks.push({ section: 'configuration', name: `${PROJECT_FILE} file`, ok: false, ...failure(error) });
+    checks.push({ section: 'configuration', name: 'project file', ok: false, ...failure(error) });
   }
 
   const candidates = profileSearchPaths(projectDir, options.profilesDir);

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeCatalog, type Catalog } from '../artifacts/catalog.js';
+import { readResultsHistory, RESULTS_HISTORY_FILE } from '../artifacts/results-history.js';
+import { manifestExtras } from '../docs/extras.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { analyseLoadedProject } from '../docs/analyse.js';
 import { serveSite, type DocsServer } from '../docs/serve.js';
@@ -46,19 +48,29 @@ function readRunResults(project: LoadedProject): SiteInput['runResults'] {
  * `dops docs generate`: compiles the project, reads the catalog from its database (when built),
  * analyses column lineage and writes `target/manifest.json`, `target/catalog.json`,
  * `target/lineage.json` and the static site in `target/docs/`. Works before any build (columns then
- * come from YAML and lineage).
+ * come from YAML and lineage). Unless `data: false` (`--no-data`), the site also gets a sample of
+ * rows and column profiles of each built table (never of sensitive columns: see data-profile.ts).
  * @throws DopsError for project errors (YAML, templates, refs, cycles)
  */
-export async function generateDocs(options: SelectOptions = {}): Promise<DocsOutcome> {
+export async function generateDocs(options: SelectOptions & { data?: boolean } = {}): Promise<DocsOutcome> {
   const project = loadProject(options);
-  const analysis = await analyseLoadedProject(project);
+  const data = options.data !== false;
+  const analysis = await analyseLoadedProject(project, { data });
   limitCatalog(project, analysis.catalog, options);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), analysis.compiledSql);
   writeCatalog(targetFile(project, 'catalog.json'), analysis.catalog, project.manifest);
   writeLineage(targetFile(project, 'lineage.json'), analysis.lineage);
-  const data = buildSiteData({ manifest: project.manifest, projectName: project.config.name, ...analysis, runResults: readRunResults(project) });
+  const site = buildSiteData({
+    manifest: project.manifest,
+    projectName: project.config.name,
+    ...analysis,
+    runResults: readRunResults(project),
+    history: readResultsHistory(targetFile(project, RESULTS_HISTORY_FILE)).results,
+    dataNote: data ? undefined : 'Data previews were turned off (dops docs generate --no-data).',
+    extras: manifestExtras(project.manifest),
+  });
   const dir = siteDir(project);
-  const indexPath = await writeSite(dir, data);
+  const indexPath = await writeSite(dir, site);
   if (analysis.databaseNote) options.reporter?.warnings?.([`Docs: ${analysis.databaseNote}.`]);
   return { project, siteDir: dir, indexPath, catalog: analysis.catalog, lineage: analysis.lineage, databaseNote: analysis.databaseNote };
 }

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { databaseFile, type Connection } from '../adapter/adapter.js';
-import type { DuckDBAdapter, DuckDBSetup } from '../adapter/duckdb.js';
-import { resolveTarget } from '../config/profiles.js';
+import type { Adapter, Connection } from '../adapter/adapter.js';
+import { engineInfo, openAdapter } from '../adapter/registry.js';
+import { resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig } from '../config/project-config.js';
 import { RelationCatalog } from '../runner/catalog.js';
 import type { CommonOptions } from './options.js';
 
 /** An opened database with its first connection and the relations it holds. */
 export interface OpenedDatabase {
-  adapter: DuckDBAdapter;
+  adapter: Adapter;
   /** The first runner thread's connection. */
   connection: Connection;
   /** Every table and view of the database when it was opened (see {@link RelationCatalog}). */
@@ -38,23 +38,20 @@ export class EarlyDatabase {
    *   project or profile that does not load: loading the project reports that)
    */
   static async start(options: CommonOptions): Promise<EarlyDatabase | undefined> {
-    let path: string;
+    let target: Target;
     let projectDir: string;
-    let setup: DuckDBSetup;
     try {
       const config = loadProjectConfig(options.projectDir ?? process.cwd());
-      const target = resolveTarget(config, options.target, options.profilesDir);
-      setup = target;
-      path = target.path;
+      target = resolveTarget(config, options.target, options.profilesDir);
       projectDir = config.projectDir;
     } catch {
       return undefined;
     }
-    const file = databaseFile(path, projectDir);
-    if (file === ':memory:' || !existsSync(file)) return undefined;
-    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+    const { path } = target;
+    const file = engineInfo(target.type)?.databaseFile(target, projectDir);
+    if (!file || !existsSync(file)) return undefined;
     const opening = (async (): Promise<Opening> => {
-      const adapter = await DuckDBAdapter.open(path, projectDir, setup);
+      const adapter = await openAdapter(target, projectDir);
       try {
         const connection = await adapter.connect();
         return { opened: { adapter, connection, catalog: await RelationCatalog.load(connection) } };

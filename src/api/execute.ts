@@ -3,6 +3,7 @@ import { withArtifactLock } from '../artifacts/artifact-lock.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { writeRunResults } from '../artifacts/run-results.js';
 import type { Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
 import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -97,6 +98,7 @@ export async function runExecutionPlan(
   const { manifest } = project;
   const { dag, order } = plan;
   const compiler = project.compiler();
+  compiler.setInvocation(order, { FULL_REFRESH: Boolean(options.fullRefresh), WHICH: command });
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
@@ -118,6 +120,7 @@ export async function runExecutionPlan(
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
       const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
+      if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
     },
@@ -162,10 +165,9 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
     throw error;
   }
   const threads = options.threads ?? project.target.threads;
-  // Loaded on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
+  // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const opened = await early?.take(project.target.path, project.config.projectDir);
-  const adapter = opened?.adapter ?? (await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target));
+  const adapter = opened?.adapter ?? (await openAdapter(project.target, project.config.projectDir));
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());

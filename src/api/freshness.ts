@@ -1,4 +1,5 @@
 import type { Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
 import { renderRelation } from '../adapter/quoting.js';
 import { writeSources, type FreshnessResult } from '../artifacts/sources.js';
 import { selectNodes } from '../graph/selector.js';
@@ -7,6 +8,7 @@ import { freshnessQuery, freshnessStatus } from '../runner/freshness.js';
 import { TemplateRelation } from '../templating/relation.js';
 import type { SelectOptions } from './options.js';
 import { loadProject, targetFile, type LoadedProject } from './project.js';
+import { resolveSelection } from './selection.js';
 
 export type { FreshnessResult } from '../artifacts/sources.js';
 
@@ -30,7 +32,7 @@ async function checkSource(source: SourceNode, connection: Connection): Promise<
     return { ...base, status: 'runtime error', executionTime: elapsed(), message: `Source ${base.name} has freshness criteria but no loaded_at_field (${source.originalFilePath}:${source.line ?? 1})` };
   }
   try {
-    const rows = await connection.query(freshnessQuery(relationSql(source), source.loadedAtField, source.freshness!.filter));
+    const rows = await connection.query(freshnessQuery(relationSql(source), source.loadedAtField, source.freshness!.filter, connection.dialect));
     const epoch = rows[0]?.max_loaded_at;
     const maxLoadedAt = epoch === null || epoch === undefined ? undefined : new Date(Number(epoch) * 1000);
     const ageSeconds = maxLoadedAt ? (started - maxLoadedAt.getTime()) / 1000 : undefined;
@@ -48,11 +50,10 @@ async function checkSource(source: SourceNode, connection: Connection): Promise<
  */
 export async function sourceFreshness(options: SelectOptions = {}): Promise<FreshnessOutcome> {
   const project = loadProject(options);
-  const selected = selectNodes(project.manifest, project.dag, options, ['source']);
+  const selected = selectNodes(project.manifest, project.dag, resolveSelection(project, options), ['source']);
   const sources = [...selected].map((id) => project.manifest.get(id)).filter((node): node is SourceNode => node.resourceType === 'source' && node.freshness !== undefined);
   const started = Date.now();
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir, project.target);
+  const adapter = await openAdapter(project.target, project.config.projectDir);
   const results: FreshnessResult[] = [];
   try {
     const connection = await adapter.connect();

@@ -4,7 +4,9 @@ import { profileSearchPaths, resolveTarget, type Target } from '../config/profil
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
+import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
+import { validateMaterializations } from '../materializations/registry.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -13,6 +15,8 @@ import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { SELECTORS_FILE } from '../graph/selectors-file.js';
 import { BUILTIN_TESTS } from '../templating/builtin-tests.js';
+import { builtinMacroSources } from '../templating/builtin-macros.js';
+import { attachTemplateOutput } from '../templating/context.js';
 import { collectMacros, recordMacroUsage } from '../templating/macro-deps.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine, type TemplateSource } from '../templating/engine.js';
@@ -99,8 +103,11 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
   const config = renderConfigTrees(rawConfig, { vars, target });
   const global: GlobalContext = { projectName: config.name, target, vars };
+  if (config.dispatch?.length) global.dispatch = config.dispatch.map((entry) => ({ macro_namespace: entry.macroNamespace, search_order: entry.searchOrder }));
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
-  const macroSources = [BUILTIN_TESTS, ...files.macros];
+  const reporter = options.reporter;
+  if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
+  const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros];
   const engine = hooks.createEngine
     ? hooks.createEngine(macroSources, global)
     : options.partialParse === false ? new TemplateEngine(macroSources) : partialParseEngine(config, global, macroSources);
@@ -110,6 +117,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny(manifest.link());
+  throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   recordMacroUsage(manifest, collectMacros([BUILTIN_TESTS, ...files.macros], config.name));
   const dag = Dag.fromManifest(manifest);
   const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];

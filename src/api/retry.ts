@@ -4,14 +4,15 @@ import { loadProjectConfig } from '../config/project-config.js';
 import { ConfigError } from '../errors.js';
 import type { IndirectSelection } from '../graph/selector.js';
 import type { ResourceType } from '../manifest/nodes.js';
+import { RUN_COMMANDS } from '../session/commands.js';
 import { executeSelection, type RunOutcome } from './execute.js';
 import type { CommonOptions, SelectOptions } from './options.js';
 
 /** Commands whose runs can be retried. */
-const RETRYABLE = new Set(['build', 'run', 'test', 'seed', 'snapshot']);
+const RETRYABLE = new Set<string>(Object.keys(RUN_COMMANDS));
 
 /** Every runnable kind: the retried ids already come from the previous command's own kinds. */
-const RUNNABLE_TYPES = ['seed', 'model', 'test', 'snapshot'] as string[] as ResourceType[];
+const RUNNABLE_TYPES: ResourceType[] = [...RUN_COMMANDS.build.resourceTypes];
 
 /** Statuses `dops retry` runs again (dbt retry's: errors, failed tests, and what they skipped). */
 const RETRIED = new Set(['error', 'fail', 'skipped']);

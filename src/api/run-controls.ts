@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeJunit } from '../artifacts/junit.js';
 import type { Connection } from '../adapter/adapter.js';
-import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { stateDatabaseFile, stateRelation, type StateManifest } from '../graph/state.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -34,6 +34,11 @@ export class RunControls {
   /** The skip message for nodes not started because of {@link stopped}. */
   get skipMessage(): string {
     return this.stopReason ?? 'Skipped because the run was stopped';
+  }
+
+  /** Skips every node not yet started, with `reason` as their message (e.g. the database connection was lost). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
   }
 
   /** Applies `--warn-error` to a node's outcome and records a failure for `--fail-fast`. */
@@ -69,10 +74,14 @@ function schemasOf(manifest: Manifest, order: string[]): string[] {
 export async function prepareRun(project: LoadedProject, order: string[], connection: Connection, compiler: Compiler, state: StateManifest | undefined, defer: boolean, favorState = false): Promise<void> {
   for (const schema of schemasOf(project.manifest, order)) await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
   if (!defer || !state) return;
-  const file = stateDatabaseFile(state, project.config.projectDir);
-  const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
-  const sameFile = current === resolve(file);
-  if (!sameFile) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
+  // Engines without database files (PostgreSQL) read the state's relations from the same server.
+  let attach: string | undefined;
+  if (connection.dialect.attachReadOnly) {
+    const file = stateDatabaseFile(state, project.config.projectDir);
+    const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
+    if (current !== resolve(file)) attach = connection.dialect.attachReadOnly(file, STATE_ALIAS);
+  }
+  if (attach) await connection.execute(attach);
   const selected = new Set(order);
   const present = favorState ? new Set<string>() : new Set((await connection.listRelations()).map((r) => `${r.schema}.${r.identifier}`.toLowerCase()));
   const deferred = new Map<string, string>();
@@ -81,7 +90,7 @@ export async function prepareRun(project: LoadedProject, order: string[], connec
     if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
     if (present.has(`${node.relation.schema}.${node.relation.identifier}`.toLowerCase())) continue;
     const relation = stateRelation(state, node.uniqueId);
-    if (relation) deferred.set(node.uniqueId, sameFile ? renderRelation(relation) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}`);
+    if (relation) deferred.set(node.uniqueId, attach ? `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}` : renderRelation(relation));
   }
   compiler.deferTo(deferred);
 }

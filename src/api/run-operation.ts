@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { openAdapter } from '../adapter/registry.js';
 import { ConfigError, DopsError } from '../errors.js';
 
 /** A macro's SQL failed on the database (rolled back): the CLI exits 1, as for a failed node. */
@@ -60,8 +61,7 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
   const sql = engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...context, __dops_args: args }).trim();
   const started = Date.now();
   if (sql) {
-    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-    const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+    const adapter = await openAdapter(project.target, project.config.projectDir);
     try {
       const connection = await adapter.connect();
       await connection.execute('begin transaction');

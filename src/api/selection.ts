@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { engineInfo } from '../adapter/registry.js';
 import { manifestJson } from '../artifacts/manifest.js';
 import { ConfigError } from '../errors.js';
 import { INDIRECT_SELECTION_MODES, type SelectionOptions } from '../graph/selector.js';
@@ -13,9 +14,12 @@ import type { LoadedProject } from './project.js';
  * `--state` / `--defer` run knows which database holds these relations.
  */
 export function manifestMetadata(project: LoadedProject): Record<string, unknown> {
-  const { path } = project.target;
-  const absolute = path === ':memory:' ? undefined : isAbsolute(path) ? path : join(project.config.projectDir, path);
-  return { project_name: project.config.name, target: { name: project.target.name, type: 'duckdb', schema: project.target.schema, database_path: path, database_path_absolute: absolute } };
+  const { path, type, name, schema } = project.target;
+  const file = engineInfo(type)?.databaseFile(project.target, project.config.projectDir);
+  // Server engines record no file (and never credentials).
+  if (type !== 'duckdb') return { project_name: project.config.name, target: { name, type, schema } };
+  const absolute = path === ':memory:' ? undefined : file;
+  return { project_name: project.config.name, target: { name, type, schema, database_path: path, database_path_absolute: absolute } };
 }
 
 const loaded = new WeakMap<SelectOptions, StateManifest>();

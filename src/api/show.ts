@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { openAdapter } from '../adapter/registry.js';
 import type { Row } from '../adapter/adapter.js';
 import { nodesToPrint, INLINE_NAME } from './inline.js';
 import type { SelectOptions } from './options.js';
@@ -34,8 +35,7 @@ export async function show(options: ShowOptions = {}): Promise<ShowResult[]> {
   const queries = nodes.map((node) => ({ node, sql: compiler.compile(node).sql }));
   compiler.finish();
   const limit = options.limit ?? 5;
-  const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-  const adapter = await DuckDBAdapter.open(project.target.path, project.config.projectDir);
+  const adapter = await openAdapter(project.target, project.config.projectDir);
   try {
     const connection = await adapter.connect();
     const results: ShowResult[] = [];

@@ -1,5 +1,6 @@
 import type { Connection } from '../adapter/adapter.js';
-import { renderExternalLocation, renderRelation } from '../adapter/quoting.js';
+import { renderRelation } from '../adapter/quoting.js';
+import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type RelationNode } from '../manifest/nodes.js';
 import { artifactMetadata, writeJson } from './write-json.js';
@@ -32,17 +33,11 @@ function relationNodes(manifest: Manifest): RelationNode[] {
 }
 
 async function databaseColumns(connection: Connection): Promise<Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>> {
-  const rows = await connection.query(`
-    select c.table_schema, c.table_name, c.column_name, c.data_type, c.ordinal_position, t.table_type
-    from information_schema.columns c
-    join information_schema.tables t using (table_catalog, table_schema, table_name)
-    where c.table_catalog = current_database()
-    order by c.table_schema, c.table_name, c.ordinal_position`);
   const byRelation = new Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>();
-  for (const row of rows) {
-    const key = `${row.table_schema}.${row.table_name}`.toLowerCase();
-    const entry = byRelation.get(key) ?? { kind: row.table_type === 'VIEW' ? 'view' : 'table', columns: [] };
-    entry.columns.push({ name: String(row.column_name), type: String(row.data_type), index: Number(row.ordinal_position) });
+  for (const column of await connection.listColumns()) {
+    const key = `${column.schema}.${column.identifier}`.toLowerCase();
+    const entry = byRelation.get(key) ?? { kind: column.kind, columns: [] };
+    entry.columns.push({ name: column.name, type: column.type, index: column.index });
     byRelation.set(key, entry);
   }
   return byRelation;
@@ -73,6 +68,7 @@ export async function readCatalog(connection: Connection, manifest: Manifest): P
   const catalog: Catalog = new Map();
   for (const node of relationNodes(manifest)) {
     if (node.resourceType === 'source' && node.externalLocation) {
+      if (!connection.capabilities.files) continue; // the engine reads no files (rejected at parse time for builds)
       const entry = await externalEntry(connection, node.uniqueId, node.externalLocation, node.readerOptions);
       if (entry) catalog.set(node.uniqueId, entry);
       continue;

@@ -6,7 +6,11 @@ import { artifactMetadata } from './write-json.js';
 import { scrubSecrets } from '../config/secrets.js';
 import { makeFolder } from '../project/make-folder.js';
 
-function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string, string>): Record<string, unknown> {
+/**
+ * A node as manifest.json (and templates' `graph` / `model`) show it: dbt's keys and shapes.
+ * @param compiled compiled SQL by unique id, written as `compiled_code`
+ */
+export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string, string>): Record<string, unknown> {
   const base: Record<string, unknown> = {
     unique_id: node.uniqueId,
     resource_type: node.resourceType,

@@ -1,8 +1,12 @@
 import { join } from 'node:path';
-import { CompilationError, DopsError } from '../errors.js';
+import { CompilationError, DatabaseError, DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { type ManifestNode, type Relation, type SqlNode } from '../manifest/nodes.js';
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
+import type { TemplateOutput } from '../templating/dbt-context.js';
+import { DatabaseReplay, NeedsDatabase } from '../templating/introspection.js';
+import type { Connection } from '../adapter/adapter.js';
+import { serializeNode } from '../artifacts/manifest.js';
 import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
 import { absoluteLocation } from '../project/paths.js';
@@ -12,6 +16,9 @@ import { hashText, type CompileCache, type CompileCacheEntry } from './compile-c
 import { envVarReadCount, envVarReadsSince } from '../config/vars.js';
 import { stampPath, type PathStamp } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
+
+/** Template text that makes a render differ between invocations (or print): such nodes are not cached. */
+const VOLATILE = /\b(run_started_at|invocation_id)\b|\b(run_query|statement|load_result|log|print|exceptions\.warn|modules\.datetime|adapter\.(get_|list_|check_|already_|load_))\s*\(|\bmodules\.datetime\.\w+\.(now|today|utcnow)\b/;
 
 /** A node's SQL after rendering with the runtime context. */
 export interface CompiledNode {
@@ -63,6 +70,14 @@ export class Compiler {
   private common: string | undefined;
   /** Keys of cache entries stored before their key was needed, computed in {@link finish}. */
   private readonly keysToCompute: (() => void)[] = [];
+  /** Unique ids the command selected (dbt's `selected_resources`). */
+  private selected: string[] = [];
+  /** dbt's `flags`. */
+  private flags: Record<string, unknown> = {};
+  /** dbt's `graph`, built on first use. */
+  private graphJson: Record<string, unknown> | undefined;
+  /** Nodes whose render reads per-invocation values or prints: never kept between invocations. */
+  private readonly volatile = new Map<string, boolean>();
 
   /**
    * @param saved compiled SQL kept between invocations (see {@link CompileCache}); without it
@@ -83,6 +98,52 @@ export class Compiler {
    * @throws DopsError (CompilationError, DependencyNotFoundError, ...) with the node's file and line
    */
   compile(node: SqlNode, state?: CompileState): CompiledNode {
+    return this.compileWith(node, state);
+  }
+
+  /**
+   * Compiles a node at run time, answering the queries its templates make (`run_query`,
+   * `statement`, `adapter.get_relation`, ...) on `connection`: each query the render stops at is
+   * run, and the node rendered again with the answers so far (see {@link DatabaseReplay}).
+   * @throws DopsError as {@link compile}; DatabaseError when a query fails
+   */
+  async compileLive(node: SqlNode, connection: Connection, state?: CompileState): Promise<CompiledNode> {
+    try {
+      return this.compileWith(node, state);
+    } catch (error) {
+      if (!(error instanceof NeedsDatabase)) throw error;
+    }
+    const replay = new DatabaseReplay();
+    for (;;) {
+      replay.startPass();
+      try {
+        const compiled = this.render(node, isIncremental(node, state), replay);
+        this.cache.set(isIncremental(node, state) ? `${node.uniqueId}#incremental` : node.uniqueId, compiled);
+        return compiled;
+      } catch (error) {
+        if (!(error instanceof NeedsDatabase)) throw error;
+        let data;
+        try {
+          data = await connection.queryTable(error.sql);
+        } catch (failure) {
+          const first = String((failure as Error).message ?? failure).split('\n')[0];
+          throw new DatabaseError(`Database error in a query of ${node.resourceType} ${node.name} while compiling: ${first}`, { location: { file: node.originalFilePath } });
+        }
+        replay.record(error.sql, data);
+      }
+    }
+  }
+
+  /**
+   * What templates know of the command: dbt's `selected_resources` (the unique ids it selected)
+   * and `flags` (e.g. `FULL_REFRESH`, `WHICH`). Call before compiling.
+   */
+  setInvocation(selected: Iterable<string>, flags: Record<string, unknown>): void {
+    this.selected = [...selected];
+    this.flags = flags;
+  }
+
+  private compileWith(node: SqlNode, state?: CompileState): CompiledNode {
     const incremental = isIncremental(node, state);
     const cacheKey = incremental ? `${node.uniqueId}#incremental` : node.uniqueId;
     const cached = this.cache.get(cacheKey);
@@ -123,9 +184,14 @@ export class Compiler {
     this.saved?.save(new Set(this.manifest.nodes.keys()));
   }
 
-  /** False for nodes never cached: those inlining an ephemeral parent, and all when refs are deferred. */
+  /**
+   * False for nodes never cached: those inlining an ephemeral parent, those whose templates (or
+   * the macros they call) read `run_started_at` / `invocation_id`, query the database or print,
+   * and all when refs are deferred.
+   */
   private cacheable(node: SqlNode): boolean {
     if (this.deferred.size > 0 || this.empty) return false;
+    if (this.isVolatile(node)) return false;
     return node.dependsOn.nodes.every((id) => {
       const parent = this.manifest.get(id);
       return !(parent.resourceType === 'model' && parent.config.materialized === 'ephemeral');
@@ -155,11 +221,40 @@ export class Compiler {
     return this.common;
   }
 
-  private render(node: SqlNode, incremental: boolean): CompiledNode {
+  private isVolatile(node: SqlNode): boolean {
+    let known = this.volatile.get(node.uniqueId);
+    if (known === undefined) {
+      const texts = [node.rawSql, ...(node.dependsOn.macros ?? []).map((id) => this.manifest.macros.get(id)?.macroSql ?? '')];
+      known = texts.some((text) => VOLATILE.test(text));
+      this.volatile.set(node.uniqueId, known);
+    }
+    return known;
+  }
+
+  /** dbt's `graph`: nodes and sources in manifest.json's shape. */
+  private graph(): Record<string, unknown> {
+    if (!this.graphJson) {
+      const nodes: Record<string, unknown> = {};
+      const sources: Record<string, unknown> = {};
+      for (const node of this.manifest.nodes.values()) {
+        const json = serializeNode(node);
+        if (node.resourceType === 'source') sources[node.uniqueId] = { ...json, identifier: node.relation.identifier, name: node.relation.identifier };
+        else nodes[node.uniqueId] = json;
+      }
+      this.graphJson = { nodes, sources };
+    }
+    return this.graphJson;
+  }
+
+  private render(node: SqlNode, incremental: boolean, database?: DatabaseReplay): CompiledNode {
     const ctes = new Set<string>();
     const resolver = this.resolverFor(node, ctes);
     const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
-    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver, incremental), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    // Output is kept until the render completes: a render stopped for a query runs again.
+    const said: [keyof TemplateOutput, string][] = [];
+    const output: TemplateOutput = { info: (text) => said.push(['info', text]), warn: (text) => said.push(['warn', text]) };
+    const extras = { node: { ...serializeNode(node), path: node.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output };
+    const context = { ...runtimeContext(this.engine, this.global, self, node.config, resolver, incremental, extras), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
     const source = { path: node.originalFilePath, contents: node.rawSql };
     let rendered: string;
     try {
@@ -168,6 +263,7 @@ export class Compiler {
       if (error instanceof DopsError && node.resourceType === 'test' && node.testType === 'generic') Object.assign(error, { location: { file: node.originalFilePath, line: node.line } });
       throw error;
     }
+    for (const [kind, text] of said) this.global.output?.[kind](text);
     const inlined = [...ctes].map((id): [string, string] => {
       const parent = this.manifest.get(id) as SqlNode;
       return [cteName(parent.name), this.compile(parent).sql];

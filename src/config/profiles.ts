@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import nunjucks from 'nunjucks';
 import { ConfigError, DopsError } from '../errors.js';
 import { scrubSecrets } from './secrets.js';
+import { ADAPTER_TYPES, engineInfo } from '../adapter/registry.js';
 import { closestNames } from '../parser/similar.js';
 import { envVar } from './vars.js';
 import { isPlainObject, parseYamlWithLines } from './yaml-file.js';
@@ -28,8 +29,13 @@ export interface AttachSpec {
  */
 export interface Target {
   name: string;
-  /** The profile's `type` (the adapter); only `duckdb` is built in. */
-  type: 'duckdb';
+  /** The profile's `type`: picks the adapter (src/adapter/registry.ts), `duckdb` (default) or `postgres`. */
+  type: string;
+  /**
+   * A non-DuckDB output's other keys, rendered (e.g. postgres `host`, `port`, `user`, `password`, `dbname`).
+   * Holds secrets: never printed, never written to target/, left out of the template `target`.
+   */
+  credentials?: Record<string, unknown>;
   profileName: string;
   /** DuckDB database file, relative to the project dir, or `:memory:`. */
   path: string;
@@ -166,7 +172,18 @@ export function resolveTarget(project: ProjectConfig, targetName?: string, profi
     throw new ConfigError(message, { location: { file: file!, line: lineOf(key) } });
   };
   const values = Object.fromEntries(Object.entries(output).map(([k, v]) => [k, renderValue(v, file!, lineOf(k))]));
-  if (values.type !== undefined && values.type !== 'duckdb') fail('type', `Target '${name}' has type '${values.type}'; dops supports only duckdb`);
+  const type = String(values.type ?? 'duckdb');
+  const engine = engineInfo(type);
+  if (!engine) throw new ConfigError(`Target '${name}' has type '${type}', which dops does not support`, { location: { file: file!, line: lineOf('type') }, hint: `Use one of: ${ADAPTER_TYPES.join(', ')}.` });
+  if (type !== 'duckdb') {
+    // A server engine: its keys are checked by its adapter and kept as credentials.
+    const count = values.threads === undefined ? 1 : Number(values.threads);
+    if (!Number.isInteger(count) || count < 1) fail('threads', `'threads' must be a positive whole number, got '${values.threads}'`);
+    const { type: _type, schema, threads: _threads, ...credentials } = values;
+    const target: Target = { name, type, profileName: project.profile, path: project.databasePath, schema: String(schema ?? engine.defaultSchema), threads: count, credentials };
+    engine.checkTarget(target, file!);
+    return target;
+  }
   const warnings: string[] = [];
   for (const key of Object.keys(values)) {
     if (APPLIED_KEYS.has(key)) continue;

@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import { NODE_HEIGHT, NODE_WIDTH } from './app/data.js';
+import { NODE_HEIGHT } from './app/data.js';
 
 /** Node positions (centres, px), edge routes and the drawing's size. */
 export interface GraphLayout {
@@ -15,12 +15,13 @@ export interface GraphLayout {
  * Sugiyama-style layout.
  * @param nodes unique ids
  * @param edges `[parent, child]` pairs between those ids
+ * @param nodeWidth width of every box, px
  */
-export function layoutGraph(nodes: string[], edges: [string, string][]): GraphLayout {
+export function layoutGraph(nodes: string[], edges: [string, string][], nodeWidth: number): GraphLayout {
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const id of nodes) graph.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const id of nodes) graph.setNode(id, { width: nodeWidth, height: NODE_HEIGHT });
   for (const [from, to] of edges) graph.setEdge(from, to);
   dagre.layout(graph);
   const positions = new Map<string, { x: number; y: number }>();

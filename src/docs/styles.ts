@@ -1,6 +1,6 @@
 /** The docs site's own CSS, inlined into index.html (no external files, works from file://). */
 export const SITE_CSS = `
-:root { --source: #2f9e44; --seed: #8a7b1c; --model: #1c64b4; --snapshot: #7b3fb4; --test: #555; --bg: #f7f8fa; --line: #d5d9e0; }
+:root { --source: #2f9e44; --seed: #8a7b1c; --model: #1c64b4; --snapshot: #7b3fb4; --test: #555; --exposure: #c2410c; --bg: #f7f8fa; --line: #d5d9e0; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232c; background: var(--bg); }
 header { display: flex; align-items: center; gap: 24px; padding: 8px 20px; background: #1d232c; color: #fff; position: sticky; top: 0; z-index: 5; }
@@ -10,8 +10,37 @@ header nav a:hover { color: #fff; }
 .search { position: relative; margin-left: auto; }
 .search input { width: 320px; padding: 6px 10px; border-radius: 6px; border: 0; }
 .search-results { position: absolute; right: 0; top: 34px; width: 420px; max-height: 60vh; overflow: auto; margin: 0; padding: 0; list-style: none; background: #fff; color: #1d232c; box-shadow: 0 6px 20px rgba(0,0,0,.2); border-radius: 6px; }
-.search-results li { display: flex; justify-content: space-between; padding: 6px 10px; border-bottom: 1px solid #eee; }
-main { padding: 16px 24px; }
+.search-results li { display: flex; gap: 8px; align-items: center; padding: 6px 10px; border-bottom: 1px solid #eee; }
+.search-results li a { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.search-results li .where { font-size: 12px; white-space: nowrap; }
+.search-results li.active { background: #e7f0fb; }
+.layout { display: flex; align-items: stretch; min-height: calc(100vh - 48px); }
+.sidebar { width: 280px; flex: none; background: #fff; border-right: 1px solid var(--line); padding: 10px 8px 24px; overflow: auto; position: sticky; top: 48px; height: calc(100vh - 48px); font-size: 13px; }
+.sidebar .home { display: block; padding: 4px 6px; font-weight: 600; text-decoration: none; }
+.sidebar .tabs { display: flex; gap: 4px; margin: 8px 0; }
+.sidebar .tab { flex: 1; padding: 4px; border: 1px solid var(--line); background: #f1f3f5; border-radius: 6px; cursor: pointer; font: inherit; }
+.sidebar .tab.active { background: #1d232c; color: #fff; border-color: #1d232c; }
+.sidebar ul { list-style: none; margin: 0; padding-left: 14px; }
+.sidebar details > summary { cursor: pointer; padding: 2px 4px; font-weight: 500; }
+.sidebar > .tree > details > summary, .sidebar > details > summary { font-weight: 600; text-transform: none; }
+.sidebar a.tree-leaf { display: block; padding: 1px 6px; border-radius: 4px; text-decoration: none; color: #1d232c; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sidebar a.tree-leaf:hover { background: #f1f3f5; }
+.sidebar a.tree-leaf.current { background: #e7f0fb; color: #1c64b4; font-weight: 600; }
+.sidebar a.tree-leaf::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 6px; background: var(--test); }
+.sidebar a.type-source::before { background: var(--source); } .sidebar a.type-seed::before { background: var(--seed); } .sidebar a.type-model::before { background: var(--model); } .sidebar a.type-snapshot::before { background: var(--snapshot); } .sidebar a.type-exposure::before { background: var(--exposure); }
+main { padding: 16px 24px; flex: 1; min-width: 0; }
+.markdown > :first-child { margin-top: 0; } .markdown > :last-child { margin-bottom: 0; }
+.markdown.description { margin: 8px 0 12px; max-width: 900px; }
+.markdown code { background: #eef1f4; padding: 0 4px; border-radius: 3px; font-size: 12px; }
+.markdown pre code { display: block; padding: 8px; overflow: auto; }
+.markdown table { border-collapse: collapse; } .markdown th, .markdown td { border: 1px solid var(--line); padding: 3px 8px; }
+.column-description p { margin: 0; }
+.scroll-x { overflow-x: auto; max-width: 100%; }
+table.preview td, table.profile td { font-family: ui-monospace, monospace; font-size: 12px; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+table.profile td.num { text-align: right; }
+td.null { color: #9aa3ae; font-style: italic; }
+.chip.type-exposure, .card.type-exposure { background: var(--exposure); }
+.card.status-not-run { background: #868e96; }
 a { color: #1c64b4; }
 .page { max-width: 1200px; }
 .muted { color: #6b7480; }
@@ -44,17 +73,22 @@ details.sql pre { margin: 0; overflow: auto; max-height: 480px; }
 .toolbar input[type=number] { width: 52px; }
 .toolbar input[type=search] { width: 260px; padding: 4px 8px; }
 .legend .chip { margin-left: 4px; }
-.graph-container { height: calc(100vh - 140px); background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
-.column-graph { height: 420px; background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+.graph-container { height: calc(100vh - 150px); min-height: 300px; background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+.column-graph { height: 420px; max-height: 70vh; background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
 svg.graph { width: 100%; height: 100%; cursor: grab; display: block; }
-svg.graph .edge { fill: none; stroke: #9aa3ae; stroke-width: 1.4; }
+svg.graph .edge { fill: none; stroke: #8a939e; stroke-width: 1.4; }
+svg.graph .arrowhead { fill: #6b7480; }
+svg.graph g.node:focus { outline: none; } svg.graph g.node:focus rect { stroke-width: 4; stroke-dasharray: 4 2; }
 svg.graph .edge.t-renamed { stroke: #1c64b4; }
 svg.graph .edge.t-transformed { stroke: #c2410c; stroke-dasharray: 6 3; }
 svg.graph .edge.t-join-key { stroke: #9aa3ae; stroke-dasharray: 2 3; }
 svg.graph g.node { cursor: pointer; }
 svg.graph g.node rect { fill: #fff; stroke-width: 2; }
 svg.graph g.node text { font-size: 12px; fill: #1d232c; }
-svg.graph g.node text.sub { font-size: 10px; fill: #6b7480; }
+svg.graph g.node text.sub { font-size: 11px; fill: #5c6570; }
+.column-graph svg.graph g.node text { font-size: 14px; }
+.column-graph svg.graph g.node text.sub { font-size: 13.5px; }
+@media (max-width: 1000px) { .sidebar { width: 200px; } .search input { width: 220px; } }
 svg.graph g.node.type-source rect { stroke: var(--source); fill: #ebfbee; }
 svg.graph g.node.type-seed rect { stroke: var(--seed); fill: #fbf7e1; }
 svg.graph g.node.type-model rect { stroke: var(--model); fill: #e7f0fb; }

@@ -198,6 +198,11 @@ export interface SelectionOptions {
   indirectSelection?: IndirectSelection;
   /** The `--state` comparison, needed by `state:` terms. */
   stateSelection?: StateSelection;
+  /**
+   * Never set: a `--selector` name must be resolved first (`resolveSelection`). Declared so that
+   * tsc rejects passing a command's options here, which would silently ignore `--selector`.
+   */
+  selector?: never;
   /** The `--state` run results and freshness, needed by `result:` and `source_status:` terms. */
   runState?: RunState;
 }

@@ -1,4 +1,4 @@
-import { renderExternalLocation } from '../adapter/quoting.js';
+import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import { absoluteLocation } from '../project/paths.js';
 import { cteName } from '../compiler/ctes.js';
 import type { Manifest } from '../manifest/manifest.js';

@@ -3,13 +3,20 @@ import type { NodeConfig } from '../config/node-config.js';
 /** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
 export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
 
+/** Every {@link ResourceType}, in the order `dops ls` documents them (for validation of `--resource-type`). */
+export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'test', 'source'];
+
 /** A column documented in YAML. */
 export interface ColumnInfo {
   name: string;
   description: string;
   dataType?: string;
+  /** Column `meta:` (or `config: {meta:}`); `sensitive: true` / `pii: true` keep its values out of the docs. */
   meta?: Record<string, unknown>;
+  /** Column tags (`tags:` or `config: {tags:}`); `sensitive` / `pii` keep its values out of the docs. */
   tags?: string[];
+  /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
+  docs?: Record<string, unknown>;
   /** Column `constraints:` as written (kept, enforced elsewhere). */
   constraints?: unknown[];
   quote?: boolean;

@@ -1,5 +1,6 @@
 import { extname, isAbsolute, join } from 'node:path';
-import { quoteIdentifier, quoteLiteral, renderSqlValue } from '../adapter/quoting.js';
+import { quoteIdentifier, quoteLiteral } from '../adapter/quoting.js';
+import { renderSqlValue } from '../adapter/duckdb/files.js';
 import { CompilationError } from '../errors.js';
 import type { ModelNode } from '../manifest/nodes.js';
 

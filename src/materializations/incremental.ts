@@ -97,7 +97,7 @@ function checkKeys(model: ModelNode, keys: string[], columns: string[]): void {
  * unique: DuckDB's `MERGE INTO` would silently apply just one of several matching rows.
  */
 export function duplicateKeysQuery(staging: string, uniqueKey: string[]): string {
-  return `select count(*) as duplicates from (select 1 from ${quoteIdentifier(staging)} group by ${uniqueKey.map(quoteIdentifier).join(', ')} having count(*) > 1)`;
+  return `select count(*) as duplicates from (select 1 from ${quoteIdentifier(staging)} group by ${uniqueKey.map(quoteIdentifier).join(', ')} having count(*) > 1) as dbt_duplicates`;
 }
 
 function mergeStatement(target: string, staging: string, config: IncrementalConfig, columns: string[]): string {

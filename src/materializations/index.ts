@@ -1,4 +1,4 @@
-import type { RelationKind } from '../adapter/adapter.js';
+import type { Dialect, RelationKind } from '../adapter/adapter.js';
 import { CompilationError } from '../errors.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import type { MaterializationPlan } from './plan.js';
@@ -9,7 +9,7 @@ export type { MaterializationPlan } from './plan.js';
 export { planSeed } from './seed.js';
 export { failureCountQuery } from './test.js';
 
-type Planner = (model: ModelNode, sql: string, existing: RelationKind | undefined) => MaterializationPlan;
+type Planner = (model: ModelNode, sql: string, existing: RelationKind | undefined, dialect: Dialect) => MaterializationPlan;
 
 /**
  * Materializations planned from the compiled SQL alone, by `materialized` config value. Ephemeral
@@ -17,15 +17,15 @@ type Planner = (model: ModelNode, sql: string, existing: RelationKind | undefine
  * relation's columns or files, so the runner drives them (runner/run-stateful.ts).
  */
 const PLANNERS: Record<string, Planner> = {
-  view: (model, sql, existing) => planView(model.relation, sql, existing),
-  table: (model, sql, existing) => planTable(model.relation, sql, existing),
+  view: (model, sql, existing, dialect) => planView(model.relation, sql, existing, dialect),
+  table: (model, sql, existing, dialect) => planTable(model.relation, sql, existing, dialect),
 };
 
 /**
  * Plans the statements that build a model from its compiled SQL and its relation's current state.
  * @throws CompilationError for a materialization dops does not know
  */
-export function planModel(model: ModelNode, sql: string, existing: RelationKind | undefined): MaterializationPlan {
+export function planModel(model: ModelNode, sql: string, existing: RelationKind | undefined, dialect: Dialect): MaterializationPlan {
   const planner = PLANNERS[model.config.materialized];
   if (!planner) {
     throw new CompilationError(`Unknown materialization '${model.config.materialized}' for model '${model.name}'`, {
@@ -33,5 +33,5 @@ export function planModel(model: ModelNode, sql: string, existing: RelationKind 
       hint: `Use one of: ${[...Object.keys(PLANNERS), 'incremental', 'external', 'ephemeral'].join(', ')}.`,
     });
   }
-  return planner(model, sql, existing);
+  return planner(model, sql, existing, dialect);
 }

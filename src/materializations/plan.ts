@@ -1,5 +1,5 @@
-import type { RelationKind } from '../adapter/adapter.js';
-import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
+import type { Dialect, RelationKind } from '../adapter/adapter.js';
+import { quoteIdentifier } from '../adapter/quoting.js';
 import type { Relation } from '../manifest/nodes.js';
 
 /** SQL statements that materialize one node, run in order on one connection. */
@@ -7,14 +7,16 @@ export interface MaterializationPlan {
   statements: string[];
   /** Index of the statement whose reported row count is the node's `rows affected`. */
   rowCountStatement?: number;
+  /** The node's `rows affected` when known while planning (seeds loaded by INSERT batches). */
+  knownRowCount?: number;
 }
 
 /** Suffix of the relation a table is built into before it is swapped in. */
 export const TEMP_SUFFIX = '__dops_tmp';
 
-/** `DROP VIEW|TABLE IF EXISTS` for whatever the relation currently is. */
-export function dropStatement(relation: Relation, kind: RelationKind): string {
-  return `drop ${kind} if exists ${renderRelation(relation)}`;
+/** `DROP VIEW|TABLE IF EXISTS` for whatever the relation currently is, in the engine's dialect. */
+export function dropStatement(relation: Relation, kind: RelationKind, dialect: Dialect): string {
+  return dialect.dropRelation(relation, kind);
 }
 
 /**

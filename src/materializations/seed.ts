@@ -1,24 +1,57 @@
-import type { RelationKind } from '../adapter/adapter.js';
-import { quoteLiteral } from '../adapter/quoting.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { ColumnType, Dialect, RelationKind, SeedData } from '../adapter/adapter.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Relation } from '../manifest/nodes.js';
-import type { MaterializationPlan } from './plan.js';
-import { planTable } from './table.js';
+import { transactional, type MaterializationPlan } from './plan.js';
+import { planTable, tableStatements, tempRelation } from './table.js';
+
+type SeedKind = 'integer' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
+
+const KIND_PATTERNS: [SeedKind, RegExp][] = [
+  ['integer', /^[-+]?\d{1,18}$/],
+  ['float', /^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/],
+  ['boolean', /^(true|false)$/i],
+  ['date', /^\d{4}-\d{2}-\d{2}$/],
+  ['timestamp', /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/],
+];
+
+/** The narrowest kind every non-empty value matches (integer, float, boolean, date, timestamp, else text), as DuckDB's sniffer and dbt's agate infer. */
+export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
+  let candidates = KIND_PATTERNS;
+  for (const value of values) {
+    if (value === undefined) continue;
+    candidates = candidates.filter(([, pattern]) => pattern.test(value));
+    if (!candidates.length) return 'text';
+  }
+  // A column of integers is `integer` even though those also match `float`; no values at all: text.
+  return candidates.length === KIND_PATTERNS.length ? 'text' : candidates[0][0];
+}
 
 /**
- * The SELECT reading a seed CSV with DuckDB's CSV reader: header row required, types inferred
- * unless `column_types` overrides them (DuckDB docs, "CSV Import": `types`).
- * @param csvPath path relative to the project dir (resolved through `file_search_path`)
+ * Reads a seed CSV for an engine that cannot read files: header row, one typed column per field
+ * (`column_types` wins over inference), empty fields as NULL.
+ * @param csvPath absolute path
  */
-export function seedSelect(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter = ','): string {
-  // The delimiter is fixed so DuckDB's sniffer cannot read a ragged file as a one-column table.
-  const options = ['header = true', 'auto_detect = true', `delim = ${quoteLiteral(delimiter)}`];
-  const types = Object.entries(columnTypes ?? {});
-  if (types.length) options.push(`types = {${types.map(([column, type]) => `${quoteLiteral(column)}: ${quoteLiteral(type)}`).join(', ')}}`);
-  return `select * from read_csv(${quoteLiteral(csvPath)}, ${options.join(', ')})`;
+export function readSeedData(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string, dialect: Dialect): SeedData {
+  const [header = [], ...records] = parse(readFileSync(csvPath, 'utf8'), { delimiter, skip_empty_lines: true, bom: true, relax_column_count: true }) as string[][];
+  const rows = records.map((record) => header.map((_, i) => (record[i] === undefined || record[i] === '' ? undefined : record[i])));
+  const columns: ColumnType[] = header.map((name, i) => ({ name, type: columnTypes?.[name] ?? dialect.seedType!(inferSeedKind(rows.map((row) => row[i]))) }));
+  return { columns, rows };
 }
 
-/** Plans a seed load: the CSV's rows into a table, swapped in atomically like a `table` model. */
-export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter?: string): MaterializationPlan {
-  return planTable(relation, seedSelect(csvPath, columnTypes, delimiter), existing);
+/**
+ * Plans a seed load: the CSV's rows into a table, swapped in atomically like a `table` model.
+ * Engines that read files (DuckDB) select from the file; others get the rows parsed here and
+ * inserted in batches into a table created with the inferred types.
+ * @param csvPath absolute path of the CSV
+ */
+export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect): MaterializationPlan {
+  if (dialect.seedSelect) return planTable(relation, dialect.seedSelect(csvPath, columnTypes, delimiter ?? ','), existing, dialect);
+  const data = readSeedData(csvPath, columnTypes, delimiter ?? ',', dialect);
+  const temp = tempRelation(relation);
+  const create = `create table ${renderRelation(temp)} (${data.columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})`;
+  const build = [dialect.dropRelation(temp, 'table'), create, ...dialect.seedInserts!(temp, data)];
+  const { statements } = tableStatements(relation, build, existing, dialect);
+  return { ...transactional(relation.schema, statements), knownRowCount: data.rows.length };
 }
-

@@ -1,3 +1,4 @@
+import type { Dialect } from '../adapter/adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { CompilationError } from '../errors.js';
@@ -101,51 +102,53 @@ function changedCondition(config: SnapshotConfig, state: SnapshotState): string 
 }
 
 /**
- * Plans a later snapshot run (dbt's snapshot algorithm): new source columns are added; rows whose
- * `updated_at` moved on (`timestamp`) or whose `check_cols` differ (`check`) close their current
- * version (`dbt_valid_to`) and get a new one; new keys get a first version; keys gone from the
- * query are left alone (`ignore`), closed (`invalidate`), or closed with a `dbt_is_deleted = 'True'`
- * version added (`new_record`; a key that comes back closes that record and starts a new version
- * at the run's time). The caller runs the statements in one transaction.
- * @param now the run's time as a SQL literal ({@link timestampLiteral})
- * @returns statements and the index of the insert whose row count is reported
+ * Plans one snapshot run once the query's rows sit in a temp table (dbt's snapshot
+ * materialization): new columns are added; rows whose version changed close their current
+ * record (`dbt_valid_to`) and get a new one; new keys get a first record; with `hard_deletes`,
+ * keys gone from the query are closed (`invalidate`) or get a deleted record (`new_record`).
+ * Column lists are explicit, so the same statements run on every engine the dialect covers.
+ * @returns the statements (the caller runs them in one transaction) and the index of the insert
+ *   whose row count is the node's
  */
-export function planSnapshotUpdate(relation: Relation, config: SnapshotConfig, state: SnapshotState, now: string): { statements: string[]; rowCountStatement: number } {
+export function planSnapshotUpdate(relation: Relation, config: SnapshotConfig, state: SnapshotState, now: string, dialect: Dialect): { statements: string[]; rowCountStatement: number } {
   const target = renderRelation(relation);
   const staging = q(state.staging);
-  const changed = q(`${state.staging}_changed`);
-  const added = q(`${state.staging}_new`);
-  const gone = q(`${state.staging}_gone`);
-  const revived = q(`${state.staging}_revived`);
+  const names = { changed: `${state.staging}_changed`, added: `${state.staging}_new`, gone: `${state.staging}_gone`, revived: `${state.staging}_revived` };
+  const [changed, added, gone, revived] = [names.changed, names.added, names.gone, names.revived].map(q);
   const inTable = new Set(state.tableColumns.map((c) => c.name.toLowerCase()));
   const statements = state.stagingColumns.filter((c) => !inTable.has(c.name.toLowerCase())).map((c) => `alter table ${target} add column ${q(c.name)} ${c.type}`);
   const newRecord = config.hardDeletes === 'new_record';
   if (newRecord && !inTable.has('dbt_is_deleted')) statements.push(`alter table ${target} add column dbt_is_deleted varchar default 'False'`);
+  const sourceColumns = state.stagingColumns.map((c) => q(c.name));
+  const meta = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', ...(newRecord ? ['dbt_is_deleted'] : [])];
+  const insertInto = (columns: string[]) => `insert into ${target} (${[...columns, ...meta].join(', ')})`;
+  const selectList = (columns: string[], alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
   statements.push(
-    `create or replace temp table ${changed} as select source.* from ${staging} as source join ${target} as snapshotted on ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null where ${changedCondition(config, state)}`,
-    `create or replace temp table ${added} as select source.* from ${staging} as source where not exists (select 1 from ${target} as snapshotted where ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null)`,
+    ...dialect.createTempTableAs(names.changed, `select source.* from ${staging} as source join ${target} as snapshotted on ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null where ${changedCondition(config, state)}`),
+    ...dialect.createTempTableAs(names.added, `select source.* from ${staging} as source where not exists (select 1 from ${target} as snapshotted where ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null)`),
     `update ${target} set dbt_valid_to = ${versionTime(config, 'source', now)} from ${changed} as source where ${keyMatch(config, target, 'source')} and ${target}.dbt_valid_to is null`,
   );
   if (newRecord) {
     statements.push(
-      `create or replace temp table ${revived} as select source.* from ${staging} as source join ${target} as snapshotted on ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null where snapshotted.dbt_is_deleted = 'True'`,
+      ...dialect.createTempTableAs(names.revived, `select source.* from ${staging} as source join ${target} as snapshotted on ${keyMatch(config, 'snapshotted', 'source')} and snapshotted.dbt_valid_to is null where snapshotted.dbt_is_deleted = 'True'`),
       `update ${target} set dbt_valid_to = ${now} from ${revived} as source where ${keyMatch(config, target, 'source')} and ${target}.dbt_valid_to is null`,
     );
   }
   if (config.hardDeletes !== 'ignore') {
     const notDeleted = newRecord ? ` and snapshotted.dbt_is_deleted is distinct from 'True'` : '';
     statements.push(
-      `create or replace temp table ${gone} as select snapshotted.* from ${target} as snapshotted where snapshotted.dbt_valid_to is null${notDeleted} and not exists (select 1 from ${staging} as source where ${keyMatch(config, 'snapshotted', 'source')})`,
+      ...dialect.createTempTableAs(names.gone, `select snapshotted.* from ${target} as snapshotted where snapshotted.dbt_valid_to is null${notDeleted} and not exists (select 1 from ${staging} as source where ${keyMatch(config, 'snapshotted', 'source')})`),
       `update ${target} set dbt_valid_to = ${now} from ${gone} as source where ${keyMatch(config, target, 'source')} and ${target}.dbt_valid_to is null`,
     );
   }
   const rowCountStatement = statements.length;
-  statements.push(`insert into ${target} by name\nselect source.*, ${metaColumns(config, 'source', now, 'version')}\nfrom (select * from ${changed} union all by name select * from ${added}) as source`);
+  const both = `select ${sourceColumns.join(', ')} from ${changed} union all select ${sourceColumns.join(', ')} from ${added}`;
+  statements.push(`${insertInto(sourceColumns)}\nselect ${selectList(sourceColumns, 'source')}, ${metaColumns(config, 'source', now, 'version')}\nfrom (${both}) as source`);
   if (newRecord) {
-    const meta = SNAPSHOT_META_COLUMNS.filter((c) => inTable.has(c) || c === 'dbt_is_deleted');
+    const kept = state.tableColumns.filter((c) => !SNAPSHOT_META_COLUMNS.includes(c.name)).map((c) => q(c.name));
     statements.push(
-      `insert into ${target} by name\nselect source.* exclude (${meta.join(', ')}), ${metaColumns(config, 'source', now, 'deleted')}\nfrom ${gone} as source`,
-      `insert into ${target} by name\nselect source.*, ${metaColumns(config, 'source', now, 'revived')}\nfrom ${revived} as source`,
+      `${insertInto(kept)}\nselect ${selectList(kept, 'source')}, ${metaColumns(config, 'source', now, 'deleted')}\nfrom ${gone} as source`,
+      `${insertInto(sourceColumns)}\nselect ${selectList(sourceColumns, 'source')}, ${metaColumns(config, 'source', now, 'revived')}\nfrom ${revived} as source`,
       `drop table ${revived}`,
     );
   }

@@ -1,4 +1,5 @@
-import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
+import type { Dialect } from '../adapter/adapter.js';
+import { quoteIdentifier } from '../adapter/quoting.js';
 import type { Relation } from '../manifest/nodes.js';
 import { transactional, type MaterializationPlan } from './plan.js';
 
@@ -28,8 +29,8 @@ export const AUDIT_SCHEMA = 'dbt_test__audit';
  * replaced on every run (dbt docs, "store_failures"). One transaction, like a table model.
  * @param rowsSql the failing-rows query ({@link failingRowsQuery})
  */
-export function planStoreFailures(relation: Relation, rowsSql: string): MaterializationPlan {
-  return transactional(relation.schema, [`create or replace table ${renderRelation(relation)} as (\n${rowsSql}\n)`]);
+export function planStoreFailures(relation: Relation, rowsSql: string, dialect: Dialect): MaterializationPlan {
+  return transactional(relation.schema, dialect.createTableAs(relation, rowsSql));
 }
 
 /** The count of rows in a stored-failures table. */

@@ -18,7 +18,12 @@ export const PARTIAL_PARSE_FILE = 'partial_parse.json';
  */
 const READS = new Set(['var', 'env_var']);
 /** Context functions known to have no effect at parse time; never recorded. */
-const PURE = new Set(['__dops_model', 'log', 'is_incremental']);
+const PURE = new Set([
+  '__dops_model', 'log', 'print', 'is_incremental',
+  // dbt's helpers (templating/dbt-context.ts): pure, or no-ops at parse (execute false)
+  'run_query', 'statement', 'load_result', 'store_result', 'zip', 'zip_strict', 'set', 'set_strict',
+  'tojson', 'fromjson', 'toyaml', 'fromyaml', 'local_md5', 'diff_of_two_dicts',
+]);
 
 /** What rendering one template at parse time did, enough to do it again without rendering. */
 interface ParseEntry {

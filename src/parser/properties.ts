@@ -158,12 +158,19 @@ function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string
     }
     warnings.push(...unknownKeyWarnings(column, 'column', `column '${column.name}'`, file, (key) => yaml.lineOf([...path, index, key])));
     checkShape(column, yaml, [...path, index], file);
+    // Tags, meta and docs also under `config:` (dbt 1.10+); the docs site reads them (sensitive columns, show_data).
+    const config = isPlainObject(column.config) ? column.config : {};
+    const tags = [column.tags, config.tags].flat().filter((t) => t !== undefined && t !== null).map(String);
+    const mapping = (key: string): Record<string, unknown> | undefined => (isPlainObject(config[key]) || isPlainObject(column[key]) ? { ...(column[key] as object), ...(config[key] as object) } : undefined);
+    const meta = mapping('meta');
+    const docs = mapping('docs');
     columns[column.name] = {
       name: column.name,
       description: text(column.description),
       dataType: column.data_type === undefined ? undefined : String(column.data_type),
-      ...(column.meta !== undefined ? { meta: column.meta as Record<string, unknown> } : {}),
-      ...(column.tags !== undefined ? { tags: ([] as unknown[]).concat(column.tags).map(String) } : {}),
+      ...(meta !== undefined ? { meta } : {}),
+      ...(tags.length ? { tags } : {}),
+      ...(docs !== undefined ? { docs } : {}),
       ...(column.constraints !== undefined ? { constraints: column.constraints as unknown[] } : {}),
       ...(column.quote !== undefined ? { quote: column.quote === true } : {}),
     };

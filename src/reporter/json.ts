@@ -6,7 +6,7 @@ import type { Reporter } from './reporter.js';
 
 /**
  * `--log-format json`: one JSON object per line for machines (dbt's structured logging, trimmed):
- * `run_started`, `node_started`, `node_finished`, `warning` and `run_finished` events, each with an
+ * `run_started`, `node_started`, `node_finished`, `warning`, `log` (a template's `log(..., info=True)` or `print`) and `run_finished` events, each with an
  * ISO `ts`, the `event` name, a `level` (`info`, `warn`, `error`) and the event's fields. Node
  * events to a terminal, pipe or file are written in batches (see {@link BatchedOutput}); the
  * other events first write those still waiting, so the order never changes.
@@ -30,6 +30,10 @@ export class JsonReporter implements Reporter {
 
   warnings(messages: string[]): void {
     for (const message of messages) this.emit('warning', 'warn', { message });
+  }
+
+  log(message: string): void {
+    this.emit('log', 'info', { message });
   }
 
   runStarted(total: number): void {

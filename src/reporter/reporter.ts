@@ -15,6 +15,8 @@ export interface RunInfo {
 export interface Reporter {
   /** Parsing found non-fatal problems. */
   warnings?(messages: string[]): void;
+  /** A template printed a message: `{{ log(msg, info=True) }}`, `{{ print(msg) }}`, `print_table()`. */
+  log?(message: string): void;
   /** A run of `total` nodes starts. */
   runStarted?(total: number, info?: RunInfo): void;
   /** A node starts on runner thread `thread` (0-based). */
@@ -29,10 +31,15 @@ export interface Reporter {
 export class CapturingReporter implements Reporter {
   readonly finished: { node: ManifestNode; result: NodeResult; index: number; total: number }[] = [];
   readonly warningsSeen: string[] = [];
+  readonly logged: string[] = [];
   summary?: RunSummary;
 
   warnings(messages: string[]): void {
     this.warningsSeen.push(...messages);
+  }
+
+  log(message: string): void {
+    this.logged.push(message);
   }
 
   nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {

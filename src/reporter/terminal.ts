@@ -126,6 +126,12 @@ export class TerminalReporter implements Reporter {
     for (const message of messages) this.sink.write(`${this.color.yellow('Warning:')} ${message}\n`);
   }
 
+  log(message: string): void {
+    if (!this.shows('info')) return;
+    this.lines.flush();
+    this.sink.write(`${message}\n`);
+  }
+
   runStarted(total: number, info?: RunInfo): void {
     this.total = total;
     this.started = 0;

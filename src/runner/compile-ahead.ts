@@ -73,9 +73,18 @@ export class CompileAhead {
         this.step();
         return pending;
       },
+      queryTable: (sql) => connection.queryTable(sql),
+      dialect: connection.dialect,
+      capabilities: connection.capabilities,
+      get lost() {
+        return connection.lost;
+      },
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
       assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
+      describeColumns: (rendered) => connection.describeColumns(rendered),
+      listColumns: () => connection.listColumns(),
+      describeError: (error, lineOffset) => connection.describeError(error, lineOffset),
       close: () => connection.close(),
     };
   }

@@ -13,15 +13,6 @@ import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunS
 /** A node's outcome before timing and thread are added. */
 export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath'>;
 
-/**
- * Shortens DuckDB's message to its first line and re-points its `LINE n:` at the compiled file
- * (our wrapper adds `lineOffset` lines before the compiled SQL).
- */
-export function duckdbMessage(error: unknown, lineOffset = 0): { text: string; line?: number } {
-  const message = String((error as Error)?.message ?? error);
-  const line = /LINE (\d+):/.exec(message);
-  return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
-}
 
 /**
  * The reason DuckDB's CSV reader gives below its first line (`CSV Error on Line: 1` alone says
@@ -80,9 +71,9 @@ export async function runPlan(connection: Connection, plan: MaterializationPlan,
   return rows;
 }
 
-/** A DatabaseError naming the node, its compiled file (with DuckDB's line) and DuckDB's message. */
-export function databaseError(node: ManifestNode, compiledPath: string | undefined, error: unknown, lineOffset: number): DatabaseError {
-  const { text, line } = duckdbMessage(error, lineOffset);
+/** A DatabaseError naming the node, its compiled file (with the engine's line) and the engine's message. */
+export function databaseError(node: ManifestNode, compiledPath: string | undefined, error: unknown, lineOffset: number, connection: Connection): DatabaseError {
+  const { text, line } = connection.describeError(error, lineOffset);
   const where = compiledPath ? ` (compiled SQL: ${compiledPath}${line ? `:${line}` : ''})` : '';
   return new DatabaseError(`Database error in ${node.resourceType} ${node.name}${where}: ${text}`, {
     location: { file: node.originalFilePath },
@@ -117,27 +108,27 @@ export function errorMessage(error: DopsError): string {
 }
 
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(model);
+  const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
   await assertSingleSelect(model, compiled, connection);
   try {
-    const rows = await runPlan(connection, planModel(model, compiled.sql, existing));
+    const rows = await runPlan(connection, planModel(model, compiled.sql, existing, connection.dialect));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
     catalog.record(model.relation, verb);
     return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };
   } catch (error) {
     if (error instanceof DopsError) throw error;
-    throw databaseError(model, compiled.path, error, 1);
+    throw databaseError(model, compiled.path, error, 1, connection);
   }
 }
 
 /** Runs work that builds a node, turning DuckDB's errors into a DatabaseError naming the node and its compiled file. */
-async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, work: () => Promise<T>): Promise<T> {
+async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, connection: Connection, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof DopsError) throw error;
-    throw databaseError(node, compiler.compiledPath(node), error, 1);
+    throw databaseError(node, compiler.compiledPath(node), error, 1, connection);
   }
 }
 
@@ -152,14 +143,16 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
-    const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter);
+    // Checked first when dops reads the file itself (engines without file access); else while the engine reads it.
+    if (!connection.dialect.seedSelect) checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
+    const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect);
     const check = { index: plan.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
-    const rows = await runPlan(connection, plan, check);
+    const rows = (await runPlan(connection, plan, connection.dialect.seedSelect ? check : undefined)) ?? plan.knownRowCount;
     catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
     if (error instanceof DopsError) throw error;
-    const { text } = duckdbMessage(error);
+    const { text } = connection.describeError(error);
     throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}${csvErrorReason(error)}`, { location: { file: seed.originalFilePath } });
   }
 }
@@ -175,9 +168,9 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
 export async function executeNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings = {}): Promise<Outcome> {
   try {
     if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
-      return await withDatabaseErrors(node, compiler, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings));
+      return await withDatabaseErrors(node, compiler, connection, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings));
     }
-    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, () => runSnapshotNode(node, connection, catalog, compiler, settings));
+    if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, connection, () => runSnapshotNode(node, connection, catalog, compiler, settings));
     if (node.resourceType === 'model') return await runModel(node, connection, catalog, compiler);
     if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir);
     if (node.resourceType === 'test') return await runTest(node, connection, catalog, compiler);

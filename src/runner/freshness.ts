@@ -1,3 +1,4 @@
+import type { Dialect } from '../adapter/adapter.js';
 import type { FreshnessCriteria, FreshnessThreshold } from '../manifest/nodes.js';
 
 /** dbt's freshness statuses (`runtime error`: the check itself failed, e.g. a bad column). */
@@ -30,6 +31,6 @@ export function freshnessStatus(ageSeconds: number | undefined, criteria: Freshn
  * @param relationSql the source as SQL (a relation or a file reader call)
  * @param loadedAtField column or SQL expression
  */
-export function freshnessQuery(relationSql: string, loadedAtField: string, filter?: string): string {
-  return `select epoch(max(${loadedAtField})) as max_loaded_at from ${relationSql}${filter ? ` where ${filter}` : ''}`;
+export function freshnessQuery(relationSql: string, loadedAtField: string, filter: string | undefined, dialect: Pick<Dialect, 'epochSeconds'>): string {
+  return `select ${dialect.epochSeconds(`max(${loadedAtField})`)} as max_loaded_at from ${relationSql}${filter ? ` where ${filter}` : ''}`;
 }

@@ -101,7 +101,7 @@ function publish(target: ExternalTarget, version: string): void {
  */
 export async function runExternal(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, lakePath: string): Promise<ExternalOutcome> {
   const target = externalTarget(model, projectDir, lakePath);
-  const compiled = compiler.compile(model);
+  const compiled = await compiler.compileLive(model, connection);
   await assertSingleSelect(model, compiled, connection);
   makeFolder(dirname(target.path), `external model ${model.name}`);
   const live = catalog.kindOf(model.relation) === 'view' ? await liveVersion(connection, model) : undefined;
@@ -115,7 +115,7 @@ export async function runExternal(model: ModelNode, connection: Connection, cata
     const wroteFiles = existsSync(version) && (statSync(version).isFile() || readdirSync(version).length > 0);
     if (!wroteFiles) throw new Error('The write produced no files (a partitioned model with no rows?); the previous files are kept');
     const existing = catalog.kindOf(model.relation);
-    const plan = planView(model.relation, externalReadSql({ ...target, path: version }), existing);
+    const plan = planView(model.relation, externalReadSql({ ...target, path: version }), existing, connection.dialect);
     await inTransaction(connection, () => runStatements(connection, plan.statements.slice(1, -1)));
   } catch (error) {
     remove(version);

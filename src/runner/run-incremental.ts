@@ -4,9 +4,9 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { CompilationError } from '../errors.js';
 import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
-import { planTable } from '../materializations/table.js';
+import { tableStatements, tempRelation } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
-import { describeColumns, inTransaction, runStatements } from './transaction.js';
+import { inTransaction, runStatements } from './transaction.js';
 import { assertSingleSelect } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
@@ -45,20 +45,21 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const config = incrementalConfig(model);
   const existing = catalog.kindOf(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
-  const compiled = compiler.compile(model, { relationExists: existing === 'table', fullRefresh });
+  const compiled = await compiler.compileLive(model, connection, { relationExists: existing === 'table', fullRefresh });
   await assertSingleSelect(model, compiled, connection);
   if (existing !== 'table' || fullRefresh) {
-    const plan = planTable(model.relation, compiled.sql, existing);
-    const body = plan.statements.slice(1, -1);
-    const rows = await inTransaction(connection, () => runStatements(connection, body, (plan.rowCountStatement ?? 1) - 1));
+    const { dialect } = connection;
+    const plan = tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);
+    const body = [`create schema if not exists ${quoteIdentifier(model.relation.schema)}`, ...plan.statements];
+    const rows = await inTransaction(connection, () => runStatements(connection, body, plan.rowCountStatement + 1));
     catalog.record(model.relation, 'table');
     return { compiled, rows, incremental: false };
   }
   const staging = `${model.relation.identifier}${STAGING_SUFFIX}`;
   const rows = await inTransaction(connection, async () => {
-    await connection.execute(`create or replace temp table ${quoteIdentifier(staging)} as (\n${compiled.sql}\n)`);
-    const tableColumns = await describeColumns(connection, renderRelation(model.relation));
-    const stagingColumns = await describeColumns(connection, quoteIdentifier(staging));
+    for (const sql of connection.dialect.createTempTableAs(staging, compiled.sql)) await connection.execute(sql);
+    const tableColumns = await connection.describeColumns(renderRelation(model.relation));
+    const stagingColumns = await connection.describeColumns(quoteIdentifier(staging));
     const plan = planIncremental(model, model.relation, { staging, tableColumns, stagingColumns });
     if (config.strategy === 'merge') await checkUniqueKeys(model, connection, staging, config.uniqueKey);
     const count = await runStatements(connection, plan.statements, plan.rowCountStatement);

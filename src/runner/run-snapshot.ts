@@ -5,7 +5,7 @@ import { CompilationError } from '../errors.js';
 import type { SnapshotNode } from '../manifest/nodes.js';
 import { planSnapshotUpdate, snapshotConfig, snapshotCreateStatement, timestampLiteral } from '../materializations/snapshot.js';
 import type { RelationCatalog } from './catalog.js';
-import { describeColumns, inTransaction, runStatements } from './transaction.js';
+import { inTransaction, runStatements } from './transaction.js';
 import { assertSingleSelect } from './execute-node.js';
 
 /** Suffix of the temp tables a snapshot run stages rows in. */
@@ -29,7 +29,7 @@ export interface SnapshotOutcome {
  */
 export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
   const config = snapshotConfig(snapshot.config, snapshot.name);
-  const compiled = compiler.compile(snapshot);
+  const compiled = await compiler.compileLive(snapshot, connection);
   await assertSingleSelect(snapshot, compiled, connection);
   const existing = catalog.kindOf(snapshot.relation);
   const now = timestampLiteral(time);
@@ -46,10 +46,10 @@ export async function runSnapshot(snapshot: SnapshotNode, connection: Connection
   }
   const staging = `${snapshot.relation.identifier}${STAGING_SUFFIX}`;
   const rows = await inTransaction(connection, async () => {
-    await connection.execute(`create or replace temp table ${quoteIdentifier(staging)} as (\n${compiled.sql}\n)`);
-    const tableColumns = await describeColumns(connection, renderRelation(snapshot.relation));
-    const stagingColumns = await describeColumns(connection, quoteIdentifier(staging));
-    const plan = planSnapshotUpdate(snapshot.relation, config, { staging, tableColumns, stagingColumns }, now);
+    for (const sql of connection.dialect.createTempTableAs(staging, compiled.sql)) await connection.execute(sql);
+    const tableColumns = await connection.describeColumns(renderRelation(snapshot.relation));
+    const stagingColumns = await connection.describeColumns(quoteIdentifier(staging));
+    const plan = planSnapshotUpdate(snapshot.relation, config, { staging, tableColumns, stagingColumns }, now, connection.dialect);
     return runStatements(connection, plan.statements, plan.rowCountStatement);
   });
   return { compiled, rows, created: false };

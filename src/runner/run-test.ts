@@ -31,7 +31,7 @@ async function countFailures(test: TestNode, connection: Connection, catalog: Re
     return { failures: Number(rows[0]?.failures ?? 0) };
   }
   const stored = failuresRelation(test);
-  await runPlan(connection, planStoreFailures(stored, rowsSql));
+  await runPlan(connection, planStoreFailures(stored, rowsSql, connection.dialect));
   catalog.record(stored, 'table');
   const rows = await connection.query(storedCountQuery(stored));
   return { failures: Number(rows[0]?.failures ?? 0), stored };
@@ -46,14 +46,14 @@ async function countFailures(test: TestNode, connection: Connection, catalog: Re
  * @throws DatabaseError naming the test and its compiled file when DuckDB rejects the query
  */
 export async function runTest(test: TestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
-  const compiled = compiler.compile(test);
+  const compiled = await compiler.compileLive(test, connection);
   await assertSingleSelect(test, compiled, connection);
   const rowsSql = failingRowsQuery(compiled.sql, limitOf(test));
   let counted: { failures: number; stored?: Relation };
   try {
     counted = await countFailures(test, connection, catalog, rowsSql);
   } catch (error) {
-    throw databaseError(test, compiled.path, error, 1);
+    throw databaseError(test, compiled.path, error, 1, connection);
   }
   const { failures, stored } = counted;
   const verdict = testVerdict(failures, test.config, test.originalFilePath);

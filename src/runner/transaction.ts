@@ -1,10 +1,9 @@
 import type { Connection } from '../adapter/adapter.js';
-import type { ColumnSpec } from '../materializations/schema-change.js';
 
 /**
- * Runs `work` inside one DuckDB transaction: commits when it resolves, rolls back and re-throws
- * when it throws, so a failed materialization leaves every relation as it was (DuckDB DDL is
- * transactional).
+ * Runs `work` inside one transaction: commits when it resolves, rolls back and re-throws when it
+ * throws, so a failed materialization leaves every relation as it was (DDL is transactional in
+ * DuckDB and PostgreSQL: see the adapter's `capabilities`).
  */
 export async function inTransaction<T>(connection: Connection, work: () => Promise<T>): Promise<T> {
   await connection.execute('begin transaction');
@@ -16,15 +15,6 @@ export async function inTransaction<T>(connection: Connection, work: () => Promi
     await connection.execute('rollback').catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * The columns of a relation or temp table, in order, as DuckDB's `DESCRIBE` reports them.
- * @param rendered the relation as SQL (quoted)
- */
-export async function describeColumns(connection: Connection, rendered: string): Promise<ColumnSpec[]> {
-  const rows = await connection.query(`describe ${rendered}`);
-  return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
 }
 
 /**

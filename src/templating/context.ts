@@ -6,6 +6,8 @@ import { CompilationError } from '../errors.js';
 import type { RefCall, Relation, SourceCall } from '../manifest/nodes.js';
 import type { TemplateContext, TemplateEngine } from './engine.js';
 import { TemplateRelation } from './relation.js';
+import { dbtContext, type DbtContextOptions, type TemplateOutput } from './dbt-context.js';
+import { DISPATCH_SETTINGS, type DispatchConfig, type DispatchSettings } from './macro-namespaces.js';
 
 /** Values shared by every template of one invocation. */
 export interface GlobalContext {
@@ -13,7 +15,25 @@ export interface GlobalContext {
   target: Target;
   /** Project vars with `--vars` applied on top. */
   vars: Record<string, unknown>;
+  /** The project's `dispatch:` search orders (dbt_project.yml), for `adapter.dispatch`. */
+  dispatch?: DispatchConfig[];
+  /**
+   * Where templates' `log(..., info=True)`, `print` and warnings go. Not enumerable (set it with
+   * {@link attachTemplateOutput}), so the keys hashed from the global context ignore it.
+   */
+  readonly output?: TemplateOutput;
 }
+
+/** Sends a global context's template output (log, print, exceptions.warn) to `output`. */
+export function attachTemplateOutput(global: GlobalContext, output: TemplateOutput): void {
+  Object.defineProperty(global, 'output', { value: output, enumerable: false, configurable: true });
+}
+
+/**
+ * What a render may know besides the global context: the node (dbt's `model`), the graph, the
+ * selection, the database's answers and where its output goes (see {@link DbtContextOptions}).
+ */
+export type RenderExtras = Partial<Omit<DbtContextOptions, 'adapterType' | 'execute'>>;
 
 /** What rendering a file at parse time found: its refs, sources and `config()` calls. */
 export interface ParseCapture {
@@ -66,8 +86,11 @@ export function sourceCall(args: unknown[]): SourceCall {
   throw new CompilationError(`source() takes a source name and a table name; got source(${names.map((n) => JSON.stringify(n)).join(', ')})`);
 }
 
-function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false): TemplateContext {
+function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false, extras: RenderExtras = {}): TemplateContext {
+  const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [] };
   return {
+    ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, output: extras.output ?? global.output }),
+    [DISPATCH_SETTINGS]: settings,
     var: engine.guard((name: string, fallback?: unknown) => {
       if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
       if (fallback !== undefined) return fallback;
@@ -76,12 +99,11 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
-    target: { ...global.target, path: scrubSecrets(global.target.path), profile_name: global.target.profileName },
+    target: visibleTarget(global.target),
     project_name: global.projectName,
     this: new TemplateRelation(self),
     execute,
     is_incremental: () => incremental,
-    log: () => '',
     // dbt's print(): writes to stdout even with --quiet; --no-print silences it (docs.getdbt.com/reference/dbt-jinja-functions/print).
     print: (value: unknown) => {
       userPrint(String(value));
@@ -90,19 +112,25 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
   };
 }
 
+/** Adds dbt's `builtins` (the original ref, source and config, for macros that override them). */
+function withBuiltins(context: TemplateContext): TemplateContext {
+  context.builtins = { ref: context.ref, source: context.source, config: context.config };
+  return context;
+}
+
 /**
  * The context for rendering at parse time (dbt's parse context): `ref()` and `source()` only
  * record what they are given and return a placeholder relation; `config()` records its keywords.
  * @param capture receives the calls (mutated while rendering)
  * @param self the node's own relation (for `this`)
  */
-export function parseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, capture: ParseCapture): TemplateContext {
+export function parseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, capture: ParseCapture, extras: RenderExtras = {}): TemplateContext {
   const config = engine.guard((...args: unknown[]) => {
     Object.assign(capture.config, keywords(args), ...positional(args).filter((a) => typeof a === 'object'));
     return '';
   });
-  return {
-    ...baseContext(engine, global, self, false),
+  return withBuiltins({
+    ...baseContext(engine, global, self, false, false, extras),
     ref: engine.guard((...args: unknown[]) => {
       const call = refCall(args);
       capture.refs.push(call);
@@ -114,7 +142,7 @@ export function parseContext(engine: TemplateEngine, global: GlobalContext, self
       return new TemplateRelation({ schema: call.sourceName, identifier: call.tableName });
     }),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => capture.config[key] ?? fallback }),
-  };
+  });
 }
 
 /**
@@ -130,12 +158,21 @@ export function runtimeContext(
   nodeConfig: Record<string, unknown>,
   resolver: RelationResolver,
   incremental = false,
+  extras: RenderExtras = {},
 ): TemplateContext {
   const config = () => '';
-  return {
-    ...baseContext(engine, global, self, true, incremental),
+  return withBuiltins({
+    ...baseContext(engine, global, self, true, incremental, extras),
     ref: engine.guard((...args: unknown[]) => resolver.ref(refCall(args))),
     source: engine.guard((...args: unknown[]) => resolver.source(sourceCall(args))),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => nodeConfig[key] ?? fallback }),
-  };
+  });
+}
+
+/** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
+function visibleTarget(target: Target): Record<string, unknown> {
+  const { credentials: _credentials, ...visible } = target;
+  // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
+  const masked = Object.fromEntries(Object.entries(visible).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
+  return { ...masked, profile_name: target.profileName };
 }

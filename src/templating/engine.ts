@@ -3,12 +3,21 @@ import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
-import { installJinja, markNative } from './jinja/index.js';
+import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
+import { installMemberLookup } from './callable-members.js';
+import { installJinja } from './jinja/index.js';
 
 /** A template source: its project-relative path (for errors) and text. */
 export interface TemplateSource {
   path: string;
   contents: string;
+  /**
+   * Package of a macro file: undefined for the root project, `dbt` for dbt's own macros, an
+   * installed package's name (its macros are then `pkg.name`). See macro-namespaces.ts.
+   */
+  package?: string;
+  /** Compile this macro file on first use instead of up front (dops' built-in macros). */
+  lazy?: boolean;
 }
 
 /** Names and values visible to a template (ref, source, config, var, this, target, ...). */
@@ -64,21 +73,33 @@ export class TemplateEngine {
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
   /** Compiled macro files, by path. */
   private readonly macroFiles = new Map<string, nunjucks.Template>();
-  /** Macro name -> file that defines it. */
+  /** Macro files compiled on first use (see {@link TemplateSource.lazy}), by path. */
+  private readonly lazyFiles = new Map<string, TemplateSource>();
+  /** Macro name -> file that defines it, for the names callable unprefixed (root project, then dbt's). */
   readonly macros = new Map<string, string>();
+  /**
+   * A nunjucks environment that renders Jinja2 as dbt does (see ./jinja/index.ts), with the
+   * member lookup dbt's context objects need (./callable-members.ts) over it.
+   */
+  private static environment(): nunjucks.Environment {
+    const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    installJinja(env);
+    installMemberLookup();
+    return env;
+  }
+
+  /** Every macro by package (see macro-namespaces.ts). */
+  readonly registry = new MacroRegistry();
+  /** Adds the macros to render contexts (made once the macros are known). */
+  private binder: MacroBinder | undefined;
+  /** Scopes of the renders in progress, innermost last (see {@link inScope}). */
+  private readonly scopes: MacroScope[] = [];
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
   /** Each macro's declared parameters; absent for macros that read `varargs` / `kwargs` (they take any). */
   private readonly signatures = new Map<string, MacroParameter[]>();
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
-
-  /** A nunjucks environment that renders Jinja2 as dbt does (see ./jinja/index.ts). */
-  private static environment(): nunjucks.Environment {
-    const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-    installJinja(env);
-    return env;
-  }
 
   /**
    * @param macroSources files holding `{% macro %}` blocks (user macros and built-in test macros);
@@ -90,19 +111,25 @@ export class TemplateEngine {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
-        const contents = testBlocksToMacros(source.contents);
-        const template = this.compile({ path: source.path, contents });
-        for (const [name, params] of macroSignatures(contents)) this.signatures.set(name, params);
-        this.macroFiles.set(source.path, template);
-        for (const name of Object.keys(this.exportMacros(template, {}))) {
-          const other = this.macros.get(name);
-          if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other} and ${source.path}`, { location: { file: source.path } }));
-          this.macros.set(name, source.path);
+        for (const [name, params] of macroSignatures(testBlocksToMacros(source.contents))) this.signatures.set(`${source.path}\u0000${name}`, params);
+        let names: string[];
+        if (source.lazy) {
+          this.lazyFiles.set(source.path, source);
+          names = [...source.contents.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((match) => match[1]);
+        } else {
+          const template = this.compile({ path: source.path, contents: testBlocksToMacros(source.contents) });
+          this.macroFiles.set(source.path, template);
+          names = Object.keys(this.exportMacros(template, {}));
+        }
+        for (const name of names) {
+          const other = this.registry.add({ name, package: source.package, path: source.path });
+          if (other) errors.push(new ParseError(`Macro '${name}' is defined twice: in ${other.path} and ${source.path}`, { location: { file: source.path } }));
         }
       } catch (error) {
         errors.push(error instanceof DopsError ? error : new ParseError(String(error), { location: { file: source.path } }));
       }
     }
+    for (const [name, entry] of this.registry.global) this.macros.set(name, entry.path);
     throwIfAny(errors);
   }
 
@@ -111,7 +138,8 @@ export class TemplateEngine {
    * (its body reads `varargs` / `kwargs`).
    */
   macroParameters(name: string): readonly MacroParameter[] | undefined {
-    return this.signatures.get(name);
+    const path = this.macros.get(name);
+    return path === undefined ? undefined : this.signatures.get(`${path}\u0000${name}`);
   }
 
   /**
@@ -166,7 +194,7 @@ export class TemplateEngine {
     const template = this.compile(source);
     this.pendingError = undefined;
     try {
-      const output = template.render(this.withMacros(context));
+      const output = this.inScope(context, (full) => template.render(full));
       return output.startsWith(LINE_PAD) ? output.slice(LINE_PAD.length) : output;
     } catch (error) {
       const location = locate(error as Error, source.path, 'render');
@@ -193,49 +221,70 @@ export class TemplateEngine {
     }
     const { template } = known;
     if (!template) return undefined;
-    let full = context;
-    for (const name of template.names) {
-      if (this.macros.has(name)) {
-        full = this.withMacros(context);
-        break;
+    const attempt = (full: TemplateContext): string | undefined => {
+      if (!canRenderSimple(template, full)) return undefined;
+      try {
+        return renderSimple(template, full);
+      } catch {
+        return undefined;
       }
-    }
-    if (!canRenderSimple(template, full)) return undefined;
+    };
+    for (const name of template.names) if (this.macros.has(name)) return this.inScope(context, attempt);
+    return attempt(context);
+  }
+
+  /**
+   * Runs `work` with every macro added to a context. Macros see the same context, so they can call
+   * ref() and each other. A macro file is run (to define its macros on this context) only when one
+   * of its macros is first called: most renders call a macro or two, or none.
+   */
+  private inScope<T>(context: TemplateContext, work: (full: TemplateContext) => T): T {
+    if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return work(context);
+    this.binder ??= new MacroBinder(this.registry, () => this.scopes[this.scopes.length - 1], (values) => this.addGlobals(values));
+    const exported = new Map<string, Record<string, Macro>>();
+    const scope = this.binder.bind(context, (entry: MacroEntry, owner: MacroScope): Macro => {
+      let macros = exported.get(entry.path);
+      if (!macros) {
+        macros = this.exportMacros(this.macroFile(entry.path), owner.contextFor(entry.package));
+        exported.set(entry.path, macros);
+      }
+      const key = `${entry.path}\u0000${entry.name}`;
+      const params = this.signatures.get(key)?.map((param) => param.name);
+      const fn = macros[entry.name]!;
+      if (!params || !fn) return fn;
+      // Checked once per render and macro: Jinja refuses arguments a macro does not declare.
+      const checked = this.guard((...args: unknown[]) => {
+        checkMacroArguments(entry.name, params, args);
+        return fn(...args);
+      }) as Macro;
+      macros[entry.name] = checked;
+      return checked;
+    });
+    this.scopes.push(scope);
     try {
-      return renderSimple(template, full);
-    } catch {
-      return undefined;
+      return work(scope.full);
+    } finally {
+      this.scopes.pop();
     }
   }
 
   /**
-   * Adds every macro to a context. Macros see the same context, so they can call ref() and each
-   * other. A macro file is run (to define its macros on this context) only when one of its macros
-   * is first called: most renders call a macro or two, or none.
+   * Adds names every template of this engine sees, unless its context has the same name (nunjucks
+   * globals): values that are the same for every render, so no render copies them.
    */
-  private withMacros(context: TemplateContext): TemplateContext {
-    if (this.macroFiles.size === 0) return context;
-    const exported = new Map<string, Record<string, Macro>>();
-    const full: TemplateContext = { ...context };
-    const macro = (name: string): Macro => {
-      const path = this.macros.get(name)!;
-      let macros = exported.get(path);
-      if (!macros) {
-        macros = this.exportMacros(this.macroFiles.get(path)!, full);
-        exported.set(path, macros);
-      }
-      return macros[name]!;
-    };
-    for (const name of this.macros.keys()) {
-      const params = this.signatures.get(name)?.map((param) => param.name);
-      full[name] = markNative(params
-        ? this.guard((...args: unknown[]) => {
-            checkMacroArguments(name, params, args);
-            return macro(name)(...args);
-          })
-        : (...args: unknown[]) => macro(name)(...args));
+  addGlobals(values: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(values)) this.env.addGlobal(name, value);
+  }
+
+  /** A macro file's compiled template, compiling a lazy one on first use. */
+  private macroFile(path: string): nunjucks.Template {
+    let template = this.macroFiles.get(path);
+    if (!template) {
+      const source = this.lazyFiles.get(path)!;
+      template = this.compile({ path, contents: testBlocksToMacros(source.contents) });
+      this.macroFiles.set(path, template);
     }
-    return full;
+    return template;
   }
 
   private exportMacros(template: nunjucks.Template, context: TemplateContext): Record<string, Macro> {

@@ -1,4 +1,5 @@
-import { renderExternalLocation, renderRelation } from '../adapter/quoting.js';
+import { renderRelation } from '../adapter/quoting.js';
+import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Relation } from '../manifest/nodes.js';
 
 /**
@@ -8,16 +9,63 @@ import type { Relation } from '../manifest/nodes.js';
 export class TemplateRelation {
   readonly schema: string;
   readonly identifier: string;
+  /** The database (DuckDB catalog) when known; dops renders two-part names. */
+  readonly database: string | undefined;
+  /** `table`, `view`, `ephemeral` or undefined when not known (dbt's `relation.type`). */
+  readonly type: string | undefined;
   private readonly sql: string;
 
   /**
    * @param relation the relation the node is built into (or a placeholder)
    * @param sql the text it renders as; defaults to the quoted relation
+   * @param extra the database and type, when known
    */
-  constructor(relation: Relation, sql?: string) {
+  constructor(relation: Relation, sql?: string, extra: { database?: string; type?: string } = {}) {
     this.schema = relation.schema;
     this.identifier = relation.identifier;
     this.sql = sql ?? renderRelation(relation);
+    this.database = extra.database;
+    this.type = extra.type;
+  }
+
+  get is_table(): boolean {
+    return this.type === 'table';
+  }
+
+  get is_view(): boolean {
+    return this.type === 'view';
+  }
+
+  get is_cte(): boolean {
+    return this.type === 'ephemeral';
+  }
+
+  /** dbt's `relation.render()`: the SQL text. */
+  render(): string {
+    return this.sql;
+  }
+
+  /**
+   * dbt's `relation.incorporate(path={...}, type=...)`: a copy with other names or type
+   * (docs.getdbt.com/reference/dbt-classes#relation).
+   */
+  incorporate(...args: unknown[]): TemplateRelation {
+    const kwargs = (args.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) ?? {}) as Record<string, unknown>;
+    const path = (kwargs.path ?? {}) as Record<string, unknown>;
+    const schema = String(path.schema ?? this.schema);
+    const identifier = String(path.identifier ?? this.identifier);
+    const renamed = schema !== this.schema || identifier !== this.identifier;
+    return new TemplateRelation({ schema, identifier }, renamed ? undefined : this.sql, { database: (path.database as string | undefined) ?? this.database, type: (kwargs.type as string | undefined) ?? this.type });
+  }
+
+  /** dbt's `relation.include(...)`: dops always renders schema and identifier, so a copy. */
+  include(): TemplateRelation {
+    return this;
+  }
+
+  /** dbt's `relation.quote(...)`: names are always quoted, so the same relation. */
+  quote(): TemplateRelation {
+    return this;
   }
 
   /** dbt's alias for `identifier`. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { resolveTarget } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES } from '../config/project-config.js';
@@ -11,8 +12,10 @@ import { Manifest } from '../manifest/manifest.js';
 import { relationName, type ResourceType } from '../manifest/nodes.js';
 import { dropStatement } from '../materializations/plan.js';
 import { planExecution, runExecutionPlan } from '../api/execute.js';
+import { RUN_COMMANDS } from '../session/commands.js';
 import type { SelectOptions } from '../api/options.js';
 import { targetFile, type LoadedProject } from '../api/project.js';
+import { manifestMetadata } from '../api/selection.js';
 import { affectedNodes, builtRelation, diffProjects, staleRelations, type ProjectState, type StaleRelation } from './affected.js';
 import { mergeChanges, type FileChange } from './changes.js';
 import { globalKey, ProjectLoader } from './loader.js';
@@ -20,8 +23,8 @@ import { RebuildQueue } from './queue.js';
 import type { RebuildReport, WatchReporter } from './reporter.js';
 import { watchLayout, watchProject, type ProjectWatcher } from './watcher.js';
 
-/** Resource types watch mode runs: the same as `build`. */
-const BUILD_TYPES: ResourceType[] = ['seed', 'model', 'test'];
+/** Resource types watch mode runs: the same as `build` (snapshots included). */
+const BUILD_TYPES: ResourceType[] = [...RUN_COMMANDS.build.resourceTypes];
 
 /** Default quiet time after the last file event before a rebuild starts. */
 export const DEFAULT_DEBOUNCE_MS = 100;
@@ -101,9 +104,8 @@ export class WatchSession {
     const target = resolveTarget(config, options.target, options.profilesDir);
     // Selector syntax errors are usage errors: report them now, not on every rebuild.
     const empty = new Manifest([]);
-    selectNodes(empty, Dag.fromManifest(empty), options, BUILD_TYPES);
-    const { DuckDBAdapter } = await import('../adapter/duckdb.js');
-    const adapter = await DuckDBAdapter.open(target.path, config.projectDir, target);
+    selectNodes(empty, Dag.fromManifest(empty), { select: options.select, exclude: options.exclude }, BUILD_TYPES);
+    const adapter = await openAdapter(target, config.projectDir);
     let session: WatchSession;
     try {
       const connections: Connection[] = [];
@@ -217,7 +219,7 @@ export class WatchSession {
     // manifest.json (the whole project, large on big projects) is rewritten right after the summary,
     // before the next rebuild can start; run_results.json was written before it.
     const t3 = performance.now();
-    writeManifest(targetFile(project, 'manifest.json'), project.manifest);
+    writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
     report.timings.manifestMs = performance.now() - t3;
   }
 
@@ -258,7 +260,7 @@ export class WatchSession {
     try {
       const kind = await connection.relationKind(stale.relation);
       if (!kind) return false;
-      await connection.execute(dropStatement(stale.relation, kind));
+      await connection.execute(dropStatement(stale.relation, kind, connection.dialect));
       this.reporter.relationDropped?.(stale);
       return true;
     } catch (error) {

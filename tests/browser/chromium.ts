@@ -2,7 +2,12 @@
  * Real headless Chromium for browser tests: Debian's `chromium` package driven by playwright-core
  * (no browser download). `.ci/run` installs the package when it is missing.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where browser tests leave screenshots of the site, to look at as a person would. */
+export const SCREENSHOTS = join(tmpdir(), 'dops-docs-screenshots');
 
 /** Where Debian's chromium package installs the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';

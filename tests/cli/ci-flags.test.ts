@@ -1,7 +1,7 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { makeProject, makeTempDir, removeProjects, writeFile } from '../integration/helpers.js';
 
@@ -20,9 +20,6 @@ const FILES = {
   'models/schema.yml': 'version: 2\nmodels:\n  - name: clean\n    columns:\n      - name: v\n        data_tests:\n          - not_null: {config: {severity: warn}}\n',
 };
 
-beforeAll(() => {
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 describe('CI flags on the command line', () => {

@@ -1,7 +1,7 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, makeTempDir, query, removeProjects } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -36,10 +36,6 @@ const GOOD = {
   'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\n',
 };
 
-beforeAll(() => {
-  // Test the binary as shipped: compile src/ to dist/ once.
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 describe('dops CLI', () => {
@@ -225,6 +221,16 @@ describe('dops CLI', () => {
       expect(dops(['ls', '--project-dir', dir, '-s', '+orders', '--resource-type', 'model']).stdout.trim().split('\n')).toEqual(['proj.stg_orders', 'proj.orders']);
       expect(dops(['list', '--project-dir', dir, '--resource-type', 'seed', '--output', 'unique_id']).stdout.trim()).toBe('seed.proj.raw_orders');
       expect(dops(['ls', '--project-dir', dir, '-s', 'orders', '--resource-type', 'model', '--output', 'path']).stdout.trim()).toBe('models/orders.sql');
+    });
+
+    // https://docs.getdbt.com/reference/commands/list (--resource-type takes one of the known kinds)
+    it('an unknown --resource-type exits 2 with a did-you-mean, printing no nodes', () => {
+      const dir = makeProject(files);
+      const run = dops(['ls', '--project-dir', dir, '--resource-type', 'modle']);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain("Unknown --resource-type 'modle'");
+      expect(run.stderr).toContain("Did you mean 'model'");
     });
 
     it('does not open the database', () => {

@@ -90,7 +90,7 @@ describe('dops debug', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/dops version: \[OK\] \d+\.\d+\.\d+/);
     expect(ok.stdout).toMatch(/duckdb version: \[OK\] v\d/);
-    expect(ok.stdout).toContain('dops_project.yml file: [OK] found and valid');
+    expect(ok.stdout).toContain('project file: [OK] dops_project.yml found and valid');
     expect(ok.stdout).toMatch(/target: \[OK\] 'dev'/);
     expect(ok.stdout).toContain('connection: [OK]');
     expect(ok.stdout).toContain('All checks passed!');
@@ -100,7 +100,7 @@ describe('dops debug', () => {
     expect(missing.stdout).toContain('fix: Create profiles.yml there, or drop --profiles-dir.');
     const noProject = dops(['debug', '--project-dir', makeTempDir()]);
     expect(noProject.status).toBe(1);
-    expect(noProject.stdout).toMatch(/dops_project.yml file: \[ERROR\] No dops_project.yml found/);
+    expect(noProject.stdout).toMatch(/project file: \[ERROR\] No dbt_project.yml found/);
     expect(noProject.stdout).toContain('fix: Run dops inside a project');
   });
 });

@@ -1,13 +1,11 @@
-import { execSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, query, removeProjects } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
-/** Its own build of the binary, so this file never races cli.test.ts writing dist/. */
-const BUILD = join(REPO, 'node_modules/.cache/dops-cli-lake');
-const CLI = join(BUILD, 'dist/cli/index.js');
+/** The binary as built once by tests/global-setup.ts. */
+const CLI = join(REPO, 'dist/cli/index.js');
 
 function dops(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
@@ -15,11 +13,6 @@ function dops(args: string[], cwd: string): { status: number | null; stdout: str
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-beforeAll(() => {
-  mkdirSync(BUILD, { recursive: true });
-  copyFileSync(join(REPO, 'package.json'), join(BUILD, 'package.json'));
-  execSync(`npx tsc -p . --outDir ${JSON.stringify(join(BUILD, 'dist'))}`, { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString().slice(0, 19).replace('T', ' ');

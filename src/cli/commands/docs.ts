@@ -15,7 +15,8 @@ function port(value: string): number {
 export async function runDocsGenerate(flags: CliFlags): Promise<void> {
   const { generateDocs } = await import('../../api/docs.js');
   const started = Date.now();
-  const outcome = await generateDocs(toApiOptions(flags));
+  // commander turns `--no-data` into `data: false`; `dops build --docs` has no such flag (data on).
+  const outcome = await generateDocs({ ...toApiOptions(flags), data: (flags as { data?: boolean }).data !== false });
   const analysed = [...outcome.lineage.values()].filter((l) => l.status === 'analysed').length;
   const kinds = [...outcome.lineage.keys()].some((id) => outcome.project.manifest.get(id).resourceType === 'snapshot') ? 'models and snapshots' : 'models';
   const where = relative(process.cwd(), outcome.indexPath) || outcome.indexPath;
@@ -31,7 +32,9 @@ export async function runDocsGenerate(flags: CliFlags): Promise<void> {
 /** Registers `docs generate` and `docs serve`. */
 export function registerDocs(program: Command): void {
   const docs = program.command('docs').description('static documentation site with model and column lineage');
-  withSelectFlags(docs.command('generate').description('write manifest.json, catalog.json, lineage.json and the site in target/docs')).action(runDocsGenerate);
+  withSelectFlags(docs.command('generate').description('write manifest.json, catalog.json, lineage.json and the site in target/docs'))
+    .option('--no-data', 'no data previews or column profiles in the site')
+    .action(runDocsGenerate);
   withCommonFlags(docs.command('serve').description('serve the generated site over HTTP'))
     .option('--port <port>', 'port to listen on', port, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')

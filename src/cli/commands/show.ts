@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { cliReporter, toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
+import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -19,7 +19,7 @@ export function registerShow(program: Command): void {
     .action(async (flags: CliFlags & { inline?: string; limit: number; output: 'text' | 'json' }) => {
       const { show } = await import('../../api/show.js');
       const { formatTable, jsonValue } = await import('../../reporter/table.js');
-      const results = await show({ ...toApiOptions(flags), reporter: cliReporter({ ...flags, quiet: flags.quiet || flags.output === 'json' }), inline: flags.inline, limit: flags.limit });
+      const results = await show({ ...toApiOptions({ ...flags, quiet: flags.quiet || flags.output === 'json' }), inline: flags.inline, limit: flags.limit });
       for (const result of results) {
         if (flags.output === 'json') {
           const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((name) => [name, jsonValue(row[name])])));

@@ -1,9 +1,11 @@
 import { ColumnLineageIndex } from './column-lineage.js';
 import { h, nodeHref } from './dom.js';
 import type { SiteIndex } from './site-index.js';
+import { boxWidthFor } from './data.js';
 import { drawGraph, layoutLeftToRight } from './svg-graph.js';
 
-const BOX = { width: 230, height: 36 };
+/** Box height of a column in the column-lineage graph, px (width is sized to the labels). */
+const BOX_HEIGHT = 44;
 
 /** Levels of column lineage drawn around a column unless the page asks for more. */
 export const DEFAULT_COLUMN_LEVELS = 3;
@@ -34,11 +36,13 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
   const derived = new Set(everyUpstream.links.map((l) => l.to));
   const roots = everyUpstream.vertices.filter((v) => v.key !== rootKey && !derived.has(v.key));
   const label = (id: string): string => index.byId.get(id)?.label ?? id;
+  const sublabel = (v: { node: string }): string => `${index.byId.get(v.node)?.type ?? ''} ${label(v.node)}`;
+  const BOX = { width: boxWidthFor(hood.vertices.map((v) => ({ label: v.column, sublabel: sublabel(v) })), 170, 380, 14 / 12), height: BOX_HEIGHT };
   const layout = layoutLeftToRight(hood.vertices.map((v) => v.key), hood.links, BOX.width, BOX.height);
   const drawn = hood.vertices.map((v) => ({
     id: v.key,
     label: v.column,
-    sublabel: `${index.byId.get(v.node)?.type ?? ''} ${label(v.node)}`,
+    sublabel: sublabel(v),
     x: layout.positions.get(v.key)!.x,
     y: layout.positions.get(v.key)!.y,
     className: `type-${index.byId.get(v.node)?.type ?? 'unknown'}${v.key === rootKey ? ' focused' : ''}`,
@@ -46,8 +50,10 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
     onClick: () => (location.hash = columnHref(v.node, v.column)),
   }));
   const links = hood.links.map((l) => ({ from: l.from, to: l.to, className: `t-${l.transform}`, points: layout.routes.get(`${l.from}\u0000${l.to}`) }));
-  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height });
+  // Drawn at (nearly) full size so labels stay readable: a wide graph is panned, not shrunk.
+  const graph = drawGraph(drawn, links, { ...BOX, drawingWidth: layout.width, drawingHeight: layout.height, minFitScale: 0.92, maxFitScale: 1, fontScale: 14 / 12, anchor: layout.positions.get(rootKey) });
   requestAnimationFrame(() => graph.fit());
+  const graphHeight = Math.min(Math.max(layout.height + 8, 120), 640);
   const byKey = new Map(hood.vertices.map((v) => [v.key, v]));
   const drawnUpstream = upstreamKeys(hood.links, rootKey);
   const upstream = hood.links.filter((l) => drawnUpstream.has(l.to));
@@ -58,7 +64,7 @@ export function renderColumnLineage(index: SiteIndex, columns: ColumnLineageInde
     ...[...hood.modelLevel].map(([id, reason]) =>
       h('p', { class: 'notice', 'data-testid': 'model-level-notice' }, `Column lineage of ${label(id)} is not available (${reason}); only its model-level parents are known: `, ...(index.byId.get(id)?.parents ?? []).map((p) => h('a', { href: nodeHref(p), class: 'tag' }, label(p)))),
     ),
-    h('div', { class: 'column-graph' }, graph.svg),
+    h('div', { class: 'column-graph', style: `height: ${Math.round(graphHeight)}px` }, graph.svg),
     hood.truncated ? h('p', { class: 'muted', 'data-testid': 'column-levels' }, `Showing ${levels} levels each way. `, h('a', { href: columnHref(node, column, levels + 3) }, 'Show 3 more levels')) : null,
     h('div', { class: 'legend' }, ...Object.entries(DESCRIBE).map(([k, v]) => h('span', { class: `edge-key t-${k}` }, v))),
     h(

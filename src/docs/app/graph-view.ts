@@ -1,4 +1,4 @@
-import { FULL_GRAPH_LIMIT, NODE_HEIGHT, NODE_WIDTH, type SiteNode } from './data.js';
+import { FULL_GRAPH_LIMIT, graphSublabel, NODE_HEIGHT, type SiteNode } from './data.js';
 import { h, nodeHref } from './dom.js';
 import type { SiteIndex } from './site-index.js';
 import { drawGraph, layoutLeftToRight, type DrawnEdge, type DrawnNode } from './svg-graph.js';
@@ -27,11 +27,11 @@ function drawnNode(node: SiteNode, x: number, y: number, focus?: string): DrawnN
   return {
     id: node.id,
     label: node.label,
-    sublabel: node.type === 'model' ? `${node.materialized ?? ''} · ${node.relation ?? ''}` : node.type,
+    sublabel: graphSublabel(node),
     x,
     y,
     className: `type-${node.type}${node.id === focus ? ' focused' : ''}`,
-    title: `${node.type} ${node.label}${node.description ? `\n${node.description}` : ''}`,
+    title: `${node.type} ${node.label}${node.relation ? ` (${node.relation})` : ''}${node.materialized ? `, ${node.materialized}` : ''}${node.description ? `\n${node.description.slice(0, 300)}` : ''}`,
     onClick: () => (location.hash = nodeHref(node.id)),
   };
 }
@@ -46,7 +46,7 @@ function graphContent(index: SiteIndex, state: GraphState): { nodes: DrawnNode[]
   }
   // Focus mode lays out just the neighbourhood: a few dozen nodes, a few milliseconds.
   const edges = members.flatMap((n) => n.parents.filter((p) => ids.has(p)).map((p) => ({ from: p, to: n.id })));
-  const layout = layoutLeftToRight([...ids], edges, NODE_WIDTH, NODE_HEIGHT);
+  const layout = layoutLeftToRight([...ids], edges, index.data.nodeWidth, NODE_HEIGHT);
   const nodes = members.map((n) => drawnNode(n, layout.positions.get(n.id)!.x, layout.positions.get(n.id)!.y, state.focus));
   return { nodes, edges: edges.map((e) => ({ ...e, points: layout.routes.get(`${e.from}\u0000${e.to}`) })), width: layout.width, height: layout.height };
 }
@@ -102,7 +102,7 @@ export function renderGraphView(index: SiteIndex, state: GraphState): HTMLElemen
     container.append(h('p', { class: 'notice', 'data-testid': 'graph-too-big' }, `${index.data.nodes.length} nodes are too many to draw at once: find a node above (Enter) to see it with its neighbours.`));
     return view;
   }
-  const graph = drawGraph(content.nodes, content.edges, { width: NODE_WIDTH, height: NODE_HEIGHT, drawingWidth: content.width, drawingHeight: content.height });
+  const graph = drawGraph(content.nodes, content.edges, { width: index.data.nodeWidth, height: NODE_HEIGHT, drawingWidth: content.width, drawingHeight: content.height });
   container.append(graph.svg);
   requestAnimationFrame(() => graph.fit());
   return view;

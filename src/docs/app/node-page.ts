@@ -2,9 +2,10 @@ import hljs from 'highlight.js/lib/core';
 import sql from 'highlight.js/lib/languages/sql';
 import type { ColumnLineageIndex } from './column-lineage.js';
 import { columnHref, renderColumnLineage } from './column-view.js';
-import type { SiteNode, SiteTest } from './data.js';
+import type { SiteDataSample, SiteNode, SiteTest } from './data.js';
 import { h, nodeHref } from './dom.js';
 import { graphHref } from './graph-view.js';
+import { markdown } from './markdown.js';
 import type { SiteIndex } from './site-index.js';
 
 hljs.registerLanguage('sql', sql);
@@ -15,7 +16,7 @@ function statusBadge(status: string | undefined): HTMLElement {
 
 function testList(tests: SiteTest[]): HTMLElement | null {
   if (tests.length === 0) return null;
-  return h('span', { class: 'tests' }, ...tests.map((t) => h('span', { class: `test status-${t.status ?? 'none'}`, title: t.message ?? t.id }, `${t.name}: ${t.status ?? 'not run'}`)));
+  return h('span', { class: 'tests' }, ...tests.map((t) => h('a', { href: nodeHref(t.id), class: `test status-${t.status ?? 'none'}`, title: t.message ?? t.id }, `${t.name}: ${t.status ?? 'not run'}`)));
 }
 
 /** Highlighted SQL by its text: re-opening a page (e.g. for another column) does not highlight again. */
@@ -53,7 +54,7 @@ function columnsTable(node: SiteNode): HTMLElement {
           { 'data-column': c.name },
           h('td', {}, h('a', { href: columnHref(node.id, c.name), class: 'column-link', 'data-testid': `column-${c.name}` }, c.name)),
           h('td', { class: 'type' }, c.type ?? ''),
-          h('td', {}, c.description ?? ''),
+          h('td', {}, markdown(c.description, { class: 'column-description' })),
           h('td', {}, testList(c.tests)),
           h('td', { class: 'muted' }, kind),
         );
@@ -73,7 +74,95 @@ function metaTable(node: SiteNode): HTMLElement {
     row('File', h('code', {}, node.path)),
     row('Tags', node.tags.length ? node.tags.join(', ') : undefined),
     row('Rows', node.rowCount === undefined ? undefined : node.rowCount.toLocaleString('en-US')),
-    row('Last run', node.status ? statusBadge(node.status) : undefined),
+    row('Version', node.version === undefined ? undefined : `${node.version}${node.latestVersion !== undefined ? (String(node.latestVersion) === String(node.version) ? ' (latest)' : ` (latest: ${node.latestVersion})`) : ''}`),
+    row('Contract', node.contract ? 'enforced' : undefined),
+    row('Group', node.group),
+    row('Access', node.access),
+    row('Last run', node.status ? h('span', {}, statusBadge(node.status), node.statusAt ? h('span', { class: 'muted' }, ` ${node.statusAt}`) : null) : undefined),
+  );
+}
+
+function formatNumber(value: number | undefined, digits = 0): string {
+  return value === undefined || Number.isNaN(value) ? '' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+function cell(value: string | null): HTMLElement {
+  return value === null ? h('td', { class: 'null' }, 'NULL') : h('td', { title: value }, value);
+}
+
+/** The data preview and column profiles `docs generate` took, with when. */
+function dataSection(node: SiteNode, note?: string): HTMLElement | null {
+  const sample: SiteDataSample | undefined = node.sample;
+  if (!sample) return note && ['model', 'seed', 'snapshot'].includes(node.type) ? h('div', { 'data-testid': 'data-preview' }, h('h3', {}, 'Data'), h('p', { class: 'muted' }, note)) : null;
+  const taken = h('p', { class: 'muted', 'data-testid': 'data-taken' }, `Sample and profile taken at ${sample.takenAt} by dops docs generate; the table may have changed since.`);
+  if (sample.skipped) return h('div', { 'data-testid': 'data-preview' }, h('h3', {}, 'Data'), h('p', { class: 'muted' }, `No data shown: ${sample.skipped}.`));
+  const hidden = sample.hidden.length ? h('p', { class: 'muted', 'data-testid': 'data-hidden' }, `Not shown (sensitive or docs.show_data: false): ${sample.hidden.join(', ')}.`) : null;
+  const profiles = new Map(sample.profiles.map((p) => [p.column.toLowerCase(), p]));
+  return h(
+    'div',
+    { 'data-testid': 'data-preview' },
+    h('h3', {}, 'Column profiles'),
+    taken,
+    h(
+      'table',
+      { class: 'columns profile', 'data-testid': 'profile' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Null %'), h('th', {}, 'Distinct (approx.)'), h('th', {}, 'Min'), h('th', {}, 'Max'))),
+      h(
+        'tbody',
+        {},
+        ...sample.columns.map((c) => {
+          const p = profiles.get(c.toLowerCase());
+          return h('tr', { 'data-column': c }, h('td', {}, c), h('td', { class: 'num' }, formatNumber(p?.nullPercent, 2)), h('td', { class: 'num' }, formatNumber(p?.distinct)), cell(p?.min ?? null), cell(p?.max ?? null));
+        }),
+      ),
+    ),
+    hidden,
+    h('h3', {}, `Data preview (${sample.rows.length} rows)`),
+    sample.columns.length
+      ? h(
+          'div',
+          { class: 'scroll-x' },
+          h('table', { class: 'columns preview', 'data-testid': 'preview' }, h('thead', {}, h('tr', {}, ...sample.columns.map((c) => h('th', {}, c)))), h('tbody', {}, ...sample.rows.map((row) => h('tr', {}, ...row.map(cell))))),
+        )
+      : h('p', { class: 'muted' }, 'No column can be shown.'),
+  );
+}
+
+function testPage(index: SiteIndex, node: SiteNode): HTMLElement {
+  const tested = node.testOf ? index.byId.get(node.testOf) : undefined;
+  const row = (label: string, value: Node | string | undefined | null): HTMLElement | null => (value === undefined || value === null || value === '' ? null : h('tr', {}, h('th', {}, label), h('td', {}, value)));
+  return h(
+    'section',
+    { class: 'page node-page test-page', 'data-testid': 'node-page', 'data-node': node.id },
+    h('h2', {}, h('span', { class: 'chip type-test' }, node.type === 'unit_test' ? 'unit test' : 'test'), ' ', node.name),
+    markdown(node.description, { class: 'description' }),
+    h(
+      'table',
+      { class: 'meta', 'data-testid': 'node-meta' },
+      row('Tests', tested ? h('a', { href: nodeHref(tested.id), 'data-testid': 'tested-node' }, tested.label) : node.testOf),
+      row('Column', node.testColumn ? (tested ? h('a', { href: columnHref(tested.id, node.testColumn), 'data-testid': 'tested-column' }, node.testColumn) : node.testColumn) : undefined),
+      row('Last status', h('span', { 'data-testid': 'test-status' }, statusBadge(node.status), node.statusAt ? h('span', { class: 'muted' }, ` at ${node.statusAt}`) : null)),
+      row('Failures', node.failures === undefined || node.failures === null ? undefined : h('span', { 'data-testid': 'test-failures' }, String(node.failures))),
+      row('Message', node.message && node.status !== 'pass' ? node.message : undefined),
+      row('Tags', node.tags.length ? node.tags.join(', ') : undefined),
+      row('File', h('code', {}, node.path)),
+    ),
+    sqlBlock('Compiled SQL (returns the failing rows)', node.compiledSql, 'compiled-sql'),
+    sqlBlock('Source SQL', node.rawSql, 'raw-sql'),
+  );
+}
+
+function exposurePage(index: SiteIndex, node: SiteNode): HTMLElement {
+  const e = node.exposure ?? {};
+  const row = (label: string, value: Node | string | undefined | null): HTMLElement | null => (value === undefined || value === null || value === '' ? null : h('tr', {}, h('th', {}, label), h('td', {}, value)));
+  return h(
+    'section',
+    { class: 'page node-page', 'data-testid': 'node-page', 'data-node': node.id },
+    h('h2', {}, h('span', { class: 'chip type-exposure' }, 'exposure'), ' ', node.label),
+    markdown(node.description, { class: 'description' }, 'No description.'),
+    h('table', { class: 'meta', 'data-testid': 'node-meta' }, row('Type', e.type), row('Owner', e.owner), row('Maturity', e.maturity), row('URL', e.url ? h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.url) : undefined), row('File', node.path ? h('code', {}, node.path) : undefined)),
+    h('h3', {}, 'Depends on'),
+    nodeLinks(index, node.parents, 'upstream'),
   );
 }
 
@@ -85,6 +174,8 @@ function metaTable(node: SiteNode): HTMLElement {
 export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id: string, column?: string, levels?: number): HTMLElement {
   const node = index.byId.get(id);
   if (!node) return h('section', { class: 'page' }, h('h2', {}, 'Not found'), h('p', {}, `No node ${id} in this project.`));
+  if (node.type === 'test' || node.type === 'unit_test') return testPage(index, node);
+  if (node.type === 'exposure') return exposurePage(index, node);
   const lineageNote =
     node.lineage?.status === 'model-level'
       ? h('p', { class: 'notice', 'data-testid': 'model-level-notice' }, `Column lineage is not available for this model: ${node.lineage.reason}. Model-level lineage only (upstream nodes below).`)
@@ -93,7 +184,7 @@ export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id
     'section',
     { class: 'page node-page', 'data-testid': 'node-page', 'data-node': node.id },
     h('h2', {}, h('span', { class: `chip type-${node.type}` }, node.type), ' ', node.label),
-    h('p', { class: 'description' }, node.description || h('span', { class: 'muted' }, 'No description.')),
+    markdown(node.description, { class: 'description', 'data-testid': 'description' }, 'No description.'),
     h('p', {}, h('a', { href: graphHref({ focus: node.id, up: 2, down: 2 }), class: 'button', 'data-testid': 'focus-link' }, 'Show in lineage graph')),
     metaTable(node),
     h('h3', {}, 'Columns'),
@@ -101,6 +192,7 @@ export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id
     node.columns.length ? columnsTable(node) : h('p', { class: 'muted' }, 'No columns known: build the project or document them in YAML.'),
     column ? renderColumnLineage(index, columns, node.id, column, levels) : node.type === 'model' && node.lineage?.status === 'analysed' ? h('p', { class: 'muted' }, 'Click a column to see its lineage.') : null,
     node.tests.length ? h('div', {}, h('h3', {}, 'Tests'), testList(node.tests)) : null,
+    dataSection(node, index.data.dataNote),
     h('div', { class: 'two-col' }, h('div', {}, h('h3', {}, 'Upstream'), nodeLinks(index, node.parents, 'upstream')), h('div', {}, h('h3', {}, 'Downstream'), nodeLinks(index, index.children.get(node.id) ?? [], 'downstream'))),
     sqlBlock('Source SQL', node.rawSql, 'raw-sql'),
     sqlBlock('Compiled SQL', node.compiledSql, 'compiled-sql'),

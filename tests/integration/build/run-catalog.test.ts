@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DuckDBAdapter } from '../../../src/adapter/duckdb.js';
+import { DuckDBAdapter } from '../../../src/adapter/duckdb/index.js';
 import { build } from '../../../src/api/commands.js';
 import { RelationCatalog } from '../../../src/runner/catalog.js';
 import { makeProject, makeTempDir, query, relations, removeProjects } from '../helpers.js';

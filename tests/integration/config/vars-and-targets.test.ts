@@ -167,11 +167,13 @@ describe('profiles.yml targets', () => {
     expect(entry.sql).toContain("'prod' as target_name, 'analytics' as target_schema, '\"analytics\".\"m\"' as self");
   });
 
-  it('a profile with another type is rejected', async () => {
+  it('a profile with a type no adapter handles is rejected, and a postgres one missing its keys names them', async () => {
     const dir = makeProject({ 'models/m.sql': 'select 1\n' });
-    writeFile(dir, 'profiles.yml', 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n');
+    writeFile(dir, 'profiles.yml', 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n');
     const error = await caught(() => build({ projectDir: dir }));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toContain('dops supports only duckdb');
+    expect(error.message).toContain("has type 'oracle', which dops does not support");
+    writeFile(dir, 'profiles.yml', 'proj:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n');
+    expect((await caught(() => build({ projectDir: dir }))).message).toBe("Target 'dev' (postgres): 'host' is required");
   });
 });

@@ -81,6 +81,21 @@ describe('dops source freshness', () => {
     expect(outcome.success).toBe(true);
   });
 
+  // https://docs.getdbt.com/reference/node-selection/yaml-selectors (`--selector` works on every selecting command)
+  it('checks only the sources of --selector, not every source', async () => {
+    const dir = makeProject({
+      'data/fresh.csv': loads(1),
+      'data/late.csv': loads(3),
+      'data/stale.csv': loads(72),
+      'data/filtered.csv': loads(1),
+      'models/_sources.yml': SOURCES,
+      'selectors.yml': 'selectors:\n  - name: late_only\n    definition: "source:raw.late"\n',
+    });
+    const outcome = await sourceFreshness({ projectDir: dir, selector: 'late_only' });
+    expect(outcome.results.map((r) => `${r.name} ${r.status}`)).toEqual(['raw.late warn']);
+    expect(outcome.success).toBe(true);
+  });
+
   it('rejects a threshold without a known period, naming the file and line', async () => {
     const dir = makeProject({ 'models/_sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        freshness:\n          warn_after: {count: 2, period: fortnight}\n' });
     const error = await caught(() => sourceFreshness({ projectDir: dir }));

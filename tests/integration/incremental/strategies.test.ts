@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, run } from '../../../src/api/commands.js';
-import { makeProject, query, readJson, removeProjects, resultFor, writeFile } from '../helpers.js';
+import type { DopsError } from '../../../src/errors.js';
+import { caught, makeProject, query, readJson, removeProjects, resultFor, writeFile } from '../helpers.js';
 
 afterAll(removeProjects);
 
@@ -116,11 +119,14 @@ describe('incremental models', () => {
     expect(await query(dir, "select count(*) as n from information_schema.tables where table_name like '%__dops%'")).toEqual([{ n: 0 }]);
   });
 
-  it('rejects an unknown strategy and merge without a unique_key', async () => {
+  // https://docs.getdbt.com/docs/build/incremental-strategy
+  it('rejects an unknown strategy and merge without a unique_key at parse time, naming the files', async () => {
     const dir = makeProject({ 'seeds/events.csv': BATCH_1, 'models/inc.sql': incrementalModel(", incremental_strategy='upsert'"), 'models/inc2.sql': incrementalModel(", incremental_strategy='merge'").replace(/\binc\b/g, 'inc2') });
-    const outcome = await build({ projectDir: dir });
-    expect(resultFor(outcome, 'inc').message).toContain("unknown incremental_strategy 'upsert'");
-    expect(resultFor(outcome, 'inc2').message).toContain("incremental_strategy 'merge' needs a unique_key");
+    const error = await caught(() => build({ projectDir: dir }));
+    const messages = error.errors.map((e: DopsError) => `${e.location?.file}: ${e.message}`).sort();
+    expect(messages[0]).toContain("models/inc.sql: Model 'inc': unknown incremental_strategy 'upsert'");
+    expect(messages[1]).toContain("models/inc2.sql: Model 'inc2': incremental_strategy 'merge' needs a unique_key");
+    expect(existsSync(join(dir, 'dops.duckdb'))).toBe(false); // nothing ran
   });
 });
 

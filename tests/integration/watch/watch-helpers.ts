@@ -125,37 +125,8 @@ export async function query(dir: string, sql: string, file = 'dops.duckdb'): Pro
   }
 }
 
-const TSC_LOCK = join(tmpdir(), 'dops-watch-tests-tsc.lock');
-
-/** Runs `fn` while holding a lock directory, so the watch test files never compile at the same time. */
-async function withCompileLock(fn: () => Promise<void>): Promise<void> {
-  for (const started = Date.now(); ; ) {
-    try {
-      mkdirSync(TSC_LOCK);
-      break;
-    } catch {
-      if (Date.now() - started > 120_000) rmSync(TSC_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    await fn();
-  } finally {
-    rmSync(TSC_LOCK, { recursive: true, force: true });
-  }
-}
-
-/** Compiles dops into dist/ (`tsc -p .`) so the child processes run the current source. */
-export async function compileDops(): Promise<void> {
-  await withCompileLock(() => runTsc());
-}
-
-function runTsc(): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const tsc = spawn(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    tsc.stdout!.on('data', (d) => (output += d));
-    tsc.stderr!.on('data', (d) => (output += d));
-    tsc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc failed:\n${output}`))));
-  });
-}
+/**
+ * dist/ is built once by tests/global-setup.ts before any test file runs; kept so watch test files
+ * read the same as before (and never rebuild dist/ while other files spawn it).
+ */
+export async function compileDops(): Promise<void> {}

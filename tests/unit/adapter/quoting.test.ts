@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quoteIdentifier, quoteLiteral, renderExternalLocation, renderRelation } from '../../../src/adapter/quoting.js';
+import { renderExternalLocation } from '../../../src/adapter/duckdb/files.js';
+import { quoteIdentifier, quoteLiteral, renderRelation } from '../../../src/adapter/quoting.js';
 
 describe('quoting', () => {
   it('quotes identifiers, doubling embedded double quotes', () => {

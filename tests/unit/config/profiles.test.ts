@@ -137,11 +137,27 @@ describe('resolveTarget', () => {
     expect(error.location).toEqual({ file: path.join(config.projectDir, 'profiles.yml'), line: 3 });
   });
 
-  it('rejects a non-duckdb type', () => {
-    const config = project('shop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: localhost\n');
+  it('rejects a type no adapter handles, naming the ones that exist', () => {
+    const config = project('shop:\n  target: sf\n  outputs:\n    sf:\n      type: snowflake\n      account: x\n');
     const error = thrown(() => resolveTarget(config));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toBe("Target 'pg' has type 'postgres'; dops supports only duckdb");
+    expect(error.message).toBe("Target 'sf' has type 'snowflake', which dops does not support");
+    expect(error.hint).toBe('Use one of: duckdb, postgres.');
+  });
+
+  // https://docs.getdbt.com/docs/core/connect-data-platform/postgres-setup (the output keys)
+  it('reads a postgres output with dbt-postgres keys; the password stays out of the visible fields', () => {
+    process.env.DOPS_TEST_PG_PASSWORD = 's3cret';
+    const config = project("shop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: db.local\n      port: 5433\n      user: etl\n      password: \"{{ env_var('DOPS_TEST_PG_PASSWORD') }}\"\n      dbname: warehouse\n      schema: analytics\n      threads: 4\n      sslmode: require\n      search_path: analytics,public\n");
+    const target = resolveTarget(config);
+    expect(target).toMatchObject({ name: 'pg', type: 'postgres', schema: 'analytics', threads: 4 });
+    expect(target.credentials).toMatchObject({ host: 'db.local', port: 5433, user: 'etl', password: 's3cret', dbname: 'warehouse', sslmode: 'require' });
+    expect(JSON.stringify({ ...target, credentials: undefined })).not.toContain('s3cret');
+  });
+
+  it('names the missing or unknown key of a postgres output', () => {
+    expect(thrown(() => resolveTarget(project('shop:\n  outputs:\n    dev:\n      type: postgres\n      user: a\n      dbname: b\n'))).message).toBe("Target 'dev' (postgres): 'host' is required");
+    expect(thrown(() => resolveTarget(project('shop:\n  outputs:\n    dev:\n      type: postgres\n      host: h\n      user: a\n      dbname: b\n      hots: x\n'))).message).toBe("Target 'dev' (postgres): unknown key 'hots'");
   });
 
   it('rejects a threads value that is not a positive whole number, with its line', () => {

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../src/adapter/adapter.js';
-import { DuckDBAdapter } from '../../../src/adapter/duckdb.js';
+import { DuckDBAdapter } from '../../../src/adapter/duckdb/index.js';
 import type { RelationResolver, UpstreamRelation } from '../../../src/lineage/analyze.js';
 import { modelLineage, serializeSql } from '../../../src/lineage/model-lineage.js';
 import type { ColumnLineage, ModelLineage } from '../../../src/lineage/types.js';

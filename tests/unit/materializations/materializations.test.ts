@@ -1,8 +1,8 @@
+import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
 import { describe, expect, it } from 'vitest';
 import { CompilationError } from '../../../src/errors.js';
 import { failureCountQuery, planModel, planSeed } from '../../../src/materializations/index.js';
 import { dropStatement, transactional } from '../../../src/materializations/plan.js';
-import { seedSelect } from '../../../src/materializations/seed.js';
 import { planTable } from '../../../src/materializations/table.js';
 import { planView } from '../../../src/materializations/view.js';
 import { model, thrown } from '../helpers.js';
@@ -12,8 +12,8 @@ const SQL = 'select 1 as id';
 
 describe('plan helpers', () => {
   it('dropStatement drops whatever kind the relation is', () => {
-    expect(dropStatement(relation, 'view')).toBe('drop view if exists "marts"."orders"');
-    expect(dropStatement(relation, 'table')).toBe('drop table if exists "marts"."orders"');
+    expect(dropStatement(relation, 'view', duckdbDialect)).toBe('drop view if exists "marts"."orders"');
+    expect(dropStatement(relation, 'table', duckdbDialect)).toBe('drop table if exists "marts"."orders"');
   });
 
   it('transactional wraps statements and shifts the row-count index past begin and create schema', () => {
@@ -24,7 +24,7 @@ describe('plan helpers', () => {
 
 describe('planTable', () => {
   it('builds into a temp table and renames it in when nothing exists', () => {
-    const plan = planTable(relation, SQL, undefined);
+    const plan = planTable(relation, SQL, undefined, duckdbDialect);
     expect(plan.statements).toEqual([
       'begin transaction',
       'create schema if not exists "marts"',
@@ -37,7 +37,7 @@ describe('planTable', () => {
   });
 
   it.each(['view', 'table'] as const)('drops an existing %s before the rename', (existing) => {
-    const plan = planTable(relation, SQL, existing);
+    const plan = planTable(relation, SQL, existing, duckdbDialect);
     expect(plan.statements).toEqual([
       'begin transaction',
       'create schema if not exists "marts"',
@@ -50,7 +50,7 @@ describe('planTable', () => {
   });
 
   it('quotes identifiers with embedded quotes', () => {
-    const plan = planTable({ schema: 'my "schema"', identifier: 'a"b' }, SQL, undefined);
+    const plan = planTable({ schema: 'my "schema"', identifier: 'a"b' }, SQL, undefined, duckdbDialect);
     expect(plan.statements[1]).toBe('create schema if not exists "my ""schema"""');
     expect(plan.statements[2]).toBe('create or replace table "my ""schema"""."a""b__dops_tmp" as (\nselect 1 as id\n)');
     expect(plan.statements[3]).toBe('alter table "my ""schema"""."a""b__dops_tmp" rename to "a""b"');
@@ -59,14 +59,14 @@ describe('planTable', () => {
 
 describe('planView', () => {
   it.each([undefined, 'view'] as const)('creates or replaces the view when the relation is %s', (existing) => {
-    expect(planView(relation, SQL, existing)).toEqual({
+    expect(planView(relation, SQL, existing, duckdbDialect)).toEqual({
       statements: ['begin transaction', 'create schema if not exists "marts"', 'create or replace view "marts"."orders" as (\nselect 1 as id\n)', 'commit'],
       rowCountStatement: undefined,
     });
   });
 
   it('drops an existing table first', () => {
-    expect(planView(relation, SQL, 'table').statements).toEqual([
+    expect(planView(relation, SQL, 'table', duckdbDialect).statements).toEqual([
       'begin transaction',
       'create schema if not exists "marts"',
       'drop table if exists "marts"."orders"',
@@ -78,12 +78,12 @@ describe('planView', () => {
 
 describe('planModel', () => {
   it('picks the planner from the materialized config', () => {
-    expect(planModel(model('orders', { config: { materialized: 'table', schema: 'marts' } }), SQL, undefined)).toEqual(planTable(relation, SQL, undefined));
-    expect(planModel(model('orders', { config: { schema: 'marts' } }), SQL, 'table')).toEqual(planView(relation, SQL, 'table'));
+    expect(planModel(model('orders', { config: { materialized: 'table', schema: 'marts' } }), SQL, undefined, duckdbDialect)).toEqual(planTable(relation, SQL, undefined, duckdbDialect));
+    expect(planModel(model('orders', { config: { schema: 'marts' } }), SQL, 'table', duckdbDialect)).toEqual(planView(relation, SQL, 'table', duckdbDialect));
   });
 
   it('rejects an unknown materialization', () => {
-    const error = thrown(() => planModel(model('orders', { config: { materialized: 'materialized_view' } }), SQL, undefined));
+    const error = thrown(() => planModel(model('orders', { config: { materialized: 'materialized_view' } }), SQL, undefined, duckdbDialect));
     expect(error).toBeInstanceOf(CompilationError);
     expect(error.message).toBe("Unknown materialization 'materialized_view' for model 'orders'");
     expect(error.hint).toBe('Use one of: view, table, incremental, external, ephemeral.');
@@ -93,23 +93,23 @@ describe('planModel', () => {
 
 describe('seeds', () => {
   it('reads the CSV with header, type detection and a fixed comma delimiter', () => {
-    expect(seedSelect('seeds/countries.csv', undefined)).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
-    expect(seedSelect('seeds/countries.csv', {})).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
+    expect(duckdbDialect.seedSelect!('seeds/countries.csv', undefined, ',')).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
+    expect(duckdbDialect.seedSelect!('seeds/countries.csv', {}, ',')).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
   });
 
   it('uses a given delimiter, quoted', () => {
-    expect(seedSelect('seeds/a.csv', undefined, ';')).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = ';')");
-    expect(seedSelect('seeds/a.csv', undefined, "'")).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = '''')");
+    expect(duckdbDialect.seedSelect!('seeds/a.csv', undefined, ';')).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = ';')");
+    expect(duckdbDialect.seedSelect!('seeds/a.csv', undefined, "'")).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = '''')");
   });
 
   it('passes column_types as a types struct, quoting names and types', () => {
-    expect(seedSelect("seeds/o'hare.csv", { code: 'varchar', "it's": 'decimal(10, 2)' })).toBe(
+    expect(duckdbDialect.seedSelect!("seeds/o'hare.csv", { code: 'varchar', "it's": 'decimal(10, 2)' }, ',')).toBe(
       "select * from read_csv('seeds/o''hare.csv', header = true, auto_detect = true, delim = ',', types = {'code': 'varchar', 'it''s': 'decimal(10, 2)'})",
     );
   });
 
   it('loads a seed like a table', () => {
-    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', { code: 'varchar' }, 'table', ';');
+    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', { code: 'varchar' }, 'table', ';', duckdbDialect);
     expect(plan).toEqual({
       statements: [
         'begin transaction',
@@ -124,7 +124,7 @@ describe('seeds', () => {
   });
 
   it('defaults the seed delimiter to a comma', () => {
-    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', undefined, undefined).statements[2]).toBe(
+    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', undefined, undefined, undefined, duckdbDialect).statements[2]).toBe(
       `create or replace table "main"."c__dops_tmp" as (\nselect * from read_csv('seeds/c.csv', header = true, auto_detect = true, delim = ',')\n)`,
     );
   });

@@ -1,3 +1,4 @@
+import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
 import { describe, expect, it } from 'vitest';
 import { finalizeConfig } from '../../../src/config/node-config.js';
 import { planSnapshotUpdate, snapshotConfig, snapshotCreateStatement, timestampLiteral } from '../../../src/materializations/snapshot.js';
@@ -36,11 +37,12 @@ describe('snapshot SQL', () => {
 
   it('later runs: adds new columns, closes changed versions and inserts new ones; check compares check_cols', () => {
     const cfg = snapshotConfig(config({ unique_key: 'id', strategy: 'check', check_cols: ['name'] }), 's');
-    const plan = planSnapshotUpdate(relation, cfg, { staging: 'stg', tableColumns: cols('id', 'name', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'), stagingColumns: cols('id', 'name', 'city') }, now);
+    const plan = planSnapshotUpdate(relation, cfg, { staging: 'stg', tableColumns: cols('id', 'name', 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'), stagingColumns: cols('id', 'name', 'city') }, now, duckdbDialect);
     expect(plan.statements[0]).toBe('alter table "snapshots"."s" add column "city" VARCHAR');
     expect(plan.statements[1]).toContain('where source."name" is distinct from snapshotted."name"');
     expect(plan.statements[3]).toBe(`update "snapshots"."s" set dbt_valid_to = ${now} from "stg_changed" as source where "snapshots"."s"."id" = source."id" and "snapshots"."s".dbt_valid_to is null`);
-    expect(plan.statements[plan.rowCountStatement]).toMatch(/^insert into "snapshots"."s" by name\n/);
+    // Explicit column lists (no DuckDB-only BY NAME), so the same plan runs on PostgreSQL.
+    expect(plan.statements[plan.rowCountStatement]).toMatch(/^insert into "snapshots"."s" \("id", "name", "city", dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to\)\nselect source."id", source."name", source."city", /);
     expect(plan.statements.slice(-3)).toEqual(['drop table "stg_changed"', 'drop table "stg_new"', 'drop table "stg"']);
   });
 });

@@ -1,3 +1,4 @@
+import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
 import { describe, expect, it } from 'vitest';
 import { freshnessQuery, freshnessStatus, thresholdSeconds } from '../../../src/runner/freshness.js';
 
@@ -18,6 +19,6 @@ describe('freshness', () => {
   });
 
   it('reads max(loaded_at_field) as epoch seconds, after the filter', () => {
-    expect(freshnessQuery('"raw"."orders"', 'loaded_at', "kind = 'x'")).toBe(`select epoch(max(loaded_at)) as max_loaded_at from "raw"."orders" where kind = 'x'`);
+    expect(freshnessQuery('"raw"."orders"', 'loaded_at', "kind = 'x'", duckdbDialect)).toBe(`select epoch(max(loaded_at)) as max_loaded_at from "raw"."orders" where kind = 'x'`);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Dag } from '../../../src/graph/dag.js';
 import type { NodeResult, NodeStatus } from '../../../src/runner/results.js';
 import { runInDagOrder, type NodeRunner, type SkipResult } from '../../../src/runner/scheduler.js';
@@ -8,6 +8,22 @@ import { linked, model, test } from '../helpers.js';
 const id = (name: string) => (name.startsWith('test_') ? `test.shop.${name}.abc123` : `model.shop.${name}`);
 const nameOf = (uniqueId: string) => uniqueId.split('.')[2];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Awaits `work` under fake timers, advancing virtual time 1 ms at a time: the fake durations then
+ * decide the order nodes end in, not how loaded the machine is.
+ */
+async function onVirtualTime<T>(work: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers();
+  try {
+    let done = false;
+    const running = work().finally(() => (done = true));
+    while (!done) await vi.advanceTimersByTimeAsync(1);
+    return await running;
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 function result(uniqueId: string, status: NodeStatus, thread: number, message: string = status): NodeResult {
   const now = new Date().toISOString();
@@ -74,7 +90,7 @@ describe('runInDagOrder', () => {
   it('with three threads, runs independent nodes together and still respects dependencies', async () => {
     const dag = graph();
     const h = harness({ durations: { a: 15, b: 5, d: 30, c: 5, e: 5, f: 10 } });
-    const results = await runInDagOrder(dag, ORDER, 3, h.run, h.skip);
+    const results = await onVirtualTime(() => runInDagOrder(dag, ORDER, 3, h.run, h.skip));
     expect(h.events.slice(0, 3)).toEqual(['start a', 'start b', 'start d']);
     expect(h.maxActive()).toBe(3);
     expectDagOrder(dag, h.events);
@@ -151,7 +167,7 @@ describe('runInDagOrder', () => {
     // stg -> int (ephemeral, not run) -> orders; slow stg must end before orders starts
     const { dag } = linked([model('stg'), model('other'), model('int', { refs: ['stg', 'other'] }), model('orders', { refs: ['int'] })]);
     const h = harness({ durations: { stg: 20, other: 1, orders: 1 } });
-    const results = await runInDagOrder(dag, ['stg', 'other', 'orders'].map(id), 3, h.run, h.skip);
+    const results = await onVirtualTime(() => runInDagOrder(dag, ['stg', 'other', 'orders'].map(id), 3, h.run, h.skip));
     expect(results).toHaveLength(3);
     expect(h.events.indexOf('start orders')).toBeGreaterThan(h.events.indexOf('end stg'));
     expect(h.events.indexOf('start orders')).toBeGreaterThan(h.events.indexOf('end other'));

@@ -1,11 +1,24 @@
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { scrubSecrets } from '../config/secrets.js';
-import { ConfigError } from '../errors.js';
-import { makeFolder } from '../project/make-folder.js';
-import type { Relation } from '../manifest/nodes.js';
-import { databaseFile, NotASingleSelectError, type Adapter, type CatalogEntry, type Connection, type RelationKind, type Row, type StatementResult } from './adapter.js';
-import { quoteIdentifier, quoteLiteral, renderRelation } from './quoting.js';
+import { scrubSecrets } from '../../config/secrets.js';
+import { ConfigError } from '../../errors.js';
+import { makeFolder } from '../../project/make-folder.js';
+import type { Relation } from '../../manifest/nodes.js';
+import { databaseFile, NotASingleSelectError, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult, type TableData } from '../adapter.js';
+import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
+import { duckdbDialect } from './dialect.js';
+import { DUCKDB_INFO } from './info.js';
+
+/**
+ * Shortens DuckDB's message to its first line and re-points its `LINE n:` at the user's SQL
+ * (`lineOffset` lines were added before it).
+ */
+export function duckdbMessage(error: unknown, lineOffset = 0): EngineMessage {
+  const message = String((error as Error)?.message ?? error);
+  const line = /LINE (\d+):/.exec(message);
+  return { text: message.split('\n')[0].trim(), line: line ? Math.max(1, Number(line[1]) - lineOffset) : undefined };
+}
+
 
 function toJs(value: unknown): unknown {
   return typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
@@ -26,6 +39,25 @@ function rowsOf(result: DuckDBMaterializedResult): Row[] {
     }
   }
   return rows;
+}
+
+/** A DuckDB value as plain JS: numbers when exact, decimals as numbers, lists/structs unpacked, other values as text. */
+function plainValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return toJs(value);
+  const special = value as { toDouble?: () => number; items?: unknown[]; entries?: Record<string, unknown> };
+  if (typeof special.toDouble === 'function') return special.toDouble();
+  if (Array.isArray(special.items)) return special.items.map(plainValue);
+  if (special.entries && typeof special.entries === 'object') return Object.fromEntries(Object.entries(special.entries).map(([key, item]) => [key, plainValue(item)]));
+  return String(value);
+}
+
+/** A materialized result as a {@link TableData}. */
+function tableOf(result: DuckDBMaterializedResult): TableData {
+  const rows: unknown[][] = [];
+  for (let index = 0, count = result.chunkCount; index < count; index++) {
+    for (const row of result.getChunk(index).getRows()) rows.push(row.map(plainValue));
+  }
+  return { columnNames: result.columnNames(), columnTypes: result.columnTypes().map((type) => type.toString()), rows };
 }
 
 /** The row count a statement's result reports (see {@link StatementResult.rowCount}). */
@@ -82,6 +114,10 @@ function isPivotStatement(sql: string): boolean {
 }
 
 class DuckDBConnectionWrapper implements Connection {
+  readonly dialect = duckdbDialect;
+  readonly capabilities = DUCKDB_INFO.capabilities;
+  /** An embedded database never goes away. */
+  readonly lost = false;
   /** The database this connection reads by default (asked once, for {@link relationKind}). */
   private catalog: string | undefined;
 
@@ -99,6 +135,10 @@ class DuckDBConnectionWrapper implements Connection {
 
   async query(sql: string): Promise<Row[]> {
     return rowsOf(await this.connection.run(sql));
+  }
+
+  async queryTable(sql: string): Promise<TableData> {
+    return tableOf(await this.connection.run(sql));
   }
 
   /**
@@ -156,6 +196,33 @@ class DuckDBConnectionWrapper implements Connection {
     if (count !== 1) throw new NotASingleSelectError(false, count ? `it holds ${count} statements` : 'it holds no statement');
   }
 
+  /** DuckDB's `DESCRIBE`: column names and types in order. */
+  async describeColumns(rendered: string): Promise<ColumnType[]> {
+    const rows = await this.query(`describe ${rendered}`);
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  }
+
+  async listColumns(): Promise<DatabaseColumn[]> {
+    const rows = await this.query(`
+      select c.table_schema, c.table_name, c.column_name, c.data_type, c.ordinal_position, t.table_type
+      from information_schema.columns c
+      join information_schema.tables t using (table_catalog, table_schema, table_name)
+      where c.table_catalog = current_database()
+      order by c.table_schema, c.table_name, c.ordinal_position`);
+    return rows.map((row) => ({
+      schema: String(row.table_schema),
+      identifier: String(row.table_name),
+      kind: row.table_type === 'VIEW' ? 'view' : 'table',
+      name: String(row.column_name),
+      type: String(row.data_type),
+      index: Number(row.ordinal_position),
+    }));
+  }
+
+  describeError(error: unknown, lineOffset = 0): EngineMessage {
+    return duckdbMessage(error, lineOffset);
+  }
+
   close(): void {
     this.connection.closeSync();
   }
@@ -172,6 +239,9 @@ export interface DuckDBSetup {
  * (lake files, seeds) resolve against the project dir through DuckDB's `file_search_path` setting.
  */
 export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly capabilities = DUCKDB_INFO.capabilities;
+  readonly dialect = duckdbDialect;
   private readonly connections: Connection[] = [];
 
   private constructor(private readonly instance: DuckDBInstance, private readonly projectDir: string, private readonly setup: DuckDBSetup = {}) {}

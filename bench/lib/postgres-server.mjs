@@ -1,0 +1,59 @@
+// A throwaway PostgreSQL server for the bench (the tests' tests/postgres/server.ts, in plain JS):
+// initdb into a temp dir, pg_ctl on a free port on 127.0.0.1, as the `postgres` user when root.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+function postgresBin() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(root, versions[0], 'bin') : undefined;
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Starts a server (superuser `dops`, password `dops-bench`); returns its address and `stop()`, or undefined without PostgreSQL. */
+export async function startPostgres() {
+  const bin = postgresBin();
+  if (!bin) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'dops-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  const password = 'dops-bench';
+  const pwfile = join(dir, 'pw');
+  writeFileSync(pwfile, `${password}\n`);
+  const root = userInfo().uid === 0;
+  if (root) {
+    const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres']).toString()));
+    chownSync(dir, uid, gid);
+    chownSync(pwfile, uid, gid);
+  }
+  const as = (file, args) => execFileSync(root ? 'runuser' : file, root ? ['-u', 'postgres', '--', file, ...args] : args, { stdio: 'pipe' });
+  as(join(bin, 'initdb'), ['-D', data, '-U', 'dops', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C']);
+  const port = await freePort();
+  as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, '-w', '-t', '60', 'start']);
+  return {
+    host: '127.0.0.1',
+    port,
+    user: 'dops',
+    password,
+    stop() {
+      try {
+        as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

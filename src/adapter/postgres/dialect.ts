@@ -1,0 +1,37 @@
+import type { Relation } from '../../manifest/nodes.js';
+import type { Dialect, RelationKind, SeedData } from '../adapter.js';
+import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
+
+/** Rows per INSERT when loading a seed (one statement per batch keeps statements small). */
+const SEED_BATCH = 500;
+
+const SEED_TYPES = { integer: 'bigint', float: 'double precision', boolean: 'boolean', date: 'date', timestamp: 'timestamp', text: 'text' } as const;
+
+/**
+ * PostgreSQL's SQL where engines differ (PostgreSQL 15 docs): no `CREATE OR REPLACE TABLE`, so
+ * tables are dropped and created in the same transaction; a view is dropped (with the views that
+ * read it, which later nodes of the run recreate) and created again, since `CREATE OR REPLACE VIEW`
+ * cannot change columns; `extract(epoch from ...)`; seeds inserted from rows parsed by dops.
+ */
+export const postgresDialect: Dialect = {
+  type: 'postgres',
+  dropRelation: (relation: Relation, kind: RelationKind) => `drop ${kind} if exists ${renderRelation(relation)} cascade`,
+  createTableAs: (relation: Relation, sql: string) => [`drop table if exists ${renderRelation(relation)} cascade`, `create table ${renderRelation(relation)} as (\n${sql}\n)`],
+  createTempTableAs: (name: string, sql: string) => [`drop table if exists pg_temp.${quoteIdentifier(name)}`, `create temp table ${quoteIdentifier(name)} as (\n${sql}\n)`],
+  replaceView(relation: Relation, sql: string, existing: RelationKind | undefined) {
+    const statements = existing ? [`drop ${existing} if exists ${renderRelation(relation)} cascade`] : [];
+    statements.push(`create view ${renderRelation(relation)} as (\n${sql}\n)`);
+    return statements;
+  },
+  epochSeconds: (expression: string) => `extract(epoch from ${expression})`,
+  seedType: (kind) => SEED_TYPES[kind],
+  seedInserts(relation: Relation, data: SeedData) {
+    const statements: string[] = [];
+    const columns = data.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    for (let start = 0; start < data.rows.length; start += SEED_BATCH) {
+      const values = data.rows.slice(start, start + SEED_BATCH).map((row) => `(${row.map((v) => (v === undefined ? 'null' : quoteLiteral(v))).join(', ')})`);
+      statements.push(`insert into ${renderRelation(relation)} (${columns}) values\n${values.join(',\n')}`);
+    }
+    return statements;
+  },
+};

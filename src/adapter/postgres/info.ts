@@ -1,0 +1,30 @@
+import { ConfigError } from '../../errors.js';
+import type { EngineInfo } from '../registry.js';
+
+/** Keys a `type: postgres` output may set (dbt-postgres's: https://docs.getdbt.com/docs/core/connect-data-platform/postgres-setup). */
+export const POSTGRES_KEYS = ['host', 'port', 'user', 'password', 'pass', 'dbname', 'database', 'schema', 'threads', 'sslmode', 'connect_timeout', 'keepalives_idle', 'search_path', 'role', 'application_name'];
+
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** PostgreSQL in the adapter registry: a server reached with dbt-postgres's connection keys. */
+export const POSTGRES_INFO: EngineInfo = {
+  type: 'postgres',
+  // PostgreSQL docs: DDL is transactional; MERGE since 15; the server cannot read the project's files.
+  capabilities: { transactionalDdl: true, merge: true, files: false },
+  defaultSchema: 'public',
+  checkTarget(target, file) {
+    const keys = target.credentials ?? {};
+    const fail = (message: string, hint?: string) => new ConfigError(`Target '${target.name}' (postgres): ${message}`, { location: { file }, hint });
+    for (const key of ['host', 'user']) if (keys[key] === undefined || keys[key] === '') throw fail(`'${key}' is required`, 'A postgres output needs host, user, password, port, dbname and schema, as in dbt-postgres.');
+    if (keys.dbname === undefined && keys.database === undefined) throw fail("'dbname' is required");
+    const port = Number(keys.port ?? 5432);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw fail(`bad port '${String(keys.port)}'`);
+    if (keys.sslmode !== undefined && !SSL_MODES.includes(String(keys.sslmode))) throw fail(`unknown sslmode '${String(keys.sslmode)}'`, `Use one of: ${SSL_MODES.join(', ')}.`);
+    for (const key of Object.keys(keys)) if (!POSTGRES_KEYS.includes(key) && key !== 'path') throw fail(`unknown key '${key}'`, `Known keys: ${POSTGRES_KEYS.join(', ')}.`);
+  },
+  databaseFile: () => undefined,
+  async open(target) {
+    const { PostgresAdapter } = await import('./index.js');
+    return PostgresAdapter.open(target);
+  },
+};

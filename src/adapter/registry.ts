@@ -1,0 +1,43 @@
+import type { Target } from '../config/profiles.js';
+import type { Adapter, Capabilities } from './adapter.js';
+import { DUCKDB_INFO } from './duckdb/info.js';
+import { POSTGRES_INFO } from './postgres/info.js';
+
+/** What the registry knows about an engine without loading its driver. */
+export interface EngineInfo {
+  /** The profile `type` (`duckdb`, `postgres`). */
+  type: string;
+  capabilities: Capabilities;
+  /** Default schema of a target that names none (DuckDB `main`, PostgreSQL `public`). */
+  defaultSchema: string;
+  /**
+   * Checks an output's keys at profile-load time.
+   * @throws ConfigError naming the target and the bad key
+   */
+  checkTarget(target: Target, file: string): void;
+  /** The database file a target opens, when the engine is embedded (DuckDB); undefined for servers and `:memory:`. */
+  databaseFile(target: Target, projectDir: string): string | undefined;
+  /** Loads the driver (on demand: DuckDB's native module costs ~0.5 s) and opens the target's database. */
+  open(target: Target, projectDir: string): Promise<Adapter>;
+}
+
+/** The engines, by profile `type`. Adding an engine: a folder under src/adapter/ and one entry here. */
+const ENGINES: ReadonlyMap<string, EngineInfo> = new Map([DUCKDB_INFO, POSTGRES_INFO].map((info) => [info.type, info]));
+
+/** The profile types dops knows, for error hints. */
+export const ADAPTER_TYPES: readonly string[] = [...ENGINES.keys()];
+
+/** The engine of a profile `type`, or undefined for an unknown type. */
+export function engineInfo(type: string): EngineInfo | undefined {
+  return ENGINES.get(type);
+}
+
+/**
+ * Opens the target's database through the adapter its `type` names.
+ * @throws ConfigError when the database cannot be opened or reached (message names the target)
+ */
+export function openAdapter(target: Target, projectDir: string): Promise<Adapter> {
+  const info = ENGINES.get(target.type);
+  if (!info) throw new Error(`no adapter for type '${target.type}'`); // resolveTarget rejects unknown types first
+  return info.open(target, projectDir);
+}
