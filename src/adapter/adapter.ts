@@ -147,6 +147,14 @@ export interface Connection {
    */
   listRelations(): Promise<CatalogEntry[]>;
   /**
+   * Checks with the engine's own parser (no binding, nothing runs) that `sql` is exactly one
+   * SELECT statement (WITH, VALUES, FROM-first, set operations included), as a model's or test's
+   * body must be: the body is wrapped in `create table ... as (...)` and similar, where a `)` and a
+   * `;` inside it would otherwise run further statements.
+   * @throws NotASingleSelectError saying what the SQL is instead
+   */
+  assertSingleSelect(sql: string): Promise<void>;
+  /**
    * The columns of a relation or temp table, in order.
    * @param rendered the relation as SQL (quoted), or a quoted temp table name
    */
@@ -157,6 +165,19 @@ export interface Connection {
   describeError(error: unknown, lineOffset?: number): EngineMessage;
   /** Releases the connection. */
   close(): void;
+}
+
+/** A model or test body that is not exactly one SELECT statement (see {@link Connection.assertSingleSelect}). */
+export class NotASingleSelectError extends Error {
+  /**
+   * @param syntax true when the SQL does not parse (then `reason` is the parser's message)
+   * @param reason what the SQL is instead, e.g. `it holds 3 statements`, or the parser's message
+   * @param line 1-based line of the parser's error in the checked SQL, when it gave a position
+   */
+  constructor(readonly syntax: boolean, readonly reason: string, readonly line?: number) {
+    super(reason);
+    this.name = 'NotASingleSelectError';
+  }
 }
 
 /**

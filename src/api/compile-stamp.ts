@@ -1,10 +1,12 @@
 // Kept free of heavy imports (YAML, templating, graph, DuckDB): `dops compile` checks the stamp
 // before loading the rest of dops.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { envFingerprint } from '../config/secrets.js';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fingerprintHolds, takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
 import type { SelectOptions } from './options.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /**
  * What a successful `dops compile` read and wrote, kept in `target/compile_stamp.json` so that the
@@ -67,7 +69,7 @@ export function upToDateCompile(options: SelectOptions): string[] | undefined {
     return undefined;
   }
   if (!isCompileStamp(stamp) || stamp.dops_version !== DOPS_VERSION || stamp.options !== optionsKey(options)) return undefined;
-  for (const [name, value] of Object.entries(stamp.env)) if ((process.env[name] ?? null) !== value) return undefined;
+  for (const [name, value] of Object.entries(stamp.env)) if (envFingerprint(name, process.env[name]) !== value) return undefined;
   if (!fingerprintHolds(projectDir, stamp.outputs) || !fingerprintHolds(projectDir, stamp.inputs)) return undefined;
   return stamp.compiled;
 }
@@ -117,7 +119,7 @@ export function writeCompileStamp(options: SelectOptions, record: CompileRecord)
     compiled: record.compiled,
   };
   const file = join(record.projectDir, record.targetPath, COMPILE_STAMP_FILE);
-  mkdirSync(join(record.projectDir, record.targetPath), { recursive: true });
+  makeFolder(join(record.projectDir, record.targetPath), 'the target path');
   writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(stamp));
   renameSync(`${file}.${process.pid}.tmp`, file);
 }

@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { withArtifactLock } from '../artifacts/artifact-lock.js';
 import { writeManifest } from '../artifacts/manifest.js';
 import { writeRunResults } from '../artifacts/run-results.js';
 import type { Connection } from '../adapter/adapter.js';
@@ -81,6 +83,8 @@ export function planExecution(project: LoadedProject, options: SelectOptions, re
  * `target/run_results.json` and reports the run.
  * @param signal once aborted, nodes not yet started are skipped (the running ones finish)
  * @param catalog the database's relations, when already read (default: read at the start of the run)
+ * @param writeWithResults artifacts written together with run_results.json, under the target
+ *   dir's artifact lock (e.g. manifest.json), so one invocation's artifacts are never mixed with another's
  */
 export async function runExecutionPlan(
   project: LoadedProject,
@@ -90,6 +94,7 @@ export async function runExecutionPlan(
   command: string,
   signal?: AbortSignal,
   catalog?: RelationCatalog,
+  writeWithResults?: () => void,
 ): Promise<RunOutcome> {
   const { manifest } = project;
   const { dag, order } = plan;
@@ -134,15 +139,19 @@ export async function runExecutionPlan(
   const ended = await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results);
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
-  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
-  writeRunReports(project, results, elapsed, startedAt, options, command);
+  withArtifactLock(dirname(targetFile(project, 'run_results.json')), () => {
+    writeWithResults?.();
+    writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, runArgs(project, options, command));
+    writeRunReports(project, results, elapsed, startedAt, options, command);
+  });
   options.reporter?.runFinished?.(results, summary, manifest.nodes);
   return { results, summary, success: summary.error === 0 && started && ended, project };
 }
 
 /**
  * Loads the project, selects nodes of the given types and runs them in DAG order against the
- * target's DuckDB; writes `target/manifest.json` and `target/run_results.json`.
+ * target's DuckDB; then writes `target/manifest.json` and `target/run_results.json` together. A
+ * command that does not run (a project error, the database held by another process) writes neither.
  * @param command name recorded in run_results `args`
  * @param only when given, runs just these ids of the selection (`dops retry`)
  * @throws DopsError for project/usage errors (nothing has run then); node failures are results
@@ -154,7 +163,6 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   try {
     project = loadProject(options);
     loadState(options); // before this run's manifest.json replaces a --state pointing at target/
-    writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
     plan = planExecution(project, options, resourceTypes, command, only);
   } catch (error) {
     await early?.discard();
@@ -167,7 +175,8 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());
-    return await runExecutionPlan(project, plan, connections, options, command, undefined, opened?.catalog);
+    const manifest = () => writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+    return await runExecutionPlan(project, plan, connections, options, command, undefined, opened?.catalog, manifest);
   } finally {
     await adapter.close();
   }

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
@@ -63,6 +64,34 @@ export interface LoadHooks {
   parse?(input: ParseInput): ParseResult;
 }
 
+const PATH_KEYS = [['model-paths', 'modelPaths'], ['seed-paths', 'seedPaths'], ['test-paths', 'testPaths'], ['macro-paths', 'macroPaths'], ['snapshot-paths', 'snapshotPaths']] as const;
+
+/**
+ * One warning per folder the project file names under a `*-paths` key that does not exist, with
+ * the key's line: otherwise its models silently vanish and the first error blames something else.
+ */
+export function missingPathWarnings(config: ProjectConfig): string[] {
+  let lines: string[] | undefined;
+  const warnings: string[] = [];
+  for (const [key, field] of PATH_KEYS) {
+    for (const path of config[field] ?? []) {
+      // dbt's default folders (models, seeds, tests, macros, snapshots) are often listed and absent: no warning.
+      if (path.replace(/\/+$/, '') === key.replace('-paths', 's') || existsSync(join(config.projectDir, path))) continue;
+      lines ??= (() => {
+        try {
+          return readFileSync(join(config.projectDir, config.projectFile ?? 'dops_project.yml'), 'utf8').split('\n');
+        } catch {
+          return [];
+        }
+      })();
+      const line = lines.findIndex((text) => text.trimStart().startsWith(`${key}:`));
+      if (line < 0) continue; // a default path (models/, macros/...) that the project does not use
+      warnings.push(`${config.projectFile ?? 'dops_project.yml'}:${line + 1}: ${key}: the folder '${path}' does not exist`);
+    }
+  }
+  return warnings;
+}
+
 /**
  * Reads and validates a project: project file, target, files, templates, nodes, refs, cycles.
  * Every problem across all files is collected and thrown together.
@@ -95,13 +124,13 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   if (engine instanceof PartialParseEngine) engine.save();
   const linkDocs = parseDocsAndResources(config, files, packages, parsed);
   throwIfAny(parsed.errors);
-  const manifest = new Manifest(parsed.nodes);
+  const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny(manifest.link());
   throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
-  const warnings = [...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
   if ((options as { warnError?: boolean }).warnError && warnings.length) {
     // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
     throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));

@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { create } from 'xmlbuilder2';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult } from '../runner/results.js';
+import { scrubSecrets } from '../config/secrets.js';
+import { makeFolder } from '../project/make-folder.js';
 
 type Element = ReturnType<typeof create>;
 
@@ -72,6 +74,6 @@ export function junitXml(results: NodeResult[], run: JunitRun): string {
  * @param path absolute path
  */
 export function writeJunit(path: string, results: NodeResult[], run: JunitRun): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${junitXml(results, run)}\n`);
+  makeFolder(dirname(path), 'the JUnit report');
+  writeFileSync(path, `${scrubSecrets(junitXml(results, run))}\n`);
 }

@@ -1,8 +1,10 @@
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
+import { scrubSecrets } from '../config/secrets.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /**
  * A node as manifest.json (and templates' `graph` / `model`) show it: dbt's keys and shapes.
@@ -78,7 +80,8 @@ class ChunkedWriter {
   }
 
   flush(): void {
-    if (this.chunks.length) writeSync(this.fd, this.chunks.join(''));
+    // Secret env var values (e.g. in a node's `database`, named after the target's path) are masked.
+    if (this.chunks.length) writeSync(this.fd, scrubSecrets(this.chunks.join('')));
     this.chunks = [];
     this.size = 0;
   }
@@ -99,12 +102,12 @@ function writeMembers(out: ChunkedWriter, entries: Iterable<[string, unknown]>):
  * Writes `target/manifest.json`: the same compact JSON as `JSON.stringify(manifestJson(...))`,
  * streamed a node at a time (a 10,000-model manifest is ~27 MB; building it whole as one object and
  * one string doubled the peak memory of a compile). Written aside and renamed, so a reader never
- * sees half a file.
+ * sees half a file. Secret env var values in `metadata` (e.g. in the target's path) are masked.
  * @param metadata extra `metadata` keys, e.g. the target
  * @param compiled compiled SQL by unique id, when the command compiled the project
  */
 export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path), 'the target path');
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {

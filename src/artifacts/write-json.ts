@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /** One id per process, shared by the artifacts of one invocation (dbt's `invocation_id`). */
 export const INVOCATION_ID = randomUUID();
@@ -18,9 +20,13 @@ export function artifactMetadata(schema: string): Record<string, unknown> {
 
 /**
  * Writes an artifact as compact JSON on one line (as dbt writes its artifacts; indenting made a
- * 10,000-model manifest.json 40% bigger and slower to write), creating its folder.
+ * 10,000-model manifest.json 40% bigger and slower to write), creating its folder. Values of
+ * secret env vars are masked (see scrubSecrets). Written aside and renamed, so a reader (or a
+ * crash) never leaves half a file.
  */
 export function writeJson(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value)}\n`);
+  makeFolder(dirname(path), 'the target path');
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${scrubSecrets(JSON.stringify(value))}\n`);
+  renameSync(temporary, path);
 }

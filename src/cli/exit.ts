@@ -1,4 +1,5 @@
-import { DopsError, DopsErrorGroup } from '../errors.js';
+import { ConfigError, DopsError, DopsErrorGroup } from '../errors.js';
+import { fsReason } from '../project/make-folder.js';
 import { activeFileLog } from '../reporter/file-log.js';
 import { formatError, type OutputStream } from '../reporter/terminal.js';
 
@@ -31,11 +32,31 @@ export function writeJsonErrors(error: unknown, out: OutputStream): void {
   }
 }
 
+const VERBS: Record<string, string> = { open: 'read', read: 'read', scandir: 'list the folder', stat: 'read', lstat: 'read', mkdir: 'create the folder', write: 'write', rename: 'write', unlink: 'delete', rmdir: 'delete', realpath: 'read' };
+
+/**
+ * A file system error (EACCES, EPERM, ENOENT... with the path it concerns) as the user error it
+ * is: `Cannot read models/a.sql: permission denied`, not an internal error.
+ */
+export function fileSystemError(error: unknown): ConfigError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof e.code !== 'string' || typeof e.path !== 'string') return undefined;
+  const verb = VERBS[e.syscall ?? ''] ?? 'access';
+  return new ConfigError(`Cannot ${verb} ${e.path}: ${fsReason(e)}`, {
+    hint: e.code === 'EACCES' || e.code === 'EPERM' ? 'check the permissions of the file and its folders for the user running dops' : undefined,
+  });
+}
+
 /**
  * The CLI's single error boundary: prints a user error as one short message (a stack only with
  * `--debug`) and returns the exit code: 2 for project and usage errors and for crashes.
  */
 export function reportFailure(error: unknown, stderr: OutputStream, debug: boolean, jsonOut?: OutputStream): number {
+  const fsError = fileSystemError(error);
+  if (fsError) {
+    if (debug) stderr.write(`${(error as Error).stack}\n`);
+    error = fsError;
+  }
   if (jsonOut) writeJsonErrors(error, jsonOut);
   const log = activeFileLog();
   if (log) for (const e of error instanceof DopsErrorGroup ? error.errors : [error]) log.line('error', 'main', (e as Error)?.message ?? String(e));

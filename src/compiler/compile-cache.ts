@@ -1,8 +1,10 @@
+import { envFingerprint } from '../config/secrets.js';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PathStamp } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /** File the cache lives in, under the target dir. */
 export const COMPILE_CACHE_FILE = 'compile_cache.json';
@@ -57,7 +59,7 @@ export class CompileCache {
   lookup(id: string, key: string): CompileCacheEntry | undefined {
     const entry = this.entries[id];
     if (!entry || entry.key !== key) return undefined;
-    for (const [name, value] of entry.env) if ((process.env[name] ?? null) !== value) return undefined;
+    for (const [name, value] of entry.env) if (envFingerprint(name, process.env[name]) !== value) return undefined;
     return entry;
   }
 
@@ -86,7 +88,7 @@ export class CompileCache {
       }
     }
     if (!this.changed) return;
-    mkdirSync(dirname(this.file), { recursive: true });
+    makeFolder(dirname(this.file), 'the target path');
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify({ dops_version: DOPS_VERSION, entries: this.entries } satisfies CacheFile));
     renameSync(temporary, this.file);

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import nunjucks from 'nunjucks';
 import { ConfigError, DopsError } from '../errors.js';
+import { scrubSecrets } from './secrets.js';
 import { ADAPTER_TYPES, engineInfo } from '../adapter/registry.js';
 import { closestNames } from '../parser/similar.js';
 import { envVar } from './vars.js';
@@ -86,7 +87,7 @@ function renderValue(value: unknown, file: string, line: number | undefined): un
   let raised: DopsError | undefined;
   const env_var = (name: string, fallback?: unknown) => {
     try {
-      return envVar(name, fallback);
+      return envVar(name, fallback, true);
     } catch (error) {
       raised = error as DopsError;
       throw error;
@@ -98,7 +99,7 @@ function renderValue(value: unknown, file: string, line: number | undefined): un
     return /^-?\d+$/.test(rendered.trim()) ? Number(rendered) : rendered === 'True' || rendered === 'true' ? true : rendered === 'False' || rendered === 'false' ? false : rendered;
   } catch (error) {
     const cause = raised?.message ?? String((error as Error).message).split('\n').pop()?.trim();
-    throw new ConfigError(`Cannot render '${value}': ${cause}`, { location: { file, line } });
+    throw new ConfigError(scrubSecrets(`Cannot render '${value}': ${cause}`), { location: { file, line } });
   }
 }
 

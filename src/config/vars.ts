@@ -1,4 +1,5 @@
-import { CompilationError, ConfigError } from '../errors.js';
+import { CompilationError, ConfigError, ParseError } from '../errors.js';
+import { envFingerprint, isSecretEnvName } from './secrets.js';
 import { isPlainObject, parseYaml } from './yaml-file.js';
 
 /**
@@ -20,7 +21,10 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
   return value;
 }
 
-/** Every look-up {@link envVar} made in this process, in order, with what it found (undefined: unset). */
+/**
+ * Every look-up {@link envVar} made in this process, in order, with what it found (undefined:
+ * unset; a secret's value as its {@link envFingerprint}, never in clear).
+ */
 const envVarReads: [name: string, value: string | undefined][] = [];
 
 /**
@@ -45,12 +49,21 @@ export function envVarReadsSince(mark: number): readonly [string, string | undef
  * Looks up an environment variable the way dbt's `env_var()` does.
  * @param name variable name
  * @param fallback value used when the variable is unset
+ * @param allowSecrets true where secret env vars may be read (profiles.yml only; dbt also allows
+ *   packages.yml): https://docs.getdbt.com/reference/dbt-jinja-functions/env_var#secrets
  * @returns the variable's value, or the fallback
- * @throws CompilationError when the variable is unset and there is no fallback
+ * @throws ParseError when `name` is a secret (`DBT_ENV_SECRET_*`, `DOPS_ENV_SECRET_*`) read where
+ *   secrets are not allowed, with dbt's message; CompilationError when the variable is unset and
+ *   there is no fallback
  */
-export function envVar(name: string, fallback?: unknown): string {
+export function envVar(name: string, fallback?: unknown, allowSecrets = false): string {
+  if (!allowSecrets && isSecretEnvName(name)) {
+    throw new ParseError(`Secret env vars are allowed only in profiles.yml or packages.yml. Found '${name}' referenced elsewhere.`, {
+      hint: 'a secret never reaches compiled SQL or target/: read it in profiles.yml, or use a variable without the secret prefix',
+    });
+  }
   const value = process.env[name];
-  envVarReads.push([name, value]);
+  envVarReads.push([name, envFingerprint(name, value) ?? undefined]);
   if (value !== undefined) return value;
   if (fallback !== undefined) return String(fallback);
   throw new CompilationError(`Env var required but not provided: '${name}'`);

@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SiteData } from './app/data.js';
 import { appBundle } from './bundle.js';
 import { SITE_CSS } from './styles.js';
+import { makeFolder } from '../project/make-folder.js';
+import { scrubSecrets } from '../config/secrets.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -20,8 +22,8 @@ function scriptJson(value: unknown): string {
  */
 export async function writeSite(dir: string, data: SiteData): Promise<string> {
   const bundle = await appBundle();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'data.js'), `window.__DOPS__ = ${scriptJson(data)};\n`);
+  makeFolder(dir, 'the docs site');
+  writeFileSync(join(dir, 'data.js'), scrubSecrets(`window.__DOPS__ = ${scriptJson(data)};\n`));
   writeFileSync(join(dir, 'app.js'), bundle.js);
   const html = `<!doctype html>
 <html lang="en">

@@ -21,7 +21,8 @@ const TERM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
 
 /**
  * Parses one term of the selector language.
- * @throws ConfigError for a malformed term
+ * @throws ConfigError for a malformed term, or a method with an empty value (`tag:`), which would
+ *   select nothing without a word
  */
 export function parseTerm(text: string): Term {
   const match = TERM.exec(text);
@@ -31,6 +32,9 @@ export function parseTerm(text: string): Term {
   const method = colon > 0 ? body.slice(0, colon) : 'fqn';
   const value = colon > 0 ? body.slice(colon + 1) : body;
   if (at && (parentDepth !== undefined || childDepth !== undefined)) throw new ConfigError(`Selector '${text}' cannot combine @ with +`);
+  if (colon > 0 && value.trim() === '') {
+    throw new ConfigError(`Selector '${text}' has no value after '${method}:'`, { hint: `Give one, e.g. '${method}:${method === 'tag' ? 'nightly' : 'x'}'` });
+  }
   return {
     method,
     value,

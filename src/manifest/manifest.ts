@@ -21,8 +21,11 @@ export class Manifest {
   private readonly versions = new Map<string, Map<string, RelationNode>>();
   private readonly sources = new Map<string, SourceNode>();
 
-  /** @param nodes parsed nodes (names already checked for duplicates) */
-  constructor(nodes: ManifestNode[]) {
+  /**
+   * @param nodes parsed nodes (names already checked for duplicates)
+   * @param disabled disabled models, seeds and snapshots: name -> file (a ref() to one is reported as disabled)
+   */
+  constructor(nodes: ManifestNode[], private readonly disabled: ReadonlyMap<string, string> = new Map()) {
     for (const node of nodes) {
       this.nodes.set(node.uniqueId, node);
       if (node.resourceType === 'model' && node.version !== undefined) {
@@ -61,6 +64,14 @@ export class Manifest {
       ? named.find((candidate) => candidate.packageName === call.package)
       : named.find((candidate) => candidate.packageName === from.packageName) ?? named[0];
     if (node) return node;
+    const disabledIn = named.length ? undefined : this.disabled.get(call.name);
+    if (disabledIn !== undefined) {
+      // dbt: "... depends on a node named 'x' which is disabled" (https://docs.getdbt.com/reference/resource-configs/enabled)
+      throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', which is disabled (enabled: false, ${disabledIn})`, {
+        location: refLocation(from, `ref`, call.name),
+        hint: `Enable '${call.name}', or disable ${from.name} too.`,
+      });
+    }
     const close = closestNames(call.name, this.refable.keys());
     throw new DependencyNotFoundError(`${describe(from)} depends on '${call.name}', which was not found`, {
       location: refLocation(from, `ref`, call.name),

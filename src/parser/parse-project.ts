@@ -27,6 +27,8 @@ export interface ParseResult {
   errors: DopsError[];
   /** Non-fatal notes, e.g. YAML describing a model that does not exist. */
   warnings: string[];
+  /** Disabled models, seeds and snapshots (`enabled: false`): name -> file, so a ref() to one says "disabled". */
+  disabled?: Map<string, string>;
 }
 
 /** Everything parsing needs, built once per invocation. */
@@ -182,7 +184,8 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
 /**
  * Renders a generic test's call at parse time, so the refs in its arguments (e.g. relationships'
  * `to`) are recorded, and checks that the generic test exists.
- * @throws ParseError for an unknown generic test (with close names), or the render's errors
+ * @throws ParseError for an unknown generic test (with close names), a required argument missing,
+ *   or the render's errors
  */
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
   // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests);
@@ -203,6 +206,15 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
     throw new ParseError(`Unknown generic test '${spec.testName}'`, {
       location: { file: spec.file, line: spec.line },
       hint: close.length ? `Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `Built-in generic tests: ${known.join(', ')}.`,
+    });
+  }
+  const given = (name: string) => name === 'model' || (name === 'column_name' && spec.columnName !== undefined) || Object.hasOwn(spec.kwargs, name);
+  const missing = (input.engine.macroParameters(macro) ?? []).filter((param) => param.required && !given(param.name)).map((param) => `'${param.name}'`);
+  if (missing.length) {
+    // Jinja would leave them undefined and the test would fail at run time with a syntax error in its SQL.
+    throw new ParseError(`Generic test '${spec.testName}' is missing its argument${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`, {
+      location: { file: spec.file, line: spec.line },
+      hint: spec.testName === 'accepted_values' ? 'e.g. accepted_values: {values: [a, b]}' : undefined,
     });
   }
   const generated = genericTestNode(input.project, spec, target);
@@ -257,6 +269,7 @@ export function parseProject(input: ParseInput): ParseResult {
     for (const { file, yaml } of list) warnings.push(`${file}:${yaml.lineOf([key]) ?? 1}: '${key}:' is not read by dops yet; its entries are ignored`);
   }
   const nodes: ManifestNode[] = [];
+  const disabled = new Map<string, string>();
   // every node parsed, enabled or not: a config path that disables nodes is still used
   const parsed: ManifestNode[] = [];
   const targets = new Map<string, { target: TestTarget; tests: TestSpec[] }>();
@@ -282,6 +295,7 @@ export function parseProject(input: ParseInput): ParseResult {
     }
     const model = collect(errors, () => parseModel(input, file, patch, versionOf));
     if (model) parsed.push(model);
+    if (model && !model.config.enabled) disabled.set(model.name, file.path);
     if (!model?.config.enabled) continue;
     nodes.push(model);
     const refExpression = model.version !== undefined ? `ref(${JSON.stringify(model.name)}, v=${JSON.stringify(model.version)})` : `ref(${JSON.stringify(model.name)})`;
@@ -298,6 +312,7 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const file of files.seeds) {
     const patch = properties.seeds.get(nodeName(file.path));
     const seed = parseSeed(input, file, patch);
+    if (!seed.config.enabled) disabled.set(seed.name, file.path);
     parsed.push(seed);
     if (!seed.config.enabled) continue;
     nodes.push(seed);
@@ -312,6 +327,7 @@ export function parseProject(input: ParseInput): ParseResult {
     targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
   }
   for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
+    if (!snapshot.config.enabled) disabled.set(snapshot.name, snapshot.originalFilePath);
     parsed.push(snapshot);
     if (!snapshot.config.enabled) continue;
     nodes.push(snapshot);
@@ -343,5 +359,5 @@ export function parseProject(input: ParseInput): ParseResult {
       warnings.push(`${node.originalFilePath}: ${node.resourceType} '${node.name}' has database '${database}'; dops builds every relation in the target's database '${input.global.target.database}'`);
     }
   }
-  return { nodes, errors, warnings };
+  return { nodes, errors, warnings, disabled };
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { GlobalContext } from '../templating/context.js';
 import { TemplateEngine, type TemplateContext, type TemplateSource } from '../templating/engine.js';
 import { DOPS_VERSION } from '../version.js';
 import { YamlCache, type YamlEntry } from './yaml-cache.js';
+import { makeFolder } from '../project/make-folder.js';
 
 /** File the cache lives in, under the target dir (dbt keeps `target/partial_parse.msgpack`). */
 export const PARTIAL_PARSE_FILE = 'partial_parse.json';
@@ -148,7 +149,7 @@ export class PartialParseEngine extends TemplateEngine {
     const dropped = Object.keys(this.previous).some((key) => !(key in this.next));
     if (!this.changed && !dropped && !this.yaml.changed) return;
     const content: CacheFile = { dops_version: DOPS_VERSION, key: this.key, entries: this.next, yaml: this.yaml.used };
-    mkdirSync(dirname(this.file), { recursive: true });
+    makeFolder(dirname(this.file), 'the target path');
     // Written aside, then renamed: an interrupted write never leaves a half file to be read.
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(content));

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ProjectConfig } from '../config/project-config.js';
+import { ConfigError } from '../errors.js';
+import { fsReason } from './make-folder.js';
 import { hasTestBlocks } from '../templating/test-blocks.js';
 import { stampPath, takeFingerprint, type Fingerprint } from './fingerprint.js';
 
@@ -50,6 +52,24 @@ function globRoot(root: string): string {
 }
 
 /**
+ * The glob skips a folder it cannot list without a word; a project folder dops cannot read is an
+ * error instead, or its models would silently vanish from the build.
+ * @throws ConfigError naming the folder and the permission it lacks
+ */
+function assertReadable(dir: string, folders: string[]): void {
+  for (const folder of folders) {
+    try {
+      accessSync(join(dir, folder), constants.R_OK | constants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') {
+        throw new ConfigError(`Cannot read the folder ${join(dir, folder)}: ${fsReason(error)}`, { hint: 'dops needs read and execute (list) permission on every project folder' });
+      }
+    }
+  }
+}
+
+/**
  * Finds and reads the project's files under the configured paths (`model-paths`, `seed-paths`,
  * `test-paths`, `macro-paths`, `snapshot-paths`), sorted by path within each root so parsing is
  * deterministic. The tree is walked once; each file is stamped right before it is read, each
@@ -64,6 +84,7 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const entries = globSync(roots.map((root) => `${root}/**`), { cwd: dir, onlyFiles: false });
   const files = entries.filter((path) => !path.endsWith('/')).sort();
   const folders = [...roots, ...entries.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1))];
+  assertReadable(dir, folders);
   // A folder changed since the walk began (a file added or removed meanwhile) is never trusted.
   const fingerprint = takeFingerprint(dir, folders, listedAt);
   const readFiles = (paths: string[], extensions: string[]): ProjectFile[] => {

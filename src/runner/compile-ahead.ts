@@ -81,6 +81,7 @@ export class CompileAhead {
       },
       relationKind: (relation) => connection.relationKind(relation),
       listRelations: () => connection.listRelations(),
+      assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
       describeColumns: (rendered) => connection.describeColumns(rendered),
       listColumns: () => connection.listColumns(),
       describeError: (error, lineOffset) => connection.describeError(error, lineOffset),

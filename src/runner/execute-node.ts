@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Connection, StatementResult } from '../adapter/adapter.js';
-import type { Compiler } from '../compiler/compiler.js';
-import { DatabaseError, DopsError, formatLocation } from '../errors.js';
+import { NotASingleSelectError, type Connection, type StatementResult } from '../adapter/adapter.js';
+import type { CompiledNode, Compiler } from '../compiler/compiler.js';
+import { CompilationError, DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
@@ -15,6 +15,18 @@ import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunS
 /** A node's outcome before timing and thread are added. */
 export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath'>;
 
+
+/**
+ * The reason DuckDB's CSV reader gives below its first line (`CSV Error on Line: 1` alone says
+ * nothing), e.g. `: Maximum line size of 2000000 bytes exceeded. Actual Size:3000003 bytes.`;
+ * '' for other errors. The echoed `Original Line:` (possibly megabytes) is left out.
+ */
+export function csvErrorReason(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n');
+  if (!/CSV Error/i.test(lines[0])) return '';
+  const reason = lines.slice(1).map((line) => line.trim()).find((line) => line && !line.startsWith('Original Line:'));
+  return reason ? `: ${reason.length > 300 ? `${reason.slice(0, 300)}...` : reason}` : '';
+}
 
 /** Synchronous work done on the JS thread while DuckDB executes one statement of a plan. */
 export interface AlongsideWork {
@@ -70,6 +82,27 @@ export function databaseError(node: ManifestNode, compiledPath: string | undefin
   });
 }
 
+/**
+ * Refuses a compiled model, snapshot or test body that is not exactly one SELECT statement, before
+ * anything runs: materializations wrap the body (`create table ... as (<body>)`), so a body such as
+ * `select 1) ; drop table x; create table y as (select 1` would otherwise run three statements.
+ * @throws CompilationError naming the node, its file and its compiled file; DatabaseError with the
+ *   parser's message and line when the body does not parse
+ */
+export async function assertSingleSelect(node: ManifestNode, compiled: CompiledNode, connection: Connection): Promise<void> {
+  try {
+    await connection.assertSingleSelect(compiled.sql);
+  } catch (error) {
+    if (!(error instanceof NotASingleSelectError)) throw error;
+    const where = `${compiled.path}${error.line ? `:${error.line}` : ''}`;
+    if (error.syntax) throw new DatabaseError(`Database error in ${node.resourceType} ${node.name} (compiled SQL: ${where}): ${error.reason}`, { location: { file: node.originalFilePath } });
+    throw new CompilationError(`${node.resourceType} ${node.name} must compile to exactly one SELECT statement, but ${error.reason} (compiled SQL: ${where})`, {
+      location: { file: node.originalFilePath },
+      hint: 'a model or test body is one query; its materialization creates the relation',
+    });
+  }
+}
+
 /** Formats a user error raised for one node as a single message line. */
 export function errorMessage(error: DopsError): string {
   const where = error.location && !error.message.includes(error.location.file) ? `${formatLocation(error.location)}: ` : '';
@@ -79,6 +112,7 @@ export function errorMessage(error: DopsError): string {
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
+  await assertSingleSelect(model, compiled, connection);
   try {
     const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing, connection.dialect), pre, post)));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
@@ -124,7 +158,7 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
   } catch (error) {
     if (error instanceof DopsError) throw error;
     const { text } = connection.describeError(error);
-    throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}`, { location: { file: seed.originalFilePath } });
+    throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}${csvErrorReason(error)}`, { location: { file: seed.originalFilePath } });
   }
 }
 

@@ -7,6 +7,7 @@ import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefres
 import { tableStatements, tempRelation } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
+import { assertSingleSelect } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
@@ -45,6 +46,7 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const existing = catalog.kindOf(model.relation);
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
   const compiled = await compiler.compileLive(model, connection, { relationExists: existing === 'table', fullRefresh });
+  await assertSingleSelect(model, compiled, connection);
   if (existing !== 'table' || fullRefresh) {
     const { dialect } = connection;
     const plan = tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);

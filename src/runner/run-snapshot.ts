@@ -6,6 +6,7 @@ import type { SnapshotNode } from '../manifest/nodes.js';
 import { planSnapshotUpdate, snapshotConfig, snapshotCreateStatement, timestampLiteral } from '../materializations/snapshot.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
+import { assertSingleSelect } from './execute-node.js';
 
 /** Suffix of the temp tables a snapshot run stages rows in. */
 const STAGING_SUFFIX = '__dops_snap';
@@ -29,6 +30,7 @@ export interface SnapshotOutcome {
 export async function runSnapshot(snapshot: SnapshotNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, time: Date): Promise<SnapshotOutcome> {
   const config = snapshotConfig(snapshot.config, snapshot.name);
   const compiled = await compiler.compileLive(snapshot, connection);
+  await assertSingleSelect(snapshot, compiled, connection);
   const existing = catalog.kindOf(snapshot.relation);
   const now = timestampLiteral(time);
   if (existing === 'view') {

@@ -5,7 +5,7 @@ import { relationName, type Relation, type TestNode } from '../manifest/nodes.js
 import { AUDIT_SCHEMA, failingRowsQuery, failureCountQuery, planStoreFailures, storedCountQuery } from '../materializations/test.js';
 import { testVerdict } from '../materializations/test-thresholds.js';
 import type { RelationCatalog } from './catalog.js';
-import { databaseError, runPlan, type Outcome } from './execute-node.js';
+import { databaseError, runPlan, type Outcome, assertSingleSelect } from './execute-node.js';
 
 /** True when a test's config asks for its failing rows to be kept (`store_failures: true`). */
 export function storesFailures(test: TestNode): boolean {
@@ -47,6 +47,7 @@ async function countFailures(test: TestNode, connection: Connection, catalog: Re
  */
 export async function runTest(test: TestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = await compiler.compileLive(test, connection);
+  await assertSingleSelect(test, compiled, connection);
   const rowsSql = failingRowsQuery(compiled.sql, limitOf(test));
   let counted: { failures: number; stored?: Relation };
   try {

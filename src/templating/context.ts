@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../config/secrets.js';
 import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
 import type { Target } from '../config/profiles.js';
@@ -175,5 +176,7 @@ export function runtimeContext(
 /** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
 function visibleTarget(target: Target): Record<string, unknown> {
   const { credentials: _credentials, ...visible } = target;
-  return { ...visible, profile_name: target.profileName };
+  // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
+  const masked = Object.fromEntries(Object.entries(visible).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
+  return { ...masked, profile_name: target.profileName };
 }

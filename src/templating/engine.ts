@@ -110,6 +110,8 @@ export class TemplateEngine {
   private readonly scopes: MacroScope[] = [];
   /** sha1 of every macro file's path and text: what renders calling macros depend on. */
   readonly macrosChecksum: string;
+  /** Each macro's declared parameters; absent for macros that read `varargs` / `kwargs` (they take any). */
+  private readonly signatures = new Map<string, MacroParameter[]>();
   /** Set while a context function throws, so the original error survives nunjucks' wrapping. */
   private pendingError: DopsError | undefined;
 
@@ -123,6 +125,7 @@ export class TemplateEngine {
     const errors: DopsError[] = [];
     for (const source of macroSources) {
       try {
+        for (const [name, params] of macroSignatures(testBlocksToMacros(source.contents))) this.signatures.set(`${source.path}\u0000${name}`, params);
         let names: string[];
         if (source.lazy) {
           this.lazyFiles.set(source.path, source);
@@ -142,6 +145,15 @@ export class TemplateEngine {
     }
     for (const [name, entry] of this.registry.global) this.macros.set(name, entry.path);
     throwIfAny(errors);
+  }
+
+  /**
+   * The parameters macro `name` declares, or undefined when it is unknown or takes any arguments
+   * (its body reads `varargs` / `kwargs`).
+   */
+  macroParameters(name: string): readonly MacroParameter[] | undefined {
+    const path = this.macros.get(name);
+    return path === undefined ? undefined : this.signatures.get(`${path}\u0000${name}`);
   }
 
   /**
@@ -250,7 +262,17 @@ export class TemplateEngine {
         macros = this.exportMacros(this.macroFile(entry.path), owner.contextFor(entry.package));
         exported.set(entry.path, macros);
       }
-      return macros[entry.name]!;
+      const key = `${entry.path}\u0000${entry.name}`;
+      const params = this.signatures.get(key)?.map((param) => param.name);
+      const fn = macros[entry.name]!;
+      if (!params || !fn) return fn;
+      // Checked once per render and macro: Jinja refuses arguments a macro does not declare.
+      const checked = this.guard((...args: unknown[]) => {
+        checkMacroArguments(entry.name, params, args);
+        return fn(...args);
+      }) as Macro;
+      macros[entry.name] = checked;
+      return checked;
     });
     this.scopes.push(scope);
     try {
@@ -288,5 +310,69 @@ export class TemplateEngine {
         exported = Object.fromEntries(Object.entries(result).filter(([, value]) => typeof value === 'function').map(([name, value]) => [name.startsWith(PRIVATE_ALIAS) ? name.slice(PRIVATE_ALIAS.length) : name, value]));
       });
     return exported;
+  }
+}
+
+/** One parameter a macro declares: `name`, or `name=default` (not required). */
+export interface MacroParameter {
+  name: string;
+  required: boolean;
+}
+
+/** Splits a parameter list at its top-level commas (not those inside brackets or strings). */
+function splitParameters(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let current = '';
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  if (current.trim()) parts.push(current);
+  return parts;
+}
+
+/**
+ * The parameters each `{% macro name(a, b=1) %}` of a file declares, by macro name. Macros whose
+ * body reads `varargs` or `kwargs` take extra arguments in Jinja and are left out.
+ */
+function macroSignatures(contents: string): Map<string, MacroParameter[]> {
+  const signatures = new Map<string, MacroParameter[]>();
+  const MACRO = /\{%-?\s*macro\s+(\w+)\s*\(((?:[^()]|\([^()]*\))*)\)\s*-?%\}([\s\S]*?)\{%-?\s*endmacro/g;
+  for (const match of contents.matchAll(MACRO)) {
+    const [, name, params, body] = match;
+    if (/\b(varargs|kwargs)\b/.test(body)) continue;
+    signatures.set(name, splitParameters(params).map((param) => ({ name: param.split('=')[0].trim(), required: !param.includes('=') })).filter((param) => param.name));
+  }
+  return signatures;
+}
+
+/**
+ * Raises Jinja's errors for a macro call with more positional arguments than the macro declares,
+ * or a keyword argument it does not declare (https://jinja.palletsprojects.com/en/stable/templates/#macros):
+ * nunjucks drops them without a word.
+ * @throws CompilationError naming the macro, its parameters and the extra argument
+ */
+function checkMacroArguments(name: string, params: string[], args: unknown[]): void {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  const keywords = last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords ? last : undefined;
+  const positional = keywords ? args.length - 1 : args.length;
+  const declared = `${name}(${params.join(', ')})`;
+  if (positional > params.length) {
+    throw new CompilationError(`Macro '${name}' takes not more than ${params.length} argument${params.length === 1 ? '' : 's'}, got ${positional}: ${declared}`);
+  }
+  for (const key of Object.keys(keywords ?? {})) {
+    if (key === '__keywords' || key === 'caller' || params.includes(key)) continue;
+    throw new CompilationError(`Macro '${name}' takes no keyword argument '${key}': ${declared}`);
   }
 }

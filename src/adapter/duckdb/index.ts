@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { scrubSecrets } from '../../config/secrets.js';
 import { ConfigError } from '../../errors.js';
+import { makeFolder } from '../../project/make-folder.js';
 import type { Relation } from '../../manifest/nodes.js';
-import { databaseFile, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult, type TableData } from '../adapter.js';
+import { databaseFile, NotASingleSelectError, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult, type TableData } from '../adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
 import { duckdbDialect } from './dialect.js';
 import { DUCKDB_INFO } from './info.js';
@@ -69,6 +70,49 @@ function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
   return result.rowsChanged > 0 ? result.rowsChanged : undefined;
 }
 
+/**
+ * Where the top-level statements of `sql` end: the offsets of its `;` outside string literals,
+ * quoted identifiers, dollar-quoted strings and comments.
+ */
+function statementEnds(sql: string): number[] {
+  const ends: number[] = [];
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      i = sql.indexOf(c, i + 1);
+      while (i !== -1 && sql[i + 1] === c) i = sql.indexOf(c, i + 2);
+      if (i === -1) break;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      i = sql.indexOf('\n', i);
+      if (i === -1) break;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      i = sql.indexOf('*/', i + 2);
+      if (i === -1) break;
+      i++;
+    } else if (c === '$') {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0];
+      if (tag) {
+        i = sql.indexOf(tag, i + tag.length);
+        if (i === -1) break;
+        i += tag.length - 1;
+      }
+    } else if (c === ';') ends.push(i);
+  }
+  return ends;
+}
+
+/**
+ * A lone PIVOT / UNPIVOT statement (DuckDB's simplified syntax): its parser expands one with pivot
+ * values taken from the data into several statements, so json_serialize_sql refuses it, yet it is
+ * one query (https://duckdb.org/docs/stable/sql/statements/pivot). True when `sql` starts with the
+ * keyword and holds no `;` except a trailing one.
+ */
+function isPivotStatement(sql: string): boolean {
+  if (!/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*(un)?pivot\b/i.test(sql)) return false;
+  const ends = statementEnds(sql);
+  return ends.length === 0 || (ends.length === 1 && sql.slice(ends[0] + 1).trim() === '');
+}
+
 class DuckDBConnectionWrapper implements Connection {
   readonly dialect = duckdbDialect;
   readonly capabilities = DUCKDB_INFO.capabilities;
@@ -130,6 +174,28 @@ class DuckDBConnectionWrapper implements Connection {
     return rows.map((row) => ({ schema: String(row.s), identifier: String(row.i), kind: row.k as RelationKind }));
   }
 
+  /**
+   * DuckDB's `json_serialize_sql()` parses without binding and serializes SELECT statements only
+   * (https://duckdb.org/docs/stable/data/json/sql_to_and_from_json): its answer tells one SELECT
+   * from several statements, other kinds of statement and syntax errors.
+   */
+  async assertSingleSelect(sql: string): Promise<void> {
+    const [row] = await this.query(`select json_serialize_sql(${quoteLiteral(sql)}) as j`);
+    const parsed = JSON.parse(String(row.j)) as { error?: boolean; error_type?: string; error_message?: string; position?: string; statements?: unknown[] };
+    if (parsed.error) {
+      if (parsed.error_type === 'parser') {
+        const position = Number(parsed.position);
+        const line = Number.isInteger(position) ? sql.slice(0, position).split('\n').length : undefined;
+        throw new NotASingleSelectError(true, `Parser Error: ${parsed.error_message ?? 'syntax error'}`, line);
+      }
+      if (isPivotStatement(sql)) return;
+      const count = (await this.connection.extractStatements(sql)).count;
+      throw new NotASingleSelectError(false, count > 1 ? `it holds ${count} statements` : 'it is not a SELECT statement');
+    }
+    const count = parsed.statements?.length ?? 0;
+    if (count !== 1) throw new NotASingleSelectError(false, count ? `it holds ${count} statements` : 'it holds no statement');
+  }
+
   /** DuckDB's `DESCRIBE`: column names and types in order. */
   async describeColumns(rendered: string): Promise<ColumnType[]> {
     const rows = await this.query(`describe ${rendered}`);
@@ -189,19 +255,19 @@ export class DuckDBAdapter implements Adapter {
    */
   static async open(path: string, projectDir: string, setup: DuckDBSetup = {}): Promise<DuckDBAdapter> {
     const file = databaseFile(path, projectDir);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeFolder(dirname(file), `the database ${scrubSecrets(path)}`);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(file);
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message)) {
-        throw new ConfigError(`The database ${path} is in use by another process`, {
+        throw new ConfigError(`The database ${scrubSecrets(path)} is in use by another process`, {
           hint: 'DuckDB allows one writer at a time: stop the other dops (or DuckDB client) holding it, then retry.',
           cause: error,
         });
       }
-      throw new ConfigError(`Cannot open the database ${path}: ${message.split('\n')[0]}`, { cause: error });
+      throw new ConfigError(scrubSecrets(`Cannot open the database ${path}: ${message.split('\n')[0]}`), { cause: error });
     }
     if (setup.attach?.length) {
       const connection = await instance.connect();

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Target } from '../../config/profiles.js';
 import { ConfigError } from '../../errors.js';
 import type { Relation } from '../../manifest/nodes.js';
-import type { Adapter, CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter.js';
+import { NotASingleSelectError, type Adapter, type CatalogEntry, type ColumnType, type Connection, type DatabaseColumn, type EngineMessage, type RelationKind, type Row, type StatementResult, type TableData } from '../adapter.js';
 import { quoteLiteral } from '../quoting.js';
 import { postgresDialect } from './dialect.js';
 import { POSTGRES_INFO } from './info.js';
@@ -104,6 +104,28 @@ class PostgresConnection implements Connection {
     );
     if (!rows.length) return undefined;
     return rows[0].relkind === 'v' || rows[0].relkind === 'm' ? 'view' : 'table';
+  }
+
+  /**
+   * PostgreSQL has no parse-only call: the body is wrapped as a subquery (`limit 0`, nothing is
+   * read) and sent through the extended protocol, which refuses more than one command
+   * (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY); a
+   * statement that is no query is a syntax error there. Other errors (an unknown column) are left
+   * to the build, which reports them.
+   */
+  async assertSingleSelect(sql: string): Promise<void> {
+    if (this.broken) throw this.broken;
+    const prefix = 'select 1 from (\n';
+    try {
+      await this.client.query({ text: `${prefix}${sql}\n) as dops_single_select limit 0`, queryMode: 'extended' } as pg.QueryConfig);
+    } catch (error) {
+      const { code, message, position } = error as { code?: string; message?: string; position?: string };
+      if (/multiple commands/i.test(String(message))) throw new NotASingleSelectError(false, 'it holds more than one statement');
+      if (code === '42601') {
+        const at = Number(position) - 1 - prefix.length;
+        throw new NotASingleSelectError(true, `syntax error: ${message}`, at >= 0 ? sql.slice(0, at).split('\n').length : undefined);
+      }
+    }
   }
 
   /** Tables and views of the database's own schemas (not pg_catalog, information_schema or temp schemas). */
