@@ -1,12 +1,14 @@
-// A throwaway PostgreSQL server for the bench (the tests' tests/postgres/server.ts, in plain JS):
-// initdb into a temp dir, pg_ctl on a free port on 127.0.0.1, as the `postgres` user when root.
+// A throwaway PostgreSQL server, shared by the bench and the tests (tests/postgres/server.ts adds types):
+// initdb into a temp dir, pg_ctl on a free port on 127.0.0.1, as the `postgres` user when root
+// (PostgreSQL refuses to run as root).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-function postgresBin() {
+/** The newest installed `/usr/lib/postgresql/<version>/bin`, or undefined. */
+export function postgresBin() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
@@ -23,14 +25,18 @@ const freePort = () =>
     });
   });
 
-/** Starts a server (superuser `dops`, password `dops-bench`); returns its address and `stop()`, or undefined without PostgreSQL. */
-export async function startPostgres() {
+/**
+ * Starts a server with a superuser `dops` (scram auth on TCP); `stop()` stops it and deletes its dir.
+ * @param {{password?: string, maxConnections?: number}} [options] the superuser's password (default
+ *   `dops-bench`) and the server's max_connections (default PostgreSQL's)
+ * @returns its host, port, user, password and stop(), or undefined when PostgreSQL is not installed
+ */
+export async function startPostgres({ password = 'dops-bench', maxConnections } = {}) {
   const bin = postgresBin();
   if (!bin) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dops-bench-pg-'));
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
-  const password = 'dops-bench';
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, `${password}\n`);
   const root = userInfo().uid === 0;
@@ -42,7 +48,7 @@ export async function startPostgres() {
   const as = (file, args) => execFileSync(root ? 'runuser' : file, root ? ['-u', 'postgres', '--', file, ...args] : args, { stdio: 'pipe' });
   as(join(bin, 'initdb'), ['-D', data, '-U', 'dops', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, '-w', '-t', '60', 'start']);
+  as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${maxConnections ? ` -c max_connections=${maxConnections}` : ''}`, '-w', '-t', '60', 'start']);
   return {
     host: '127.0.0.1',
     port,
