@@ -13,6 +13,7 @@ import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
+import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
 import { runOnRunHooks } from './project-hooks.js';
@@ -39,6 +40,8 @@ function withTestGates(dag: Dag, manifest: Manifest, selected: Set<string>): Dag
   const none: ReadonlySet<string> = new Set();
   for (const id of selected) {
     const test = manifest.get(id);
+    // A unit test runs before its model; its failure skips the model and the model's descendants.
+    if (test.resourceType === 'unit_test' && test.modelId && selected.has(test.modelId)) edges.push([id, test.modelId]);
     if (test.resourceType !== 'test' || !test.attachedNode) continue;
     // A child of the tested node can only be upstream of a test that has another parent too: with
     // the tested node as its one parent, an edge child -> test would close a cycle through it.
@@ -61,6 +64,11 @@ export interface ExecutionPlan {
   dag: Dag;
   /** Selected runnable ids in topological order. */
   order: string[];
+}
+
+/** True when a plan runs only unit tests: they need no warehouse (an in-memory DuckDB runs them). */
+export function unitTestsOnly(project: LoadedProject, plan: ExecutionPlan): boolean {
+  return plan.order.length > 0 && plan.order.every((id) => project.manifest.get(id).resourceType === 'unit_test');
 }
 
 /**
@@ -103,12 +111,15 @@ export async function runExecutionPlan(
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
-  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+  // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
+  const offline = unitTestsOnly(project, plan);
+  const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+  if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
   if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
-  const started = await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options);
+  const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
   if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
   options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
@@ -122,7 +133,11 @@ export async function runExecutionPlan(
       }
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
-      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
+      const node = manifest.get(id);
+      const run = node.resourceType === 'unit_test'
+        ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog: catalog! })
+        : executeNode(node, lanes[thread], catalog!, compiler, project.config.projectDir, settings);
+      const outcome = controls.review(node, await run);
       if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
@@ -136,7 +151,8 @@ export async function runExecutionPlan(
   );
   // Compiled files may still be being written in the background; the cache records them.
   compiler.finish();
-  const ended = await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results);
+  await unitDatabase.close();
+  const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
   withArtifactLock(dirname(targetFile(project, 'run_results.json')), () => {
@@ -169,6 +185,19 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
     throw error;
   }
   const threads = options.threads ?? project.target.threads;
+  if (unitTestsOnly(project, plan)) {
+    // No warehouse: `dops test -s test_type:unit` neither opens nor creates the target's database.
+    await early?.discard();
+    const memory = new UnitTestDatabase(project.config.projectDir, project.target);
+    try {
+      const connections: Connection[] = [];
+      while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await memory.connect());
+      const manifest = () => writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+      return await runExecutionPlan(project, plan, connections, options, command, undefined, RelationCatalog.of([]), manifest);
+    } finally {
+      await memory.close();
+    }
+  }
   // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const opened = await early?.take(project.target.path, project.config.projectDir);
   const adapter = opened?.adapter ?? (await openAdapter(project.target, project.config.projectDir));

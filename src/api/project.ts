@@ -10,6 +10,7 @@ import { validateMaterializations } from '../materializations/registry.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
+import { linkUnitTests } from '../parser/unit-tests.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { loadPackageProjects } from '../project/package-projects.js';
@@ -125,7 +126,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const linkDocs = parseDocsAndResources(config, files, packages, parsed);
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
-  throwIfAny(manifest.link());
+  throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
   throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));

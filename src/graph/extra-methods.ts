@@ -53,8 +53,7 @@ const RESULT_STATUSES = ['success', 'error', 'fail', 'warn', 'pass', 'skipped'];
 
 /**
  * The selector methods beyond the graph's own: `result:`, `source_status:`, `group:`, `access:`,
- * `version:`, and `exposure:` / `unit_test:` (an error naming the method: dops does not load
- * exposures or unit tests yet).
+ * `version:`, and `exposure:` (an error naming the method: dops does not load exposures yet).
  * @returns undefined for a method not handled here
  * @throws ConfigError when a method lacks its input (`--state` files) or is not supported
  */
@@ -87,8 +86,7 @@ export function extraMatcher(method: string, run: RunState | undefined): Matcher
         return node.resourceType === 'model' && value === 'none';
       };
     case 'exposure':
-    case 'unit_test':
-      throw new ConfigError(`The ${method}: selector method is not supported: dops does not load ${method === 'exposure' ? 'exposures' : 'unit tests'} yet`, { hint: 'Select the nodes by name, tag: or path: instead.' });
+      throw new ConfigError(`The ${method}: selector method is not supported: dops does not load exposures yet`, { hint: 'Select the nodes by name, tag: or path: instead.' });
     default:
       return undefined;
   }

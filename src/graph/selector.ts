@@ -86,7 +86,9 @@ const METHODS: Record<string, Matcher> = {
   },
   resource_type: (node, value) => node.resourceType === value,
   source: (node, value) => node.resourceType === 'source' && (glob(value).test(node.sourceName) || glob(value).test(`${node.sourceName}.${node.name}`)),
-  test_type: (node, value) => node.resourceType === 'test' && node.testType === value,
+  // dbt: `test_type:unit` picks unit tests, `test_type:data` the generic and singular data tests.
+  test_type: (node, value) => (node.resourceType === 'unit_test' ? value === 'unit' : node.resourceType === 'test' && (node.testType === value || value === 'data')),
+  unit_test: (node, value) => node.resourceType === 'unit_test' && (glob(value).test(node.name) || glob(value).test(`${node.model}.${node.name}`) || glob(value).test(node.uniqueId)),
   test_name: (node, value) => node.resourceType === 'test' && glob(value).test(node.testMetadata?.name ?? node.name),
 };
 
@@ -213,6 +215,11 @@ function indirectTests(manifest: Manifest, dag: Dag, chosen: Set<string>, mode: 
   if (mode === 'buildable') for (const id of chosen) for (const a of dag.ancestors(id)) upstream.add(a);
   const found: string[] = [];
   for (const node of manifest.nodes.values()) {
+    // Unit tests join with their model (dbt selects a model's unit tests like its data tests).
+    if (node.resourceType === 'unit_test') {
+      if (node.modelId && chosen.has(node.modelId)) found.push(node.uniqueId);
+      continue;
+    }
     if (node.resourceType !== 'test' || node.dependsOn.nodes.length === 0) continue;
     const parents = node.dependsOn.nodes;
     const take =
@@ -237,13 +244,13 @@ export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOpti
   const chosen = options.selectorDefinition
     ? evaluateExpression(options.selectorDefinition, manifest, dag, context)
     : options.select?.length ? evaluateSelectors(options.select, manifest, dag, context) : new Set(manifest.nodes.keys());
-  if (resourceTypes.includes('test')) {
+  if (resourceTypes.includes('test') || resourceTypes.includes('unit_test')) {
     for (const id of indirectTests(manifest, dag, chosen, options.indirectSelection ?? 'eager')) chosen.add(id);
   }
   const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag, context) : new Set<string>();
   // Excluding a model also excludes the tests on it (dbt: `dbt test --exclude orders`).
   for (const node of manifest.nodes.values()) {
-    if (node.resourceType === 'test' && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);
+    if ((node.resourceType === 'test' || node.resourceType === 'unit_test') && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);
   }
   return new Set([...chosen].filter((id) => !excluded.has(id) && resourceTypes.includes(manifest.get(id).resourceType)));
 }

@@ -15,11 +15,12 @@ import { relationNames } from './relation-names.js';
 import { OTHER_TOP_KEYS } from './property-keys.js';
 import { EXTRA_RESOURCES } from './exposures.js';
 import { unusedConfigPaths } from './unused-config.js';
+import { parseUnitTests } from './unit-tests.js';
 import { DBT_PROJECT_FILE } from '../config/project-config.js';
 import type { VersionSpec } from './properties.js';
 
 /** Top-level property-file keys nothing reads yet: each file using one gets a warning. */
-const UNREAD_TOP_KEYS = new Set([...OTHER_TOP_KEYS].filter((key) => !EXTRA_RESOURCES.some((kind) => kind.yaml === key)));
+const UNREAD_TOP_KEYS = new Set([...OTHER_TOP_KEYS].filter((key) => key !== 'unit_tests' && !EXTRA_RESOURCES.some((kind) => kind.yaml === key)));
 
 /** What parsing produced: every enabled node, and problems found (none means ready to compile). */
 export interface ParseResult {
@@ -240,7 +241,7 @@ function duplicateErrors(nodes: ManifestNode[]): DopsError[] {
     if (node.resourceType === 'source') continue;
     // models and seeds share one namespace because ref() reaches both (versions apart)
     const version = node.resourceType === 'model' && node.version !== undefined ? `.v${node.version}` : '';
-    const key = node.resourceType === 'test' ? node.uniqueId : `ref:${node.name}${version}`;
+    const key = node.resourceType === 'test' || node.resourceType === 'unit_test' ? node.uniqueId : `ref:${node.name}${version}`;
     const other = seen.get(key);
     if (other) {
       errors.push(new ParseError(`Two nodes are named '${node.name}': ${other.originalFilePath} and ${node.originalFilePath}`, {
@@ -351,6 +352,7 @@ export function parseProject(input: ParseInput): ParseResult {
       if (!fileNames.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
     }
   }
+  nodes.push(...parseUnitTests(project, (properties.other.get('unit_tests') ?? []).map(({ file, entries, yaml }) => ({ file, entries, yaml })), errors, warnings));
   errors.push(...duplicateErrors(nodes));
   warnings.push(...unusedConfigPaths(project, parsed));
   for (const node of nodes) {
