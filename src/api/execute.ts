@@ -6,8 +6,9 @@ import type { Connection } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
 import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { ConfigError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { ResourceType } from '../manifest/nodes.js';
+import { RESOURCE_TYPES, type ResourceType } from '../manifest/nodes.js';
 import { RelationCatalog } from '../runner/catalog.js';
 import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
@@ -81,7 +82,11 @@ export function planExecution(project: LoadedProject, options: SelectOptions, re
   const { manifest } = project;
   const selection = resolveSelection(project, options);
   if (!only) checkSelection(project, options, selection);
-  const selected = new Set([...selectNodes(manifest, project.dag, selection, resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const excluded = options.excludeResourceTypes ?? [];
+  const unknown = excluded.find((type) => !(RESOURCE_TYPES as readonly string[]).includes(type));
+  if (unknown) throw new ConfigError(`Unknown --exclude-resource-type '${unknown}'`, { hint: `Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  const types = resourceTypes.filter((type) => !excluded.includes(type));
+  const selected = new Set([...selectNodes(manifest, project.dag, selection, types)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
 }

@@ -56,6 +56,7 @@ export function foundLine(nodes: Iterable<ManifestNode>): string {
     [
       ['model', 'model', 'models'],
       ['test', 'data test', 'data tests'],
+      ['unit_test', 'unit test', 'unit tests'],
       ['seed', 'seed', 'seeds'],
       ['snapshot', 'snapshot', 'snapshots'],
       ['source', 'source', 'sources'],

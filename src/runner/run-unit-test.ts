@@ -75,7 +75,7 @@ const PLAIN = { write: () => true, isTTY: false } as const;
 
 /** dbt's diff table of a failed unit test: `---` rows expected but missing, `+++` rows produced but not expected. */
 function diffMessage(rows: Record<string, unknown>[], columns: string[], actualCount: number, expectedCount: number): string {
-  const table = formatTable(['@@', ...columns], rows.map((row) => ({ ...row, '@@': row.__dops_diff })), PLAIN as never).trimEnd();
+  const table = formatTable(['@@', ...columns], rows.map((row) => ({ ...row, '@@': row.__dops_diff })), PLAIN as never).trimEnd().split('\n').join('\n  ');
   const added = rows.filter((r) => r.__dops_diff === '+++').length;
   const removed = rows.length - added;
   return [
