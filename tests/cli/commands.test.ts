@@ -296,13 +296,13 @@ describe('selector methods', () => {
     expect(fresher.stdout.trim().split('\n').sort()).toEqual(['model.proj.recent', 'source.proj.raw.loads']);
   });
 
-  it('group:, access:, version:none select on model config; exposure: and unit_test: fail naming the method', () => {
+  it('group:, access:, version:none select on model config; exposure: fails naming the method (unit_test: is supported: tests/integration/unit-tests)', () => {
     const dir = makeProject(PROJECT);
     expect(dops(['ls', '-s', 'group:finance', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.orders');
     expect(dops(['ls', '-s', 'access:public', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.orders');
     expect(dops(['ls', '-s', 'access:protected', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.stg_orders');
     expect(dops(['ls', '-s', 'version:none', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim().split('\n').sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
-    for (const method of ['exposure', 'unit_test']) {
+    for (const method of ['exposure']) {
       const run = dops(['build', '-s', `${method}:x`, '--project-dir', dir]);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(`The ${method}: selector method is not supported`);
