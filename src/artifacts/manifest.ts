@@ -64,7 +64,7 @@ export function manifestJson(manifest: Manifest, metadata: Record<string, unknow
   const sources: Record<string, Record<string, unknown>> = {};
   const unitTests: Record<string, Record<string, unknown>> = {};
   for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : nodes)[node.uniqueId] = serializeNode(node, compiled);
-  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros: macrosJson(manifest), ...manifest.extra, unit_tests: unitTests, parent_map: manifest.parentMap(), child_map: manifest.childMap() };
+  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, unit_tests: unitTests, ...manifest.extra, macros: macrosJson(manifest), parent_map: manifest.parentMap(), child_map: manifest.childMap() };
 }
 
 function macrosJson(manifest: Manifest): Record<string, Record<string, unknown>> {
