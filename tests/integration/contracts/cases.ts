@@ -212,6 +212,35 @@ models:
     expect(errors[0].location).toMatchObject({ file: 'models/_schema.yml', line });
   });
 
+  it('+contract from the project file applies to model versions; each version is checked', async () => {
+    const { dir, run } = await project(engine, {
+      'dops_project.yml': `${PROJECT}models:\n  proj:\n    +materialized: table\n    +contract: {enforced: true}\n`,
+      'models/_schema.yml': `version: 2
+models:
+  - name: orders
+    latest_version: 2
+    columns:
+      - {name: id, data_type: integer}
+    versions:
+      - v: 1
+      - v: 2
+        columns:
+          - include: all
+          - {name: note, data_type: text}
+`,
+      'models/orders_v1.sql': 'select cast(1 as integer) as id\n',
+      'models/orders_v2.sql': "select cast(1 as integer) as id, 'x' as note\n",
+    });
+    let outcome = await run();
+    expect(outcome.results.map((r) => `${r.uniqueId} ${r.status}`)).toEqual(['model.proj.orders.v1 success', 'model.proj.orders.v2 success']);
+    expect(await columnsOf(engine, dir, 'orders_v2')).toEqual(['id integer', pg ? 'note text' : 'note varchar']);
+    writeFile(dir, 'models/orders_v1.sql', "select cast(1 as integer) as id, 'x' as note\n");
+    outcome = await run();
+    const v1 = outcome.results.find((r) => r.uniqueId === 'model.proj.orders.v1')!;
+    expect(v1.status).toBe('error');
+    expect(v1.message).toMatch(/note .*missing in contract/);
+  });
+
   it('an ephemeral model with a contract is an error', async () => {
     const { run } = await project(engine, { 'models/dim.sql': GOOD.replace("'table'", "'ephemeral'"), 'models/_schema.yml': SCHEMA });
     const error = await caught(run);
