@@ -7,6 +7,8 @@ import { parseCliVars } from '../config/vars.js';
 import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
 import { validateMaterializations } from '../materializations/registry.js';
+import { validateContracts } from '../materializations/contract.js';
+import type { ModelNode } from '../manifest/nodes.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
@@ -129,9 +131,11 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
   throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
+  const contracts = validateContracts([...manifest.nodes.values()].filter((node): node is ModelNode => node.resourceType === 'model'), engineInfo(target.type)!.capabilities);
+  throwIfAny(contracts.errors);
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
-  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings, ...contracts.warnings];
   if ((options as { warnError?: boolean }).warnError && warnings.length) {
     // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
     throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));

@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
 import { scrubSecrets } from '../config/secrets.js';
 import { makeFolder } from '../project/make-folder.js';
+import { constraintJson } from '../parser/constraints.js';
+import { contractConfig, contractJson } from '../materializations/contract.js';
 
 /**
  * A node as manifest.json (and templates' `graph` / `model`) show it: dbt's keys and shapes.
@@ -19,14 +21,14 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
     original_file_path: node.originalFilePath,
     fqn: node.fqn,
     description: node.description,
-    config: node.config,
+    config: node.resourceType === 'model' ? { ...node.config, contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes } } : node.config,
     tags: node.config.tags,
   };
   if ('relation' in node) Object.assign(base, { schema: node.relation.schema, alias: node.relation.identifier, relation_name: `${node.relation.schema}.${node.relation.identifier}` });
-  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta ?? {}, tags: c.tags ?? [], constraints: c.constraints ?? [], quote: c.quote ?? null }]));
+  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta ?? {}, tags: c.tags ?? [], constraints: (c.constraints ?? []).map(constraintJson), quote: c.quote ?? null }]));
   if ('relation' in node && node.resourceType !== 'source') Object.assign(base, { database: node.database ?? null, meta: node.config.meta ?? {} });
   if (node.resourceType === 'model') {
-    Object.assign(base, { version: node.version ?? null, latest_version: node.latestVersion ?? null, constraints: node.constraints ?? [], deprecation_date: node.deprecationDate ?? null, access: node.config.access ?? 'protected', group: node.config.group ?? null });
+    Object.assign(base, { version: node.version ?? null, latest_version: node.latestVersion ?? null, constraints: (node.constraints ?? []).map(constraintJson), contract: contractJson(node), deprecation_date: node.deprecationDate ?? null, access: node.config.access ?? 'protected', group: node.config.group ?? null });
   }
   if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });

@@ -85,7 +85,8 @@ export class Compiler {
    *   every node is rendered
    */
   constructor(
-    private readonly manifest: Manifest,
+    /** The manifest nodes compile against (read by the runner to resolve foreign keys' `to:`). */
+    readonly manifest: Manifest,
     private readonly engine: TemplateEngine,
     private readonly global: GlobalContext,
     private readonly projectDir: string,

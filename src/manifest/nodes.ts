@@ -1,4 +1,5 @@
 import type { NodeConfig } from '../config/node-config.js';
+import type { Constraint } from '../parser/constraints.js';
 
 /** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
 export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
@@ -17,9 +18,12 @@ export interface ColumnInfo {
   tags?: string[];
   /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
   docs?: Record<string, unknown>;
-  /** Column `constraints:` as written (kept, enforced elsewhere). */
-  constraints?: unknown[];
+  /** Column `constraints:`, checked (enforced with the model's contract). */
+  constraints?: Constraint[];
   quote?: boolean;
+  /** The YAML file and 1-based line of the column's entry (for contract errors). */
+  file?: string;
+  line?: number;
 }
 
 /** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */
@@ -103,8 +107,11 @@ export interface ModelNode extends BaseNode, SqlFields, BuiltFields {
   version?: string;
   /** The model's latest version (unpinned refs resolve to it). */
   latestVersion?: string;
-  /** Model-level `constraints:` as written (kept; enforcement is the contract's). */
-  constraints?: unknown[];
+  /** Model-level `constraints:` (applied when the contract is enforced). */
+  constraints?: Constraint[];
+  /** The YAML file describing the model (dbt's `patch_path`), and the line of its entry. */
+  patchPath?: string;
+  patchLine?: number;
   deprecationDate?: string;
 }
 

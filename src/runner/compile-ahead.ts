@@ -83,6 +83,7 @@ export class CompileAhead {
       listRelations: () => connection.listRelations(),
       assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
       describeColumns: (rendered) => connection.describeColumns(rendered),
+      describeQuery: (sql) => connection.describeQuery(sql),
       listColumns: () => connection.listColumns(),
       describeError: (error, lineOffset) => connection.describeError(error, lineOffset),
       close: () => connection.close(),
