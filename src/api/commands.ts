@@ -110,6 +110,7 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   const kinds = checkResourceTypes(options.resourceTypes ?? []);
   const project = loadProject(options);
   const selection = resolveSelection(project, options);
+  checkSelection(project, options, selection);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   const dropped = checkResourceTypes(options.excludeResourceTypes ?? []);
   const types: string[] = (kinds.length ? kinds : [...RESOURCE_TYPES]).filter((type) => !dropped.includes(type as ResourceType));

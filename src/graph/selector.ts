@@ -125,6 +125,7 @@ function matcherFor(method: string, context: SelectorContext): Matcher {
  * @throws ConfigError for an unknown method, or `state:` without a state
  */
 export function selectTerm(term: Term, manifest: Manifest, dag: Dag, context: SelectorContext = {}): Set<string> {
+  if (term.method === 'exposure') return exposureParents(term, manifest, dag);
   const matcher = matcherFor(term.method, context);
   const selected = new Set<string>();
   for (const node of manifest.nodes.values()) if (matcher(node, term.value)) selected.add(node.uniqueId);
@@ -134,6 +135,31 @@ export function selectTerm(term: Term, manifest: Manifest, dag: Dag, context: Se
     if (term.children || term.childrensParents) for (const d of dag.descendants(id, term.childDepth)) selected.add(d);
   }
   if (term.childrensParents) for (const id of [...selected]) for (const a of dag.ancestors(id)) selected.add(a);
+  return selected;
+}
+
+/** The exposures (manifest.json objects) whose name matches an `exposure:` value (`*` globs). */
+export function matchingExposures(value: string, manifest: Manifest): Record<string, unknown>[] {
+  const pattern = glob(value);
+  return Object.values(manifest.extra.exposures ?? {}).filter((exposure) => pattern.test(String(exposure.name)));
+}
+
+/**
+ * dbt's `exposure:` method (docs.getdbt.com/reference/node-selection/methods#exposure): an exposure
+ * is no graph node and runs nothing, so `exposure:x` alone selects no node, while `+exposure:x`
+ * (or `N+`, `@`) selects the nodes it depends on and their ancestors.
+ */
+function exposureParents(term: Term, manifest: Manifest, dag: Dag): Set<string> {
+  const selected = new Set<string>();
+  if (!term.parents && !term.childrensParents) return selected;
+  for (const exposure of matchingExposures(term.value, manifest)) {
+    for (const parent of (exposure.depends_on as { nodes?: string[] } | undefined)?.nodes ?? []) {
+      if (!manifest.nodes.has(parent)) continue;
+      selected.add(parent);
+      if (term.parentDepth === 1) continue;
+      for (const a of dag.ancestors(parent, term.parentDepth === undefined ? undefined : term.parentDepth - 1)) selected.add(a);
+    }
+  }
   return selected;
 }
 

@@ -181,6 +181,9 @@ export function parseContext(engine: TemplateEngine, global: GlobalContext, self
       return new TemplateRelation({ schema: call.sourceName, identifier: call.tableName });
     }),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => capture.config[key] ?? fallback }),
+    // print() fires once per node, when it runs (or compiles), not again at parse time; dbt's
+    // prints come from execution (docs.getdbt.com/reference/dbt-jinja-functions/print).
+    print: () => '',
   });
 }
 
@@ -210,8 +213,16 @@ export function runtimeContext(
 
 /** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
 function visibleTarget(target: Target): Record<string, unknown> {
-  const { credentials: _credentials, ...visible } = target;
-  // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
-  const masked = Object.fromEntries(Object.entries(visible).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
-  return { ...masked, profile_name: target.profileName };
+  // Built once per target (scrubbing reads the whole environment: ~0.5 ms, once per render adds up).
+  let visible = visibleTargets.get(target);
+  if (!visible) {
+    const { credentials: _credentials, ...fields } = target;
+    // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
+    const masked = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
+    visible = { ...masked, profile_name: target.profileName };
+    visibleTargets.set(target, visible);
+  }
+  return { ...visible };
 }
+
+const visibleTargets = new WeakMap<Target, Record<string, unknown>>();
