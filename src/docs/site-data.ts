@@ -1,9 +1,10 @@
 import type { Catalog } from '../artifacts/catalog.js';
 import type { ProjectLineage } from '../lineage/project-lineage.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { relationName, type ManifestNode, type TestNode } from '../manifest/nodes.js';
+import { relationName, type ManifestNode, type TestNode, type UnitTestNode, type UnitTestRows } from '../manifest/nodes.js';
+import type { Constraint } from '../parser/constraints.js';
 import type { HistoryEntry } from '../artifacts/results-history.js';
-import { boxWidthFor, FULL_GRAPH_LIMIT, graphSublabel, NODE_MAX_WIDTH, NODE_WIDTH, type SiteColumn, type SiteData, type SiteDataSample, type SiteGroup, type SiteLineage, type SiteNode, type SiteTest } from './app/data.js';
+import { boxWidthFor, FULL_GRAPH_LIMIT, graphSublabel, NODE_MAX_WIDTH, NODE_WIDTH, type SiteColumn, type SiteData, type SiteDataSample, type SiteGroup, type SiteLineage, type SiteNode, type SiteTest, type SiteUnitRows, type SiteUnitTest, UNIT_ROWS_LIMIT } from './app/data.js';
 import { layoutGraph } from './layout.js';
 
 /** One entry of run_results.json, as the site reads it. */
@@ -67,12 +68,12 @@ const GRAPH_TYPES = new Set(['source', 'seed', 'model', 'snapshot']);
 
 type Results = Map<string, LatestResult>;
 
-function testEntry(test: TestNode, results: Results): SiteTest {
+function testEntry(test: TestNode | UnitTestNode, results: Results): SiteTest {
   const result = results.get(test.uniqueId);
   return {
     id: test.uniqueId,
-    name: test.testMetadata?.name ?? test.name,
-    column: test.columnName,
+    name: test.resourceType === 'test' ? (test.testMetadata?.name ?? test.name) : test.name,
+    column: test.resourceType === 'test' ? test.columnName : undefined,
     status: result?.status,
     failures: result?.failures,
     message: result?.message,
@@ -101,11 +102,12 @@ function withDocs(text: string | undefined, docs: Record<string, string>): strin
   return text.replace(DOC_CALL, (call, _q, name: string) => docs[name] ?? call);
 }
 
+/** Data tests by the node (or nodes) they test, and unit tests by their model. */
 function testsByNode(manifest: Manifest, results: Results): Map<string, SiteTest[]> {
   const byNode = new Map<string, SiteTest[]>();
   for (const node of manifest.nodes.values()) {
-    if (node.resourceType !== 'test') continue;
-    const targets = node.attachedNode ? [node.attachedNode] : node.dependsOn.nodes;
+    if (node.resourceType !== 'test' && node.resourceType !== 'unit_test') continue;
+    const targets = node.resourceType === 'unit_test' ? [node.modelId ?? node.dependsOn.nodes[0]].filter(Boolean) : node.attachedNode ? [node.attachedNode] : node.dependsOn.nodes;
     for (const target of targets) byNode.set(target, [...(byNode.get(target) ?? []), testEntry(node, results)]);
   }
   return byNode;
@@ -119,8 +121,46 @@ function siteColumns(node: ManifestNode, input: SiteInput, tests: SiteTest[], li
     const lower = name.toLowerCase();
     const documented = yaml.find((c) => c.name.toLowerCase() === lower);
     const typed = input.catalog.get(node.uniqueId)?.columns.find((c) => c.name.toLowerCase() === lower);
-    return { name, type: typed?.type ?? documented?.dataType, description: withDocs(documented?.description, input.extras?.docs ?? {}) || undefined, tests: tests.filter((t) => t.column?.toLowerCase() === lower), tags: documented?.tags };
+    const constraints = documented?.constraints?.length ? documented.constraints.map(constraintText) : undefined;
+    return { name, type: typed?.type ?? documented?.dataType, description: withDocs(documented?.description, input.extras?.docs ?? {}) || undefined, tests: tests.filter((t) => t.column?.toLowerCase() === lower), tags: documented?.tags, constraints };
   });
+}
+
+/** A constraint as one line: `primary_key`, `check: price > 0`, `foreign_key -> ref('x') (id)`, with its columns at model level. */
+function constraintText(c: Constraint): string {
+  const columns = c.columns?.length ? ` (${c.columns.join(', ')})` : '';
+  const target = c.to ? ` -> ${c.to}${c.to_columns.length ? ` (${c.to_columns.join(', ')})` : ''}` : '';
+  const expression = c.expression ? `: ${c.expression}` : '';
+  return `${c.name ? `${c.name} ` : ''}${c.type}${columns}${target}${expression}`;
+}
+
+/** A fixture value as text: strings as written, NULL as null, numbers, booleans and the rest as JSON. */
+function cellText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function unitRows(rows: UnitTestRows, extra: Pick<SiteUnitRows, 'input' | 'node'> = {}): SiteUnitRows {
+  const all = rows.rows ?? [];
+  return {
+    ...extra,
+    format: rows.format,
+    columns: rows.columns,
+    rows: all.slice(0, UNIT_ROWS_LIMIT).map((row) => rows.columns.map((c) => cellText(row[c]))),
+    more: all.length > UNIT_ROWS_LIMIT ? all.length - UNIT_ROWS_LIMIT : undefined,
+    sql: rows.sql,
+    fixture: rows.fixture,
+  };
+}
+
+/** A unit test's given and expected rows and its overrides, for its page. */
+function siteUnitTest(node: UnitTestNode): SiteUnitTest {
+  const overrides = [
+    ...Object.entries(node.overrides.macros).map(([k, v]) => `macros.${k} = ${JSON.stringify(v)}`),
+    ...Object.entries(node.overrides.vars).map(([k, v]) => `vars.${k} = ${JSON.stringify(v)}`),
+    ...Object.entries(node.overrides.envVars).map(([k, v]) => `env_vars.${k} = ${JSON.stringify(v)}`),
+  ];
+  return { given: node.given.map((g) => unitRows(g, { input: g.input, node: g.nodeId })), expect: unitRows(node.expect), overrides };
 }
 
 function siteLineage(input: SiteInput, id: string): SiteLineage | undefined {
@@ -136,7 +176,7 @@ function siteNode(node: ManifestNode, input: SiteInput, tests: SiteTest[], resul
   const result = results.get(node.uniqueId);
   const loose = node as unknown as Record<string, unknown>;
   const contract = node.config.contract as { enforced?: boolean } | undefined;
-  const isTest = node.resourceType === 'test';
+  const isTest = node.resourceType === 'test' || node.resourceType === 'unit_test';
   return {
     id: node.uniqueId,
     name: node.name,
@@ -159,11 +199,13 @@ function siteNode(node: ManifestNode, input: SiteInput, tests: SiteTest[], resul
     statusAt: result?.at,
     failures: isTest ? result?.failures : undefined,
     message: result?.message,
-    testOf: isTest ? (node.attachedNode ?? node.dependsOn.nodes[0]) : undefined,
-    testColumn: isTest ? node.columnName : undefined,
+    testOf: node.resourceType === 'test' ? (node.attachedNode ?? node.dependsOn.nodes[0]) : node.resourceType === 'unit_test' ? (node.modelId ?? node.dependsOn.nodes[0]) : undefined,
+    testColumn: node.resourceType === 'test' ? node.columnName : undefined,
     version: (loose.version as string | number | undefined) ?? undefined,
     latestVersion: (loose.latestVersion as string | number | undefined) ?? undefined,
     contract: contract?.enforced === true ? true : undefined,
+    constraints: node.resourceType === 'model' && node.constraints?.length ? node.constraints.map(constraintText) : undefined,
+    unitTest: node.resourceType === 'unit_test' ? siteUnitTest(node) : undefined,
     group: typeof node.config.group === 'string' ? node.config.group : undefined,
     access: typeof node.config.access === 'string' ? node.config.access : typeof loose.access === 'string' ? loose.access : undefined,
     sample: input.samples?.get(node.uniqueId),

@@ -39,6 +39,9 @@ main { padding: 16px 24px; flex: 1; min-width: 0; }
 table.preview td, table.profile td { font-family: ui-monospace, monospace; font-size: 12px; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 table.profile td.num { text-align: right; }
 td.null { color: #9aa3ae; font-style: italic; }
+table.meta pre.message { white-space: pre-wrap; margin: 0; font-size: 12px; max-height: 320px; overflow: auto; }
+.unit-test-page h4 { margin: 14px 0 4px; font-weight: 500; }
+td.constraints { font-family: ui-monospace, monospace; font-size: 12px; }
 .chip.type-exposure, .card.type-exposure { background: var(--exposure); }
 .card.status-not-run { background: #868e96; }
 a { color: #1c64b4; }

@@ -141,6 +141,7 @@ describe('the docs site of the example project, in headless Chromium', () => {
     await page.waitForSelector('[data-testid=search-results] li[data-id="model.flights.dim_airport"]');
     const surrogate = await page.$$eval('[data-testid=search-results] li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id));
     expect(surrogate).toEqual(expect.arrayContaining(['model.flights.stg_flights', 'model.flights.dim_airport']));
+    await page.screenshot({ path: join(SCREENSHOTS, 'search-description-word.png') });
     // "delay": the source's column, models computing delays in SQL and their columns.
     await page.fill('[data-testid=search]', 'delay');
     await page.waitForSelector('[data-testid=search-results] li[data-id="model.flights.fact_flights"]');
@@ -193,6 +194,7 @@ describe('the docs site of the example project, in headless Chromium', () => {
     expect(iata[1]).toBe('0');
     expect(Number(iata[2]!.replace(/,/g, ''))).toBeGreaterThan(3000);
     expect(iata[3]! <= iata[4]!).toBe(true);
+    await (await page.$('[data-testid=profile]'))!.screenshot({ path: join(SCREENSHOTS, 'profile.png') });
     const rows = await page.$$eval('[data-testid=preview] tbody tr', (trs) => trs.length);
     expect(rows).toBe(10);
     await page.screenshot({ path: join(SCREENSHOTS, 'data-preview.png'), fullPage: true });

@@ -50,7 +50,40 @@ export interface SiteColumn {
   description?: string;
   tests: SiteTest[];
   tags?: string[];
+  /** Column constraints as text (`not_null`, `check: price > 0`), shown when the model has some. */
+  constraints?: string[];
 }
+
+/**
+ * A unit test's input (`given`) or expected rows (`expect`), as written in YAML: values as text
+ * (null for NULL), at most {@link UNIT_ROWS_LIMIT} rows
+ * (https://docs.getdbt.com/reference/resource-properties/unit-test-input).
+ */
+export interface SiteUnitRows {
+  /** `given` only: the input as written (`ref('x')`, `source('s', 't')`, `this`) and the node it stands for. */
+  input?: string;
+  node?: string;
+  format: 'dict' | 'csv' | 'sql';
+  columns: string[];
+  rows: (string | null)[][];
+  /** How many rows were left out beyond the limit. */
+  more?: number;
+  /** `format: sql`: the query giving the rows. */
+  sql?: string;
+  /** The fixture file the rows came from (project-relative). */
+  fixture?: string;
+}
+
+/** A unit test's fixtures: inputs, expected rows and overrides (dbt 1.8+ `unit_tests:`). */
+export interface SiteUnitTest {
+  given: SiteUnitRows[];
+  expect: SiteUnitRows;
+  /** `overrides:` as `kind.name = value` lines (macros, vars, env vars). */
+  overrides: string[];
+}
+
+/** Rows of a unit test's input or expectation embedded in the site; the rest are counted. */
+export const UNIT_ROWS_LIMIT = 50;
 
 /** An edge of column lineage: `[upstream unique id, column, transform]` (`join-key`: picks the joined row). */
 export type SiteColumnEdge = [string, string, 'passthrough' | 'renamed' | 'transformed' | 'join-key'];
@@ -110,6 +143,10 @@ export interface SiteNode {
   latestVersion?: string | number;
   /** True when the model enforces a contract. */
   contract?: boolean;
+  /** Model-level constraints as text (`primary_key (a, b)`). */
+  constraints?: string[];
+  /** Unit tests: given rows, expected rows and overrides. */
+  unitTest?: SiteUnitTest;
   group?: string;
   access?: string;
   /** Exposures: type, owner, url, maturity. */

@@ -2,7 +2,7 @@ import hljs from 'highlight.js/lib/core';
 import sql from 'highlight.js/lib/languages/sql';
 import type { ColumnLineageIndex } from './column-lineage.js';
 import { columnHref, renderColumnLineage } from './column-view.js';
-import type { SiteDataSample, SiteNode, SiteTest } from './data.js';
+import type { SiteDataSample, SiteNode, SiteTest, SiteUnitRows } from './data.js';
 import { h, nodeHref } from './dom.js';
 import { graphHref } from './graph-view.js';
 import { markdown } from './markdown.js';
@@ -39,10 +39,11 @@ function nodeLinks(index: SiteIndex, ids: string[], testId: string): HTMLElement
 
 function columnsTable(node: SiteNode): HTMLElement {
   const lineage = node.lineage;
+  const constrained = node.contract === true || node.columns.some((c) => c.constraints?.length);
   return h(
     'table',
     { class: 'columns', 'data-testid': 'columns' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Type'), h('th', {}, 'Description'), h('th', {}, 'Tests'), h('th', {}, 'Lineage'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Type'), h('th', {}, 'Description'), constrained ? h('th', {}, 'Constraints') : null, h('th', {}, 'Tests'), h('th', {}, 'Lineage'))),
     h(
       'tbody',
       {},
@@ -55,6 +56,7 @@ function columnsTable(node: SiteNode): HTMLElement {
           h('td', {}, h('a', { href: columnHref(node.id, c.name), class: 'column-link', 'data-testid': `column-${c.name}` }, c.name)),
           h('td', { class: 'type' }, c.type ?? ''),
           h('td', {}, markdown(c.description, { class: 'column-description' })),
+          constrained ? h('td', { class: 'constraints', 'data-testid': `constraints-${c.name}` }, (c.constraints ?? []).join(', ')) : null,
           h('td', {}, testList(c.tests)),
           h('td', { class: 'muted' }, kind),
         );
@@ -63,7 +65,15 @@ function columnsTable(node: SiteNode): HTMLElement {
   );
 }
 
-function metaTable(node: SiteNode): HTMLElement {
+/** Links to every version of a versioned model, the open one marked, the latest labelled. */
+function versionLinks(index: SiteIndex, node: SiteNode): HTMLElement {
+  const versions = index.data.nodes.filter((n) => n.type === 'model' && n.name === node.name && n.version !== undefined).sort((a, b) => String(a.version).localeCompare(String(b.version), 'en', { numeric: true }));
+  const label = (n: SiteNode): string => `v${n.version}${String(n.version) === String(n.latestVersion) ? ' (latest)' : ''}`;
+  const links = versions.map((n) => (n.id === node.id ? h('strong', {}, label(n)) : h('a', { href: nodeHref(n.id) }, label(n))));
+  return h('span', { 'data-testid': 'versions' }, ...links.flatMap((link, i) => (i ? [', ', link] : [link])));
+}
+
+function metaTable(index: SiteIndex, node: SiteNode): HTMLElement {
   const row = (label: string, value: Node | string | undefined | null): HTMLElement | null => (value === undefined || value === null || value === '' ? null : h('tr', {}, h('th', {}, label), h('td', {}, value)));
   return h(
     'table',
@@ -74,8 +84,9 @@ function metaTable(node: SiteNode): HTMLElement {
     row('File', h('code', {}, node.path)),
     row('Tags', node.tags.length ? node.tags.join(', ') : undefined),
     row('Rows', node.rowCount === undefined ? undefined : node.rowCount.toLocaleString('en-US')),
-    row('Version', node.version === undefined ? undefined : `${node.version}${node.latestVersion !== undefined ? (String(node.latestVersion) === String(node.version) ? ' (latest)' : ` (latest: ${node.latestVersion})`) : ''}`),
-    row('Contract', node.contract ? 'enforced' : undefined),
+    row('Version', node.version === undefined ? undefined : versionLinks(index, node)),
+    row('Contract', node.contract ? h('span', { 'data-testid': 'contract' }, 'enforced: the build checks the column names and data types below before it runs') : undefined),
+    row('Constraints', node.constraints?.length ? h('span', { 'data-testid': 'model-constraints' }, node.constraints.join('; ')) : undefined),
     row('Group', node.group),
     row('Access', node.access),
     row('Last run', node.status ? h('span', {}, statusBadge(node.status), node.statusAt ? h('span', { class: 'muted' }, ` ${node.statusAt}`) : null) : undefined),
@@ -152,6 +163,57 @@ function testPage(index: SiteIndex, node: SiteNode): HTMLElement {
   );
 }
 
+/** A unit test's input or expected rows: a table of the rows (or the SQL that gives them). */
+function unitRowsBlock(index: SiteIndex, rows: SiteUnitRows, testId: string): HTMLElement {
+  const from = rows.fixture ? h('p', { class: 'muted' }, `From ${rows.fixture} (${rows.format}).`) : null;
+  if (rows.format === 'sql') return h('div', { 'data-testid': testId }, from, sqlBlock('SQL giving the rows', rows.sql ?? '', `${testId}-sql`));
+  const table = rows.columns.length
+    ? h(
+        'div',
+        { class: 'scroll-x' },
+        h('table', { class: 'columns preview unit-rows' }, h('thead', {}, h('tr', {}, ...rows.columns.map((c) => h('th', {}, c)))), h('tbody', {}, ...rows.rows.map((row) => h('tr', {}, ...row.map(cell))))),
+      )
+    : h('p', { class: 'muted' }, 'No rows.');
+  return h('div', { 'data-testid': testId }, from, table, rows.more ? h('p', { class: 'muted' }, `and ${rows.more.toLocaleString('en-US')} more rows.`) : null);
+}
+
+/** A unit test's page: the model tested, the rows given for each input, the rows expected, overrides, last status. */
+function unitTestPage(index: SiteIndex, node: SiteNode): HTMLElement {
+  const tested = node.testOf ? index.byId.get(node.testOf) : undefined;
+  const unit = node.unitTest;
+  const row = (label: string, value: Node | string | undefined | null): HTMLElement | null => (value === undefined || value === null || value === '' ? null : h('tr', {}, h('th', {}, label), h('td', {}, value)));
+  const inputTitle = (given: SiteUnitRows): HTMLElement => {
+    const target = given.node ? index.byId.get(given.node) : undefined;
+    return h('h4', {}, h('code', {}, given.input ?? ''), target ? h('span', { class: 'muted' }, ' stands for ', h('a', { href: nodeHref(target.id) }, target.label)) : null);
+  };
+  return h(
+    'section',
+    { class: 'page node-page test-page unit-test-page', 'data-testid': 'node-page', 'data-node': node.id },
+    h('h2', {}, h('span', { class: 'chip type-test' }, 'unit test'), ' ', node.name),
+    markdown(node.description, { class: 'description', 'data-testid': 'description' }),
+    h(
+      'table',
+      { class: 'meta', 'data-testid': 'node-meta' },
+      row('Tests model', tested ? h('a', { href: nodeHref(tested.id), 'data-testid': 'tested-node' }, tested.label) : node.testOf),
+      row('Last status', h('span', { 'data-testid': 'test-status' }, statusBadge(node.status), node.statusAt ? h('span', { class: 'muted' }, ` at ${node.statusAt}`) : null)),
+      row('Failures', node.failures === undefined || node.failures === null ? undefined : h('span', { 'data-testid': 'test-failures' }, String(node.failures))),
+      row('Message', node.message && node.status !== 'pass' ? h('pre', { class: 'message', 'data-testid': 'test-message' }, node.message) : undefined),
+      row('Tags', node.tags.length ? node.tags.join(', ') : undefined),
+      row('File', h('code', {}, node.path)),
+    ),
+    h('p', { class: 'muted' }, 'dops runs the model’s SQL on the rows given for its inputs and compares the result with the rows expected.'),
+    unit
+      ? [
+          h('h3', {}, 'Given'),
+          ...unit.given.flatMap((given, i) => [inputTitle(given), unitRowsBlock(index, given, `given-${i}`)]),
+          h('h3', {}, 'Expect'),
+          unitRowsBlock(index, unit.expect, 'expect'),
+          unit.overrides.length ? h('div', {}, h('h3', {}, 'Overrides'), h('ul', { 'data-testid': 'overrides' }, ...unit.overrides.map((o) => h('li', {}, h('code', {}, o))))) : null,
+        ]
+      : null,
+  );
+}
+
 function exposurePage(index: SiteIndex, node: SiteNode): HTMLElement {
   const e = node.exposure ?? {};
   const row = (label: string, value: Node | string | undefined | null): HTMLElement | null => (value === undefined || value === null || value === '' ? null : h('tr', {}, h('th', {}, label), h('td', {}, value)));
@@ -174,7 +236,8 @@ function exposurePage(index: SiteIndex, node: SiteNode): HTMLElement {
 export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id: string, column?: string, levels?: number): HTMLElement {
   const node = index.byId.get(id);
   if (!node) return h('section', { class: 'page' }, h('h2', {}, 'Not found'), h('p', {}, `No node ${id} in this project.`));
-  if (node.type === 'test' || node.type === 'unit_test') return testPage(index, node);
+  if (node.type === 'unit_test') return unitTestPage(index, node);
+  if (node.type === 'test') return testPage(index, node);
   if (node.type === 'exposure') return exposurePage(index, node);
   const lineageNote =
     node.lineage?.status === 'model-level'
@@ -186,7 +249,7 @@ export function renderNodePage(index: SiteIndex, columns: ColumnLineageIndex, id
     h('h2', {}, h('span', { class: `chip type-${node.type}` }, node.type), ' ', node.label),
     markdown(node.description, { class: 'description', 'data-testid': 'description' }, 'No description.'),
     h('p', {}, h('a', { href: graphHref({ focus: node.id, up: 2, down: 2 }), class: 'button', 'data-testid': 'focus-link' }, 'Show in lineage graph')),
-    metaTable(node),
+    metaTable(index, node),
     h('h3', {}, 'Columns'),
     lineageNote,
     node.columns.length ? columnsTable(node) : h('p', { class: 'muted' }, 'No columns known: build the project or document them in YAML.'),
