@@ -118,21 +118,28 @@ export class Compiler {
     const replay = new DatabaseReplay();
     for (;;) {
       replay.startPass();
+      let sql: string;
       try {
         const compiled = this.render(node, isIncremental(node, state), replay);
-        this.cache.set(isIncremental(node, state) ? `${node.uniqueId}#incremental` : node.uniqueId, compiled);
-        return compiled;
+        // A render that caught the query's NeedsDatabase and finished anyway used no answer for it.
+        const pending = replay.pending;
+        if (pending === undefined) {
+          this.cache.set(isIncremental(node, state) ? `${node.uniqueId}#incremental` : node.uniqueId, compiled);
+          return compiled;
+        }
+        sql = pending;
       } catch (error) {
         if (!(error instanceof NeedsDatabase)) throw error;
-        let data;
-        try {
-          data = await connection.queryTable(error.sql);
-        } catch (failure) {
-          const first = String((failure as Error).message ?? failure).split('\n')[0];
-          throw new DatabaseError(`Database error in a query of ${node.resourceType} ${node.name} while compiling: ${first}`, { location: { file: node.originalFilePath } });
-        }
-        replay.record(error.sql, data);
+        sql = error.sql;
       }
+      let data;
+      try {
+        data = await connection.queryTable(sql);
+      } catch (failure) {
+        const first = String((failure as Error).message ?? failure).split('\n')[0];
+        throw new DatabaseError(`Database error in a query of ${node.resourceType} ${node.name} while compiling: ${first}`, { location: { file: node.originalFilePath } });
+      }
+      replay.record(sql, data);
     }
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocation } from '../errors.js';
 import { testBlocksToMacros } from './test-blocks.js';
+import { NeedsDatabase } from './introspection.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
 import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 import { installMemberLookup } from './callable-members.js';
@@ -278,7 +279,10 @@ export class TemplateEngine {
       if (!canRenderSimple(template, full)) return undefined;
       try {
         return renderSimple(template, full);
-      } catch {
+      } catch (error) {
+        // A query the render needs answered is the replay's control flow, not a failure: nunjucks
+        // rendering the template again would only ask it again.
+        if (error instanceof NeedsDatabase) throw error;
         return undefined;
       }
     };

@@ -32,12 +32,28 @@ export class NeedsDatabase extends CompilationError {
 export class DatabaseReplay {
   private readonly answers: { sql: string; data: QueryData }[] = [];
   private position = 0;
+  private passes = 0;
+  /** The first query of this pass without an answer (any later one in the pass is asked again). */
+  private missed: string | undefined;
   /** Queries asked over all passes: more than this many means a template keeps changing its queries. */
   static readonly MAX_QUERIES = 1000;
 
-  /** Starts a render pass: answers are given again from the first. */
+  /**
+   * Starts a render pass: answers are given again from the first.
+   * @throws CompilationError after {@link MAX_QUERIES} passes: a template whose queries never settle
+   *   (its SQL changes from pass to pass) stops instead of rendering forever
+   */
   startPass(): void {
+    if (++this.passes > DatabaseReplay.MAX_QUERIES) {
+      throw new CompilationError(`A template was rendered ${DatabaseReplay.MAX_QUERIES} times without its database queries settling (a query's text changes from one render to the next)`);
+    }
     this.position = 0;
+    this.missed = undefined;
+  }
+
+  /** The query this pass asked and had no answer for (undefined when every query was answered). */
+  get pending(): string | undefined {
+    return this.missed;
   }
 
   /** How many queries have been run for this render. */
@@ -48,19 +64,30 @@ export class DatabaseReplay {
   /**
    * The answer to the next query of this pass.
    * @throws NeedsDatabase when the query has not been run yet (or differs from the one recorded
-   *   at this position, whose later answers are then dropped)
+   *   at this position, whose later answers are then dropped). Once a pass has missed, every later
+   *   query of the pass throws for that first miss: a render that caught the first throw (and went
+   *   on, or rendered again another way) still gets the first missing answer recorded next, so
+   *   passes always make progress.
    */
   query(sql: string): QueryData {
+    if (this.missed !== undefined) throw new NeedsDatabase(this.missed);
     const index = this.position++;
     const known = this.answers[index];
     if (known && known.sql === sql) return known.data;
     this.answers.length = index;
+    this.missed = sql;
     throw new NeedsDatabase(sql);
   }
 
-  /** Records the answer to the query the last pass stopped at. */
+  /**
+   * Records the answer to the query the last pass stopped at (or, before any pass, the next answer).
+   * @throws CompilationError when that pass stopped at another query, or after {@link MAX_QUERIES}
+   *   answers
+   */
   record(sql: string, data: QueryData): void {
+    if (this.missed !== undefined && this.missed !== sql) throw new CompilationError('Internal error: a database answer was recorded for another query than the one the render asked');
     if (this.answers.length >= DatabaseReplay.MAX_QUERIES) throw new CompilationError(`A template ran more than ${DatabaseReplay.MAX_QUERIES} queries while compiling`);
     this.answers.push({ sql, data });
+    this.missed = undefined;
   }
 }

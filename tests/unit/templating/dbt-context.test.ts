@@ -192,3 +192,38 @@ describe('api.Relation, api.Column and this', () => {
     expect(render("{{ adapter.quote('my col') }}|{{ adapter.type() }}")).toBe('"my col"|duckdb');
   });
 });
+
+// A render may catch the NeedsDatabase a query throws (the simple-template fast path used to, then
+// rendered again with nunjucks): the replay must still record that first missing answer next, or the
+// compiler re-renders forever (dbt-utils' integration tests hung on it).
+describe('DatabaseReplay when a render catches its NeedsDatabase', () => {
+  it('asks again for the first missed query, so every pass makes progress', () => {
+    const replay = new DatabaseReplay();
+    replay.startPass();
+    expect(() => replay.query('select 1')).toThrow(NeedsDatabase);
+    const again = thrown(() => replay.query('select 2'));
+    expect((again as NeedsDatabase).sql).toBe('select 1');
+    expect(replay.pending).toBe('select 1');
+    replay.record('select 1', { columnNames: ['x'], rows: [[1]] });
+    replay.startPass();
+    expect(replay.query('select 1').rows).toEqual([[1]]);
+    expect(replay.pending).toBeUndefined();
+  });
+
+  it('stops a render whose queries never settle after MAX_QUERIES passes', () => {
+    const replay = new DatabaseReplay();
+    const message = thrown(() => {
+      for (let pass = 0; ; pass++) {
+        replay.startPass();
+        try {
+          replay.query(`select ${pass}`);
+        } catch (error) {
+          replay.record((error as NeedsDatabase).sql, { columnNames: [], rows: [] });
+          replay.startPass();
+          replay.query(`select ${pass}`);
+        }
+      }
+    }).message;
+    expect(message).toMatch(/without its database queries settling|more than 1000 queries/);
+  });
+});
