@@ -50,17 +50,28 @@ function yamlTypes(columns: Record<string, ColumnInfo> | undefined): Map<string,
  * The columns and types of an input's fixture: the YAML `data_type`s of the input node (contract
  * or documented), else the columns of its relation when the warehouse has it, else inferred from
  * the fixture's values. Columns known but not in the fixture are null (dbt fills them the same way).
+ * @throws DopsError (with the test's file and line) for a fixture column the existing relation lacks
  */
-async function inputColumns(manifest: Manifest, id: string, rows: UnitTestRows, warehouse: WarehouseColumns | undefined): Promise<{ columns: string[]; types: Map<string, string | undefined> }> {
+async function inputColumns(manifest: Manifest, test: UnitTestNode, id: string, rows: UnitTestRows, warehouse: WarehouseColumns | undefined): Promise<{ columns: string[]; types: Map<string, string | undefined> }> {
   const node = manifest.get(id) as ModelNode;
   const given = rows.columns;
   let known: Map<string, string> | undefined = yamlTypes(node.columns);
   if (!known && warehouse && 'relation' in node && warehouse.catalog.kindOf(node.relation)) {
+    let described: Awaited<ReturnType<Connection['describeColumns']>> | undefined;
     try {
-      const described = await warehouse.connection.describeColumns(renderRelation(node.relation));
-      known = new Map(described.map((c) => [c.name.toLowerCase(), c.type]));
+      described = await warehouse.connection.describeColumns(renderRelation(node.relation));
     } catch {
-      known = undefined;
+      described = undefined;
+    }
+    if (described) {
+      known = new Map(described.map((c) => [c.name.toLowerCase(), c.type]));
+      // The relation's columns are the complete list: a fixture column outside it is a typo (dbt:
+      // "Invalid column name ... in unit test fixture"), never a silently added column.
+      const unknown = given.filter((c) => !known!.has(c.toLowerCase()));
+      if (unknown.length) {
+        const location = rows.fixture ? { file: rows.fixture, line: 1 } : { file: test.originalFilePath, line: rows.line ?? test.line ?? 1 };
+        throw new DopsError(`Unit test '${test.name}': the rows for ${node.name} have ${unknown.length === 1 ? 'column' : 'columns'} ${unknown.map((c) => `'${c}'`).join(', ')} that ${unknown.length === 1 ? 'is' : 'are'} not in ${renderRelation(node.relation)}`, { location, hint: `Its columns: ${described.map((c) => c.name).join(', ')}.` });
+      }
     }
   }
   const inferred = inferColumnTypes(rows.rows ?? [], given);
@@ -104,7 +115,7 @@ export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compil
     for (const [index, given] of test.given.entries()) {
       const name = fixtureName(index);
       const body = given.format === 'sql' ? given.sql! : await (async () => {
-        const { columns, types } = await inputColumns(manifest, given.nodeId!, given, warehouse);
+        const { columns, types } = await inputColumns(manifest, test, given.nodeId!, given, warehouse);
         return rowsQuery(given.rows ?? [], columns, types);
       })();
       await connection.execute(`create temp table ${quoteIdentifier(name)} as\n${body}`);
@@ -118,6 +129,10 @@ export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compil
     if (expect.format === 'sql') {
       await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${expect.sql!}`);
       columns = (await connection.describeColumns(quoteIdentifier(EXPECTED_TABLE))).map((c) => c.name);
+    } else if (!expect.columns.length) {
+      // `rows: []`: the model must return no rows; compare on every column it returns.
+      columns = [...actualTypes.values()].map((c) => c.name);
+      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${rowsQuery([], columns, new Map([...actualTypes.values()].map((c) => [c.name, c.type])))}`);
     } else {
       columns = expect.columns;
       const missing = columns.filter((c) => !actualTypes.has(c.toLowerCase()));

@@ -39,6 +39,9 @@ sources:
   'tests/fixtures/orders_fixture.csv': 'id,customer_id,amount,status\n1,10,1.25,open\n2,10,2.75,open\n',
   'tests/fixtures/totals_fixture.csv': 'customer_id,total\n10,4.0\n',
   'tests/fixtures/orders_sql.sql': "select 1 as id, 30 as customer_id, 2.0 as amount, 'open' as status",
+  'tests/fixtures/totals_wrong.csv': 'customer_id,total\n10,5.0\n',
+  'tests/fixtures/totals_sql.sql': 'select 30 as customer_id, 2.0 as total',
+  'tests/fixtures/totals_sql_wrong.sql': 'select 30 as customer_id, 2.5 as total',
 };
 
 const UNIT = `version: 2
@@ -208,6 +211,152 @@ describe('unit tests', () => {
     expect(names({ select: ['tag:fast'] })).toEqual(['totals_dict']);
     expect(names({ select: ['test_type:data'] })).toEqual([]);
     expect(names({ select: ['test_type:unit'], exclude: ['customer_totals'] })).toEqual(['from_source_nulls', 'incr_full', 'incr_new_rows', 'labelled_overrides']);
+  });
+
+  // The same inputs with a wrong expectation, once per input format, override and `this`: each must
+  // fail and print the rows that differ (expected-only rows as ---, actual-only rows as +++).
+  const FAILING = `version: 2
+unit_tests:
+  - name: fail_dict
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        rows:
+          - {id: 1, customer_id: 10, amount: 5, status: open}
+          - {id: 3, customer_id: 20, amount: 7, status: open}
+    expect:
+      rows:
+        - {customer_id: 20, total: 7}
+        - {customer_id: 10, total: 6}
+  - name: fail_csv
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        format: csv
+        rows: |
+          id,customer_id,amount,status
+          1,10,5,open
+          2,10,1,open
+    expect:
+      format: csv
+      rows: |
+        customer_id,total,n
+        10,6,3
+  - name: fail_csv_fixture
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        format: csv
+        fixture: orders_fixture
+    expect:
+      format: csv
+      fixture: totals_wrong
+  - name: fail_sql_rows
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        format: sql
+        rows: "select 1 as id, 30 as customer_id, 2.0 as amount, 'open' as status"
+    expect:
+      format: sql
+      rows: select 30 as customer_id, 2.5 as total
+  - name: fail_sql_fixture
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        format: sql
+        fixture: orders_sql
+    expect:
+      format: sql
+      fixture: totals_sql_wrong
+  - name: fail_vars
+    model: customer_totals
+    overrides:
+      vars: {skip_status: open}
+    given:
+      - input: ref('stg_orders')
+        rows:
+          - {id: 1, customer_id: 10, amount: 5, status: open}
+          - {id: 2, customer_id: 10, amount: 3, status: cancelled}
+    expect:
+      rows:
+        - {customer_id: 10, total: 5}
+  - name: fail_macro_env
+    model: labelled
+    overrides:
+      macros: {flag_value: 42}
+      env_vars: {DOPS_UT_REGION: us}
+    given:
+      - input: ref('stg_orders')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1, region: eu, flag: 1}]
+  - name: fail_incremental
+    model: fact_incr
+    overrides:
+      macros: {is_incremental: true}
+    given:
+      - input: ref('stg_orders')
+        rows: [{id: 1, amount: 1}, {id: 2, amount: 2}, {id: 3, amount: 3}]
+      - input: this
+        rows: [{id: 2, amount: 2}]
+    expect:
+      rows: [{id: 2, amount: 2}, {id: 3, amount: 3}]
+`;
+
+  it('fail in every input format, with overrides and on an incremental model, showing the differing rows', async () => {
+    const passing = `version: 2
+unit_tests:
+  - name: pass_sql_rows_fixture
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        format: sql
+        rows: "select 1 as id, 30 as customer_id, 2.0 as amount, 'open' as status"
+    expect:
+      format: sql
+      fixture: totals_sql
+  - name: pass_no_rows
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        rows: [{id: 1, customer_id: 10, amount: 5, status: cancelled}]
+    expect:
+      rows: []
+  - name: fail_no_rows
+    model: customer_totals
+    given:
+      - input: ref('stg_orders')
+        rows: [{id: 1, customer_id: 10, amount: 5, status: open}]
+    expect:
+      rows: []
+`;
+    const dir = makeProject({ ...MODELS, 'models/unit.yml': FAILING, 'models/unit_pass.yml': passing });
+    const outcome = await test({ projectDir: dir, select: ['test_type:unit'] });
+    expect(outcome.success).toBe(false);
+    expect(statuses(outcome)).toEqual({
+      pass_sql_rows_fixture: 'pass', pass_no_rows: 'pass', fail_no_rows: 'fail',
+      fail_dict: 'fail', fail_csv: 'fail', fail_csv_fixture: 'fail', fail_sql_rows: 'fail', fail_sql_fixture: 'fail',
+      fail_vars: 'fail', fail_macro_env: 'fail', fail_incremental: 'fail',
+    });
+    const message = (name: string) => outcome.results.find((r) => r.uniqueId.endsWith(`.${name}`))!.message ?? '';
+    // [test, row only in the expectation (---), row only in the actual output (+++)]
+    const diffs: Array<[string, RegExp, RegExp]> = [
+      ['fail_dict', /\| ---\s+\|\s+10\s+\|\s+6/, /\| \+\+\+\s+\|\s+10\s+\|\s+5/],
+      ['fail_csv', /\| ---\s+\|\s+10\s+\|\s+6\s+\|\s+3/, /\| \+\+\+\s+\|\s+10\s+\|\s+6\s+\|\s+2/],
+      ['fail_csv_fixture', /\| ---\s+\|\s+10\s+\|\s+5/, /\| \+\+\+\s+\|\s+10\s+\|\s+4/],
+      ['fail_sql_rows', /\| ---\s+\|\s+30\s+\|\s+2\.5/, /\| \+\+\+\s+\|\s+30\s+\|\s+2(\.0)?\s/],
+      ['fail_sql_fixture', /\| ---\s+\|\s+30\s+\|\s+2\.5/, /\| \+\+\+\s+\|\s+30\s+\|\s+2(\.0)?\s/],
+      ['fail_vars', /\| ---\s+\|\s+10\s+\|\s+5/, /\| \+\+\+\s+\|\s+10\s+\|\s+3/],
+      ['fail_macro_env', /\| ---\s+\|\s+1\s+\|\s+eu\s+\|\s+1/, /\| \+\+\+\s+\|\s+1\s+\|\s+us\s+\|\s+42/],
+      // `rows: []` expects no rows: every column the model returns is compared
+      ['fail_no_rows', /0 expected rows, 1 actual/, /\| \+\+\+\s+\|\s+10\s+\|\s+5\s+\|\s+1/],
+      ['fail_incremental', /\| ---\s+\|\s+2\s+\|\s+2/, /1 missing, 0 unexpected/],
+    ];
+    for (const [name, expectedOnly, actualOnly] of diffs) {
+      expect(message(name), name).toMatch(expectedOnly);
+      expect(message(name), name).toMatch(actualOnly);
+    }
   });
 
   const bad = async (unit: string, extra: Record<string, string> = {}) => {
