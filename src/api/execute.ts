@@ -13,6 +13,7 @@ import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
+import { openBuildState } from '../state/open.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
 import { runOnRunHooks } from './project-hooks.js';
@@ -106,6 +107,7 @@ export async function runExecutionPlan(
   if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
   if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
+  const state = order.length ? await openBuildState(project, connections[0], options, command) : undefined;
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
   const started = await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options);
@@ -122,7 +124,9 @@ export async function runExecutionPlan(
       }
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
-      const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
+      const node = manifest.get(id);
+      const build = (connection: Connection) => executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
+      const outcome = controls.review(node, await (state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread])));
       if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
