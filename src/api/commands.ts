@@ -110,8 +110,10 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   const kinds = checkResourceTypes(options.resourceTypes ?? []);
   const project = loadProject(options);
   const selection = resolveSelection(project, options);
+  checkSelection(project, options, selection);
   writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-  const types: string[] = kinds.length ? kinds : [...RESOURCE_TYPES];
+  const dropped = checkResourceTypes(options.excludeResourceTypes ?? []);
+  const types: string[] = (kinds.length ? kinds : [...RESOURCE_TYPES]).filter((type) => !dropped.includes(type as ResourceType));
   const selected = selectNodes(project.manifest, project.dag, selection, types);
   return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
 }

@@ -6,13 +6,15 @@ import type { Connection } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
 import type { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { ConfigError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
-import type { ResourceType } from '../manifest/nodes.js';
+import { RESOURCE_TYPES, type ResourceType } from '../manifest/nodes.js';
 import { RelationCatalog } from '../runner/catalog.js';
 import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
+import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
 import { openBuildState } from '../state/open.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
@@ -40,6 +42,8 @@ function withTestGates(dag: Dag, manifest: Manifest, selected: Set<string>): Dag
   const none: ReadonlySet<string> = new Set();
   for (const id of selected) {
     const test = manifest.get(id);
+    // A unit test runs before its model; its failure skips the model and the model's descendants.
+    if (test.resourceType === 'unit_test' && test.modelId && selected.has(test.modelId)) edges.push([id, test.modelId]);
     if (test.resourceType !== 'test' || !test.attachedNode) continue;
     // A child of the tested node can only be upstream of a test that has another parent too: with
     // the tested node as its one parent, an edge child -> test would close a cycle through it.
@@ -64,6 +68,11 @@ export interface ExecutionPlan {
   order: string[];
 }
 
+/** True when a plan runs only unit tests: they need no warehouse (an in-memory DuckDB runs them). */
+export function unitTestsOnly(project: LoadedProject, plan: ExecutionPlan): boolean {
+  return plan.order.length > 0 && plan.order.every((id) => project.manifest.get(id).resourceType === 'unit_test');
+}
+
 /**
  * Selects the runnable nodes of the given types and orders them (in `build`, tests gate their
  * model's children).
@@ -74,7 +83,11 @@ export function planExecution(project: LoadedProject, options: SelectOptions, re
   const { manifest } = project;
   const selection = resolveSelection(project, options);
   if (!only) checkSelection(project, options, selection);
-  const selected = new Set([...selectNodes(manifest, project.dag, selection, resourceTypes)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
+  const excluded = options.excludeResourceTypes ?? [];
+  const unknown = excluded.find((type) => !(RESOURCE_TYPES as readonly string[]).includes(type));
+  if (unknown) throw new ConfigError(`Unknown --exclude-resource-type '${unknown}'`, { hint: `Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  const types = resourceTypes.filter((type) => !excluded.includes(type));
+  const selected = new Set([...selectNodes(manifest, project.dag, selection, types)].filter((id) => runnable(manifest, id) && (!only || only.has(id))));
   const dag = command === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
   return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
 }
@@ -104,13 +117,16 @@ export async function runExecutionPlan(
   const startedAt = Date.now();
   const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
   const controls = new RunControls(options, signal);
-  if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+  // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
+  const offline = unitTestsOnly(project, plan);
+  const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+  if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
   if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
-  const state = order.length ? await openBuildState(project, connections[0], options, command) : undefined;
+  const state = order.length && !offline ? await openBuildState(project, connections[0], options, command) : undefined;
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
-  const started = await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options);
+  const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
   if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
   options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
   const results = await runInDagOrder(
@@ -125,8 +141,11 @@ export async function runExecutionPlan(
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
       const node = manifest.get(id);
-      const build = (connection: Connection) => executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
-      const outcome = controls.review(node, await (state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread])));
+      const build = (connection: Connection) => executeNode(node, connection, catalog!, compiler, project.config.projectDir, settings);
+      const run = node.resourceType === 'unit_test'
+        ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog: catalog! })
+        : state ? state.execute(node, lanes[thread], catalog!, compiler, build) : build(lanes[thread]);
+      const outcome = controls.review(node, await run);
       if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
       return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
@@ -140,7 +159,8 @@ export async function runExecutionPlan(
   );
   // Compiled files may still be being written in the background; the cache records them.
   compiler.finish();
-  const ended = await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results);
+  await unitDatabase.close();
+  const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
   withArtifactLock(dirname(targetFile(project, 'run_results.json')), () => {
@@ -173,6 +193,19 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
     throw error;
   }
   const threads = options.threads ?? project.target.threads;
+  if (unitTestsOnly(project, plan)) {
+    // No warehouse: `dops test -s test_type:unit` neither opens nor creates the target's database.
+    await early?.discard();
+    const memory = new UnitTestDatabase(project.config.projectDir, project.target);
+    try {
+      const connections: Connection[] = [];
+      while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await memory.connect());
+      const manifest = () => writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+      return await runExecutionPlan(project, plan, connections, options, command, undefined, RelationCatalog.of([]), manifest);
+    } finally {
+      await memory.close();
+    }
+  }
   // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
   const opened = await early?.take(project.target.path, project.config.projectDir);
   const adapter = opened?.adapter ?? (await openAdapter(project.target, project.config.projectDir));

@@ -4,10 +4,10 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { CompilationError } from '../errors.js';
 import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
-import { tableStatements, tempRelation } from '../materializations/table.js';
+import { contractTablePlan, tableStatements, tempRelation } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
-import { assertSingleSelect } from './execute-node.js';
+import { assertSingleSelect, enforceContract } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
@@ -47,9 +47,11 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const fullRefresh = wantsFullRefresh(model.config, fullRefreshFlag);
   const compiled = await compiler.compileLive(model, connection, { relationExists: existing === 'table', fullRefresh });
   await assertSingleSelect(model, compiled, connection);
+  // A contract is checked on every run (as dbt-postgres does), and shapes the table when it is built.
+  const contract = await enforceContract(model, compiled.sql, connection, compiler);
   if (existing !== 'table' || fullRefresh) {
     const { dialect } = connection;
-    const plan = tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);
+    const plan = contract ? contractTablePlan(model, compiled.sql, existing, dialect, contract) : tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);
     const body = [`create schema if not exists ${quoteIdentifier(model.relation.schema)}`, ...plan.statements];
     const rows = await inTransaction(connection, () => runStatements(connection, body, plan.rowCountStatement + 1));
     catalog.record(model.relation, 'table');

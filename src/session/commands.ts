@@ -12,9 +12,9 @@ export interface RunCommand {
 
 /** The node-running commands (dbt's: https://docs.getdbt.com/reference/commands/build). */
 export const RUN_COMMANDS = {
-  build: { name: 'build', resourceTypes: ['seed', 'model', 'snapshot', 'test'] },
+  build: { name: 'build', resourceTypes: ['seed', 'model', 'snapshot', 'test', 'unit_test'] },
   run: { name: 'run', resourceTypes: ['model'] },
-  test: { name: 'test', resourceTypes: ['test'] },
+  test: { name: 'test', resourceTypes: ['test', 'unit_test'] },
   seed: { name: 'seed', resourceTypes: ['seed'] },
   snapshot: { name: 'snapshot', resourceTypes: ['snapshot'] },
 } as const satisfies Record<string, RunCommand>;
