@@ -15,6 +15,7 @@ import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
+import { openBuildState } from '../state/open.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
 import { runOnRunHooks } from './project-hooks.js';
@@ -122,6 +123,7 @@ export async function runExecutionPlan(
   if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
   if (options.empty) compiler.readEmpty();
   catalog ??= order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]);
+  const state = order.length && !offline ? await openBuildState(project, connections[0], options, command) : undefined;
   const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
   const lanes = connections.map((connection) => ahead.overlapping(connection));
   const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
@@ -139,9 +141,10 @@ export async function runExecutionPlan(
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
       const node = manifest.get(id);
+      const build = (connection: Connection) => executeNode(node, connection, catalog!, compiler, project.config.projectDir, settings);
       const run = node.resourceType === 'unit_test'
         ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog: catalog! })
-        : executeNode(node, lanes[thread], catalog!, compiler, project.config.projectDir, settings);
+        : state ? state.execute(node, lanes[thread], catalog!, compiler, build) : build(lanes[thread]);
       const outcome = controls.review(node, await run);
       if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();

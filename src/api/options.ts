@@ -51,6 +51,11 @@ export interface SelectOptions extends CommonOptions {
    * build checks SQL and schemas without moving data (docs.getdbt.com/reference/commands/build).
    */
   empty?: boolean;
+  /**
+   * Reuse the relations of nodes whose SQL, config, macros and input data are unchanged since their
+   * last successful build (default true; `--no-reuse` builds everything). See src/state/build-state.ts.
+   */
+  reuse?: boolean;
   /** `--favor-state`: with `defer`, refs to unselected nodes read the state relation even when this target has one. */
   favorState?: boolean;
 }

@@ -29,6 +29,8 @@ export interface CliFlags {
   junit?: string;
   logFormat?: 'text' | 'json';
   fullRefresh?: boolean;
+  /** False with `--no-reuse`. */
+  reuse?: boolean;
   /** False with `--no-partial-parse`. */
   partialParse?: boolean;
   /** `-q`: errors only (and `{{ print() }}`). */
@@ -93,6 +95,7 @@ export function withRunFlags(command: Command): Command {
     .option('--junit <path>', 'also write a JUnit XML report of the run to this file')
     .option('--empty', 'build with every ref and source limited to zero rows (checks SQL and schemas cheaply)')
     .option('--favor-state', 'with --defer: read the --state relation even when this target has one')
+    .option('--no-reuse', 'build every selected node, even those whose inputs are unchanged since their last build')
     .addOption(logFormatOption());
 }
 
@@ -137,6 +140,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     partialParse: flags.partialParse,
     empty: flags.empty,
     favorState: flags.favorState,
+    reuse: flags.reuse,
     reporter: cliReporter(flags),
   };
 }

@@ -61,7 +61,7 @@ export class FileLogReporter implements Reporter {
   }
 
   runFinished(_results: NodeResult[], summary: RunSummary): void {
-    this.line('info', 'main', `Done. PASS=${summary.pass} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total} in ${summary.elapsed.toFixed(2)}s`);
+    this.line('info', 'main', `Done. PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ""} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total} in ${summary.elapsed.toFixed(2)}s`);
     this.flush();
   }
 

@@ -65,6 +65,6 @@ export class JsonReporter implements Reporter {
 
   runFinished(_results: NodeResult[], summary: RunSummary): void {
     const level = summary.error ? 'error' : summary.warn ? 'warn' : 'info';
-    this.emit('run_finished', level, { pass: summary.pass, warn: summary.warn, error: summary.error, skip: summary.skip, total: summary.total, elapsed: summary.elapsed });
+    this.emit('run_finished', level, { pass: summary.pass, warn: summary.warn, error: summary.error, skip: summary.skip, reused: summary.reused, total: summary.total, elapsed: summary.elapsed });
   }
 }

@@ -211,7 +211,7 @@ export class TerminalReporter implements Reporter {
       this.sink.write(`\n${c.green('Completed successfully')}\n`);
     }
     if (!info) return;
-    const counts = `PASS=${summary.pass} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
+    const counts = `PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ''} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
     this.sink.write(`\nDone. ${errors ? c.red(counts) : summary.warn ? c.yellow(counts) : c.green(counts)}\n`);
   }
 
@@ -219,6 +219,7 @@ export class TerminalReporter implements Reporter {
     const c = this.color;
     const time = seconds(result.executionTime);
     const rows = result.rowsAffected === undefined ? 'OK' : `${result.rowsAffected} rows`;
+    if (result.reused) return { label: 'REUSED', info: result.status === 'warn' ? `REUSED WARN ${result.failures}` : `REUSED in ${time}`, paint: result.status === 'warn' ? c.yellow : c.green };
     switch (result.status) {
       case 'success':
         return { label: `OK ${result.message}`, info: `${rows} in ${time}`, paint: c.green };

@@ -15,7 +15,7 @@ import { persistDocs } from './persist-docs.js';
 import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
-export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath'>;
+export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath' | 'reused'>;
 
 
 /**

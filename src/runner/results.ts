@@ -22,6 +22,8 @@ export interface NodeResult {
   compiledPath?: string;
   /** Index of the runner thread that ran it (0-based). */
   thread: number;
+  /** True when the node was not run: its relation (or a test's pass) was reused (src/state/build-state.ts). */
+  reused?: boolean;
 }
 
 /** True for statuses that stop a node's descendants (a failed model or error-severity test). */
@@ -35,13 +37,15 @@ export interface RunSummary {
   warn: number;
   error: number;
   skip: number;
+  /** Nodes reused instead of run (also counted in `pass`). */
+  reused: number;
   total: number;
   /** Seconds from the first node's start to the last one's end. */
   elapsed: number;
 }
 
-/** Tallies results: `success`/`pass` count as PASS, `error`/`fail` as ERROR (dbt's Done line). */
+/** Tallies results: `success`/`pass` count as PASS (reused ones too, also counted as REUSED), `error`/`fail` as ERROR (dbt's Done line). */
 export function summarize(results: NodeResult[], elapsed: number): RunSummary {
   const count = (...statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
-  return { pass: count('success', 'pass'), warn: count('warn'), error: count('error', 'fail'), skip: count('skipped'), total: results.length, elapsed };
+  return { pass: count('success', 'pass'), warn: count('warn'), error: count('error', 'fail'), skip: count('skipped'), reused: results.filter((r) => r.reused).length, total: results.length, elapsed };
 }

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { RunOutcome } from '../../src/api/execute.js';
 import type { NodeResult } from '../../src/runner/results.js';
+import { STATE_TABLE } from '../../src/state/build-state.js';
 
 /** Project file used when `makeProject` is not given one. */
 export const DEFAULT_PROJECT_FILE = `name: proj
@@ -116,7 +117,8 @@ export async function duckdbExec(sql: string): Promise<void> {
 
 /** `table_schema.table_name` -> `BASE TABLE` | `VIEW` for every relation in the database. */
 export async function relations(dir: string, db = DEFAULT_DB): Promise<Record<string, string>> {
-  const rows = await query(dir, 'select table_schema, table_name, table_type from information_schema.tables order by all', db);
+  // dops' own build-record table (src/state/build-state.ts) is not one of the project's relations.
+  const rows = await query(dir, `select table_schema, table_name, table_type from information_schema.tables where table_name <> '${STATE_TABLE}' order by all`, db);
   return Object.fromEntries(rows.map((r) => [`${r.table_schema}.${r.table_name}`, String(r.table_type)]));
 }
 

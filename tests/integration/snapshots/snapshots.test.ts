@@ -90,7 +90,8 @@ describe('snapshots (type 2 slowly changing dimensions)', () => {
     const dir = makeProject({ 'seeds/customers.csv': RUN_1, 'snapshots/customers.sql': snapshotFile("strategy='check', check_cols='all', hard_deletes='invalidate'") });
     await build({ projectDir: dir });
     const before = await query(dir, 'select * from customers_snapshot order by id');
-    const again = await snapshot({ projectDir: dir });
+    // --no-reuse: the snapshot query runs again (a state-aware run would reuse it unchanged).
+    const again = await snapshot({ projectDir: dir, reuse: false });
     expect(resultFor(again, 'customers_snapshot')).toMatchObject({ status: 'success', message: 'snapshotted', rowsAffected: 0 });
     expect(await query(dir, 'select * from customers_snapshot order by id')).toEqual(before);
   });

@@ -1,0 +1,283 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { globSync } from 'tinyglobby';
+import type { Connection } from '../adapter/adapter.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
+import type { Compiler } from '../compiler/compiler.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { relationName, type ManifestNode, type SqlNode } from '../manifest/nodes.js';
+import type { RelationCatalog } from '../runner/catalog.js';
+import type { Outcome } from '../runner/execute-node.js';
+import { DOPS_VERSION } from '../version.js';
+
+/**
+ * State-aware builds: a node whose inputs are unchanged since its last successful build is not
+ * built again; its relation is reused. The decision for every node is taken here, from one
+ * record per node kept in the target's database (table `<target schema>.dops_build_state`), so it
+ * travels with the data (dbt Fusion's "state-aware orchestration",
+ * docs.getdbt.com/docs/deploy/state-aware-about, reached differently: no scheduler, one record).
+ *
+ * A node is reused when all of these hold:
+ * - its fingerprint is the recorded one: compiled SQL (or a seed's file checksum), config, the
+ *   checksums of the macros it calls, the dops version and the adapter type;
+ * - the data version of each input is the recorded one: upstream models, seeds and snapshots by
+ *   the id of the build that produced them, file sources (`external_location`, and file paths
+ *   quoted in the compiled SQL such as `read_parquet('data/*.parquet')`) by the size and mtime of
+ *   each file the location matches, table sources by `max(loaded_at_field)` (without one a table
+ *   source counts as changed on every run);
+ * - its relation still exists (dropped by hand: rebuilt);
+ * - tests: they passed (or warned: reported again with the recorded count) last time; tests
+ *   storing failures always run; external models only while their view can read their files.
+ */
+
+/** Name of the dops-owned table holding one build record per node, in the target's schema. */
+export const STATE_TABLE = 'dops_build_state';
+
+/** How a run uses the records. */
+export type ReuseMode =
+  /** reuse unchanged nodes; record every successful build */
+  | 'reuse'
+  /** build everything (`--no-reuse`, `--full-refresh`, `dops test`) but record it, so later runs can reuse */
+  | 'record'
+  /** build everything and forget the built nodes' records (`--empty`, `--defer`: relations that do not reflect this target's inputs) */
+  | 'forget';
+
+/** One node's record, as stored. */
+interface BuildRecord {
+  fingerprint: string;
+  inputs: string;
+  buildId: string;
+  status: string;
+}
+
+/** A node's outcome, possibly reused. */
+export type ReuseOutcome = Outcome & { reused?: boolean };
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return v;
+  });
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** SQL string literal. */
+function literal(text: string | undefined): string {
+  return text === undefined ? 'null' : `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Quoted file paths in SQL that name data files (`'data/*.csv'`, `read_parquet('x.parquet')`). */
+const FILE_LITERAL = /'([^'\n]+\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.gz|\.zst)?)'/gi;
+
+/**
+ * The data version of files a location matches: each file's path, size and mtime.
+ * @returns undefined for remote locations (`s3://`, `https://`): their version is unknown
+ */
+export function filesVersion(location: string, projectDir: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return undefined;
+  const absolute = isAbsolute(location) ? location : join(projectDir, location);
+  const matched = /[*?[{]/.test(absolute) ? globSync(absolute.replace(/\\/g, '/'), { absolute: true, dot: true }).sort() : [absolute];
+  const parts = matched.map((file) => {
+    try {
+      const stat = statSync(file);
+      return `${file}:${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      return `${file}:missing`;
+    }
+  });
+  return `files:${parts.join('|')}`;
+}
+
+/**
+ * The run's view of the build records: which nodes to reuse, and writing a record (in the node's
+ * own transaction where it has one) for each node built.
+ */
+export class BuildState {
+  /** Build id of each node as the run goes: recorded ones, replaced as nodes build. */
+  private readonly current = new Map<string, string>();
+  private readonly table: string;
+
+  private constructor(
+    private readonly manifest: Manifest,
+    private readonly mode: ReuseMode,
+    schema: string,
+    private readonly records: Map<string, BuildRecord>,
+    private readonly projectDir: string,
+    private readonly adapterType: string,
+  ) {
+    this.table = renderRelation({ schema, identifier: STATE_TABLE });
+    for (const [id, record] of records) this.current.set(id, record.buildId);
+  }
+
+  /**
+   * Creates the record table when missing and reads every record (two statements).
+   * @param schema the target's schema, which holds the table
+   * @throws Error with the engine's message when the table cannot be created or read
+   */
+  static async open(manifest: Manifest, connection: Connection, schema: string, mode: ReuseMode, projectDir: string): Promise<BuildState> {
+    const table = renderRelation({ schema, identifier: STATE_TABLE });
+    await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
+    await connection.execute(
+      `create table if not exists ${table} (unique_id varchar, fingerprint varchar, inputs varchar, build_id varchar, status varchar, built_at varchar)`,
+    );
+    const records = new Map<string, BuildRecord>();
+    for (const row of await connection.query(`select unique_id, fingerprint, inputs, build_id, status from ${table}`)) {
+      records.set(String(row.unique_id), { fingerprint: String(row.fingerprint), inputs: String(row.inputs), buildId: String(row.build_id), status: String(row.status) });
+    }
+    return new BuildState(manifest, mode, schema, records, projectDir, connection.dialect.type);
+  }
+
+  /**
+   * Runs one node through the records: returns a reused outcome without running it when nothing
+   * it depends on changed, else runs `build` with a connection that writes the node's record right
+   * before the build's `commit` (so the record and the relation change together), and records the
+   * new build id. A failed build writes no record (and removes one its own transaction wrote).
+   * @param build runs the node on the connection given (the runner's executeNode)
+   */
+  async execute(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, build: (connection: Connection) => Promise<Outcome>): Promise<ReuseOutcome> {
+    if (node.resourceType === 'source') return build(connection);
+    let key: { fingerprint: string; inputs: string | undefined } | undefined;
+    try {
+      key = await this.keyOf(node, connection, compiler);
+    } catch {
+      key = undefined; // a compile error: the build reports it
+    }
+    const record = this.records.get(node.uniqueId);
+    if (key && key.inputs !== undefined && this.mode === 'reuse' && record && record.fingerprint === key.fingerprint && record.inputs === key.inputs && (await this.reusable(node, record, catalog, connection))) {
+      this.current.set(node.uniqueId, record.buildId);
+      return this.reusedOutcome(node, record, compiler);
+    }
+    const buildId = randomUUID();
+    const writes = (status: string) => this.recordStatements(node.uniqueId, key && key.inputs !== undefined && this.mode !== 'forget' ? { fingerprint: key.fingerprint, inputs: key.inputs, buildId, status } : undefined);
+    let written = false;
+    const recording = node.resourceType === 'test' ? connection : withStatementsBeforeCommit(connection, () => {
+      if (written) return [];
+      written = true;
+      return writes('success');
+    });
+    const outcome = await build(recording);
+    const ok = outcome.status === 'success' || outcome.status === 'pass' || outcome.status === 'warn';
+    if (ok || node.resourceType === 'test') {
+      if (!written) for (const sql of writes(outcome.status === 'warn' ? `warn ${outcome.failures ?? 0}` : outcome.status)) await connection.execute(sql);
+      if (ok) this.current.set(node.uniqueId, buildId);
+      else this.current.delete(node.uniqueId);
+    } else if (written && !connection.lost) {
+      await connection.execute(`delete from ${this.table} where unique_id = ${literal(node.uniqueId)}`).catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  private async reusable(node: ManifestNode, record: BuildRecord, catalog: RelationCatalog, connection: Connection): Promise<boolean> {
+    if (node.resourceType === 'test') return /^(pass|warn)\b/.test(record.status) && !(node.config as Record<string, unknown>).store_failures;
+    if (!('relation' in node) || catalog.kindOf(node.relation) === undefined) return false;
+    if (node.resourceType === 'model' && node.config.materialized === 'external') {
+      // The view reads the model's files: reused only while they are still readable.
+      return connection.query(`select * from ${renderRelation(node.relation)} limit 0`).then(() => true, () => false);
+    }
+    return true;
+  }
+
+  private reusedOutcome(node: ManifestNode, record: BuildRecord, compiler: Compiler): ReuseOutcome {
+    if (node.resourceType === 'test') {
+      // A test's record keeps its status and failing-row count (`warn 3`), reported again.
+      const [status, failures] = record.status.split(' ');
+      return { status: status === 'warn' ? 'warn' : 'pass', message: status === 'warn' ? `Got ${failures} result${failures === '1' ? '' : 's'} (reused)` : 'reused', failures: Number(failures ?? 0), compiledPath: compiler.compiledPath(node), reused: true };
+    }
+    return {
+      status: 'success',
+      message: 'reused',
+      relationName: 'relation' in node ? relationName(node.relation) : undefined,
+      compiledPath: node.resourceType === 'seed' ? undefined : compiler.compiledPath(node),
+      reused: true,
+    };
+  }
+
+  private recordStatements(uniqueId: string, record: BuildRecord | undefined): string[] {
+    const statements = [`delete from ${this.table} where unique_id = ${literal(uniqueId)}`];
+    if (record) {
+      statements.push(
+        `insert into ${this.table} values (${literal(uniqueId)}, ${literal(record.fingerprint)}, ${literal(record.inputs)}, ${literal(record.buildId)}, ${literal(record.status)}, ${literal(new Date().toISOString())})`,
+      );
+    }
+    return statements;
+  }
+
+  /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
+  private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler): Promise<{ fingerprint: string; inputs: string | undefined }> {
+    const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
+    if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum })), inputs: '' };
+    const sqlNode = node as SqlNode;
+    // An incremental model is fingerprinted by its incremental SQL (is_incremental() true), so the
+    // run after its first build can reuse it too.
+    const state = sqlNode.resourceType === 'model' && sqlNode.config.materialized === 'incremental' ? { relationExists: true, fullRefresh: false } : undefined;
+    const compiled = await compiler.compileLive(sqlNode, connection, state);
+    const macros = (sqlNode.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
+    const fingerprint = sha(stableJson({ ...base, sql: compiled.sql, macros }));
+    const versions: string[] = [];
+    for (const id of this.inputsOf(sqlNode)) {
+      const version = await this.versionOf(id, connection);
+      if (version === undefined) return { fingerprint, inputs: undefined };
+      versions.push(`${id}=${version}`);
+    }
+    for (const match of compiled.sql.matchAll(FILE_LITERAL)) {
+      const version = filesVersion(match[1], this.projectDir);
+      if (version === undefined) return { fingerprint, inputs: undefined };
+      versions.push(version);
+    }
+    return { fingerprint, inputs: sha(versions.join('\n')) };
+  }
+
+  /** A node's parents, looking through ephemeral models (their SQL is inlined into the node's). */
+  private inputsOf(node: SqlNode): string[] {
+    const found = new Set<string>();
+    const visit = (id: string) => {
+      const parent = this.manifest.nodes.get(id);
+      if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') parent.dependsOn.nodes.forEach(visit);
+      else found.add(id);
+    };
+    node.dependsOn.nodes.forEach(visit);
+    return [...found].sort();
+  }
+
+  private async versionOf(id: string, connection: Connection): Promise<string | undefined> {
+    const node = this.manifest.nodes.get(id);
+    if (!node) return undefined;
+    if (node.resourceType !== 'source') {
+      const build = this.current.get(id);
+      return build === undefined ? undefined : `build:${build}`;
+    }
+    if (node.externalLocation) return filesVersion(node.externalLocation, this.projectDir);
+    if (!node.loadedAtField) return undefined;
+    try {
+      const rows = await connection.query(`select cast(max(${node.loadedAtField}) as varchar) as loaded from ${renderRelation(node.relation)}`);
+      return `loaded:${String(rows[0]?.loaded ?? null)}`;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The connection `build` runs on: the same connection, except that the statements `before()`
+ * returns run right before the first `commit` (inside the node's transaction).
+ */
+function withStatementsBeforeCommit(connection: Connection, before: () => string[]): Connection {
+  const isCommit = (sql: string) => /^\s*commit\s*;?\s*$/i.test(sql);
+  return new Proxy(connection, {
+    get(target, prop) {
+      if (prop === 'execute' || prop === 'run') {
+        return async (sql: string) => {
+          if (isCommit(sql)) for (const statement of before()) await target.execute(statement);
+          return prop === 'execute' ? target.execute(sql) : target.run(sql);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
