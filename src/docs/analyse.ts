@@ -94,8 +94,16 @@ async function openDatabase(project: LoadedProject): Promise<{ close(): Promise<
  * @throws DopsError for template and ref errors
  */
 export async function analyseLoadedProject(project: LoadedProject, options: { data?: boolean } = {}): Promise<ProjectAnalysis> {
-  const compiledSql = compileAll(project);
-  const database = await openDatabase(project);
+  // The database starts on its own threads while this one compiles.
+  const opening = openDatabase(project);
+  let compiledSql: Map<string, string>;
+  try {
+    compiledSql = compileAll(project);
+  } catch (error) {
+    await opening.then((database) => database.close(), () => undefined);
+    throw error;
+  }
+  const database = await opening;
   try {
     const catalog = await readCatalog(database.connection, project.manifest);
     const lineage = await analyseProject({

@@ -73,6 +73,9 @@ function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[]
   };
 }
 
+/** Models whose SQL is parsed in one request (see {@link analyseProject}). */
+const SERIALIZE_CHUNK = 250;
+
 /**
  * Analyses every model's and snapshot's compiled SQL, parents first. The columns of an upstream node are, in
  * order of trust: the catalog's, the ones its own analysis found, its YAML columns.
@@ -87,11 +90,22 @@ export async function analyseProject(input: ProjectLineageInput): Promise<Projec
   };
   const resolver = projectResolver(input.manifest, columnsOf, input.projectDir);
   const analysed = input.order.filter((id) => ['model', 'snapshot'].includes(input.manifest.get(id).resourceType) && input.compiledSql.has(id));
-  const trees = await input.serialize(analysed.map((id) => input.compiledSql.get(id)!));
-  analysed.forEach((id, i) => {
-    const actual = input.catalogColumns(id);
-    if (input.manifest.get(id).resourceType !== 'snapshot') lineage.set(id, modelLineage(trees[i], resolver, actual));
-    else lineage.set(id, snapshotLineage(modelLineage(trees[i], resolver, actual?.filter((c) => !isSnapshotMeta(c))), actual));
-  });
+  // In chunks, the next one asked for before this one is analysed: the database parses SQL on its
+  // own thread while this thread follows the columns of the previous chunk (parents still first).
+  const chunks: string[][] = [];
+  for (let start = 0; start < analysed.length; start += SERIALIZE_CHUNK) chunks.push(analysed.slice(start, start + SERIALIZE_CHUNK));
+  const serialize = (ids: string[]) => input.serialize(ids.map((id) => input.compiledSql.get(id)!));
+  let next = chunks.length ? serialize(chunks[0]) : undefined;
+  for (let k = 0; k < chunks.length; k++) {
+    const trees = await next!;
+    next = k + 1 < chunks.length ? serialize(chunks[k + 1]) : undefined;
+    // A failed read-ahead is reported when it is awaited, not as an unhandled rejection meanwhile.
+    next?.catch(() => undefined);
+    chunks[k].forEach((id, i) => {
+      const actual = input.catalogColumns(id);
+      if (input.manifest.get(id).resourceType !== 'snapshot') lineage.set(id, modelLineage(trees[i], resolver, actual));
+      else lineage.set(id, snapshotLineage(modelLineage(trees[i], resolver, actual?.filter((c) => !isSnapshotMeta(c))), actual));
+    });
+  }
   return lineage;
 }
