@@ -26,7 +26,8 @@ export const round = (n) => Math.round(n * 10) / 10;
  * Runs one fresh process and measures it.
  * @param args arguments after `node` (a script and its arguments)
  * @param options.cwd working directory; options.env extra environment
- * @returns `{ ms, rssMb, status, stderr }`: wall time in milliseconds, peak RSS in MB
+ * @returns `{ ms, cpuMs, rssMb, stderr }`: wall time and CPU time (user + system, all threads) in
+ *   milliseconds, peak RSS in MB
  * @throws Error when the process exits non-zero (a benchmark of a failing command means nothing)
  */
 export function timeNode(args, { cwd = ROOT, env = {} } = {}) {
@@ -43,7 +44,8 @@ export function timeNode(args, { cwd = ROOT, env = {} } = {}) {
     });
     const ms = performance.now() - started;
     if (run.status !== 0) throw new Error(`node ${args.join(' ')} (in ${cwd}) exited ${run.status}:\n${run.stderr}`);
-    return { ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stderr: run.stderr };
+    const [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+    return { ms, cpuMs, rssMb: rssKb / 1024, stderr: run.stderr };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,6 +1,12 @@
 // Preloaded with `node --import` into a measured process: on exit, writes the process' peak
-// resident set size (KB, from getrusage) to the file named by DOPS_BENCH_RSS_FILE.
+// resident set size (KB, from getrusage) and the CPU time it used (user + system, every thread,
+// in ms) to the file named by DOPS_BENCH_RSS_FILE, as `<maxRSS KB> <cpu ms>`.
 import { writeFileSync } from 'node:fs';
 
 const file = process.env.DOPS_BENCH_RSS_FILE;
-if (file) process.on('exit', () => writeFileSync(file, String(process.resourceUsage().maxRSS)));
+if (file) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(file, `${usage.maxRSS} ${(usage.userCPUTime + usage.systemCPUTime) / 1000}`);
+  });
+}

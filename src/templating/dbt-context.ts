@@ -441,17 +441,33 @@ class TemplateAdapter {
  * @param engine guards the functions, so errors they raise keep their message and template line
  */
 export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): TemplateContext {
-  const output = options.output;
-  const info = (text: string) => output?.info(text);
-  const results = new Map<string, StoredResult>();
+  // Same keys, same order as ever: the shared members first, then those of this render.
+  return { ...dbtSharedMembers(engine, options), ...dbtRenderMembers(engine, options) };
+}
 
-  /** Runs a query through the replay (or fails when there is no database). */
-  const ask = (sql: string): QueryData => {
+/** Runs a query through the render's replay (or fails when there is no database). */
+function asker(options: DbtContextOptions): (sql: string) => QueryData {
+  return (sql) => {
     if (!options.database) throw new NeedsDatabase(sql);
     return options.database.query(sql);
   };
-  const table = (data: QueryData): AgateTable => Object.assign(new AgateTable(data), { printer: info });
+}
 
+/** An agate table of query data whose `print_table()` goes to the render's output. */
+function tableMaker(options: DbtContextOptions): (data: QueryData) => AgateTable {
+  const info = (text: string) => options.output?.info(text);
+  return (data) => Object.assign(new AgateTable(data), { printer: info });
+}
+
+/**
+ * The members of {@link dbtContext} that hold no state of their own (exceptions, log, print,
+ * flags, adapter, run_query): renders with the same engine and options may share them.
+ */
+export function dbtSharedMembers(engine: TemplateEngine, options: DbtContextOptions): TemplateContext {
+  const output = options.output;
+  const info = (text: string) => output?.info(text);
+  const ask = asker(options);
+  const table = tableMaker(options);
   const statics = staticsFor(engine);
   const exceptions = {
     ...statics.raisers,
@@ -460,7 +476,32 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
       return '';
     },
   };
+  const adapter = new TemplateAdapter(engine, options, ask);
+  return {
+    exceptions,
+    log: (...args: unknown[]) => {
+      const a = argsByName(args, ['msg', 'info']);
+      if (a.info) info(String(a.msg));
+      return '';
+    },
+    print: (message: unknown) => {
+      info(String(message));
+      return '';
+    },
+    flags: { FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, WHICH: 'run', USE_COLORS: false, ...options.flags },
+    adapter,
+    run_query: engine.guard((sql: unknown) => (options.execute ? table(ask(String(sql))) : null)),
+  };
+}
 
+/**
+ * The members of {@link dbtContext} each render gets afresh: statement / load_result /
+ * store_result (they share the render's stored results), model, graph and selected_resources.
+ */
+export function dbtRenderMembers(engine: TemplateEngine, options: DbtContextOptions): TemplateContext {
+  const results = new Map<string, StoredResult>();
+  const ask = asker(options);
+  const table = tableMaker(options);
   const statement = engine.guard((...args: unknown[]) => {
     const a = argsByName(args, ['name', 'fetch_result', 'auto_begin', 'language']);
     const caller = a.caller as (() => unknown) | undefined;
@@ -478,24 +519,7 @@ export function dbtContext(engine: TemplateEngine, options: DbtContextOptions): 
     }
     return '';
   });
-
-  const adapter = new TemplateAdapter(engine, options, ask);
-
-
   return {
-    exceptions,
-    log: (...args: unknown[]) => {
-      const a = argsByName(args, ['msg', 'info']);
-      if (a.info) info(String(a.msg));
-      return '';
-    },
-    print: (message: unknown) => {
-      info(String(message));
-      return '';
-    },
-    flags: { FULL_REFRESH: false, STORE_FAILURES: false, WARN_ERROR: false, FAIL_FAST: false, DEBUG: false, WHICH: 'run', USE_COLORS: false, ...options.flags },
-    adapter,
-    run_query: engine.guard((sql: unknown) => (options.execute ? table(ask(String(sql))) : null)),
     statement,
     load_result: (name: unknown) => results.get(String(name)) ?? null,
     store_result: (...args: unknown[]) => {
