@@ -227,3 +227,21 @@ describe('DatabaseReplay when a render catches its NeedsDatabase', () => {
     expect(message).toMatch(/without its database queries settling|more than 1000 queries/);
   });
 });
+
+// docs.getdbt.com/reference/dbt-jinja-functions/set: set() returns a Python set, which compares
+// equal to another set with the same items in any order (dbt_utils.equality relies on it).
+describe('set()', () => {
+  it('compares sets regardless of order and renders them as Python does', () => {
+    expect(render("{{ set(['a', 'b', 'a']) == set(['b', 'a']) }}|{{ set(['a']) != set(['b']) }}|{{ set(['a', 'a']) }}|{{ set([]) }}|{{ set(['a']) | length }}")).toBe("True|True|{'a'}|set()|1");
+  });
+});
+
+// agate's MappedSequence (table.columns, rows): keys(), items(), get() as dbt_utils.get_query_results_as_dict uses them.
+describe('agate tables as mappings', () => {
+  it('gives columns.items(), keys() and get()', () => {
+    const database = new DatabaseReplay();
+    database.record('select 1 as a, 2 as b', { columnNames: ['a', 'b'], rows: [[1, 2], [3, 4]] });
+    const template = "{% set t = run_query('select 1 as a, 2 as b') %}{% for name, col in t.columns.items() %}{{ name }}={{ col.values() }};{% endfor %}{{ t.columns.keys() }}|{{ t.rows[1].get('b') }}|{{ t.rows[0].get('z', 'none') }}";
+    expect(render(template, { database })).toBe("a=[1, 3];b=[2, 4];['a', 'b']|4|none");
+  });
+});
