@@ -36,6 +36,16 @@ describe('modules.datetime and pytz', () => {
     expect(render("{{ modules.datetime.date.fromisoformat('2024-01-31').isoformat() }}")).toBe('2024-01-31');
   });
 
+  // docs.python.org/3/library/datetime.html#timedelta-objects (supported operations): dbt-expectations
+  // writes `end_date - modules.datetime.timedelta(days=10)`.
+  it('applies + and - to dates, datetimes and timedeltas, and orders them', () => {
+    expect(render('{{ modules.datetime.date(2024, 3, 1) - modules.datetime.timedelta(days=1) }}')).toBe('2024-02-29');
+    expect(render('{{ modules.datetime.timedelta(days=2) + modules.datetime.datetime(2024, 1, 1, 6) }}')).toBe('2024-01-03 06:00:00');
+    expect(render('{{ (modules.datetime.date(2024, 3, 1) - modules.datetime.date(2024, 1, 1)).days }}')).toBe('60');
+    expect(render('{{ modules.datetime.date(2024, 1, 1) < modules.datetime.date(2024, 1, 2) }}|{{ modules.datetime.timedelta(hours=1) > modules.datetime.timedelta(minutes=90) }}')).toBe('True|False');
+    expect(() => render("{{ modules.datetime.date(2024, 1, 1) - 'x' }}")).toThrow(/unsupported operand type\(s\) for -/);
+  });
+
   it('adds timedeltas through __add__ / __sub__ and converts time zones', () => {
     expect(render('{{ modules.datetime.date(2024, 1, 31).__add__(modules.datetime.timedelta(days=1)) }}')).toBe('2024-02-01');
     expect(render('{{ modules.datetime.datetime(2024, 1, 1).__sub__(modules.datetime.timedelta(hours=1)) }}')).toBe('2023-12-31 23:00:00');
