@@ -115,18 +115,29 @@ export class Compiler {
     } catch (error) {
       if (!(error instanceof NeedsDatabase)) throw error;
     }
+    return this.replayed((replay) => {
+      const compiled = this.render(node, isIncremental(node, state), replay);
+      this.cache.set(isIncremental(node, state) ? `${node.uniqueId}#incremental` : node.uniqueId, compiled);
+      return compiled;
+    }, connection, `${node.resourceType} ${node.name}`, node.originalFilePath);
+  }
+
+  /**
+   * Renders until every query the render asks is answered (see {@link DatabaseReplay}): each query
+   * a pass stops at is run on `connection` and the render tried again.
+   * @param what the thing rendered, for error messages (`model orders`)
+   * @throws DatabaseError when a query fails; what `render` throws otherwise
+   */
+  private async replayed<T>(render: (replay: DatabaseReplay) => T, connection: Connection, what: string, file: string): Promise<T> {
     const replay = new DatabaseReplay();
     for (;;) {
       replay.startPass();
       let sql: string;
       try {
-        const compiled = this.render(node, isIncremental(node, state), replay);
+        const result = render(replay);
         // A render that caught the query's NeedsDatabase and finished anyway used no answer for it.
         const pending = replay.pending;
-        if (pending === undefined) {
-          this.cache.set(isIncremental(node, state) ? `${node.uniqueId}#incremental` : node.uniqueId, compiled);
-          return compiled;
-        }
+        if (pending === undefined) return result;
         sql = pending;
       } catch (error) {
         if (!(error instanceof NeedsDatabase)) throw error;
@@ -137,7 +148,7 @@ export class Compiler {
         data = await connection.queryTable(sql);
       } catch (failure) {
         const first = String((failure as Error).message ?? failure).split('\n')[0];
-        throw new DatabaseError(`Database error in a query of ${node.resourceType} ${node.name} while compiling: ${first}`, { location: { file: node.originalFilePath } });
+        throw new DatabaseError(`Database error in a query of ${what} while compiling: ${first}`, { location: { file } });
       }
       replay.record(sql, data);
     }
@@ -326,16 +337,32 @@ export class Compiler {
    * parse-time dependency check.
    * @param node the node the hook belongs to; for on-run hooks, any stand-in with the root project's `packageName`
    * @param path where the hook was written (for errors)
+   * @param database answers to the queries the hook makes (see {@link renderHookLive}); without it a
+   *   query throws NeedsDatabase
    * @throws DopsError (with `path`) when the hook's template fails
    */
-  renderHook(text: string, path: string, node: ManifestNode, extra: Record<string, unknown> = {}): string {
+  renderHook(text: string, path: string, node: ManifestNode, extra: Record<string, unknown> = {}, database?: DatabaseReplay): string {
     const resolver: RelationResolver = {
       ref: (call) => new TemplateRelation(this.manifest.resolveRef(call, node).relation),
       source: (call) => new TemplateRelation(this.manifest.resolveSource(call, node).relation),
     };
     const self: Relation = 'relation' in node && node.resourceType !== 'source' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
     const global = this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global;
-    return this.engine.render({ path, contents: text }, { ...runtimeContext(this.engine, global, self, node.config, resolver), ...extra }).trim();
+    return this.engine.render({ path, contents: text }, { ...runtimeContext(this.engine, global, self, node.config, resolver, false, { database }), ...extra }).trim();
+  }
+
+  /**
+   * {@link renderHook} at run time: queries the hook makes (`{% do adapter.drop_relation(this) %}`,
+   * `run_query`) run on `connection` as the hook renders, as dbt runs them.
+   * @throws DopsError as {@link renderHook}; DatabaseError when a query fails
+   */
+  async renderHookLive(text: string, path: string, node: ManifestNode, connection: Connection, extra: Record<string, unknown> = {}): Promise<string> {
+    try {
+      return this.renderHook(text, path, node, extra);
+    } catch (error) {
+      if (!(error instanceof NeedsDatabase)) throw error;
+    }
+    return this.replayed((replay) => this.renderHook(text, path, node, extra, replay), connection, path, path.replace(/ \(.*\)$/, ''));
   }
 
   /**

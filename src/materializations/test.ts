@@ -4,12 +4,14 @@ import type { Relation } from '../manifest/nodes.js';
 import { transactional, type MaterializationPlan } from './plan.js';
 
 /**
- * The query that counts a test's failing rows (a test fails when its SQL returns rows; dbt docs,
- * "Data tests").
+ * The query that counts a test's failures (a test fails when its SQL returns rows; dbt docs,
+ * "Data tests"): `fail_calc` over its rows, `count(*)` unless the test configures another
+ * aggregate (https://docs.getdbt.com/reference/resource-configs/fail_calc).
  * @param sql the compiled test query
+ * @param failCalc the test's `fail_calc` config (SQL aggregate over the test's rows)
  */
-export function failureCountQuery(sql: string): string {
-  return `select count(*) as failures from (\n${sql}\n) dbt_internal_test`;
+export function failureCountQuery(sql: string, failCalc = 'count(*)'): string {
+  return `select ${failCalc} as failures from (\n${sql}\n) dbt_internal_test`;
 }
 
 /**
@@ -33,7 +35,7 @@ export function planStoreFailures(relation: Relation, rowsSql: string, dialect: 
   return transactional(relation.schema, dialect.createTableAs(relation, rowsSql));
 }
 
-/** The count of rows in a stored-failures table. */
-export function storedCountQuery(relation: Relation): string {
-  return `select count(*) as failures from ${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
+/** The failures (`fail_calc`, default `count(*)`) in a stored-failures table. */
+export function storedCountQuery(relation: Relation, failCalc = 'count(*)'): string {
+  return `select ${failCalc} as failures from ${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.identifier)}`;
 }

@@ -4,6 +4,7 @@ import { isPlainObject } from '../config/yaml-file.js';
 import { DatabaseError, DopsError } from '../errors.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { MaterializationPlan } from '../materializations/plan.js';
+import { NeedsDatabase } from '../templating/introspection.js';
 
 /**
  * dbt's hooks: a node's `pre_hook` / `post_hook` and the project's `on-run-start` / `on-run-end`
@@ -42,11 +43,30 @@ export function nodeHooks(node: ManifestNode): { pre: Hook[]; post: Hook[] } {
   };
 }
 
+/**
+ * A node's hook rendered ahead of its build. A hook whose template queries the database as it
+ * renders (`{% do adapter.drop_relation(this) %}`) cannot be rendered ahead: it keeps its template
+ * in `live`, renders when it runs (dbt renders hooks when it runs them) and runs outside the
+ * transaction.
+ */
+export interface RenderedHook extends Hook {
+  live?: { text: string; path: string };
+}
+
 /** Renders a node's hooks with its runtime context (dbt renders hooks at run time, so `this` is the node's relation). */
-export function renderNodeHooks(node: ManifestNode, compiler: Compiler): { pre: Hook[]; post: Hook[] } {
+export function renderNodeHooks(node: ManifestNode, compiler: Compiler): { pre: RenderedHook[]; post: RenderedHook[] } {
   const { pre, post } = nodeHooks(node);
-  const render = (kind: string) => (hook: Hook, index: number): Hook => ({ ...hook, sql: compiler.renderHook(hook.sql, `${node.originalFilePath} (${kind} ${index})`, node) });
-  return { pre: pre.map(render('pre-hook')).filter((h) => h.sql), post: post.map(render('post-hook')).filter((h) => h.sql) };
+  const render = (kind: string) => (hook: Hook, index: number): RenderedHook => {
+    const path = `${node.originalFilePath} (${kind} ${index})`;
+    try {
+      return { ...hook, sql: compiler.renderHook(hook.sql, path, node) };
+    } catch (error) {
+      if (error instanceof NeedsDatabase) return { sql: '', transaction: false, live: { text: hook.sql, path } };
+      throw error;
+    }
+  };
+  const kept = (hook: RenderedHook) => Boolean(hook.sql || hook.live);
+  return { pre: pre.map(render('pre-hook')).filter(kept), post: post.map(render('post-hook')).filter(kept) };
 }
 
 /**
@@ -108,7 +128,7 @@ export async function runProjectHooks(
     const name = `${projectName}-${kind}-${index}`;
     const started = Date.now();
     try {
-      const sql = compiler.renderHook(hook.sql, `dbt_project.yml (${kind} ${index})`, standIn, extra);
+      const sql = await compiler.renderHookLive(hook.sql, `dbt_project.yml (${kind} ${index})`, standIn, connection, extra);
       if (sql) await runHookStatements(connection, [sql], name, 'dbt_project.yml');
       results.push({ name, status: 'success', message: 'OK', seconds: (Date.now() - started) / 1000 });
     } catch (error) {
@@ -137,10 +157,15 @@ export async function withNodeHooks<T>(
   if (config.pre_hook === undefined && config.post_hook === undefined && config['pre-hook'] === undefined && config['post-hook'] === undefined) return build([], []);
   const { pre, post } = renderNodeHooks(node, compiler);
   const label = `${node.resourceType} ${node.name}`;
-  const outside = (hooks: Hook[]) => hooks.filter((hook) => !canSplice || !hook.transaction).map((hook) => hook.sql);
-  const inside = (hooks: Hook[]) => (canSplice ? hooks.filter((hook) => hook.transaction).map((hook) => hook.sql) : []);
-  await runHookStatements(connection, outside(pre), label, node.originalFilePath);
+  const outside = async (hooks: RenderedHook[]) => {
+    for (const hook of hooks.filter((h) => !canSplice || !h.transaction)) {
+      const sql = hook.live ? await compiler.renderHookLive(hook.live.text, hook.live.path, node, connection) : hook.sql;
+      if (sql) await runHookStatements(connection, [sql], label, node.originalFilePath);
+    }
+  };
+  const inside = (hooks: RenderedHook[]) => (canSplice ? hooks.filter((hook) => hook.transaction).map((hook) => hook.sql) : []);
+  await outside(pre);
   const result = await build(inside(pre), inside(post));
-  await runHookStatements(connection, outside(post), label, node.originalFilePath);
+  await outside(post);
   return result;
 }

@@ -25,21 +25,30 @@ function limitOf(test: TestNode): number | undefined {
   return n;
 }
 
+/** The test's `fail_calc` (an SQL aggregate over its rows), `count(*)` by default. */
+function failCalcOf(test: TestNode): string {
+  const failCalc = (test.config as Record<string, unknown>).fail_calc;
+  if (failCalc === undefined || failCalc === null || failCalc === '') return 'count(*)';
+  if (typeof failCalc !== 'string') throw new CompilationError(`Bad fail_calc on test ${test.name}: expected SQL text such as 'sum(n)'`, { location: { file: test.originalFilePath, line: test.line } });
+  return failCalc;
+}
+
 async function countFailures(test: TestNode, connection: Connection, catalog: RelationCatalog, rowsSql: string): Promise<{ failures: number; stored?: Relation }> {
   if (!storesFailures(test)) {
-    const rows = await connection.query(failureCountQuery(rowsSql));
+    const rows = await connection.query(failureCountQuery(rowsSql, failCalcOf(test)));
     return { failures: Number(rows[0]?.failures ?? 0) };
   }
   const stored = failuresRelation(test);
   await runPlan(connection, planStoreFailures(stored, rowsSql, connection.dialect));
   catalog.record(stored, 'table');
-  const rows = await connection.query(storedCountQuery(stored));
+  const rows = await connection.query(storedCountQuery(stored, failCalcOf(test)));
   return { failures: Number(rows[0]?.failures ?? 0), stored };
 }
 
 /**
  * Runs a data test with its configs (dbt's test configs): `limit` caps the failing rows counted,
- * `store_failures` saves them to a table in the audit schema (named in the message),
+ * `store_failures` saves them to a table in the audit schema (named in the message), `fail_calc`
+ * computes the failure count from them (default `count(*)`),
  * `severity`, `warn_if` and `error_if` turn the count into pass, warn or fail. (`where` is applied
  * when the test compiles.)
  * @param catalog the run's relation catalog (records a `store_failures` table)

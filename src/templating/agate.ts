@@ -30,8 +30,21 @@ export interface QueryData {
   columnTypes?: string[];
 }
 
+/**
+ * A list also reachable by name, as agate's MappedSequence (rows and `columns`): `keys()`,
+ * `items()` (name-value pairs) and `get(name, default)` besides indexing by position and name.
+ */
 function keyed<T>(items: T[], names: string[]): T[] & Record<string, T> {
   const list = [...items] as T[] & Record<string, T>;
+  const methods: Record<string, unknown> = {
+    keys: () => [...names],
+    items: () => names.map((name, index) => [name, items[index]]),
+    get: (name: unknown, fallback: unknown = null) => {
+      const index = names.indexOf(String(name));
+      return index < 0 ? fallback : items[index];
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) Object.defineProperty(list, name, { value: fn, enumerable: false });
   names.forEach((name, index) => {
     if (!(name in list) && !/^\d+$/.test(name)) Object.defineProperty(list, name, { value: items[index], enumerable: false });
   });

@@ -12,6 +12,7 @@ import { NeedsDatabase } from './introspection.js';
 import { datetimeModule, pytzModule, utcDateTime } from './py-datetime.js';
 import { itertoolsModule, kwargsOf, reModule, toList } from './py-modules.js';
 import { TemplateRelation } from './relation.js';
+import { pySet } from './jinja/values.js';
 
 /**
  * dbt's Jinja context beyond ref/source/config (docs.getdbt.com/reference/dbt-jinja-functions):
@@ -232,7 +233,7 @@ function staticsFor(engine: TemplateEngine): EngineStatics {
     const length = lists.length ? Math.min(...lists.map((list) => list.length)) : 0;
     return Array.from({ length }, (_v, index) => lists.map((list) => list[index]));
   };
-  const unique = (value: unknown) => [...new Set(toList(value))];
+  const unique = (value: unknown) => pySet([...new Set(toList(value))]);
   known = {
     raisers: {
       raise_compiler_error: engine.guard((message: unknown) => {

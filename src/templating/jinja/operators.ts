@@ -26,10 +26,32 @@ function sameSequence(a: unknown, b: unknown): boolean {
   return Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b);
 }
 
+/**
+ * Python's binary operator protocol for objects that implement it (`modules.datetime` dates,
+ * datetimes and timedeltas): `a.__add__(b)`, then `b.__radd__(a)` (for `+`; `-` likewise). A method
+ * answering undefined is Python's NotImplemented.
+ * @returns the result, or NOT_IMPLEMENTED when neither operand handles the pair
+ */
+function dunder(a: unknown, b: unknown, method: string, reflected: string): unknown {
+  const call = (target: unknown, name: string, arg: unknown): unknown => {
+    if (target === null || typeof target !== 'object') return NOT_IMPLEMENTED;
+    const fn = (target as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') return NOT_IMPLEMENTED;
+    const out = (fn as (x: unknown) => unknown).call(target, arg);
+    return out === undefined ? NOT_IMPLEMENTED : out;
+  };
+  const direct = call(a, method, b);
+  return direct !== NOT_IMPLEMENTED ? direct : call(b, reflected, a);
+}
+
+const NOT_IMPLEMENTED = Symbol('NotImplemented');
+
 /** `a + b` */
 export function add(a: unknown, b: unknown): unknown {
   const x = plain(a);
   const y = plain(b);
+  const custom = dunder(x, y, '__add__', '__radd__');
+  if (custom !== NOT_IMPLEMENTED) return custom;
   if (typeof x === 'string' && typeof y === 'string') return x + y;
   if (sameSequence(x, y)) {
     const joined = [...(x as unknown[]), ...(y as unknown[])];
@@ -43,6 +65,8 @@ export function add(a: unknown, b: unknown): unknown {
 
 /** `a - b` */
 export function sub(a: unknown, b: unknown): unknown {
+  const custom = dunder(plain(a), plain(b), '__sub__', '__rsub__');
+  if (custom !== NOT_IMPLEMENTED) return custom;
   return result(num(a, '-', b) - num(b, '-', a), a, b);
 }
 
@@ -121,6 +145,12 @@ function order(a: unknown, b: unknown, op: string): number {
   const yn = typeof y === 'boolean' ? Number(y) : y;
   if (typeof xn === 'number' && typeof yn === 'number') return xn - yn;
   if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
+  // Objects of one Python type that order by a number (modules.datetime dates, datetimes, timedeltas).
+  if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object' && typeName(x) === typeName(y) && !Array.isArray(x) && !isDict(x)) {
+    const xv = (x as { valueOf(): unknown }).valueOf();
+    const yv = (y as { valueOf(): unknown }).valueOf();
+    if (typeof xv === 'number' && typeof yv === 'number') return xv - yv;
+  }
   throw new JinjaError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
 

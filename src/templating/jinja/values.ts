@@ -42,6 +42,23 @@ export function isTuple(value: unknown): boolean {
   return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
 }
 
+const SET = Symbol('set');
+
+/**
+ * Marks an array of distinct items as a Python set (what dbt's `set()` returns): it iterates and
+ * indexes like a list, renders as `{...}` and compares equal to another set with the same items
+ * in any order. Returns the same array.
+ */
+export function pySet<T extends unknown[]>(items: T): T {
+  (items as unknown as Record<symbol, boolean>)[SET] = true;
+  return items;
+}
+
+/** True for arrays made by {@link pySet}. */
+export function isPySet(value: unknown): boolean {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[SET] === true;
+}
+
 /** A Python float for `n`: integral values become {@link PyFloat}, others stay numbers. */
 export function pyFloat(n: number): number | PyFloat {
   return Number.isInteger(n) ? new PyFloat(n) : n;
@@ -123,6 +140,7 @@ export function pyRepr(value: unknown): string {
   if (Array.isArray(value)) {
     const items = value.map(pyRepr);
     if (isTuple(value)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+    if (isPySet(value)) return items.length ? `{${items.join(', ')}}` : 'set()';
     return `[${items.join(', ')}]`;
   }
   if (isDict(value)) return `{${dictKeys(value).map((key) => `${strRepr(key)}: ${pyRepr(value[key])}`).join(', ')}}`;
@@ -181,7 +199,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (typeof b === 'boolean') b = Number(b);
   if (typeof a === 'number' || typeof b === 'number') return a === b;
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length || isTuple(a) !== isTuple(b)) return false;
+    if (a.length !== b.length || isTuple(a) !== isTuple(b) || isPySet(a) !== isPySet(b)) return false;
+    if (isPySet(a)) return a.every((item) => b.some((other) => pyEq(item, other)));
     return a.every((item, i) => pyEq(item, b[i]));
   }
   if (isDict(a) && isDict(b)) {
@@ -207,7 +226,7 @@ export function typeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (value instanceof PyFloat) return 'float';
-  if (Array.isArray(value)) return isTuple(value) ? 'tuple' : 'list';
+  if (Array.isArray(value)) return isTuple(value) ? 'tuple' : isPySet(value) ? 'set' : 'list';
   if (isDict(value)) return 'dict';
   if (typeof value === 'function') return 'function';
   return (value as object).constructor?.name ?? 'object';

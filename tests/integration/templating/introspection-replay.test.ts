@@ -57,4 +57,39 @@ describe('run-time introspection from macros', () => {
     expect(resultFor(outcome, 'described').status).toBe('success');
     expect(await query(dir, 'select * from main.described')).toEqual([{ columns: 2, row_count: 3 }]);
   }, 60_000);
+
+  // https://docs.getdbt.com/reference/resource-configs/pre-hook-post-hook: hooks render when they run,
+  // so a post-hook that drops its own relation (dbt-utils' integration project does) drops it after the build.
+  it('a post-hook that introspects renders when it runs, after the build', async () => {
+    const dir = makeProject({
+      'models/dropped.sql': "{{ config(materialized='table', post_hook=\"{% do adapter.drop_relation(this.incorporate(type='table')) %}\") }}\nselect 1 as id\n",
+      'models/kept.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
+    });
+    const outcome = await build({ projectDir: dir });
+    expect(resultFor(outcome, 'dropped').status).toBe('success');
+    expect(await query(dir, "select table_name from information_schema.tables where table_schema = 'main' order by 1")).toEqual([{ table_name: 'kept' }]);
+  }, 60_000);
+
+  // https://docs.getdbt.com/reference/resource-configs/fail_calc: the failure count is fail_calc over the test's rows.
+  it('a test counts its failures with its fail_calc', async () => {
+    const dir = makeProject({
+      'models/diffs.sql': 'select 0 as diff union all select 0\n',
+      'models/diffs_b.sql': 'select 0 as diff union all select 0\n',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: diffs',
+        '    data_tests:',
+        '      - zero_sum',
+        '  - name: diffs_b',
+        '    data_tests:',
+        '      - zero_sum:',
+        '          config: {fail_calc: "count(*)"}',
+      ].join('\n'),
+      'tests/generic/zero_sum.sql': "{% test zero_sum(model) %}{{ config(fail_calc='sum(diff)') }}select diff from {{ model }}{% endtest %}",
+    });
+    const outcome = await build({ projectDir: dir });
+    const tests = outcome.results.filter((r) => r.uniqueId.startsWith('test.'));
+    expect(tests.map((t) => [t.status, t.failures]).sort()).toEqual([['fail', 2], ['pass', 0]]);
+  }, 60_000);
 });

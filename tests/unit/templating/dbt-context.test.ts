@@ -36,6 +36,16 @@ describe('modules.datetime and pytz', () => {
     expect(render("{{ modules.datetime.date.fromisoformat('2024-01-31').isoformat() }}")).toBe('2024-01-31');
   });
 
+  // docs.python.org/3/library/datetime.html#timedelta-objects (supported operations): dbt-expectations
+  // writes `end_date - modules.datetime.timedelta(days=10)`.
+  it('applies + and - to dates, datetimes and timedeltas, and orders them', () => {
+    expect(render('{{ modules.datetime.date(2024, 3, 1) - modules.datetime.timedelta(days=1) }}')).toBe('2024-02-29');
+    expect(render('{{ modules.datetime.timedelta(days=2) + modules.datetime.datetime(2024, 1, 1, 6) }}')).toBe('2024-01-03 06:00:00');
+    expect(render('{{ (modules.datetime.date(2024, 3, 1) - modules.datetime.date(2024, 1, 1)).days }}')).toBe('60');
+    expect(render('{{ modules.datetime.date(2024, 1, 1) < modules.datetime.date(2024, 1, 2) }}|{{ modules.datetime.timedelta(hours=1) > modules.datetime.timedelta(minutes=90) }}')).toBe('True|False');
+    expect(() => render("{{ modules.datetime.date(2024, 1, 1) - 'x' }}")).toThrow(/unsupported operand type\(s\) for -/);
+  });
+
   it('adds timedeltas through __add__ / __sub__ and converts time zones', () => {
     expect(render('{{ modules.datetime.date(2024, 1, 31).__add__(modules.datetime.timedelta(days=1)) }}')).toBe('2024-02-01');
     expect(render('{{ modules.datetime.datetime(2024, 1, 1).__sub__(modules.datetime.timedelta(hours=1)) }}')).toBe('2023-12-31 23:00:00');
@@ -225,5 +235,23 @@ describe('DatabaseReplay when a render catches its NeedsDatabase', () => {
       }
     }).message;
     expect(message).toMatch(/without its database queries settling|more than 1000 queries/);
+  });
+});
+
+// docs.getdbt.com/reference/dbt-jinja-functions/set: set() returns a Python set, which compares
+// equal to another set with the same items in any order (dbt_utils.equality relies on it).
+describe('set()', () => {
+  it('compares sets regardless of order and renders them as Python does', () => {
+    expect(render("{{ set(['a', 'b', 'a']) == set(['b', 'a']) }}|{{ set(['a']) != set(['b']) }}|{{ set(['a', 'a']) }}|{{ set([]) }}|{{ set(['a']) | length }}")).toBe("True|True|{'a'}|set()|1");
+  });
+});
+
+// agate's MappedSequence (table.columns, rows): keys(), items(), get() as dbt_utils.get_query_results_as_dict uses them.
+describe('agate tables as mappings', () => {
+  it('gives columns.items(), keys() and get()', () => {
+    const database = new DatabaseReplay();
+    database.record('select 1 as a, 2 as b', { columnNames: ['a', 'b'], rows: [[1, 2], [3, 4]] });
+    const template = "{% set t = run_query('select 1 as a, 2 as b') %}{% for name, col in t.columns.items() %}{{ name }}={{ col.values() }};{% endfor %}{{ t.columns.keys() }}|{{ t.rows[1].get('b') }}|{{ t.rows[0].get('z', 'none') }}";
+    expect(render(template, { database })).toBe("a=[1, 3];b=[2, 4];['a', 'b']|4|none");
   });
 });
