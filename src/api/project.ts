@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
+import { checkDbtVersion } from '../config/dbt-version.js';
 import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
 import { validateMaterializations } from '../materializations/registry.js';
@@ -116,6 +117,15 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const reporter = options.reporter;
   if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
   const packages = loadPackageProjects(config, cliVars);
+  if ((options.versionCheck ?? config.flags?.version_check) !== false) {
+    const requirement = (project: ProjectConfig) => ({
+      name: project.name,
+      ranges: project.requireDbtVersion ?? [],
+      file: relative(projectDir, join(project.projectDir, project.projectFile ?? 'dbt_project.yml')).replaceAll('\\', '/'),
+      line: project.requireDbtVersionLine,
+    });
+    throwIfAny(checkDbtVersion([config, ...packages.map((pkg) => pkg.config)].map(requirement)));
+  }
   if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
   const packageMacros = packages.flatMap((pkg) => pkg.files.macros.map((file) => ({ ...file, package: pkg.config.name })));
   const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros, ...packageMacros];
@@ -129,6 +139,7 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
+  throwIfAny(manifest.checkAccess(new Set([config, ...packages.map((pkg) => pkg.config)].filter((project) => project.restrictAccess).map((project) => project.name))));
   throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   const contracts = validateContracts([...manifest.nodes.values()].filter((node): node is ModelNode => node.resourceType === 'model'), engineInfo(target.type)!.capabilities);

@@ -31,6 +31,8 @@ export interface CliFlags {
   fullRefresh?: boolean;
   /** False with `--no-partial-parse`. */
   partialParse?: boolean;
+  /** `--version-check` / `--no-version-check`. */
+  versionCheck?: boolean;
   /** `-q`: errors only (and `{{ print() }}`). */
   quiet?: boolean;
   logLevel?: LogLevel;
@@ -61,6 +63,8 @@ export function withCommonFlags(command: Command): Command {
     .option('--profiles-dir <dir>', 'directory holding profiles.yml')
     .option('--vars <yaml>', `vars as YAML or JSON, e.g. '{"k": 1}'`)
     .option('--no-partial-parse', 'parse every file afresh, ignoring target/partial_parse.json')
+    .option('--version-check', "check require-dbt-version of the project and its packages (default)")
+    .option('--no-version-check', "skip the require-dbt-version check")
     .option('-q, --quiet', 'print errors only (and {{ print() }} output)')
     .addOption(new Option('--log-level <level>', 'lowest level printed to stdout').choices(LOG_LEVELS))
     .option('--log-path <dir>', 'folder of the dops.log file log (default: logs/ in the project)')
@@ -135,6 +139,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     junit: flags.junit,
     fullRefresh: flags.fullRefresh,
     partialParse: flags.partialParse,
+    versionCheck: flags.versionCheck,
     empty: flags.empty,
     favorState: flags.favorState,
     reporter: cliReporter(flags),

@@ -38,6 +38,10 @@ export interface ProjectConfig {
   configVersion?: number;
   /** `require-dbt-version`: a version range or a list of them, as written. */
   requireDbtVersion?: string[];
+  /** Line of `require-dbt-version` in the project file. */
+  requireDbtVersionLine?: number;
+  /** `restrict-access` (dbt_project.yml): other projects may not ref this one's protected models. */
+  restrictAccess?: boolean;
   modelPaths: string[];
   seedPaths: string[];
   testPaths: string[];
@@ -97,7 +101,6 @@ const KNOWN_TOP_KEYS = new Set([
 const NOT_APPLIED: Record<string, string> = {
   'query-comment': 'dops adds no query comments',
   'log-path': 'dops writes no log files',
-  'restrict-access': 'group access is not enforced',
   'dbt-cloud': 'dbt Cloud settings do not apply',
   quoting: 'dops always quotes schema and identifiers',
 };
@@ -256,6 +259,8 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     profileNamed: raw.profile !== undefined && raw.profile !== null,
     configVersion: 2,
     requireDbtVersion: required === undefined ? undefined : Array.isArray(required) ? (required as string[]) : [String(required)],
+    requireDbtVersionLine: reader.line('require-dbt-version'),
+    restrictAccess: raw['restrict-access'] === true,
     modelPaths,
     seedPaths,
     testPaths: reader.paths('test-paths', ['tests']),

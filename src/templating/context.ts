@@ -1,3 +1,4 @@
+import { DBT_VERSION } from '../version.js';
 import { scrubSecrets } from '../config/secrets.js';
 import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
@@ -107,6 +108,8 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
     load_relation: (relation: unknown) => (context.adapter as { load_relation(r: unknown): unknown }).load_relation(relation),
     target: visibleTarget(global.target),
     project_name: global.projectName,
+    // dbt's `dbt_version`: the dbt-core version dops mirrors (docs.getdbt.com/reference/dbt-jinja-functions/dbt_version).
+    dbt_version: DBT_VERSION,
     this: new TemplateRelation(self),
     execute,
     is_incremental: () => incremental,
