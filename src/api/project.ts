@@ -5,6 +5,7 @@ import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '.
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
 import { checkDbtVersion } from '../config/dbt-version.js';
+import { envFlag, templateFlags } from '../config/flags.js';
 import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
 import { validateMaterializations } from '../materializations/registry.js';
@@ -112,12 +113,14 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
   const config = renderConfigTrees(rawConfig, { vars, target });
   const global: GlobalContext = { projectName: config.name, target, vars };
+  const run = options as CommonOptions & { failFast?: boolean; warnError?: boolean; fullRefresh?: boolean; empty?: boolean };
+  global.flags = templateFlags(config.flags ?? {}, { FAIL_FAST: Boolean(run.failFast), WARN_ERROR: Boolean(run.warnError), FULL_REFRESH: Boolean(run.fullRefresh), EMPTY: Boolean(run.empty), PARTIAL_PARSE: options.partialParse !== false });
   if (config.dispatch?.length) global.dispatch = config.dispatch.map((entry) => ({ macro_namespace: entry.macroNamespace, search_order: entry.searchOrder }));
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const reporter = options.reporter;
   if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
   const packages = loadPackageProjects(config, cliVars);
-  if ((options.versionCheck ?? config.flags?.version_check) !== false) {
+  if ((options.versionCheck ?? envFlag('version_check') ?? config.flags?.version_check) !== false) {
     const requirement = (project: ProjectConfig) => ({
       name: project.name,
       ranges: project.requireDbtVersion ?? [],

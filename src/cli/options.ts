@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SelectOptions } from '../api/options.js';
+import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/selector.js';
 import { join, resolve } from 'node:path';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
@@ -46,6 +47,41 @@ export interface CliFlags {
   empty?: boolean;
   /** `--favor-state`: with `--defer`, read the state's relation even when this target has one. */
   favorState?: boolean;
+}
+
+/** CLI option (commander attribute name) -> the dbt flag that sets its default. */
+const FLAG_OPTIONS: Record<string, string> = {
+  failFast: 'fail_fast',
+  warnError: 'warn_error',
+  useColors: 'use_colors',
+  partialParse: 'partial_parse',
+  quiet: 'quiet',
+  print: 'print',
+  versionCheck: 'version_check',
+  logLevel: 'log_level',
+  logFormat: 'log_format',
+  indirectSelection: 'indirect_selection',
+};
+
+/**
+ * Fills the options the user did not type from dbt's other flag sources, as dbt resolves flags
+ * (https://docs.getdbt.com/reference/global-configs/about-global-configs): `DBT_<FLAG>`
+ * environment variables, then `flags:` in dbt_project.yml; `--log-path` also from `DBT_LOG_PATH`
+ * and the project file's `log-path`. Runs before each command's action (a commander preAction hook).
+ */
+export function applyProjectFlags(command: Command): void {
+  const declared = new Set(command.options.map((option) => option.attributeName()));
+  const projectDir = resolve((command.opts().projectDir as string | undefined) ?? '.');
+  const settings = peekProjectSettings(projectDir);
+  for (const [key, flag] of Object.entries(FLAG_OPTIONS)) {
+    if (!declared.has(key) || command.getOptionValueSource(key) === 'cli') continue;
+    const value = resolveFlag(flag, undefined, settings.flags);
+    if (value !== undefined) command.setOptionValueWithSource(key, value, 'env');
+  }
+  if (declared.has('logPath') && command.getOptionValueSource('logPath') !== 'cli') {
+    const logPath = process.env.DBT_LOG_PATH || (settings.logPath ? join(projectDir, settings.logPath) : undefined);
+    if (logPath) command.setOptionValueWithSource('logPath', logPath, 'env');
+  }
 }
 
 /** Parses a whole number of at least 1 (`--threads`). */

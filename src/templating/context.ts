@@ -23,6 +23,11 @@ export interface GlobalContext {
   /** The project's `dispatch:` search orders (dbt_project.yml), for `adapter.dispatch`. */
   dispatch?: DispatchConfig[];
   /**
+   * dbt's `flags` as templates see them before a command adds its own (`WHICH`, ...): the project's
+   * `flags:` under upper-case names and the run's `FAIL_FAST`, `WARN_ERROR`, `FULL_REFRESH`, ...
+   */
+  flags?: Record<string, unknown>;
+  /**
    * Where templates' `log(..., info=True)`, `print` and warnings go. Not enumerable (set it with
    * {@link attachTemplateOutput}), so the keys hashed from the global context ignore it.
    */
@@ -94,7 +99,7 @@ export function sourceCall(args: unknown[]): SourceCall {
 function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false, extras: RenderExtras = {}): TemplateContext {
   const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [], currentPackage: global.currentPackage };
   const context: TemplateContext = {
-    ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, output: extras.output ?? global.output }),
+    ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, flags: { ...global.flags, ...extras.flags }, output: extras.output ?? global.output }),
     [DISPATCH_SETTINGS]: settings,
     var: engine.guard((name: string, fallback?: unknown) => {
       if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
