@@ -142,8 +142,9 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
-  throwIfAny(manifest.checkAccess(new Set([config, ...packages.map((pkg) => pkg.config)].filter((project) => project.restrictAccess).map((project) => project.name))));
   throwIfAny(linkDocs(manifest));
+  throwIfAny(manifest.checkGroups());
+  throwIfAny(manifest.checkAccess(new Set([config, ...packages.map((pkg) => pkg.config)].filter((project) => project.restrictAccess).map((project) => project.name))));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   const contracts = validateContracts([...manifest.nodes.values()].filter((node): node is ModelNode => node.resourceType === 'model'), engineInfo(target.type)!.capabilities);
   throwIfAny(contracts.errors);

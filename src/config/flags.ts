@@ -26,6 +26,16 @@ export const APPLIED_FLAGS: Readonly<Record<string, 'boolean' | readonly string[
 };
 
 /**
+ * dbt behaviour-change flags (https://docs.getdbt.com/reference/global-configs/behavior-changes)
+ * whose given value describes what dops always does, so setting them so needs no warning:
+ * `require_generic_test_arguments_property: true` (dops reads a generic test's `arguments:`
+ * property as its arguments).
+ */
+export const MATCHED_BEHAVIOUR_FLAGS: Readonly<Record<string, unknown>> = {
+  require_generic_test_arguments_property: true,
+};
+
+/**
  * Why a `flags:` value cannot be used (`fail_fast: sometimes`), or undefined when it can. Only
  * {@link APPLIED_FLAGS} are checked; others are kept as written.
  */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, DopsError, throwIfAny } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
-import { APPLIED_FLAGS, flagProblem } from './flags.js';
+import { APPLIED_FLAGS, flagProblem, MATCHED_BEHAVIOUR_FLAGS } from './flags.js';
 import { configProblem, KNOWN_KEYS } from './node-config.js';
 import { isPlainObject, parseYamlWithLines, type YamlWithLines } from './yaml-file.js';
 
@@ -245,7 +245,7 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     const problem = flagProblem(name, value);
     const line = yaml.lineOf(['flags', name]) ?? reader.line('flags');
     if (problem) reader.errors.push(new ConfigError(problem, { location: { file: fileName, line } }));
-    else if (!APPLIED_FLAGS[name]) reader.warnings.push(`${fileName}:${line ?? 1}: flags: '${name}' is read but not applied (templates see it as flags.${name.toUpperCase()})`);
+    else if (!APPLIED_FLAGS[name] && MATCHED_BEHAVIOUR_FLAGS[name] !== value) reader.warnings.push(`${fileName}:${line ?? 1}: flags: '${name}' is read but not applied (templates see it as flags.${name.toUpperCase()})`);
   }
   const vars = reader.mapping('vars');
   const targetPath = reader.string('target-path', 'target');

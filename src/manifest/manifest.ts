@@ -1,4 +1,4 @@
-import { AccessError, DependencyNotFoundError, DopsError, type SourceLocation } from '../errors.js';
+import { AccessError, DependencyNotFoundError, DopsError, ParseError, type SourceLocation } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
 import { isSqlNode, type MacroInfo, type ManifestNode, type RefCall, type RelationNode, type SourceCall, type SourceNode } from './nodes.js';
 
@@ -158,6 +158,26 @@ export class Manifest {
             : `Make ${target.name} public, or drop restrict-access from the '${target.packageName}' package.`,
         }));
       }
+    }
+    return errors;
+  }
+
+  /**
+   * dbt's group check: a node's `group` config must name a group declared under `groups:`
+   * (https://docs.getdbt.com/docs/build/groups). Call after the groups are in {@link extra}.
+   * @returns one error per node naming an undeclared group, with dbt's wording and the node's file
+   */
+  checkGroups(): DopsError[] {
+    const declared = [...new Set(Object.values(this.extra.groups ?? {}).map((group) => String(group.name)))].sort();
+    const errors: DopsError[] = [];
+    for (const node of this.nodes.values()) {
+      const group = node.config.group;
+      if (group === undefined || group === null || group === '' || declared.includes(String(group))) continue;
+      const close = closestNames(String(group), declared);
+      errors.push(new ParseError(`Invalid group '${String(group)}', expected one of [${declared.map((name) => `'${name}'`).join(', ')}]`, {
+        location: { file: node.originalFilePath, line: node.line },
+        hint: close.length ? `Did you mean '${close[0]}'?` : `Declare it under groups: in a properties file (name and owner), e.g. models/_groups.yml.`,
+      }));
     }
     return errors;
   }

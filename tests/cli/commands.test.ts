@@ -34,7 +34,7 @@ const PROJECT = {
   'seeds/raw_orders.csv': 'id,amount\n1,10\n2,20\n3,30\n',
   'models/stg_orders.sql': "select id as order_id, amount from {{ ref('raw_orders') }}\n",
   'models/orders.sql': "{{ config(materialized='table', group='finance', access='public') }}\nselect * from {{ ref('stg_orders') }}\n",
-  'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\n',
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\ngroups:\n  - name: finance\n    owner: {name: Fin}\n',
 };
 
 beforeAll(() => {

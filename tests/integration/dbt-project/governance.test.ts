@@ -120,6 +120,15 @@ describe('model access', () => {
     expect(messages.join('\n')).toContain('reference node model.proj.yaml_private, which is not allowed');
   });
 
+  // https://docs.getdbt.com/docs/build/groups: a group must be declared (name and owner) before nodes join it.
+  it('a group no groups: entry declares is an error naming the declared ones', async () => {
+    const dir = makeProject({ 'models/groups.yml': GROUPS, 'models/m.sql': "{{ config(group='financ') }}\nselect 1 as id\n" });
+    const error = await caught(() => list({ projectDir: dir }));
+    expect(error.message).toBe("Invalid group 'financ', expected one of ['finance', 'marketing']");
+    expect(error.location.file).toBe('models/m.sql');
+    expect(error.hint).toBe("Did you mean 'finance'?");
+  });
+
   it("a package's protected models are ref-able from the root project unless the package sets restrict-access: true", async () => {
     const files = (restrict: boolean) => ({
       'dbt_packages/pkg/dbt_project.yml': `name: pkg\nversion: '1.0'\n${restrict ? 'restrict-access: true\n' : ''}`,
