@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { isPlainObject } from './yaml-file.js';
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * dbt's global flags (https://docs.getdbt.com/reference/global-configs/about-global-configs) that
@@ -94,7 +95,11 @@ export function peekProjectSettings(projectDir: string): ProjectSettings {
     const path = join(dir, name);
     if (!existsSync(path)) continue;
     try {
-      const raw = parse(readFileSync(path, 'utf8'));
+      const text = readFileSync(path, 'utf8');
+      // Most project files set neither: skip loading the YAML parser (CLI start-up time).
+      if (!/^(flags|log-path)\s*:/m.test(text)) return { flags: {} };
+      const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+      const raw = parse(text);
       if (!isPlainObject(raw)) return { flags: {} };
       return { flags: isPlainObject(raw.flags) ? raw.flags : {}, logPath: typeof raw['log-path'] === 'string' ? raw['log-path'] : undefined };
     } catch {
