@@ -45,6 +45,9 @@ export class CompilationError extends DopsError {}
 /** `ref()` / `source()` names a node that does not exist. */
 export class DependencyNotFoundError extends DopsError {}
 
+/** A `ref()` to a model its access (`private`, `protected`) forbids to the caller (dbt's DbtReferenceError). */
+export class AccessError extends DopsError {}
+
 /** The DAG has a cycle; `path` is the cycle as unique ids, first node repeated at the end. */
 export class CycleError extends DopsError {
   readonly path: string[];

@@ -18,6 +18,12 @@ export interface CommonOptions {
    * `--no-partial-parse` turns it off, as in dbt).
    */
   partialParse?: boolean;
+  /**
+   * Check `require-dbt-version` of the project and its packages against the dbt version dops
+   * mirrors (default true; `--no-version-check`, or `flags: {version_check: false}` in
+   * dbt_project.yml, turns it off: docs.getdbt.com/reference/global-configs/version-compatibility).
+   */
+  versionCheck?: boolean;
 }
 
 /** Options of commands that pick nodes. */

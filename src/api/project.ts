@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES, varsFor, type ProjectConfig } from '../config/project-config.js';
 import { renderConfigTrees } from '../config/render-project.js';
 import { parseCliVars } from '../config/vars.js';
+import { checkDbtVersion } from '../config/dbt-version.js';
+import { envFlag, templateFlags } from '../config/flags.js';
 import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
 import { validateMaterializations } from '../materializations/registry.js';
@@ -111,11 +113,22 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const vars = { ...varsFor(rawConfig.vars, rawConfig.name), ...cliVars };
   const config = renderConfigTrees(rawConfig, { vars, target });
   const global: GlobalContext = { projectName: config.name, target, vars };
+  const run = options as CommonOptions & { failFast?: boolean; warnError?: boolean; fullRefresh?: boolean; empty?: boolean };
+  global.flags = templateFlags(config.flags ?? {}, { FAIL_FAST: Boolean(run.failFast), WARN_ERROR: Boolean(run.warnError), FULL_REFRESH: Boolean(run.fullRefresh), EMPTY: Boolean(run.empty), PARTIAL_PARSE: options.partialParse !== false });
   if (config.dispatch?.length) global.dispatch = config.dispatch.map((entry) => ({ macro_namespace: entry.macroNamespace, search_order: entry.searchOrder }));
   const files = hooks.discoverFiles ? hooks.discoverFiles(config) : discoverProjectFiles(config);
   const reporter = options.reporter;
   if (reporter) attachTemplateOutput(global, { info: (text) => reporter.log?.(text), warn: (text) => reporter.warnings?.([text]) });
   const packages = loadPackageProjects(config, cliVars);
+  if ((options.versionCheck ?? envFlag('version_check') ?? config.flags?.version_check) !== false) {
+    const requirement = (project: ProjectConfig) => ({
+      name: project.name,
+      ranges: project.requireDbtVersion ?? [],
+      file: relative(projectDir, join(project.projectDir, project.projectFile ?? 'dbt_project.yml')).replaceAll('\\', '/'),
+      line: project.requireDbtVersionLine,
+    });
+    throwIfAny(checkDbtVersion([config, ...packages.map((pkg) => pkg.config)].map(requirement)));
+  }
   if (packages.length) global.packageVars = Object.fromEntries(packages.map((pkg) => [pkg.config.name, pkg.vars]));
   const packageMacros = packages.flatMap((pkg) => pkg.files.macros.map((file) => ({ ...file, package: pkg.config.name })));
   const macroSources = [BUILTIN_TESTS, ...builtinMacroSources(), ...files.macros, ...packageMacros];
@@ -130,6 +143,8 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
   throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
   throwIfAny(linkDocs(manifest));
+  throwIfAny(manifest.checkGroups());
+  throwIfAny(manifest.checkAccess(new Set([config, ...packages.map((pkg) => pkg.config)].filter((project) => project.restrictAccess).map((project) => project.name))));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
   const contracts = validateContracts([...manifest.nodes.values()].filter((node): node is ModelNode => node.resourceType === 'model'), engineInfo(target.type)!.capabilities);
   throwIfAny(contracts.errors);

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isSecretEnvName, scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
 import { EXIT, jsonLogRequested, reportFailure } from './exit.js';
+import { applyProjectFlags } from './options.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDocs } from './commands/docs.js';
 import { registerInit } from './commands/init.js';
@@ -25,7 +26,8 @@ export function createProgram(): Command {
     .description('Declarative SQL transformations on DuckDB: models, tests, lineage')
     .version(DOPS_VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => applyProjectFlags(action));
   registerNodeCommands(program);
   registerCompile(program);
   registerShow(program);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SelectOptions } from '../api/options.js';
+import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/selector.js';
 import { join, resolve } from 'node:path';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
@@ -33,6 +34,8 @@ export interface CliFlags {
   reuse?: boolean;
   /** False with `--no-partial-parse`. */
   partialParse?: boolean;
+  /** `--version-check` / `--no-version-check`. */
+  versionCheck?: boolean;
   /** `-q`: errors only (and `{{ print() }}`). */
   quiet?: boolean;
   logLevel?: LogLevel;
@@ -46,6 +49,41 @@ export interface CliFlags {
   empty?: boolean;
   /** `--favor-state`: with `--defer`, read the state's relation even when this target has one. */
   favorState?: boolean;
+}
+
+/** CLI option (commander attribute name) -> the dbt flag that sets its default. */
+const FLAG_OPTIONS: Record<string, string> = {
+  failFast: 'fail_fast',
+  warnError: 'warn_error',
+  useColors: 'use_colors',
+  partialParse: 'partial_parse',
+  quiet: 'quiet',
+  print: 'print',
+  versionCheck: 'version_check',
+  logLevel: 'log_level',
+  logFormat: 'log_format',
+  indirectSelection: 'indirect_selection',
+};
+
+/**
+ * Fills the options the user did not type from dbt's other flag sources, as dbt resolves flags
+ * (https://docs.getdbt.com/reference/global-configs/about-global-configs): `DBT_<FLAG>`
+ * environment variables, then `flags:` in dbt_project.yml; `--log-path` also from `DBT_LOG_PATH`
+ * and the project file's `log-path`. Runs before each command's action (a commander preAction hook).
+ */
+export function applyProjectFlags(command: Command): void {
+  const declared = new Set(command.options.map((option) => option.attributeName()));
+  const projectDir = resolve((command.opts().projectDir as string | undefined) ?? '.');
+  const settings = peekProjectSettings(projectDir);
+  for (const [key, flag] of Object.entries(FLAG_OPTIONS)) {
+    if (!declared.has(key) || command.getOptionValueSource(key) === 'cli') continue;
+    const value = resolveFlag(flag, undefined, settings.flags);
+    if (value !== undefined) command.setOptionValueWithSource(key, value, 'env');
+  }
+  if (declared.has('logPath') && command.getOptionValueSource('logPath') !== 'cli') {
+    const logPath = process.env.DBT_LOG_PATH || (settings.logPath ? join(projectDir, settings.logPath) : undefined);
+    if (logPath) command.setOptionValueWithSource('logPath', logPath, 'env');
+  }
 }
 
 /** Parses a whole number of at least 1 (`--threads`). */
@@ -63,6 +101,8 @@ export function withCommonFlags(command: Command): Command {
     .option('--profiles-dir <dir>', 'directory holding profiles.yml')
     .option('--vars <yaml>', `vars as YAML or JSON, e.g. '{"k": 1}'`)
     .option('--no-partial-parse', 'parse every file afresh, ignoring target/partial_parse.json')
+    .option('--version-check', "check require-dbt-version of the project and its packages (default)")
+    .option('--no-version-check', "skip the require-dbt-version check")
     .option('-q, --quiet', 'print errors only (and {{ print() }} output)')
     .addOption(new Option('--log-level <level>', 'lowest level printed to stdout').choices(LOG_LEVELS))
     .option('--log-path <dir>', 'folder of the dops.log file log (default: logs/ in the project)')
@@ -138,6 +178,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     junit: flags.junit,
     fullRefresh: flags.fullRefresh,
     partialParse: flags.partialParse,
+    versionCheck: flags.versionCheck,
     empty: flags.empty,
     favorState: flags.favorState,
     reuse: flags.reuse,

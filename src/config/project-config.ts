@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, DopsError, throwIfAny } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
+import { APPLIED_FLAGS, flagProblem, MATCHED_BEHAVIOUR_FLAGS } from './flags.js';
 import { configProblem, KNOWN_KEYS } from './node-config.js';
 import { isPlainObject, parseYamlWithLines, type YamlWithLines } from './yaml-file.js';
 
@@ -38,6 +39,10 @@ export interface ProjectConfig {
   configVersion?: number;
   /** `require-dbt-version`: a version range or a list of them, as written. */
   requireDbtVersion?: string[];
+  /** Line of `require-dbt-version` in the project file. */
+  requireDbtVersionLine?: number;
+  /** `restrict-access` (dbt_project.yml): other projects may not ref this one's protected models. */
+  restrictAccess?: boolean;
   modelPaths: string[];
   seedPaths: string[];
   testPaths: string[];
@@ -96,8 +101,6 @@ const KNOWN_TOP_KEYS = new Set([
 /** Keys dops reads but does not act on yet: one warning per run naming the key. */
 const NOT_APPLIED: Record<string, string> = {
   'query-comment': 'dops adds no query comments',
-  'log-path': 'dops writes no log files',
-  'restrict-access': 'group access is not enforced',
   'dbt-cloud': 'dbt Cloud settings do not apply',
   quoting: 'dops always quotes schema and identifiers',
 };
@@ -237,6 +240,13 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
   if (required !== undefined && typeof required !== 'string' && !(Array.isArray(required) && required.every((v) => typeof v === 'string'))) {
     reader.fail('require-dbt-version', "'require-dbt-version' must be a version range or a list of them");
   }
+  const flags = raw.flags === undefined ? undefined : reader.mapping('flags');
+  for (const [name, value] of Object.entries(flags ?? {})) {
+    const problem = flagProblem(name, value);
+    const line = yaml.lineOf(['flags', name]) ?? reader.line('flags');
+    if (problem) reader.errors.push(new ConfigError(problem, { location: { file: fileName, line } }));
+    else if (!APPLIED_FLAGS[name] && MATCHED_BEHAVIOUR_FLAGS[name] !== value) reader.warnings.push(`${fileName}:${line ?? 1}: flags: '${name}' is read but not applied (templates see it as flags.${name.toUpperCase()})`);
+  }
   const vars = reader.mapping('vars');
   const targetPath = reader.string('target-path', 'target');
   const tests = { ...reader.mapping('tests'), ...reader.mapping('data_tests') };
@@ -256,6 +266,8 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     profileNamed: raw.profile !== undefined && raw.profile !== null,
     configVersion: 2,
     requireDbtVersion: required === undefined ? undefined : Array.isArray(required) ? (required as string[]) : [String(required)],
+    requireDbtVersionLine: reader.line('require-dbt-version'),
+    restrictAccess: raw['restrict-access'] === true,
     modelPaths,
     seedPaths,
     testPaths: reader.paths('test-paths', ['tests']),
@@ -271,7 +283,7 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     databasePath: reader.string('database-path', 'dops.duckdb'),
     vars,
     dispatch: readDispatch(reader),
-    flags: raw.flags === undefined ? undefined : reader.mapping('flags'),
+    flags,
     quoting: raw.quoting === undefined ? undefined : reader.mapping('quoting'),
     onRunStart: reader.hooks('on-run-start'),
     onRunEnd: reader.hooks('on-run-end'),

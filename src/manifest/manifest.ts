@@ -1,4 +1,4 @@
-import { DependencyNotFoundError, DopsError, type SourceLocation } from '../errors.js';
+import { AccessError, DependencyNotFoundError, DopsError, ParseError, type SourceLocation } from '../errors.js';
 import { closestNames } from '../parser/similar.js';
 import { isSqlNode, type MacroInfo, type ManifestNode, type RefCall, type RelationNode, type SourceCall, type SourceNode } from './nodes.js';
 
@@ -118,6 +118,66 @@ export class Manifest {
         }
       }
       node.dependsOn.nodes = [...parents];
+    }
+    return errors;
+  }
+
+  /**
+   * dbt's model access rules, checked on every `ref()` after {@link link}
+   * (https://docs.getdbt.com/reference/resource-configs/access,
+   * https://docs.getdbt.com/docs/mesh/govern/model-access): a `private` model may be referenced only
+   * by nodes of its own group (a generic test belongs to the group of the node it tests); a
+   * `protected` model (the default) only from its own package when that package sets
+   * `restrict-access: true`. `public` models are open to all.
+   * @param restricted names of the projects/packages whose dbt_project.yml sets `restrict-access: true`
+   * @returns one error per forbidden ref, with dbt's wording and the ref's file and line
+   */
+  checkAccess(restricted: ReadonlySet<string> = new Set()): DopsError[] {
+    const errors: DopsError[] = [];
+    for (const node of this.nodes.values()) {
+      if (!isSqlNode(node)) continue;
+      const attached = node.resourceType === 'test' && node.attachedNode ? this.nodes.get(node.attachedNode) : undefined;
+      const group = node.config.group ?? attached?.config.group;
+      for (const call of node.refs) {
+        let target: RelationNode;
+        try {
+          target = this.resolveRef(call, node);
+        } catch {
+          continue; // reported by link()
+        }
+        if (target.resourceType !== 'model') continue;
+        const access = String(target.config.access ?? 'protected');
+        let scope: string | undefined;
+        if (access === 'private' && (!group || group !== target.config.group || (node.packageName !== target.packageName && restricted.has(target.packageName)))) scope = `'${target.config.group ?? ''}' group`;
+        else if (access === 'protected' && node.packageName !== target.packageName && restricted.has(target.packageName)) scope = `'${target.packageName}' package`;
+        if (scope === undefined) continue;
+        errors.push(new AccessError(`Node ${node.uniqueId} attempted to reference node ${target.uniqueId}, which is not allowed because the referenced node is ${access} to the ${scope}.`, {
+          location: refLocation(node, 'ref', call.package ?? call.name),
+          hint: access === 'private'
+            ? `Put ${node.name} in group '${target.config.group ?? ''}', or make ${target.name} protected or public.`
+            : `Make ${target.name} public, or drop restrict-access from the '${target.packageName}' package.`,
+        }));
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * dbt's group check: a node's `group` config must name a group declared under `groups:`
+   * (https://docs.getdbt.com/docs/build/groups). Call after the groups are in {@link extra}.
+   * @returns one error per node naming an undeclared group, with dbt's wording and the node's file
+   */
+  checkGroups(): DopsError[] {
+    const declared = [...new Set(Object.values(this.extra.groups ?? {}).map((group) => String(group.name)))].sort();
+    const errors: DopsError[] = [];
+    for (const node of this.nodes.values()) {
+      const group = node.config.group;
+      if (group === undefined || group === null || group === '' || declared.includes(String(group))) continue;
+      const close = closestNames(String(group), declared);
+      errors.push(new ParseError(`Invalid group '${String(group)}', expected one of [${declared.map((name) => `'${name}'`).join(', ')}]`, {
+        location: { file: node.originalFilePath, line: node.line },
+        hint: close.length ? `Did you mean '${close[0]}'?` : `Declare it under groups: in a properties file (name and owner), e.g. models/_groups.yml.`,
+      }));
     }
     return errors;
   }

@@ -51,7 +51,9 @@ interface CacheFile {
 export function partialParseKey(config: ProjectConfig, global: GlobalContext, macroSources: TemplateSource[]): string {
   // Vars are left out on purpose: each entry records the vars it read (see READS).
   const { vars: _configVars, ...settings } = config;
-  const { vars: _vars, ...context } = global;
+  // Flags are left out too: the project's are in `settings`; the run's (--full-refresh, --warn-error)
+  // do not force a re-parse, as in dbt.
+  const { vars: _vars, flags: _flags, ...context } = global;
   const macros = macroSources.map((source) => [source.path, source.contents]);
   return createHash('sha256').update(JSON.stringify([DOPS_VERSION, settings, context, macros])).digest('hex');
 }

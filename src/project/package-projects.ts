@@ -65,14 +65,19 @@ export function readPackageConfig(dir: string, display: string): { raw: Record<s
   const fileName = ['dbt_project.yml', 'dops_project.yml'].find((name) => existsSync(join(dir, name)));
   if (!fileName) throw new ConfigError(`Package ${display} has no dbt_project.yml`, { location: { file: display }, hint: 'Run `dops deps` again.' });
   const file = `${display}/${fileName}`;
-  const parsed = parseYamlWithLines(readFileSync(join(dir, fileName), 'utf8'), file).value;
+  const yaml = parseYamlWithLines(readFileSync(join(dir, fileName), 'utf8'), file);
+  const parsed = yaml.value;
   const raw = isPlainObject(parsed) ? parsed : {};
   if (typeof raw.name !== 'string') throw new ConfigError(`${file} has no 'name:'`, { location: { file } });
   const config: ProjectConfig = {
     projectDir: dir,
     name: raw.name,
     version: String(raw.version ?? '1.0'),
+    projectFile: fileName,
     profile: raw.name,
+    requireDbtVersion: raw['require-dbt-version'] === undefined || raw['require-dbt-version'] === null ? undefined : ([] as unknown[]).concat(raw['require-dbt-version']).map(String),
+    requireDbtVersionLine: yaml.lineOf(['require-dbt-version']),
+    restrictAccess: raw['restrict-access'] === true,
     modelPaths: paths(raw, 'model-paths', ['models'], file),
     seedPaths: paths(raw, 'seed-paths', ['seeds'], file),
     testPaths: paths(raw, 'test-paths', ['tests'], file),

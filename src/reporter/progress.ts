@@ -27,8 +27,18 @@ export interface ProgressTimings {
   stillRunningEvery: number;
 }
 
-/** The defaults; `DOPS_PROGRESS_AFTER` (seconds) overrides when the live line appears. */
-const DEFAULT_TIMINGS: ProgressTimings = { liveAfter: Number(process.env.DOPS_PROGRESS_AFTER) >= 0 && process.env.DOPS_PROGRESS_AFTER ? Number(process.env.DOPS_PROGRESS_AFTER) : 2, stillRunningEvery: 30 };
+/** Seconds from the environment variable `name` when it holds a number (at least `min`), else `fallback`. */
+function seconds(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  const value = Number(text);
+  return text && Number.isFinite(value) && value >= min ? value : fallback;
+}
+
+/**
+ * The defaults; `DOPS_PROGRESS_AFTER` (seconds) overrides when the live line appears and
+ * `DOPS_STILL_RUNNING_EVERY` (seconds, at least 1) how often piped output says `still running`.
+ */
+const DEFAULT_TIMINGS: ProgressTimings = { liveAfter: seconds('DOPS_PROGRESS_AFTER', 2, 0), stillRunningEvery: seconds('DOPS_STILL_RUNNING_EVERY', 30, 1) };
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**

@@ -1,3 +1,4 @@
+import { DBT_VERSION } from '../version.js';
 import { scrubSecrets } from '../config/secrets.js';
 import { userPrint } from '../reporter/print.js';
 import { envVar } from '../config/vars.js';
@@ -21,6 +22,11 @@ export interface GlobalContext {
   currentPackage?: string;
   /** The project's `dispatch:` search orders (dbt_project.yml), for `adapter.dispatch`. */
   dispatch?: DispatchConfig[];
+  /**
+   * dbt's `flags` as templates see them before a command adds its own (`WHICH`, ...): the project's
+   * `flags:` under upper-case names and the run's `FAIL_FAST`, `WARN_ERROR`, `FULL_REFRESH`, ...
+   */
+  flags?: Record<string, unknown>;
   /**
    * Where templates' `log(..., info=True)`, `print` and warnings go. Not enumerable (set it with
    * {@link attachTemplateOutput}), so the keys hashed from the global context ignore it.
@@ -134,7 +140,7 @@ function sharedBase(engine: TemplateEngine, global: GlobalContext, execute: bool
 function buildBase(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental: boolean, extras: RenderExtras, output: TemplateOutput | undefined): TemplateContext {
   const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [], currentPackage: global.currentPackage };
   const context: TemplateContext = {
-    ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, output }),
+    ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, flags: { ...global.flags, ...extras.flags }, output }),
     [DISPATCH_SETTINGS]: settings,
     var: engine.guard((name: string, fallback?: unknown) => {
       if (Object.prototype.hasOwnProperty.call(global.vars, name)) return global.vars[name];
@@ -148,6 +154,8 @@ function buildBase(engine: TemplateEngine, global: GlobalContext, self: Relation
     load_relation: (relation: unknown) => (context.adapter as { load_relation(r: unknown): unknown }).load_relation(relation),
     target: visibleTarget(global.target),
     project_name: global.projectName,
+    // dbt's `dbt_version`: the dbt-core version dops mirrors (docs.getdbt.com/reference/dbt-jinja-functions/dbt_version).
+    dbt_version: DBT_VERSION,
     this: new TemplateRelation(self),
     execute,
     is_incremental: () => incremental,

@@ -5,7 +5,7 @@
  * Reference: docs.getdbt.com/reference/commands (one page per command, cited per test).
  */
 import { execSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, makeTempDir, query, readJson, removeProjects, writeFile } from '../integration/helpers.js';
@@ -34,7 +34,7 @@ const PROJECT = {
   'seeds/raw_orders.csv': 'id,amount\n1,10\n2,20\n3,30\n',
   'models/stg_orders.sql': "select id as order_id, amount from {{ ref('raw_orders') }}\n",
   'models/orders.sql': "{{ config(materialized='table', group='finance', access='public') }}\nselect * from {{ ref('stg_orders') }}\n",
-  'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\n',
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\ngroups:\n  - name: finance\n    owner: {name: Fin}\n',
 };
 
 beforeAll(() => {
@@ -386,17 +386,5 @@ describe('output', () => {
     expect(run.stdout).toContain('Next: cd fresh && dops build');
     expect(run.stdout).toContain('npm link');
   });
-
-  // A pseudo-terminal (util-linux `script`) makes stdout a TTY: a node running past
-  // DOPS_PROGRESS_AFTER seconds (2 by default; 0 here) gets a live `running NAME (N s)` line,
-  // redrawn every 200 ms. The model takes far longer than one redraw; the test asserts that the
-  // progress text appears, never how long anything took.
-  it.skipIf(!existsSync('/usr/bin/script'))('a long model shows a live elapsed time on a terminal', () => {
-    const dir = makeProject({ 'models/slow.sql': "{{ config(materialized='table') }}\nselect sum(hash(range)) as h from range(200000000)\n" });
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run --project-dir ${JSON.stringify(dir)}`;
-    const result = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, NO_COLOR: '1', DOPS_PROGRESS_AFTER: '0' } });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/running slow \(\d+ s\)/);
-    expect(result.stdout).toContain('1 of 1 OK created table main.slow');
-  }, 300_000);
+  // The live progress line on a pseudo-terminal and the piped `still running` lines: tests/cli/surface.test.ts.
 });

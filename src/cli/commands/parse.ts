@@ -7,7 +7,7 @@ export function registerParse(program: Command): void {
     const reporter = cliReporter(flags);
     const { parse } = await import('../../api/parse.js');
     const { foundLine } = await import('../../reporter/terminal.js');
-    const { project, perf } = parse({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir, vars: flags.vars, partialParse: flags.partialParse, reporter });
+    const { project, perf } = parse({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir, vars: flags.vars, partialParse: flags.partialParse, versionCheck: flags.versionCheck, reporter });
     if (flags.quiet) return;
     process.stdout.write(`${foundLine(project.manifest.nodes.values())}\n`);
     process.stdout.write(`Parsed ${perf.path_count} files in ${perf.load_all_elapsed.toFixed(2)}s; wrote target/manifest.json and target/perf_info.json\n`);

@@ -13,7 +13,7 @@ export function registerRunOperation(program: Command): void {
       const { runOperation, OperationError } = await import('../../api/run-operation.js');
       let result;
       try {
-        result = await runOperation({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir, vars: flags.vars, partialParse: flags.partialParse, reporter, macro, args: flags.args });
+        result = await runOperation({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir, vars: flags.vars, partialParse: flags.partialParse, versionCheck: flags.versionCheck, reporter, macro, args: flags.args });
       } catch (error) {
         if (!(error instanceof OperationError)) throw error;
         process.stderr.write(formatError(error, process.stderr));

@@ -31,4 +31,22 @@ describe.skipIf(!existsSync(shared))('real dbt packages on DuckDB', () => {
     expect(bad, failed).toEqual([]);
     expect(results.length).toBe(73);
   }, 120_000);
+
+  // Issue 12's acceptance: the packages' own integration projects install their packages with
+  // `dops deps` (local `../` and hub ids from the package index) and parse and list
+  // (https://docs.getdbt.com/reference/commands/deps, /reference/commands/list). Their
+  // require-dbt-version ranges hold dbt 1.11 (https://docs.getdbt.com/reference/project-configs/require-dbt-version).
+  it.each([
+    ['dbt-utils', 'model.dbt_utils_integration_tests.test_generate_series'],
+    ['dbt-audit-helper', 'model.audit_helper_integration_tests.compare_queries'],
+  ])('%s integration_tests: dops deps installs its packages; the project parses and lists', (name, expected) => {
+    const root = makeTempDir();
+    cpSync(join(shared, name), join(root, name), { recursive: true });
+    const dir = join(root, name, 'integration_tests');
+    writeFileSync(join(dir, 'profiles.yml'), `integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: ${join(root, 'it.duckdb')}\n`);
+    execFileSync('node', [cli, 'deps', '--package-index', shared], { cwd: dir, encoding: 'utf8' });
+    const listed = execFileSync('node', [cli, 'ls', '--profiles-dir', '.', '--output', 'unique_id', '-q'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+    expect(listed.length).toBeGreaterThan(50);
+    expect(listed).toContain(expected);
+  }, 120_000);
 });
