@@ -14,11 +14,16 @@ const result = (status: NodeStatus, i: number): NodeResult => ({
 describe('summarize', () => {
   it('counts success and pass as PASS, error and fail as ERROR', () => {
     const statuses: NodeStatus[] = ['success', 'success', 'pass', 'warn', 'error', 'fail', 'fail', 'skipped'];
-    expect(summarize(statuses.map(result), 1.5)).toEqual({ pass: 3, warn: 1, error: 3, skip: 1, total: 8, elapsed: 1.5 });
+    expect(summarize(statuses.map(result), 1.5)).toEqual({ pass: 3, warn: 1, error: 3, skip: 1, reused: 0, total: 8, elapsed: 1.5 });
+  });
+
+  it('counts reused results in pass and in reused', () => {
+    const reused = { ...result('success'), reused: true };
+    expect(summarize([reused, result('success')], 0)).toMatchObject({ pass: 2, reused: 1, total: 2 });
   });
 
   it('counts an empty run as zeros', () => {
-    expect(summarize([], 0)).toEqual({ pass: 0, warn: 0, error: 0, skip: 0, total: 0, elapsed: 0 });
+    expect(summarize([], 0)).toEqual({ pass: 0, warn: 0, error: 0, skip: 0, reused: 0, total: 0, elapsed: 0 });
   });
 });
 
