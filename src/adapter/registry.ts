@@ -19,6 +19,23 @@ export interface EngineInfo {
   databaseFile(target: Target, projectDir: string): string | undefined;
   /** Loads the driver (on demand: DuckDB's native module costs ~0.5 s) and opens the target's database. */
   open(target: Target, projectDir: string): Promise<Adapter>;
+  /**
+   * `dops debug`'s connection check: reaches the target's database without changing it (DuckDB
+   * opens an existing file read-only; a server runs `select 1`).
+   * @returns what was checked, e.g. `db.duckdb: test query ran`
+   * @throws EngineCheckError with the engine's message and the fix
+   */
+  checkConnection(target: Target, projectDir: string): Promise<string>;
+  /** `dops debug`'s versions line: the engine's name and version (the embedded library, or the server's). */
+  engineVersion(target: Target | undefined, projectDir: string): Promise<{ name: string; version: string }>;
+}
+
+/** A failed `dops debug` check of an engine: the engine's one-line message and how to fix it. */
+export class EngineCheckError extends Error {
+  constructor(message: string, readonly fix?: string) {
+    super(message);
+    this.name = 'EngineCheckError';
+  }
 }
 
 /** The engines, by profile `type`. Adding an engine: a folder under src/adapter/ and one entry here. */
