@@ -1,5 +1,6 @@
 import type { Target } from '../config/profiles.js';
 import type { Adapter, Capabilities } from './adapter.js';
+export { EngineCheckError } from './adapter.js';
 import { DUCKDB_INFO } from './duckdb/info.js';
 import { POSTGRES_INFO } from './postgres/info.js';
 
@@ -30,13 +31,6 @@ export interface EngineInfo {
   engineVersion(target: Target | undefined, projectDir: string): Promise<{ name: string; version: string }>;
 }
 
-/** A failed `dops debug` check of an engine: the engine's one-line message and how to fix it. */
-export class EngineCheckError extends Error {
-  constructor(message: string, readonly fix?: string) {
-    super(message);
-    this.name = 'EngineCheckError';
-  }
-}
 
 /** The engines, by profile `type`. Adding an engine: a folder under src/adapter/ and one entry here. */
 const ENGINES: ReadonlyMap<string, EngineInfo> = new Map([DUCKDB_INFO, POSTGRES_INFO].map((info) => [info.type, info]));

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { databaseFile } from '../adapter.js';
-import { EngineCheckError, type EngineInfo } from '../registry.js';
+import { databaseFile, EngineCheckError } from '../adapter.js';
+import type { EngineInfo } from '../registry.js';
 
 /** DuckDB in the adapter registry: a database file (`path`) or `:memory:`. */
 export const DUCKDB_INFO: EngineInfo = {

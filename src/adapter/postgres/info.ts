@@ -1,5 +1,6 @@
 import { ConfigError, DopsError } from '../../errors.js';
-import { EngineCheckError, type EngineInfo } from '../registry.js';
+import { EngineCheckError } from '../adapter.js';
+import type { EngineInfo } from '../registry.js';
 import type { Target } from '../../config/profiles.js';
 
 /** Runs `select version()` on the target's server, turning a refused connection into an EngineCheckError. */
