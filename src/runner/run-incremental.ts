@@ -4,10 +4,10 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { CompilationError } from '../errors.js';
 import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
-import { tableStatements, tempRelation } from '../materializations/table.js';
+import { planTable } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
-import { assertSingleSelect } from './execute-node.js';
+import { assertSingleSelect, runPlan } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
@@ -48,10 +48,8 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   const compiled = await compiler.compileLive(model, connection, { relationExists: existing === 'table', fullRefresh });
   await assertSingleSelect(model, compiled, connection);
   if (existing !== 'table' || fullRefresh) {
-    const { dialect } = connection;
-    const plan = tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);
-    const body = [`create schema if not exists ${quoteIdentifier(model.relation.schema)}`, ...plan.statements];
-    const rows = await inTransaction(connection, () => runStatements(connection, body, plan.rowCountStatement + 1));
+    // A first build is the `table` materialization's plan.
+    const rows = (await runPlan(connection, planTable(model.relation, compiled.sql, existing, connection.dialect))) ?? 0;
     catalog.record(model.relation, 'table');
     return { compiled, rows, incremental: false };
   }
