@@ -4,7 +4,7 @@
 // Run with `npm run bench` (compiles first); figures go to DOPS_BENCH_OUT or target/bench.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -15,6 +15,8 @@ const CLI = join(ROOT, 'dist', 'cli', 'index.js');
 const RUNS = 3;
 const SAMPLES = 5;
 const TARGET_MS = 100;
+/** Issue #18: 2,000 models generate in under 2 s (a bench figure: timing never decides a test). */
+const GENERATE_TARGET_MS = 2000;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -91,7 +93,7 @@ try {
   const generateMs = round(median(times));
   const siteMb = round((statSync(join(dir, 'target/docs/data.js')).size + statSync(join(dir, 'target/docs/app.js')).size) / 1e6);
   console.log(stdout.split('\n')[0]);
-  console.log(`dops docs generate (${models} models, fresh process): median ${generateMs} ms of ${times.map(Math.round).join(', ')}; site ${siteMb} MB`);
+  console.log(`dops docs generate (${models} models, fresh process): median ${generateMs} ms of ${times.map(Math.round).join(', ')}; site ${siteMb} MB; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   const browser = await browserFigures(join(dir, 'target/docs/index.html'), chains, length);
   console.log(`site load ${Math.round(browser.loadMs)} ms; interactions (median of ${SAMPLES}): ${Object.entries(browser.medians).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
   const row = (metric, value, target) => ({ metric, value, unit: 'ms', ...(target ? { target: `< ${target} ms`, ok: value < target } : {}) });
@@ -103,7 +105,7 @@ try {
       {
         benchmark: 'docs: generate and browse the docs of a 2,000-model project',
         rows: [
-          row(`docs generate (${models} models, no build, median of ${RUNS})`, generateMs),
+          row(`docs generate (${models} models, no build, median of ${RUNS})`, generateMs, GENERATE_TARGET_MS),
           row('docs site: load in Chromium', round(browser.loadMs)),
           row('docs site: search by name', browser.medians.search, TARGET_MS),
           row('docs site: focus mode (3 up / 3 down)', browser.medians.focus, TARGET_MS),

@@ -48,7 +48,16 @@ export interface Capabilities {
   merge: boolean;
   /** The engine reads and writes files itself: external models, file sources (`external_location`). */
   files: boolean;
+  /**
+   * What the engine does with each constraint type in a table's DDL (dbt's `CONSTRAINT_SUPPORT`):
+   * `enforced` rejects violating rows; `not_enforced` is accepted in the DDL but checks nothing;
+   * `not_supported` is left out of the DDL. Views enforce none.
+   */
+  constraints: Record<'check' | 'not_null' | 'unique' | 'primary_key' | 'foreign_key', ConstraintSupport>;
 }
+
+/** See {@link Capabilities.constraints}. */
+export type ConstraintSupport = 'enforced' | 'not_enforced' | 'not_supported';
 
 /** An engine error reduced to what dops reports: its first line, and the 1-based line of the SQL it points at. */
 export interface EngineMessage {
@@ -90,6 +99,16 @@ export interface Dialect {
   seedSelect?(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string): string;
   /** Statements that load parsed seed rows into an existing empty table (engines without file access). */
   seedInserts?(relation: Relation, data: SeedData): string[];
+  /**
+   * A contract's `data_type` with dbt's type aliases applied (`alias_types`, default on), e.g.
+   * `string` -> `text` on PostgreSQL (dbt's `Column.translate_type`); other names unchanged.
+   */
+  translateType(type: string): string;
+  /**
+   * The form a contract compares an engine-resolved type name in: upper case, single spaces, and
+   * size, precision and scale left out (dbt compares neither: https://docs.getdbt.com/reference/resource-configs/contract).
+   */
+  contractType(type: string): string;
   /** The engine's type for a seed column whose values all look like `kind`. */
   seedType?(kind: 'integer' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'): string;
 }
@@ -159,6 +178,13 @@ export interface Connection {
    * @param rendered the relation as SQL (quoted), or a quoted temp table name
    */
   describeColumns(rendered: string): Promise<ColumnType[]>;
+  /**
+   * The columns a query would return and their types as the engine resolves them (DDL spelling,
+   * e.g. `INTEGER`, `DECIMAL(10,2)`, `numeric(10,2)`), without running it. Model contracts compare
+   * these with the YAML `data_type`s.
+   * @throws Error with the engine's message when the query does not bind
+   */
+  describeQuery(sql: string): Promise<ColumnType[]>;
   /** Every column of every table and view of the default database (docs catalog), in relation and column order. */
   listColumns(): Promise<DatabaseColumn[]>;
   /** Reduces an engine error to one line and the SQL line it points at (`lineOffset` lines were added before the user's SQL). */

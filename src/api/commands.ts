@@ -101,8 +101,10 @@ export function checkResourceTypes(kinds: readonly string[]): ResourceType[] {
  */
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
   const kinds = checkResourceTypes(options.resourceTypes ?? []);
+  const dropped = checkResourceTypes(options.excludeResourceTypes ?? []);
   const session = Session.load(options);
-  const ids = session.select(OTHER_COMMANDS.ls, kinds.length ? kinds : OTHER_COMMANDS.ls.resourceTypes, false);
+  const types = (kinds.length ? kinds : OTHER_COMMANDS.ls.resourceTypes).filter((type) => !dropped.includes(type));
+  const ids = session.select(OTHER_COMMANDS.ls, types);
   session.write({ manifest: {} });
   return ids.map((id) => session.project.manifest.get(id));
 }

@@ -103,7 +103,7 @@ export async function columnLineage(options: CommonOptions & { column: string; d
   const dot = options.column.lastIndexOf('.');
   if (dot <= 0) throw new ConfigError(`'${options.column}' is not model.column`, { hint: 'Example: dops lineage fact_flights.origin_airport_key' });
   const [nodeName, columnName] = [options.column.slice(0, dot), options.column.slice(dot + 1)];
-  const node = [...project.manifest.nodes.values()].find((n) => n.resourceType !== 'test' && (n.name === nodeName || (n.resourceType === 'source' && `${n.sourceName}.${n.name}` === nodeName)));
+  const node = [...project.manifest.nodes.values()].find((n) => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && (n.name === nodeName || (n.resourceType === 'source' && `${n.sourceName}.${n.name}` === nodeName)));
   if (!node) throw new ConfigError(`No model, seed or source named '${nodeName}'`, { hint: 'List them with dops ls.' });
   const analysis = await analyseLoadedProject(project);
   const known = analysis.lineage.get(node.uniqueId);

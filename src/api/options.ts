@@ -26,6 +26,8 @@ export interface SelectOptions extends CommonOptions {
   select?: string[];
   /** Selector expressions to leave out (`--exclude`). */
   exclude?: string[];
+  /** Resource types left out of the selection (dbt's `--exclude-resource-type`, e.g. `unit_test`). */
+  excludeResourceTypes?: string[];
   /** Worker threads (default: the target's `threads`). */
   threads?: number;
   /** A selector named in `selectors.yml` (`--selector`), used instead of `select`. */

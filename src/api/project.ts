@@ -7,9 +7,12 @@ import { parseCliVars } from '../config/vars.js';
 import { engineInfo } from '../adapter/registry.js';
 import { ConfigError, throwIfAny } from '../errors.js';
 import { validateMaterializations } from '../materializations/registry.js';
+import { validateContracts } from '../materializations/contract.js';
+import type { ModelNode } from '../manifest/nodes.js';
 import { Dag } from '../graph/dag.js';
 import { Manifest } from '../manifest/manifest.js';
 import { parseProject, type ParseInput, type ParseResult } from '../parser/parse-project.js';
+import { linkUnitTests } from '../parser/unit-tests.js';
 import { PartialParseEngine, partialParseEngine } from '../parser/partial-parse.js';
 import { discoverProjectFiles, type ProjectFiles } from '../project/files.js';
 import { loadPackageProjects } from '../project/package-projects.js';
@@ -125,12 +128,14 @@ export function loadProject(options: CommonOptions, hooks: LoadHooks = {}): Load
   const linkDocs = parseDocsAndResources(config, files, packages, parsed);
   throwIfAny(parsed.errors);
   const manifest = new Manifest(parsed.nodes, parsed.disabled);
-  throwIfAny(manifest.link());
+  throwIfAny([...manifest.link(), ...linkUnitTests(manifest)]);
   throwIfAny(linkDocs(manifest));
   throwIfAny(validateMaterializations(manifest, target, engineInfo(target.type)!.capabilities));
+  const contracts = validateContracts([...manifest.nodes.values()].filter((node): node is ModelNode => node.resourceType === 'model'), engineInfo(target.type)!.capabilities);
+  throwIfAny(contracts.errors);
   recordMacroUsage(manifest, collectMacros(macroSources, config.name));
   const dag = Dag.fromManifest(manifest);
-  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings];
+  const warnings = [...missingPathWarnings(config), ...(config.warnings ?? []), ...(target.warnings ?? []), ...parsed.warnings, ...contracts.warnings];
   if ((options as { warnError?: boolean }).warnError && warnings.length) {
     // dbt's --warn-error: a project warning stops the run like an error (nothing runs).
     throwIfAny(warnings.map((warning) => new ConfigError(`${warning} (--warn-error)`)));

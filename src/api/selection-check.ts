@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { evaluateSelectors, type SelectionOptions } from '../graph/selector.js';
+import { evaluateSelectors, matchingExposures, parseTerm, type SelectionOptions } from '../graph/selector.js';
 import type { SelectOptions } from './options.js';
 import type { LoadedProject } from './project.js';
 
@@ -11,7 +11,12 @@ export function unmatchedCriteria(project: LoadedProject, selection: SelectionOp
   if (selection.selectorDefinition || !selection.select?.length) return [];
   const context = { state: selection.stateSelection, run: selection.runState };
   const terms = selection.select.flatMap((e) => e.split(/\s+/)).filter(Boolean);
-  return terms.filter((term) => evaluateSelectors([term], project.manifest, project.dag, context).size === 0);
+  // `exposure:x` matches an exposure even though it selects no runnable node.
+  const namesExposure = (term: string) => term.split(',').some((part) => {
+    const parsed = parseTerm(part);
+    return parsed.method === 'exposure' && matchingExposures(parsed.value, project.manifest).length > 0;
+  });
+  return terms.filter((term) => evaluateSelectors([term], project.manifest, project.dag, context).size === 0 && !namesExposure(term));
 }
 
 /**

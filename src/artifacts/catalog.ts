@@ -30,7 +30,7 @@ export interface CatalogEntry {
 export type Catalog = Map<string, CatalogEntry>;
 
 function relationNodes(manifest: Manifest): RelationNode[] {
-  return [...manifest.nodes.values()].filter((n): n is RelationNode => n.resourceType !== 'test' && !isInlined(n));
+  return [...manifest.nodes.values()].filter((n): n is RelationNode => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && !isInlined(n));
 }
 
 async function databaseColumns(connection: Connection): Promise<Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>> {

@@ -1,10 +1,12 @@
 import type { Manifest } from '../manifest/manifest.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { ManifestNode, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
 import { scrubSecrets } from '../config/secrets.js';
 import { makeFolder } from '../project/make-folder.js';
+import { constraintJson } from '../parser/constraints.js';
+import { contractConfig, contractJson } from '../materializations/contract.js';
 
 /**
  * A node as manifest.json (and templates' `graph` / `model`) show it: dbt's keys and shapes.
@@ -19,14 +21,14 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
     original_file_path: node.originalFilePath,
     fqn: node.fqn,
     description: node.description,
-    config: node.config,
+    config: node.resourceType === 'model' ? { ...node.config, contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes } } : node.config,
     tags: node.config.tags,
   };
   if ('relation' in node) Object.assign(base, { schema: node.relation.schema, alias: node.relation.identifier, relation_name: `${node.relation.schema}.${node.relation.identifier}` });
-  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta ?? {}, tags: c.tags ?? [], constraints: c.constraints ?? [], quote: c.quote ?? null }]));
+  if ('columns' in node) base.columns = Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta ?? {}, tags: c.tags ?? [], constraints: (c.constraints ?? []).map(constraintJson), quote: c.quote ?? null }]));
   if ('relation' in node && node.resourceType !== 'source') Object.assign(base, { database: node.database ?? null, meta: node.config.meta ?? {} });
   if (node.resourceType === 'model') {
-    Object.assign(base, { version: node.version ?? null, latest_version: node.latestVersion ?? null, constraints: node.constraints ?? [], deprecation_date: node.deprecationDate ?? null, access: node.config.access ?? 'protected', group: node.config.group ?? null });
+    Object.assign(base, { version: node.version ?? null, latest_version: node.latestVersion ?? null, constraints: (node.constraints ?? []).map(constraintJson), contract: contractJson(node), deprecation_date: node.deprecationDate ?? null, access: node.config.access ?? 'protected', group: node.config.group ?? null });
   }
   if ('rawSql' in node) Object.assign(base, { raw_code: node.rawSql, depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] }, refs: node.refs, sources: node.sources.map((s) => [s.sourceName, s.tableName]) });
   if (node.resourceType === 'source') Object.assign(base, { source_name: node.sourceName, external_location: node.externalLocation ?? null });
@@ -34,7 +36,23 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
   if ('checksum' in node) base.checksum = { name: 'sha256', checksum: node.checksum };
   if ('rawSql' in node && compiled) Object.assign(base, { compiled: compiled.has(node.uniqueId), compiled_code: compiled.get(node.uniqueId) ?? null });
   if (node.resourceType === 'test') Object.assign(base, { test_metadata: node.testMetadata ?? null, attached_node: node.attachedNode ?? null, column_name: node.columnName ?? null });
+  if (node.resourceType === 'unit_test') Object.assign(base, unitTestJson(node));
   return base;
+}
+
+/** The unit-test-only keys of manifest.json's `unit_tests` entries (dbt's manifest v12 shape). */
+function unitTestJson(node: UnitTestNode): Record<string, unknown> {
+  const rows = (spec: UnitTestRows) => ({ format: spec.format, rows: spec.format === 'sql' ? spec.sql ?? null : spec.rows ?? null, fixture: spec.fixture ?? null });
+  return {
+    model: node.model,
+    versions: node.modelVersion === undefined ? null : { include: [node.modelVersion], exclude: null },
+    given: node.given.map((given) => ({ input: given.input, ...rows(given) })),
+    expect: rows(node.expect),
+    overrides: { macros: node.overrides.macros, vars: node.overrides.vars, env_vars: node.overrides.envVars },
+    depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros ?? [] },
+    meta: node.config.meta ?? {},
+    path: node.originalFilePath,
+  };
 }
 
 /**
@@ -46,8 +64,9 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
 export function manifestJson(manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): ManifestJson {
   const nodes: Record<string, Record<string, unknown>> = {};
   const sources: Record<string, Record<string, unknown>> = {};
-  for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : nodes)[node.uniqueId] = serializeNode(node, compiled);
-  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, macros: macrosJson(manifest), ...manifest.extra, parent_map: manifest.parentMap(), child_map: manifest.childMap() };
+  const unitTests: Record<string, Record<string, unknown>> = {};
+  for (const node of manifest.nodes.values()) (node.resourceType === 'source' ? sources : node.resourceType === 'unit_test' ? unitTests : nodes)[node.uniqueId] = serializeNode(node, compiled);
+  return { metadata: { ...artifactMetadata('manifest'), ...metadata }, nodes, sources, unit_tests: unitTests, ...manifest.extra, macros: macrosJson(manifest), parent_map: manifest.parentMap(), child_map: manifest.childMap() };
 }
 
 function macrosJson(manifest: Manifest): Record<string, Record<string, unknown>> {
@@ -62,6 +81,8 @@ export interface ManifestJson {
   nodes: Record<string, Record<string, unknown>>;
   sources: Record<string, Record<string, unknown>>;
   macros: Record<string, Record<string, unknown>>;
+  /** Unit tests by unique id (dbt's manifest v12 `unit_tests`). */
+  unit_tests?: Record<string, Record<string, unknown>>;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
 }
@@ -114,9 +135,11 @@ export function writeManifest(path: string, manifest: Manifest, metadata: Record
     const out = new ChunkedWriter(fd);
     const nodes = [...manifest.nodes.values()];
     out.write(`{"metadata":${JSON.stringify({ ...artifactMetadata('manifest'), ...metadata })},"nodes":`);
-    writeMembers(out, serializedNodes(nodes, (node) => node.resourceType !== 'source', compiled));
+    writeMembers(out, serializedNodes(nodes, (node) => node.resourceType !== 'source' && node.resourceType !== 'unit_test', compiled));
     out.write(',"sources":');
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'source', compiled));
+    out.write(',"unit_tests":');
+    writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'unit_test', compiled));
     for (const [key, value] of Object.entries(manifest.extra)) out.write(`,${JSON.stringify(key)}:${JSON.stringify(value)}`);
     out.write(`,"macros":${JSON.stringify(macrosJson(manifest))},"parent_map":${JSON.stringify(manifest.parentMap())},"child_map":${JSON.stringify(manifest.childMap())}}\n`);
     out.flush();

@@ -10,6 +10,8 @@ import { LOG_LEVELS, setUseColors, TerminalReporter, type LogLevel } from '../re
 
 /** Flags as commander parses them for commands that run nodes. */
 export interface CliFlags {
+  /** `--exclude-resource-type`. */
+  excludeResourceType?: string[];
   projectDir?: string;
   target?: string;
   profilesDir?: string;
@@ -74,6 +76,7 @@ export function withSelectFlags(command: Command): Command {
   return withCommonFlags(command)
     .option('-s, --select <selector...>', 'nodes to include (names, +ancestors, descendants+, tag:x, path:x, ...)')
     .option('--exclude <selector...>', 'nodes to leave out')
+    .option('--exclude-resource-type <type...>', 'leave out these kinds, e.g. unit_test')
     .option('--threads <n>', 'nodes run in parallel', positiveInt)
     .option('--selector <name>', 'a selector defined in selectors.yml (instead of --select)')
     .option('--state <dir>', "folder of an earlier run's manifest.json, for state:modified / state:new and --defer")
@@ -121,6 +124,7 @@ export function toApiOptions(flags: CliFlags): SelectOptions {
     vars: flags.vars,
     select: flags.select,
     exclude: flags.exclude,
+    excludeResourceTypes: flags.excludeResourceType,
     threads: flags.threads,
     selector: flags.selector,
     state: flags.state,

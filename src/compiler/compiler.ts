@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CompilationError, DatabaseError, DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { type ManifestNode, type Relation, type SqlNode } from '../manifest/nodes.js';
+import { type ManifestNode, type ModelNode, type Relation, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
 import type { TemplateOutput } from '../templating/dbt-context.js';
 import { DatabaseReplay, NeedsDatabase } from '../templating/introspection.js';
@@ -9,6 +9,7 @@ import type { Connection } from '../adapter/adapter.js';
 import { serializeNode } from '../artifacts/manifest.js';
 import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
+import { MACRO_OVERRIDES } from '../templating/macro-namespaces.js';
 import { absoluteLocation } from '../project/paths.js';
 import { cteName, injectCtes, stripTrailingSemicolons } from './ctes.js';
 import { TextFileWriter } from './text-file-writer.js';
@@ -85,7 +86,8 @@ export class Compiler {
    *   every node is rendered
    */
   constructor(
-    private readonly manifest: Manifest,
+    /** The manifest nodes compile against (read by the runner to resolve foreign keys' `to:`). */
+    readonly manifest: Manifest,
     private readonly engine: TemplateEngine,
     private readonly global: GlobalContext,
     private readonly projectDir: string,
@@ -273,6 +275,43 @@ export class Compiler {
     const compiled = { uniqueId: node.uniqueId, sql, path: this.compiledPath(node) };
     this.write(compiled);
     return compiled;
+  }
+
+  /**
+   * Renders a model for a unit test (https://docs.getdbt.com/docs/build/unit-tests): each ref,
+   * source and `this` given in `inputs` renders as the name of its fixture (a CTE or temp table),
+   * `overrides` replace vars, env vars and macros (`is_incremental` is false unless overridden).
+   * Nothing is written to target/ and nothing is cached.
+   * @param inputs unique id of an input node (the model itself for `this`) -> SQL name of its rows
+   * @throws DopsError (CompilationError, ...) with the model's file, e.g. for an input not given
+   */
+  renderUnitTest(model: ModelNode, inputs: ReadonlyMap<string, string>, overrides: UnitTestOverrides, testName: string): string {
+    const stand = (id: string, relation: Relation, what: string) => {
+      const name = inputs.get(id);
+      if (!name) throw new CompilationError(`Unit test '${testName}' gives no rows for ${what}, which model '${model.name}' reads`, { location: { file: model.originalFilePath } });
+      return new TemplateRelation(relation, name);
+    };
+    const resolver: RelationResolver = {
+      ref: (call) => {
+        const target = this.manifest.resolveRef(call, model);
+        return stand(target.uniqueId, target.relation, `ref('${call.name}')`);
+      },
+      source: (call) => {
+        const target = this.manifest.resolveSource(call, model);
+        return stand(target.uniqueId, target.relation, `source('${call.sourceName}', '${call.tableName}')`);
+      },
+    };
+    const base = this.global.packageVars?.[model.packageName] ? { ...this.global, vars: this.global.packageVars[model.packageName], currentPackage: model.packageName } : this.global;
+    const global = { ...base, vars: { ...base.vars, ...overrides.vars } };
+    const incremental = overrides.macros.is_incremental === true || overrides.macros.is_incremental === 'true';
+    const extras = { node: { ...serializeNode(model), path: model.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags };
+    const context = runtimeContext(this.engine, global, model.relation, model.config, resolver, incremental, extras);
+    const envVar = context.env_var as (name: string, fallback?: unknown) => unknown;
+    context.env_var = this.engine.guard((name: string, fallback?: unknown) => (Object.hasOwn(overrides.envVars, name) ? overrides.envVars[name] : envVar(name, fallback)));
+    const macros = Object.fromEntries(Object.entries(overrides.macros).filter(([macro]) => macro !== 'is_incremental').map(([macro, value]) => [macro, () => value]));
+    Object.assign(context, macros, { [MACRO_OVERRIDES]: macros });
+    if (inputs.has(model.uniqueId)) context.this = new TemplateRelation(model.relation, inputs.get(model.uniqueId));
+    return stripTrailingSemicolons(this.engine.render({ path: model.originalFilePath, contents: model.rawSql }, context).trim());
   }
 
   /**

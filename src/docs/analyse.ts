@@ -40,6 +40,8 @@ export function compileAll(project: LoadedProject): Map<string, string> {
       errors.push(error);
     }
   }
+  // Waits for the compiled files and saves target/compile_cache.json, so the next generate reuses the renders.
+  compiler.finish();
   throwIfAny(errors);
   return compiled;
 }

@@ -53,8 +53,8 @@ const RESULT_STATUSES = ['success', 'error', 'fail', 'warn', 'pass', 'skipped'];
 
 /**
  * The selector methods beyond the graph's own: `result:`, `source_status:`, `group:`, `access:`,
- * `version:`, and `exposure:` / `unit_test:` (an error naming the method: dops does not load
- * exposures or unit tests yet).
+ * `version:`. `exposure:` is handled by the selector itself (exposures are not graph nodes);
+ * `unit_test:` by the unit-test selection.
  * @returns undefined for a method not handled here
  * @throws ConfigError when a method lacks its input (`--state` files) or is not supported
  */
@@ -81,15 +81,24 @@ export function extraMatcher(method: string, run: RunState | undefined): Matcher
     case 'access':
       return (node, value) => node.resourceType === 'model' && String(node.config.access ?? 'protected') === value;
     case 'version':
-      // dops does not load model versions yet: every model is unversioned (dbt's `version:none`).
+      // docs.getdbt.com/reference/node-selection/methods#version: latest, prerelease (above the
+      // latest), old (below it), none (unversioned models).
       return (node, value) => {
         if (!['latest', 'prerelease', 'old', 'none'].includes(value)) throw new ConfigError(`Unknown value in 'version:${value}'`, { hint: 'Use version:latest, prerelease, old or none.' });
-        return node.resourceType === 'model' && value === 'none';
+        if (node.resourceType !== 'model') return false;
+        const { version, latestVersion } = node as { version?: string; latestVersion?: string };
+        if (version === undefined) return value === 'none';
+        const order = compareVersions(version, latestVersion ?? version);
+        return value === 'latest' ? order === 0 : value === 'prerelease' ? order > 0 : value === 'old' ? order < 0 : false;
       };
-    case 'exposure':
-    case 'unit_test':
-      throw new ConfigError(`The ${method}: selector method is not supported: dops does not load ${method === 'exposure' ? 'exposures' : 'unit tests'} yet`, { hint: 'Select the nodes by name, tag: or path: instead.' });
     default:
       return undefined;
   }
+}
+
+/** Orders two model versions as dbt does: numerically when both are numbers, else as text. */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [Number(a), Number(b)];
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return Math.sign(x - y);
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -86,7 +86,9 @@ const METHODS: Record<string, Matcher> = {
   },
   resource_type: (node, value) => node.resourceType === value,
   source: (node, value) => node.resourceType === 'source' && (glob(value).test(node.sourceName) || glob(value).test(`${node.sourceName}.${node.name}`)),
-  test_type: (node, value) => node.resourceType === 'test' && node.testType === value,
+  // dbt: `test_type:unit` picks unit tests, `test_type:data` the generic and singular data tests.
+  test_type: (node, value) => (node.resourceType === 'unit_test' ? value === 'unit' : node.resourceType === 'test' && (node.testType === value || value === 'data')),
+  unit_test: (node, value) => node.resourceType === 'unit_test' && (glob(value).test(node.name) || glob(value).test(`${node.model}.${node.name}`) || glob(value).test(node.uniqueId)),
   test_name: (node, value) => node.resourceType === 'test' && glob(value).test(node.testMetadata?.name ?? node.name),
 };
 
@@ -123,6 +125,7 @@ function matcherFor(method: string, context: SelectorContext): Matcher {
  * @throws ConfigError for an unknown method, or `state:` without a state
  */
 export function selectTerm(term: Term, manifest: Manifest, dag: Dag, context: SelectorContext = {}): Set<string> {
+  if (term.method === 'exposure') return exposureParents(term, manifest, dag);
   const matcher = matcherFor(term.method, context);
   const selected = new Set<string>();
   for (const node of manifest.nodes.values()) if (matcher(node, term.value)) selected.add(node.uniqueId);
@@ -132,6 +135,31 @@ export function selectTerm(term: Term, manifest: Manifest, dag: Dag, context: Se
     if (term.children || term.childrensParents) for (const d of dag.descendants(id, term.childDepth)) selected.add(d);
   }
   if (term.childrensParents) for (const id of [...selected]) for (const a of dag.ancestors(id)) selected.add(a);
+  return selected;
+}
+
+/** The exposures (manifest.json objects) whose name matches an `exposure:` value (`*` globs). */
+export function matchingExposures(value: string, manifest: Manifest): Record<string, unknown>[] {
+  const pattern = glob(value);
+  return Object.values(manifest.extra.exposures ?? {}).filter((exposure) => pattern.test(String(exposure.name)));
+}
+
+/**
+ * dbt's `exposure:` method (docs.getdbt.com/reference/node-selection/methods#exposure): an exposure
+ * is no graph node and runs nothing, so `exposure:x` alone selects no node, while `+exposure:x`
+ * (or `N+`, `@`) selects the nodes it depends on and their ancestors.
+ */
+function exposureParents(term: Term, manifest: Manifest, dag: Dag): Set<string> {
+  const selected = new Set<string>();
+  if (!term.parents && !term.childrensParents) return selected;
+  for (const exposure of matchingExposures(term.value, manifest)) {
+    for (const parent of (exposure.depends_on as { nodes?: string[] } | undefined)?.nodes ?? []) {
+      if (!manifest.nodes.has(parent)) continue;
+      selected.add(parent);
+      if (term.parentDepth === 1) continue;
+      for (const a of dag.ancestors(parent, term.parentDepth === undefined ? undefined : term.parentDepth - 1)) selected.add(a);
+    }
+  }
   return selected;
 }
 
@@ -213,6 +241,11 @@ function indirectTests(manifest: Manifest, dag: Dag, chosen: Set<string>, mode: 
   if (mode === 'buildable') for (const id of chosen) for (const a of dag.ancestors(id)) upstream.add(a);
   const found: string[] = [];
   for (const node of manifest.nodes.values()) {
+    // Unit tests join with their model (dbt selects a model's unit tests like its data tests).
+    if (node.resourceType === 'unit_test') {
+      if (node.modelId && chosen.has(node.modelId)) found.push(node.uniqueId);
+      continue;
+    }
     if (node.resourceType !== 'test' || node.dependsOn.nodes.length === 0) continue;
     const parents = node.dependsOn.nodes;
     const take =
@@ -237,13 +270,13 @@ export function selectNodes(manifest: Manifest, dag: Dag, options: SelectionOpti
   const chosen = options.selectorDefinition
     ? evaluateExpression(options.selectorDefinition, manifest, dag, context)
     : options.select?.length ? evaluateSelectors(options.select, manifest, dag, context) : new Set(manifest.nodes.keys());
-  if (resourceTypes.includes('test')) {
+  if (resourceTypes.includes('test') || resourceTypes.includes('unit_test')) {
     for (const id of indirectTests(manifest, dag, chosen, options.indirectSelection ?? 'eager')) chosen.add(id);
   }
   const excluded = options.exclude?.length ? evaluateSelectors(options.exclude, manifest, dag, context) : new Set<string>();
   // Excluding a model also excludes the tests on it (dbt: `dbt test --exclude orders`).
   for (const node of manifest.nodes.values()) {
-    if (node.resourceType === 'test' && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);
+    if ((node.resourceType === 'test' || node.resourceType === 'unit_test') && node.dependsOn.nodes.some((parent) => excluded.has(parent))) excluded.add(node.uniqueId);
   }
   return new Set([...chosen].filter((id) => !excluded.has(id) && resourceTypes.includes(manifest.get(id).resourceType)));
 }

@@ -55,7 +55,7 @@ function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[]
   const tables = new Map<string, string>();
   const readers = new Map<string, string>();
   for (const node of manifest.nodes.values()) {
-    if (node.resourceType === 'test') continue;
+    if (node.resourceType === 'test' || node.resourceType === 'unit_test') continue;
     if (isInlined(node)) tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
     else if (node.resourceType === 'source' && node.externalLocation) {
       const locations = new Set([node.externalLocation, projectDir ? absoluteLocation(projectDir, node.externalLocation) : node.externalLocation]);

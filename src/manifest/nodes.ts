@@ -1,10 +1,11 @@
 import type { NodeConfig } from '../config/node-config.js';
+import type { Constraint } from '../parser/constraints.js';
 
 /** dbt's resource types, as they appear in unique ids (`model.<project>.<name>`). */
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
 
 /** Every {@link ResourceType}, in the order `dops ls` documents them (for validation of `--resource-type`). */
-export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'test', 'source'];
+export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source'];
 
 /** A column documented in YAML. */
 export interface ColumnInfo {
@@ -17,9 +18,12 @@ export interface ColumnInfo {
   tags?: string[];
   /** Column `docs:` (or `config: {docs:}`), e.g. `{show_data: false}`. */
   docs?: Record<string, unknown>;
-  /** Column `constraints:` as written (kept, enforced elsewhere). */
-  constraints?: unknown[];
+  /** Column `constraints:`, checked (enforced with the model's contract). */
+  constraints?: Constraint[];
   quote?: boolean;
+  /** The YAML file and 1-based line of the column's entry (for contract errors). */
+  file?: string;
+  line?: number;
 }
 
 /** A schema-qualified database relation. Rendered quoted in SQL, plain in output. */
@@ -103,8 +107,11 @@ export interface ModelNode extends BaseNode, SqlFields, BuiltFields {
   version?: string;
   /** The model's latest version (unpinned refs resolve to it). */
   latestVersion?: string;
-  /** Model-level `constraints:` as written (kept; enforcement is the contract's). */
-  constraints?: unknown[];
+  /** Model-level `constraints:` (applied when the contract is enforced). */
+  constraints?: Constraint[];
+  /** The YAML file describing the model (dbt's `patch_path`), and the line of its entry. */
+  patchPath?: string;
+  patchLine?: number;
   deprecationDate?: string;
 }
 
@@ -174,8 +181,66 @@ export interface TestNode extends BaseNode, SqlFields {
   columnName?: string;
 }
 
+/**
+ * Rows of a unit test's input or expectation, as written: `format: dict` (a list of mappings),
+ * `csv` (inline text or a fixture file) or `sql` (a query, inline or a fixture file)
+ * (https://docs.getdbt.com/reference/resource-properties/unit-test-input).
+ */
+export interface UnitTestRows {
+  format: 'dict' | 'csv' | 'sql';
+  /** dict and csv rows, read into objects (csv values stay strings; empty cells are null). */
+  rows?: Record<string, unknown>[];
+  /** sql rows: one SELECT (or several joined with union all) producing the rows. */
+  sql?: string;
+  /** The fixture file the rows came from, relative to the project dir. */
+  fixture?: string;
+  /** Columns in the order written (dict keys in first-seen order, csv header). */
+  columns: string[];
+  line?: number;
+}
+
+/** One `given:` entry of a unit test: an input of the model, replaced by fixture rows. */
+export interface UnitTestGiven extends UnitTestRows {
+  /** The input as written: `ref('x')`, `source('s', 't')` or `this`. */
+  input: string;
+  /** The ref or source call it names; undefined for `this`. */
+  ref?: RefCall;
+  source?: SourceCall;
+  /** Unique id of the node it stands for (the model itself for `this`), set when the manifest links. */
+  nodeId?: string;
+}
+
+/** A unit test's `overrides:` (https://docs.getdbt.com/reference/resource-properties/unit-test-overrides). */
+export interface UnitTestOverrides {
+  /** Macro name -> the value its call returns (e.g. `is_incremental: true`). */
+  macros: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** Env var name -> value `env_var()` returns. */
+  envVars: Record<string, string>;
+}
+
+/**
+ * A unit test (dbt 1.8+ `unit_tests:`): a model's SQL run on fixture inputs and compared with
+ * expected rows (https://docs.getdbt.com/docs/build/unit-tests). Unique id `unit_test.<project>.<model>.<name>`.
+ */
+export interface UnitTestNode extends BaseNode {
+  resourceType: 'unit_test';
+  /** The tested model's name, and version when pinned (`versions: {include: [..]}` picks one per version). */
+  model: string;
+  modelVersion?: string;
+  /** Unique id of the tested model, set when the manifest links. */
+  modelId?: string;
+  given: UnitTestGiven[];
+  expect: UnitTestRows;
+  overrides: UnitTestOverrides;
+  /** dbt's `depends_on.nodes`: the tested model (set when linked). Not a DAG edge: unit tests read no relation. */
+  dependsOn: DependsOn;
+  /** sha256 of the test's YAML entry. */
+  checksum: string;
+}
+
 /** Any node in the manifest. */
-export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode;
+export type ManifestNode = ModelNode | SeedNode | SourceNode | TestNode | SnapshotNode | UnitTestNode;
 
 /** Nodes that execute SQL and may reference others through `ref()` / `source()`. */
 export type SqlNode = ModelNode | TestNode | SnapshotNode;

@@ -1,6 +1,7 @@
-import type { Dialect, RelationKind } from '../adapter/adapter.js';
+import type { Capabilities, Dialect, RelationKind } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
-import type { Relation } from '../manifest/nodes.js';
+import type { ModelNode, Relation } from '../manifest/nodes.js';
+import { contractTableStatements, dropsOldFirst, type RelationResolver } from './contract.js';
 import { dropStatement, TEMP_SUFFIX, transactional, type MaterializationPlan } from './plan.js';
 
 /** The relation a table is built into before it is swapped in. */
@@ -31,4 +32,26 @@ export function tableStatements(relation: Relation, build: string[], existing: R
 export function planTable(relation: Relation, sql: string, existing: RelationKind | undefined, dialect: Dialect): MaterializationPlan {
   const { statements, rowCountStatement } = tableStatements(relation, dialect.createTableAs(tempRelation(relation), sql), existing, dialect);
   return transactional(relation.schema, statements, rowCountStatement);
+}
+
+/** What planning a contracted table needs besides the SQL: the engine's constraint support and foreign key targets. */
+export interface ContractContext {
+  capabilities: Capabilities;
+  resolve: RelationResolver;
+}
+
+/**
+ * Plans a contracted `table` (or an incremental model's first build): the declared columns and
+ * constraints created into `<name>__dops_tmp`, filled by `insert ... select`, then swapped in like
+ * {@link planTable}, all in one transaction, so a row violating a constraint leaves the previous
+ * relation as it was. With named primary key / unique constraints the old relation is dropped
+ * first (see {@link dropsOldFirst}).
+ * @returns statements without the transaction, and the index of the insert
+ */
+export function contractTablePlan(model: ModelNode, sql: string, existing: RelationKind | undefined, dialect: Dialect, context: ContractContext): { statements: string[]; rowCountStatement: number } {
+  const relation = model.relation;
+  const build = contractTableStatements(model, tempRelation(relation), sql, dialect, context.capabilities, context.resolve);
+  if (!dropsOldFirst(model) || !existing) return tableStatements(relation, build, existing, dialect);
+  const statements = [dropStatement(relation, existing, dialect), ...build, `alter table ${renderRelation(tempRelation(relation))} rename to ${quoteIdentifier(relation.identifier)}`];
+  return { statements, rowCountStatement: build.length };
 }

@@ -4,15 +4,22 @@ import { checksum } from '../project/files.js';
 import type { TestNode } from '../manifest/nodes.js';
 import type { TestSpec } from './properties.js';
 import { genericTestName } from './naming.js';
+import { RENDER_ARGUMENT } from '../templating/engine.js';
 
-const RELATION_EXPRESSION = /^\s*(ref|source)\s*\(.*\)\s*$/s;
+const RELATION_EXPRESSION = /^\s*(ref|source|var|env_var|doc)\s*\(.*\)\s*$/s;
+const HAS_JINJA = /\{\{|\{%|\{#/;
 
 /**
- * Writes a test argument as a Jinja literal. Strings that are `ref(...)` / `source(...)` calls stay
- * expressions, as in dbt, so they register a dependency and render to a relation.
+ * Writes a test argument as a Jinja expression. Strings that are `ref(...)` / `source(...)` (or
+ * `var` / `env_var` / `doc`) calls stay expressions, as in dbt, so they register a dependency and
+ * render to a relation; strings holding Jinja are rendered in the test's context (dbt-core's
+ * `add_rendered_test_kwargs`), at any depth of lists and dicts.
  */
 function jinjaLiteral(value: unknown): string {
   if (typeof value === 'string' && RELATION_EXPRESSION.test(value)) return value.trim();
+  if (typeof value === 'string' && HAS_JINJA.test(value)) return `${RENDER_ARGUMENT}(${JSON.stringify(value)})`;
+  if (Array.isArray(value)) return `[${value.map(jinjaLiteral).join(', ')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${jinjaLiteral(v)}`).join(', ')}}`;
   return JSON.stringify(value ?? null);
 }
 

@@ -15,11 +15,13 @@ import { relationNames } from './relation-names.js';
 import { OTHER_TOP_KEYS } from './property-keys.js';
 import { EXTRA_RESOURCES } from './exposures.js';
 import { unusedConfigPaths } from './unused-config.js';
+import { parseUnitTests } from './unit-tests.js';
 import { DBT_PROJECT_FILE } from '../config/project-config.js';
 import type { VersionSpec } from './properties.js';
+import { foreignKeyTarget, type Constraint } from './constraints.js';
 
 /** Top-level property-file keys nothing reads yet: each file using one gets a warning. */
-const UNREAD_TOP_KEYS = new Set([...OTHER_TOP_KEYS].filter((key) => !EXTRA_RESOURCES.some((kind) => kind.yaml === key)));
+const UNREAD_TOP_KEYS = new Set([...OTHER_TOP_KEYS].filter((key) => key !== 'unit_tests' && !EXTRA_RESOURCES.some((kind) => kind.yaml === key)));
 
 /** What parsing produced: every enabled node, and problems found (none means ready to compile). */
 export interface ParseResult {
@@ -116,8 +118,24 @@ function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch |
   } as Omit<ModelNode, 'relation'>;
   const constraints = versionOf ? versionOf.version.constraints : patch?.constraints;
   const deprecationDate = versionOf ? versionOf.version.deprecationDate : patch?.deprecationDate;
+  addForeignKeyParents(node, constraints);
+  const patchPath = source ? { patchPath: source.file, patchLine: versionOf ? versionOf.version.line : source.line } : {};
   const { database, ...relation } = nodeRelation(input, node);
-  return { ...node, relation, database, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) } as ModelNode;
+  return { ...node, relation, database, ...patchPath, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) } as ModelNode;
+}
+
+/**
+ * dbt makes a foreign key's `to: ref('x')` / `source('s', 't')` a parent of the model, so the
+ * referenced relation is built first (https://docs.getdbt.com/reference/resource-properties/constraints).
+ */
+function addForeignKeyParents(node: Omit<ModelNode, 'relation'>, constraints: Constraint[] | undefined): void {
+  const all = [...(constraints ?? []), ...Object.values(node.columns).flatMap((column) => column.constraints ?? [])];
+  for (const constraint of all) {
+    if (constraint.type !== 'foreign_key' || constraint.to === undefined) continue;
+    const target = foreignKeyTarget(constraint.to, constraint.file, constraint.line);
+    if ('ref' in target) node.refs = [...node.refs, target.ref];
+    else node.sources = [...node.sources, target.source];
+  }
 }
 
 /** The highest `v` of a versioned model (numerically when all are numbers): dbt's default latest. */
@@ -240,7 +258,7 @@ function duplicateErrors(nodes: ManifestNode[]): DopsError[] {
     if (node.resourceType === 'source') continue;
     // models and seeds share one namespace because ref() reaches both (versions apart)
     const version = node.resourceType === 'model' && node.version !== undefined ? `.v${node.version}` : '';
-    const key = node.resourceType === 'test' ? node.uniqueId : `ref:${node.name}${version}`;
+    const key = node.resourceType === 'test' || node.resourceType === 'unit_test' ? node.uniqueId : `ref:${node.name}${version}`;
     const other = seen.get(key);
     if (other) {
       errors.push(new ParseError(`Two nodes are named '${node.name}': ${other.originalFilePath} and ${node.originalFilePath}`, {
@@ -351,6 +369,7 @@ export function parseProject(input: ParseInput): ParseResult {
       if (!fileNames.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
     }
   }
+  nodes.push(...parseUnitTests(project, (properties.other.get('unit_tests') ?? []).map(({ file, entries, yaml }) => ({ file, entries, yaml })), errors, warnings));
   errors.push(...duplicateErrors(nodes));
   warnings.push(...unusedConfigPaths(project, parsed));
   for (const node of nodes) {

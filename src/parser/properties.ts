@@ -5,6 +5,7 @@ import { readFreshness } from './source-freshness.js';
 import { configProblem } from '../config/node-config.js';
 import { OTHER_TOP_KEYS, unknownKeyWarnings, type PROPERTY_KEYS } from './property-keys.js';
 import type { ProjectFile } from '../project/files.js';
+import { readConstraints, type Constraint } from './constraints.js';
 
 /** Test config keys that may sit directly under a test entry (dbt accepts them beside arguments). */
 const TEST_CONFIG_KEYS = new Set(['severity', 'where', 'tags', 'enabled', 'limit', 'warn_if', 'error_if', 'store_failures', 'store_failures_as', 'meta', 'fail_calc', 'alias', 'schema', 'database']);
@@ -34,8 +35,8 @@ export interface ResourcePatch {
   line?: number;
   /** Snapshots defined in YAML only: `ref('x')` or `source('s', 't')`, the relation snapshotted. */
   relation?: string;
-  /** Model `constraints:` as written (kept on the node, enforced elsewhere). */
-  constraints?: unknown[];
+  /** Model-level `constraints:`, checked (enforced with the model's contract). */
+  constraints?: Constraint[];
   /** `deprecation_date`, as written. */
   deprecationDate?: string;
   /** Model versions (`versions:`), in file order. */
@@ -55,7 +56,7 @@ export interface VersionSpec {
   config: Record<string, unknown>;
   /** The version's own tests plus the tests of the model's columns it includes. */
   tests: TestSpec[];
-  constraints?: unknown[];
+  constraints?: Constraint[];
   deprecationDate?: string;
   line?: number;
 }
@@ -171,7 +172,9 @@ function readColumns(raw: unknown, yaml: YamlWithLines, path: Path, file: string
       ...(meta !== undefined ? { meta } : {}),
       ...(tags.length ? { tags } : {}),
       ...(docs !== undefined ? { docs } : {}),
-      ...(column.constraints !== undefined ? { constraints: column.constraints as unknown[] } : {}),
+      ...(column.constraints !== undefined ? { constraints: readConstraints(column.constraints, 'column', yaml, [...path, index, 'constraints'], file) } : {}),
+      file,
+      line: yaml.lineOf([...path, index]),
       ...(column.quote !== undefined ? { quote: column.quote === true } : {}),
     };
     const key = testListKey(column);
@@ -216,7 +219,7 @@ function readResource(raw: unknown, yaml: YamlWithLines, path: Path, file: strin
   const fromTop = Object.fromEntries(CONFIG_LIKE.filter((key) => raw[key] !== undefined && kind !== 'table').map((key) => [key, raw[key]]));
   const config = { ...fromTop, ...((raw.config as Record<string, unknown>) ?? {}) };
   const patch: ResourcePatch = { name: raw.name, description: text(raw.description), columns, config, tests, file, line, relation };
-  if (raw.constraints !== undefined) patch.constraints = raw.constraints as unknown[];
+  if (raw.constraints !== undefined && kind === 'model') patch.constraints = readConstraints(raw.constraints, 'model', yaml, [...path, 'constraints'], file);
   if (raw.deprecation_date !== undefined) patch.deprecationDate = String(raw.deprecation_date);
   if (kind === 'model' && raw.versions !== undefined) {
     if (!Array.isArray(raw.versions)) throw new ParseError(`'versions' of '${raw.name}' must be a list`, { location: { file, line: yaml.lineOf([...path, 'versions']) } });
@@ -263,7 +266,7 @@ function readVersion(raw: unknown, model: Record<string, unknown>, patch: Resour
     columns,
     config: { ...patch.config, ...fromTop, ...(isPlainObject(raw.config) ? raw.config : {}) },
     tests: [...modelLevel, ...versionLevel, ...inherited, ...ownTests],
-    constraints: raw.constraints === undefined ? patch.constraints : (raw.constraints as unknown[]),
+    constraints: raw.constraints === undefined ? patch.constraints : readConstraints(raw.constraints, 'model', yaml, [...path, 'constraints'], file),
     deprecationDate: raw.deprecation_date === undefined ? patch.deprecationDate ?? (model.deprecation_date === undefined ? undefined : String(model.deprecation_date)) : String(raw.deprecation_date),
     line,
   };

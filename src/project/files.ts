@@ -101,7 +101,8 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
     }
     return read;
   };
-  const testFiles = readFiles(config.testPaths, ['.sql']);
+  // Unit-test fixtures (`fixtures/` under the test paths) are rows, not singular tests.
+  const testFiles = readFiles(config.testPaths, ['.sql']).filter((file) => !`/${file.path}`.includes('/fixtures/'));
   // dbt's custom generic tests (`{% test %}` blocks) may live under the test paths; they are macros, not singular tests.
   const genericTests = testFiles.filter((file) => hasTestBlocks(file.contents));
   return {

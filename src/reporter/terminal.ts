@@ -56,6 +56,7 @@ export function foundLine(nodes: Iterable<ManifestNode>): string {
     [
       ['model', 'model', 'models'],
       ['test', 'data test', 'data tests'],
+      ['unit_test', 'unit test', 'unit tests'],
       ['seed', 'seed', 'seeds'],
       ['snapshot', 'snapshot', 'snapshots'],
       ['source', 'source', 'sources'],
@@ -78,11 +79,13 @@ function seconds(value: number): string {
 }
 
 function subject(node: ManifestNode): string {
+  if (node.resourceType === 'unit_test') return `${node.model}::${node.name}`;
   return node.resourceType === 'test' ? node.name : relationName(node.relation);
 }
 
 function errorVerb(node: ManifestNode): string {
   if (node.resourceType === 'test') return 'in test';
+  if (node.resourceType === 'unit_test') return 'in unit test';
   if (node.resourceType === 'seed') return 'loading seed';
   return `creating ${node.config.materialized}`;
 }

@@ -44,7 +44,7 @@ export class CompileAhead {
       if (this.started.has(id)) continue;
       const node = this.manifest.get(id);
       try {
-        if (node.resourceType !== 'seed' && node.resourceType !== 'source') this.compiler.compile(node);
+        if (node.resourceType !== 'seed' && node.resourceType !== 'source' && node.resourceType !== 'unit_test') this.compiler.compile(node);
       } catch {
         // reported by the node's own run
       }
@@ -83,6 +83,7 @@ export class CompileAhead {
       listRelations: () => connection.listRelations(),
       assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
       describeColumns: (rendered) => connection.describeColumns(rendered),
+      describeQuery: (sql) => connection.describeQuery(sql),
       listColumns: () => connection.listColumns(),
       describeError: (error, lineOffset) => connection.describeError(error, lineOffset),
       close: () => connection.close(),

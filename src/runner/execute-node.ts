@@ -5,6 +5,8 @@ import { CompilationError, DatabaseError, DopsError, formatLocation } from '../e
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv } from '../materializations/seed-check.js';
+import { assertContract, contractConfig, foreignKeyResolver } from '../materializations/contract.js';
+import type { ContractContext } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
 import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
@@ -109,12 +111,30 @@ export function errorMessage(error: DopsError): string {
   return `${where}${error.message}${error.hint ? ` (${error.hint})` : ''}`;
 }
 
+/**
+ * For a model whose contract is enforced: checks its compiled SQL against the contract (nothing
+ * runs; a mismatch throws dbt's table of columns) and returns what planning its table needs.
+ * @returns undefined when the contract is not enforced
+ */
+export async function enforceContract(model: ModelNode, sql: string, connection: Connection, compiler: Compiler): Promise<ContractContext | undefined> {
+  if (!contractConfig(model.config).enforced) return undefined;
+  try {
+    await assertContract(model, sql, connection);
+  } catch (error) {
+    if (error instanceof DopsError) throw error;
+    throw databaseError(model, compiler.compiledPath(model), error, 1, connection);
+  }
+  const resolve = foreignKeyResolver(model, (target) => ('ref' in target ? compiler.manifest.resolveRef(target.ref, model) : compiler.manifest.resolveSource(target.source, model)).relation);
+  return { capabilities: connection.capabilities, resolve };
+}
+
 async function runModel(model: ModelNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler): Promise<Outcome> {
   const compiled = await compiler.compileLive(model, connection);
   const existing = catalog.kindOf(model.relation);
   await assertSingleSelect(model, compiled, connection);
+  const contract = await enforceContract(model, compiled.sql, connection, compiler);
   try {
-    const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing, connection.dialect), pre, post)));
+    const rows = await withNodeHooks(model, connection, compiler, true, (pre, post) => runPlan(connection, spliceHooks(planModel(model, compiled.sql, existing, connection.dialect, contract), pre, post)));
     const verb = model.config.materialized === 'view' ? 'view' : 'table';
     catalog.record(model.relation, verb);
     return { status: 'success', message: `created ${verb}`, rowsAffected: rows, relationName: relationName(model.relation), compiledPath: compiled.path };

@@ -25,9 +25,9 @@ const RUN_ARTIFACTS = ['manifest', 'run_results'] as const;
 
 /** The node-running commands (dbt's: https://docs.getdbt.com/reference/commands/build). */
 export const RUN_COMMANDS = {
-  build: { name: 'build', resourceTypes: ['seed', 'model', 'snapshot', 'test'], executes: true, artifacts: RUN_ARTIFACTS },
+  build: { name: 'build', resourceTypes: ['seed', 'model', 'snapshot', 'test', 'unit_test'], executes: true, artifacts: RUN_ARTIFACTS },
   run: { name: 'run', resourceTypes: ['model'], executes: true, artifacts: RUN_ARTIFACTS },
-  test: { name: 'test', resourceTypes: ['test'], executes: true, artifacts: RUN_ARTIFACTS },
+  test: { name: 'test', resourceTypes: ['test', 'unit_test'], executes: true, artifacts: RUN_ARTIFACTS },
   seed: { name: 'seed', resourceTypes: ['seed'], executes: true, artifacts: RUN_ARTIFACTS },
   snapshot: { name: 'snapshot', resourceTypes: ['snapshot'], executes: true, artifacts: RUN_ARTIFACTS },
 } as const satisfies Record<string, RunCommand>;
@@ -39,7 +39,7 @@ export const RUN_COMMANDS = {
  */
 export const OTHER_COMMANDS = {
   compile: { name: 'compile', resourceTypes: ['model', 'snapshot', 'test'], executes: false, artifacts: ['manifest'] },
-  ls: { name: 'ls', resourceTypes: ['model', 'seed', 'snapshot', 'test', 'source'], executes: false, artifacts: ['manifest'] },
+  ls: { name: 'ls', resourceTypes: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source'], executes: false, artifacts: ['manifest'] },
   parse: { name: 'parse', resourceTypes: [], executes: false, artifacts: ['manifest', 'perf_info'] },
   docs: { name: 'docs generate', resourceTypes: ['model', 'seed', 'snapshot', 'source', 'test'], executes: true, artifacts: ['manifest', 'catalog', 'lineage'] },
   freshness: { name: 'source freshness', resourceTypes: ['source'], executes: true, artifacts: ['sources'] },

@@ -16,6 +16,9 @@ import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
+import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
+import { ConfigError } from '../errors.js';
+import { RESOURCE_TYPES } from '../manifest/nodes.js';
 import { writeArtifacts, type ArtifactSet } from './artifacts.js';
 import type { Command, RunCommand } from './commands.js';
 
@@ -35,6 +38,22 @@ export interface ExecutionPlan {
   order: string[];
 }
 
+/** True when a plan runs only unit tests: they need no warehouse (an in-memory DuckDB runs them). */
+export function unitTestsOnly(project: LoadedProject, plan: ExecutionPlan): boolean {
+  return plan.order.length > 0 && plan.order.every((id) => project.manifest.get(id).resourceType === 'unit_test');
+}
+
+/**
+ * The command's resource types less `--exclude-resource-type`.
+ * @throws ConfigError for an unknown excluded type
+ */
+function withoutExcluded(resourceTypes: readonly string[], options: SelectOptions): string[] {
+  const excluded = options.excludeResourceTypes ?? [];
+  const unknown = excluded.find((type) => !(RESOURCE_TYPES as readonly string[]).includes(type));
+  if (unknown) throw new ConfigError(`Unknown --exclude-resource-type '${unknown}'`, { hint: `Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  return resourceTypes.filter((type) => !excluded.includes(type));
+}
+
 /**
  * In `build`, a test gates its model's children: each child waits for the tests of its parents and
  * is skipped when one fails (dbt build's rule). Edges that would close a cycle are left out.
@@ -44,6 +63,8 @@ function withTestGates(dag: Dag, manifest: Manifest, selected: Set<string>): Dag
   const none: ReadonlySet<string> = new Set();
   for (const id of selected) {
     const test = manifest.get(id);
+    // A unit test runs before its model; its failure skips the model and the model's descendants.
+    if (test.resourceType === 'unit_test' && test.modelId && selected.has(test.modelId)) edges.push([id, test.modelId]);
     if (test.resourceType !== 'test' || !test.attachedNode) continue;
     // A child of the tested node can only be upstream of a test that has another parent too: with
     // the tested node as its one parent, an edge child -> test would close a cycle through it.
@@ -98,7 +119,7 @@ export class Session {
     const { project, options } = this;
     const selection = resolveSelection(project, options);
     if (check) checkSelection(project, options, selection);
-    const selected = selectNodes(project.manifest, project.dag, selection, [...resourceTypes]);
+    const selected = selectNodes(project.manifest, project.dag, selection, withoutExcluded(resourceTypes, options));
     return project.dag.topologicalOrder().filter((id) => selected.has(id));
   }
 
@@ -113,7 +134,7 @@ export class Session {
     const { manifest } = project;
     const selection = resolveSelection(project, options);
     if (!only) checkSelection(project, options, selection);
-    const selected = new Set([...selectNodes(manifest, project.dag, selection, [...command.resourceTypes])].filter((id) => isRunnable(manifest.get(id)) && (!only || only.has(id))));
+    const selected = new Set([...selectNodes(manifest, project.dag, selection, withoutExcluded(command.resourceTypes, options))].filter((id) => isRunnable(manifest.get(id)) && (!only || only.has(id))));
     const dag = command.name === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
     return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
   }
@@ -159,13 +180,16 @@ export class Session {
     const startedAt = Date.now();
     const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
     const controls = new RunControls(options, signal);
-    if (order.length) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+    // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
+    const offline = unitTestsOnly(project, plan);
+    const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+    if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
     if (options.empty) compiler.readEmpty();
-    const catalog = this.catalog ?? (order.length ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
+    const catalog = this.catalog ?? (order.length && !offline ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
     this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
     const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
     const lanes = connections.map((connection) => ahead.overlapping(connection));
-    const started = await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options);
+    const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
     if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
     options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
     const results = await runInDagOrder(
@@ -179,7 +203,11 @@ export class Session {
         }
         options.reporter?.nodeStarted?.(manifest.get(id), thread);
         ahead.starting(id);
-        const outcome = controls.review(manifest.get(id), await executeNode(manifest.get(id), lanes[thread], catalog, compiler, project.config.projectDir, settings));
+        const node = manifest.get(id);
+        const run = node.resourceType === 'unit_test'
+          ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog })
+          : executeNode(node, lanes[thread], catalog, compiler, project.config.projectDir, settings);
+        const outcome = controls.review(node, await run);
         if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
         const completed = new Date();
         return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
@@ -193,7 +221,8 @@ export class Session {
     );
     // Compiled files may still be being written in the background; the cache records them.
     compiler.finish();
-    const ended = await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results);
+    await unitDatabase.close();
+    const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
     const elapsed = (Date.now() - startedAt) / 1000;
     const summary = summarize(results, elapsed);
     this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
@@ -226,8 +255,21 @@ export async function runCommand(command: RunCommand, options: SelectOptions, on
     await early?.discard();
     throw error;
   }
+  const threads = Math.min(options.threads ?? session.project.target.threads, plan.order.length);
+  if (unitTestsOnly(session.project, plan)) {
+    // No warehouse: `dops test -s test_type:unit` neither opens nor creates the target's database.
+    await early?.discard();
+    const memory = new UnitTestDatabase(session.project.config.projectDir, session.project.target);
+    try {
+      const connections: Connection[] = [];
+      while (connections.length < Math.max(1, threads)) connections.push(await memory.connect());
+      return await session.execute(plan, command, undefined, { manifest: {} }, connections);
+    } finally {
+      await memory.close();
+    }
+  }
   try {
-    await session.connect(Math.min(options.threads ?? session.project.target.threads, plan.order.length), early);
+    await session.connect(threads, early);
     return await session.execute(plan, command, undefined, { manifest: {} });
   } finally {
     await session.close();

@@ -92,7 +92,7 @@ export function sourceCall(args: unknown[]): SourceCall {
 
 function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false, extras: RenderExtras = {}): TemplateContext {
   const settings: DispatchSettings = { adapterType: global.target.type, rootName: global.projectName, dispatch: global.dispatch ?? [], currentPackage: global.currentPackage };
-  return {
+  const context: TemplateContext = {
     ...dbtContext(engine, { adapterType: global.target.type, execute, ...extras, output: extras.output ?? global.output }),
     [DISPATCH_SETTINGS]: settings,
     var: engine.guard((name: string, fallback?: unknown) => {
@@ -103,6 +103,8 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       });
     }),
     env_var: engine.guard((name: string, fallback?: unknown) => envVar(name, fallback)),
+    ...namingMacros(global.target),
+    load_relation: (relation: unknown) => (context.adapter as { load_relation(r: unknown): unknown }).load_relation(relation),
     target: visibleTarget(global.target),
     project_name: global.projectName,
     this: new TemplateRelation(self),
@@ -114,12 +116,45 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
       return '';
     },
   };
+  return context;
 }
 
-/** Adds dbt's `builtins` (the original ref, source and config, for macros that override them). */
+/**
+ * Adds dbt's `builtins` (the original ref, source and config, for macros that override them) and
+ * dbt's global macros that read the node's config: `should_store_failures()` and
+ * `should_full_refresh()` (the config, else the `--store-failures` / `--full-refresh` flag), as
+ * dbt's materialization helpers define them (docs.getdbt.com/reference/resource-configs/store_failures,
+ * /full_refresh).
+ */
 function withBuiltins(context: TemplateContext): TemplateContext {
   context.builtins = { ref: context.ref, source: context.source, config: context.config };
+  const config = context.config as { get(key: string, fallback?: unknown): unknown };
+  const flags = (context.flags ?? {}) as Record<string, unknown>;
+  const setting = (key: string, flag: string) => () => {
+    const value = config.get(key);
+    return value === undefined || value === null ? Boolean(flags[flag]) : value;
+  };
+  context.should_store_failures = setting('store_failures', 'STORE_FAILURES');
+  context.should_full_refresh = setting('full_refresh', 'FULL_REFRESH');
   return context;
+}
+
+/**
+ * dbt's default naming macros, callable from templates (codegen calls `generate_schema_name`):
+ * the project's own `generate_*_name` macro, when it defines one, takes their place
+ * (https://docs.getdbt.com/docs/build/custom-schemas, /custom-aliases, /custom-databases).
+ */
+function namingMacros(target: Target): TemplateContext {
+  const custom = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : String(value).trim());
+  return {
+    generate_schema_name: (name: unknown) => (custom(name) === undefined ? target.schema : `${target.schema}_${custom(name)}`),
+    generate_alias_name: (name: unknown, node?: Record<string, unknown>) => {
+      if (custom(name) !== undefined) return custom(name);
+      const version = node?.version;
+      return version === undefined || version === null ? String(node?.name ?? '') : `${node?.name}_v${version}`;
+    },
+    generate_database_name: (name: unknown) => custom(name) ?? target.database ?? 'main',
+  };
 }
 
 /**
@@ -146,6 +181,9 @@ export function parseContext(engine: TemplateEngine, global: GlobalContext, self
       return new TemplateRelation({ schema: call.sourceName, identifier: call.tableName });
     }),
     config: Object.assign(config, { get: (key: string, fallback?: unknown) => capture.config[key] ?? fallback }),
+    // print() fires once per node, when it runs (or compiles), not again at parse time; dbt's
+    // prints come from execution (docs.getdbt.com/reference/dbt-jinja-functions/print).
+    print: () => '',
   });
 }
 
@@ -175,8 +213,16 @@ export function runtimeContext(
 
 /** The template `target`: the target's fields without its credentials (passwords never reach SQL or logs). */
 function visibleTarget(target: Target): Record<string, unknown> {
-  const { credentials: _credentials, ...visible } = target;
-  // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
-  const masked = Object.fromEntries(Object.entries(visible).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
-  return { ...masked, profile_name: target.profileName };
+  // Built once per target (scrubbing reads the whole environment: ~0.5 ms, once per render adds up).
+  let visible = visibleTargets.get(target);
+  if (!visible) {
+    const { credentials: _credentials, ...fields } = target;
+    // A secret env var's value (e.g. in the path) is shown masked: it must not reach compiled SQL.
+    const masked = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? scrubSecrets(value) : value]));
+    visible = { ...masked, profile_name: target.profileName };
+    visibleTargets.set(target, visible);
+  }
+  return { ...visible };
 }
+
+const visibleTargets = new WeakMap<Target, Record<string, unknown>>();

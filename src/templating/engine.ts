@@ -7,6 +7,24 @@ import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './
 import { installMemberLookup } from './callable-members.js';
 import { installJinja } from './jinja/index.js';
 
+/** The global generic tests call on arguments that hold Jinja (see parser/generic-tests.ts). */
+export const RENDER_ARGUMENT = '__dops_render';
+const CAPTURE = '__dops_capture';
+
+/**
+ * What Python's `ast.literal_eval` makes of a native render's lone string result, for the scalar
+ * literals: ints, floats, True/False/None; any other text stays as it is.
+ */
+function nativeLiteral(text: string): unknown {
+  const trimmed = text.trim();
+  if (/^[+-]?\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed))) return Number(trimmed);
+  if (/^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (trimmed === 'True') return true;
+  if (trimmed === 'False') return false;
+  if (trimmed === 'None') return null;
+  return text;
+}
+
 /** Prefix of the exported alias of a macro whose name starts with `_`. */
 const PRIVATE_ALIAS = 'dops_private__';
 const PRIVATE_MACRO = /\{%-?\s*macro\s+(_\w*)\s*\(/g;
@@ -144,7 +162,28 @@ export class TemplateEngine {
       }
     }
     for (const [name, entry] of this.registry.global) this.macros.set(name, entry.path);
+    this.env.addGlobal(RENDER_ARGUMENT, this.guard((text: string) => this.renderArgument(String(text))));
     throwIfAny(errors);
+  }
+
+  /**
+   * Renders a generic test's argument that holds Jinja (`expression: "{{ dbt_date.today() }} = d"`)
+   * in the test's own context, as dbt does before calling the test macro (dbt-core's
+   * `add_rendered_test_kwargs`, with its native renderer): a lone `{{ expr }}` keeps the value's
+   * type (a list stays a list; a string that reads as a number, bool or None becomes one), anything
+   * else is the rendered text.
+   * @throws CompilationError when the argument does not render
+   */
+  private renderArgument(text: string): unknown {
+    const scope = this.scopes[this.scopes.length - 1];
+    const context = scope?.full ?? {};
+    const lone = /^\{\{-?((?:(?!\}\}).)*?)-?\}\}$/s.exec(text);
+    const captured: { value?: unknown } = {};
+    const source = lone ? `{{ ${CAPTURE}(${lone[1]}) }}` : text;
+    const template = this.compile({ path: `<test argument ${text}>`, contents: source });
+    const output = template.render({ ...context, [CAPTURE]: (value: unknown) => ((captured.value = value), '') });
+    if (!lone) return output.startsWith(LINE_PAD) ? output.slice(LINE_PAD.length) : output;
+    return typeof captured.value === 'string' ? nativeLiteral(captured.value) : captured.value;
   }
 
   /**

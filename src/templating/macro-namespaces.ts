@@ -2,6 +2,12 @@ import { CompilationError } from '../errors.js';
 import { markNative } from './jinja/index.js';
 
 /** A callable macro (a nunjucks macro or a JS function). */
+/**
+ * Context key of a unit test's macro overrides (name -> function): they replace the macros of those
+ * names in the render (https://docs.getdbt.com/reference/resource-properties/unit-test-overrides).
+ */
+export const MACRO_OVERRIDES = Symbol('dops.macroOverrides');
+
 export type MacroFn = (...args: unknown[]) => unknown;
 
 /** Package of dbt's own macros (the cross-database macros, `current_timestamp`, ...): `dbt.x`. */
@@ -205,6 +211,9 @@ export class MacroBinder {
     if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
     // A package's node calls its own macros unprefixed (https://docs.getdbt.com/docs/build/packages).
     if (settings?.currentPackage && this.namespaces[settings.currentPackage]) Object.assign(full, this.namespaces[settings.currentPackage]);
+    // A unit test's `overrides: {macros: ...}` win over the project's macros of those names.
+    const overrides = context[MACRO_OVERRIDES as unknown as string] as Record<string, unknown> | undefined;
+    if (overrides) Object.assign(full, overrides);
     if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
       const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
         // The global namespace: the root project, then dbt's internal packages (with their implementations).

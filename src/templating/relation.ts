@@ -1,6 +1,7 @@
 import { renderRelation } from '../adapter/quoting.js';
 import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Relation } from '../manifest/nodes.js';
+import { PY_MAPPING } from './jinja/values.js';
 
 /**
  * What `ref()`, `source()` and `this` return inside templates: prints as SQL, and exposes
@@ -14,6 +15,8 @@ export class TemplateRelation {
   /** `table`, `view`, `ephemeral` or undefined when not known (dbt's `relation.type`). */
   readonly type: string | undefined;
   private readonly sql: string;
+  /** `is mapping` holds, as for dbt's Relation (a Mapping); see {@link get}. */
+  readonly [PY_MAPPING] = true;
 
   /**
    * @param relation the relation the node is built into (or a placeholder)
@@ -66,6 +69,17 @@ export class TemplateRelation {
   /** dbt's `relation.quote(...)`: names are always quoted, so the same relation. */
   quote(): TemplateRelation {
     return this;
+  }
+
+  /**
+   * dbt's Relation as a mapping: `relation.get('schema')`, and `metadata.type` ending in
+   * `Relation` (what dbt_utils' `_is_relation` checks).
+   */
+  get(key: string, fallback: unknown = null): unknown {
+    if (key === 'metadata') return { type: 'BaseRelation' };
+    if (key === 'path') return { database: this.database ?? null, schema: this.schema, identifier: this.identifier };
+    if (key === 'schema' || key === 'identifier' || key === 'database' || key === 'type') return this[key] ?? fallback;
+    return fallback;
   }
 
   /** dbt's alias for `identifier`. */

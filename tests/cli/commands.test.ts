@@ -76,6 +76,12 @@ describe('dops compile --inline and -s', () => {
     expect(dops(['compile', '-q', '--inline', "select 1 from {{ ref('orders') }}", '--project-dir', dir]).stdout).toBe('select 1 from "main"."orders"\n');
     const selected = dops(['compile', '-s', 'stg_orders', '--project-dir', dir]);
     expect(selected.stdout).toContain(`Compiled node 'stg_orders' is:\nselect id as order_id, amount from "main"."raw_orders"\n`);
+    // dbt's CompiledNode event with --output json: {"compiled"} inline, {"node", "compiled"} per selected node
+    const inlineJson = dops(['compile', '--inline', "select 1 from {{ ref('orders') }}", '--output', 'json', '--project-dir', dir]);
+    expect(JSON.parse(inlineJson.stdout)).toEqual({ compiled: 'select 1 from "main"."orders"' });
+    const selectedJson = dops(['compile', '-s', 'stg_orders', '--output', 'json', '--project-dir', dir]);
+    expect(JSON.parse(selectedJson.stdout)).toEqual({ node: 'stg_orders', compiled: 'select id as order_id, amount from "main"."raw_orders"' });
+    expect(dops(['compile', '--inline', 'select 1', '--output', 'yaml', '--project-dir', dir]).status).toBe(2);
     const bad = dops(['compile', '--inline', "select * from {{ ref('nope') }}", '--project-dir', dir]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("depends on 'nope', which was not found");
@@ -236,6 +242,20 @@ describe('run flags', () => {
     expect(quiet.stdout).not.toContain('START');
     const silent = dops(['run', '-q', '--no-print', '--no-partial-parse', '--project-dir', dir]);
     expect(silent.stdout).toBe('');
+    const shown = dops(['run', '-q', '--print', '--project-dir', dir], { env: { DOPS_PRINT: '0' } });
+    expect(shown.stdout).toBe('hello from a model\n');
+  });
+
+  // dbt prints at execution: once per node and run, not again while parsing, and also when the
+  // compiled SQL could have come from a cache.
+  it('{{ print() }} fires once per node per run, on a fresh parse and on a cached one', () => {
+    const dir = makeProject({ 'models/a.sql': "{{ print('printed by ' ~ this.identifier) }}select 1 as x\n", 'models/b.sql': "select * from {{ ref('a') }}\n" });
+    for (const args of [['--no-partial-parse'], [], []]) {
+      const run = dops(['build', ...args, '--project-dir', dir]);
+      expect(run.status).toBe(0);
+      expect(run.stdout.match(/printed by a/g)).toHaveLength(1);
+    }
+    expect(dops(['compile', '--project-dir', dir]).stdout.match(/printed by a/g)).toHaveLength(1);
   });
 
   // docs.getdbt.com/reference/global-configs/print-output (use_colors)
@@ -262,6 +282,24 @@ describe('empty selections', () => {
     expect(strict.status).toBe(2);
     expect(strict.stderr).toContain("The selection criterion 'nonexistent' does not match any enabled nodes");
     expect(readFileSync(join(dir, 'logs/dops.log'), 'utf8')).toMatch(/\[error\] \[main {6}\]: The selection criterion 'nonexistent'/);
+  });
+});
+
+describe('empty selections in ls and compile', () => {
+  // docs.getdbt.com/reference/node-selection/syntax; docs.getdbt.com/reference/commands/list
+  it('dops ls and compile warn about a criterion that matches nothing; --warn-error exits 2', () => {
+    const dir = makeProject(PROJECT);
+    const ls = dops(['ls', '-s', 'orders', 'no_such_model', '--project-dir', dir]);
+    expect(ls.status).toBe(0);
+    expect(ls.stdout).toContain("Warning: The selection criterion 'no_such_model' does not match any enabled nodes");
+    expect(ls.stdout).toContain('proj.orders\n');
+    const strict = dops(['ls', '-s', 'no_such_model', '--warn-error', '--project-dir', dir]);
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toContain("The selection criterion 'no_such_model' does not match any enabled nodes");
+    expect(strict.stderr).not.toMatch(/\n\s+at /);
+    const compile = dops(['compile', '-s', 'tag:nightly', '--warn-error', '--project-dir', dir]);
+    expect(compile.status).toBe(2);
+    expect(compile.stderr).toContain("The selection criterion 'tag:nightly' does not match any enabled nodes");
   });
 });
 
@@ -296,17 +334,49 @@ describe('selector methods', () => {
     expect(fresher.stdout.trim().split('\n').sort()).toEqual(['model.proj.recent', 'source.proj.raw.loads']);
   });
 
-  it('group:, access:, version:none select on model config; exposure: and unit_test: fail naming the method', () => {
+  it('group:, access:, version:none select on model config (unit_test: is covered in tests/integration/unit-tests)', () => {
     const dir = makeProject(PROJECT);
     expect(dops(['ls', '-s', 'group:finance', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.orders');
     expect(dops(['ls', '-s', 'access:public', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.orders');
     expect(dops(['ls', '-s', 'access:protected', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim()).toBe('model.proj.stg_orders');
     expect(dops(['ls', '-s', 'version:none', '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim().split('\n').sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
-    for (const method of ['exposure', 'unit_test']) {
-      const run = dops(['build', '-s', `${method}:x`, '--project-dir', dir]);
-      expect(run.status).toBe(2);
-      expect(run.stderr).toContain(`The ${method}: selector method is not supported`);
-    }
+  });
+
+  // docs.getdbt.com/reference/node-selection/methods#version
+  it('version:latest, prerelease, old and none follow latest_version', () => {
+    const dir = makeProject({
+      ...PROJECT,
+      'models/dim_v1.sql': 'select 1 as id\n',
+      'models/dim_v2.sql': 'select 2 as id\n',
+      'models/dim_v3.sql': 'select 3 as id\n',
+      'models/versions.yml': 'version: 2\nmodels:\n  - name: dim\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n      - v: 3\n',
+    });
+    const ls = (method: string) => dops(['ls', '-s', method, '--resource-type', 'model', '--output', 'unique_id', '--project-dir', dir]).stdout.trim().split('\n').sort();
+    expect(ls('version:latest')).toEqual(['model.proj.dim.v2']);
+    expect(ls('version:prerelease')).toEqual(['model.proj.dim.v3']);
+    expect(ls('version:old')).toEqual(['model.proj.dim.v1']);
+    expect(ls('version:none')).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
+  });
+
+  // docs.getdbt.com/reference/node-selection/methods#exposure
+  it('+exposure:x selects what the exposure depends on and their ancestors; 1+ only its direct parents', () => {
+    const dir = makeProject({
+      ...PROJECT,
+      'models/unrelated.sql': 'select 1 as x\n',
+      'models/exposures.yml': "version: 2\nexposures:\n  - name: weekly_report\n    type: dashboard\n    owner: {name: Ann}\n    depends_on: [ref('orders')]\n",
+    });
+    const ls = (selector: string) => dops(['ls', '-s', selector, '--output', 'unique_id', '--resource-type', 'model', 'seed', '--project-dir', dir]);
+    expect(ls('+exposure:weekly_report').stdout.trim().split('\n').sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders', 'seed.proj.raw_orders']);
+    expect(ls('1+exposure:weekly_*').stdout.trim()).toBe('model.proj.orders');
+    const own = ls('exposure:weekly_report');
+    expect(own.status).toBe(0);
+    expect(own.stdout).not.toContain('does not match'); // the exposure itself matched; it runs nothing
+    const build = dops(['build', '-s', '+exposure:weekly_report', '--project-dir', dir]);
+    expect(build.status).toBe(0);
+    expect(build.stdout).toContain('OK created table main.orders');
+    expect(build.stdout).not.toContain('unrelated');
+    const typo = ls('+exposure:weekly_reprot');
+    expect(typo.stdout).toContain("The selection criterion '+exposure:weekly_reprot' does not match any enabled nodes");
   });
 });
 

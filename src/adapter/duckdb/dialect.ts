@@ -1,6 +1,7 @@
 import type { Relation } from '../../manifest/nodes.js';
 import type { Dialect, RelationKind } from '../adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
+import { comparableType } from '../types.js';
 
 /**
  * DuckDB's SQL where engines differ: `CREATE OR REPLACE TABLE` / `VIEW`, `epoch()`, and seeds read
@@ -18,6 +19,9 @@ export const duckdbDialect: Dialect = {
     return statements;
   },
   epochSeconds: (expression: string) => `epoch(${expression})`,
+  // DuckDB knows `string` (VARCHAR) itself: dbt-duckdb has no alias to apply.
+  translateType: (type: string) => type,
+  contractType: comparableType,
   /**
    * The SELECT reading a seed CSV with DuckDB's CSV reader: header row required, types inferred
    * unless `column_types` overrides them (DuckDB docs, "CSV Import": `types`).

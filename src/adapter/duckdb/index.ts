@@ -202,6 +202,12 @@ class DuckDBConnectionWrapper implements Connection {
     return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
   }
 
+  /** `DESCRIBE <query>` binds the query and reports its columns without running it. */
+  async describeQuery(sql: string): Promise<ColumnType[]> {
+    const rows = await this.query(`describe (\n${sql}\n)`);
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  }
+
   async listColumns(): Promise<DatabaseColumn[]> {
     const rows = await this.query(`
       select c.table_schema, c.table_name, c.column_name, c.data_type, c.ordinal_position, t.table_type

@@ -7,7 +7,9 @@ import type { EngineInfo } from '../registry.js';
 export const DUCKDB_INFO: EngineInfo = {
   type: 'duckdb',
   // DuckDB docs: DDL is transactional; MERGE INTO since 1.4; COPY and the file readers.
-  capabilities: { transactionalDdl: true, merge: true, files: true },
+  // Constraints: every type is enforced on tables (checked against DuckDB 1.5; foreign keys only
+  // within one schema, and a table another one references cannot be dropped or replaced).
+  capabilities: { transactionalDdl: true, merge: true, files: true, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
   defaultSchema: 'main',
   checkTarget: () => undefined,
   databaseFile(target, projectDir) {

@@ -1,6 +1,7 @@
 import type { Relation } from '../../manifest/nodes.js';
 import type { Dialect, RelationKind, SeedData } from '../adapter.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
+import { comparableType } from '../types.js';
 
 /** Rows per INSERT when loading a seed (one statement per batch keeps statements small). */
 const SEED_BATCH = 500;
@@ -24,6 +25,9 @@ export const postgresDialect: Dialect = {
     return statements;
   },
   epochSeconds: (expression: string) => `extract(epoch from ${expression})`,
+  // dbt's Column.TYPE_LABELS: `string` is spelled `text` on PostgreSQL.
+  translateType: (type: string) => (type.trim().toLowerCase() === 'string' ? 'text' : type),
+  contractType: comparableType,
   seedType: (kind) => SEED_TYPES[kind],
   seedInserts(relation: Relation, data: SeedData) {
     const statements: string[] = [];

@@ -146,6 +146,19 @@ class PostgresConnection implements Connection {
     return rows.map((row) => ({ name: String(row.name), type: String(row.type) }));
   }
 
+  /**
+   * The query wrapped as `select * from (<sql>) limit 0` (planned, no row read): its fields' type
+   * OIDs and modifiers, named by `format_type` (e.g. `integer`, `numeric(10,2)`, `text`).
+   */
+  async describeQuery(sql: string): Promise<ColumnType[]> {
+    const fields = (await this.send(`select * from (\n${sql}\n) as dops_describe limit 0`)).fields ?? [];
+    if (!fields.length) return [];
+    const oids = fields.map((field) => field.dataTypeID).join(', ');
+    const mods = fields.map((field) => field.dataTypeModifier).join(', ');
+    const rows = await this.query(`select format_type(t.oid, t.mod) as type from unnest(array[${oids}]::oid[], array[${mods}]::int[]) with ordinality as t(oid, mod, i) order by t.i`);
+    return fields.map((field, index) => ({ name: field.name, type: String(rows[index].type) }));
+  }
+
   async listColumns(): Promise<DatabaseColumn[]> {
     const rows = await this.query(
       `select n.nspname as s, c.relname as i, case when c.relkind in ('v', 'm') then 'view' else 'table' end as k,

@@ -31,7 +31,8 @@ const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify
 export const POSTGRES_INFO: EngineInfo = {
   type: 'postgres',
   // PostgreSQL docs: DDL is transactional; MERGE since 15; the server cannot read the project's files.
-  capabilities: { transactionalDdl: true, merge: true, files: false },
+  // Constraints: PostgreSQL enforces every type on tables (as dbt-postgres declares).
+  capabilities: { transactionalDdl: true, merge: true, files: false, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
   defaultSchema: 'public',
   checkTarget(target, file) {
     const keys = target.credentials ?? {};

@@ -1,26 +1,36 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
 /**
  * Registers `compile`: writes compiled SQL to target/compiled and lists the files. With `--inline`
  * it prints the query's compiled SQL; with `-s` also each selected model's, as dbt does
- * (docs.getdbt.com/reference/commands/compile).
+ * (docs.getdbt.com/reference/commands/compile); `--output json` prints them as dbt's JSON
+ * (`{"compiled": ...}` inline, `{"node": ..., "compiled": ...}` per selected node).
  */
 export function registerCompile(program: Command): void {
   withSelectFlags(program.command('compile').description('render models and tests to target/compiled without running them'))
     .option('--inline <sql>', 'print the compiled SQL of this query (ref() and source() resolve as in a model)')
-    .action(async (flags: CliFlags & { inline?: string }) => {
+    .option('--warn-error', 'treat warnings as errors (a criterion that selects nothing exits 2)')
+    .addOption(new Option('--output <format>', 'how --inline / -s print the compiled SQL: text, or json ({"node", "compiled"}) as dbt does').choices(['text', 'json']).default('text'))
+    .action(async (flags: CliFlags & { inline?: string; output: 'text' | 'json' }) => {
+      const json = flags.output === 'json';
       const options = toApiOptions(flags);
       if (flags.inline !== undefined) {
         const { compileInline } = await import('../../api/compile-inline.js');
         const sql = compileInline({ ...options, inline: flags.inline });
-        process.stdout.write(flags.quiet ? `${sql}\n` : `Compiled inline node is:\n${sql}\n`);
+        process.stdout.write(json ? `${JSON.stringify({ compiled: sql }, null, 2)}\n` : flags.quiet ? `${sql}\n` : `Compiled inline node is:\n${sql}\n`);
         return;
       }
       if (flags.select?.length) {
         const api = await import('../../api/commands.js');
         const entries = api.compile(options);
-        for (const entry of entries.filter((e) => !e.uniqueId.startsWith('test.'))) process.stdout.write(`Compiled node '${entry.name}' is:\n${entry.sql}\n\n`);
+        const shown = entries.filter((e) => !e.uniqueId.startsWith('test.'));
+        if (json) {
+          // dbt's CompiledNode event in JSON: one object per node, nothing else on stdout.
+          for (const entry of shown) process.stdout.write(`${JSON.stringify({ node: entry.name, compiled: entry.sql }, null, 2)}\n`);
+          return;
+        }
+        for (const entry of shown) process.stdout.write(`Compiled node '${entry.name}' is:\n${entry.sql}\n\n`);
         process.stdout.write(entries.map((entry) => `${entry.path}\n`).join(''));
         process.stdout.write(`Compiled ${entries.length} node${entries.length === 1 ? '' : 's'}.\n`);
         return;

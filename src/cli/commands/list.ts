@@ -22,7 +22,8 @@ function jsonLine(node: ManifestNode): string {
 /** Registers `ls` (alias `list`): prints the selected nodes, one per line. */
 export function registerList(program: Command): void {
   withSelectFlags(program.command('ls').alias('list').description('list selected nodes'))
-    .option('--resource-type <type...>', 'only these kinds: model, seed, test, source')
+    .option('--resource-type <type...>', 'only these kinds: model, seed, snapshot, test, unit_test, source')
+    .option('--warn-error', 'treat warnings as errors (a criterion that selects nothing exits 2)')
     .addOption(new Option('--output <format>', 'name | path | unique_id | json (one object per line)').choices(['name', 'path', 'unique_id', 'json']).default('name'))
     .action(async (flags: CliFlags & { resourceType?: string[]; output: string }) => {
       const { list } = await import('../../api/commands.js');

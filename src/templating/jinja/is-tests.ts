@@ -5,7 +5,7 @@
  * Reference: jinja.palletsprojects.com/en/3.1.x/templates/#list-of-builtin-tests
  */
 import { compare, contains } from './operators.js';
-import { isDict, isFloat, plain, PyFloat, SafeStringClass } from './values.js';
+import { isDict, isFloat, plain, PY_MAPPING, PyFloat, SafeStringClass } from './values.js';
 
 type Test = (this: { env: { filters: Record<string, unknown>; tests: Record<string, unknown> } }, value: unknown, ...args: unknown[]) => boolean;
 
@@ -40,7 +40,7 @@ export const TESTS: Record<string, Test> = {
     const v = plain(value);
     return typeof v === 'string' && v === v.toUpperCase();
   },
-  mapping: (value) => isDict(plain(value)) || value instanceof Map,
+  mapping: (value) => isDict(plain(value)) || value instanceof Map || Boolean(value && (value as Record<symbol, unknown>)[PY_MAPPING]),
   iterable: (value) => {
     const v = plain(value);
     return typeof v === 'string' || (typeof v === 'object' && v !== null && (Array.isArray(v) || isDict(v) || Symbol.iterator in v));

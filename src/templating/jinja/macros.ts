@@ -21,8 +21,9 @@ export class MacroReturn {
  * Exposed as the global `return` (reuse it in other contexts).
  * @throws MacroReturn always (the macro call catches it)
  */
-export function jinjaReturn(value: unknown = null): never {
-  throw new MacroReturn(value);
+export function jinjaReturn(...args: unknown[]): never {
+  // `return(undefined_name)` returns Undefined (iterates as empty), `return()` None.
+  throw new MacroReturn(args.length ? args[0] : null);
 }
 
 /** Extra arguments of one call, read by the compiled macro body as `varargs` and `kwargs`. */

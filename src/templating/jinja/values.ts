@@ -64,6 +64,12 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Marks a class whose instances Jinja's `is mapping` accepts (dbt's Relation is a Mapping); such
+ * a class also has a `get(key, default)` method.
+ */
+export const PY_MAPPING = Symbol.for('dops.py-mapping');
+
 /** True for a plain object (a Python dict), as opposed to arrays and class instances. */
 export function isDict(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

@@ -109,7 +109,7 @@ describe('evaluateSelectors: methods', () => {
     const error = thrown(() => select('owner:me'));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe("Unknown selector method 'owner'");
-    expect(error.hint).toBe('Known methods: fqn, tag, path, resource_type, source, test_type, test_name, state, result, source_status, group, access, version, config.KEY');
+    expect(error.hint).toBe('Known methods: fqn, tag, path, resource_type, source, test_type, unit_test, test_name, state, result, source_status, group, access, version, config.KEY');
   });
 
   it('rejects @ combined with +', () => {

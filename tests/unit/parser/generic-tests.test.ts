@@ -40,7 +40,7 @@ describe('genericTestNode', () => {
       orders,
     );
     expect(node.rawSql).toBe(
-      `{{ test_relationships(model=__dops_model(ref("orders")), column_name="customer_id", to=ref('customers'), field="id", values=["a","b'c"], quote=false, n=null) }}`,
+      `{{ test_relationships(model=__dops_model(ref("orders")), column_name="customer_id", to=ref('customers'), field="id", values=["a", "b'c"], quote=false, n=null) }}`,
     );
   });
 

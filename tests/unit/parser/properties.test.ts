@@ -36,7 +36,7 @@ describe('readProperties: models', () => {
       ),
     );
     expect(errors).toEqual([]);
-    expect(properties.models.get('orders')).toEqual({
+    expect(properties.models.get('orders')).toMatchObject({
       name: 'orders',
       description: 'One row per order',
       columns: {
@@ -222,7 +222,7 @@ describe('readProperties: sources', () => {
       ['unique', 'id', 8],
       ['row_count', undefined, 5],
     ]);
-    expect(properties.sources[0].columns).toEqual({ id: { name: 'id', description: '', dataType: undefined } });
+    expect(properties.sources[0].columns).toMatchObject({ id: { name: 'id', description: '', dataType: undefined } });
   });
 });
 

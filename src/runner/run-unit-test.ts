@@ -1,0 +1,143 @@
+import type { Adapter, Connection } from '../adapter/adapter.js';
+import { renderRelation, quoteIdentifier } from '../adapter/quoting.js';
+import { engineInfo } from '../adapter/registry.js';
+import type { Target } from '../config/profiles.js';
+import type { Compiler } from '../compiler/compiler.js';
+import { DopsError } from '../errors.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { ColumnInfo, ModelNode, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
+import { ACTUAL_TABLE, diffQuery, EXPECTED_TABLE, fixtureName, inferColumnTypes, rowsQuery } from '../materializations/unit-test.js';
+import { formatTable } from '../reporter/table.js';
+import type { RelationCatalog } from './catalog.js';
+import { errorMessage, type Outcome } from './execute-node.js';
+
+/**
+ * The in-memory DuckDB unit tests run on (dops runs them with no warehouse: see README, "Unit
+ * tests"), opened through the adapter registry on first use and shared by a run's unit tests
+ * (each test on its own connection, so their temp tables never meet).
+ */
+export class UnitTestDatabase {
+  private adapter: Promise<Adapter> | undefined;
+
+  /** @param projectDir the project (DuckDB resolves relative file paths in models against it) */
+  constructor(private readonly projectDir: string, private readonly target: Target) {}
+
+  /** A new connection to the in-memory database. */
+  async connect(): Promise<Connection> {
+    const target: Target = { name: 'unit', type: 'duckdb', profileName: this.target.profileName, path: ':memory:', database: 'memory', schema: 'main', threads: 1, extensions: this.target.type === 'duckdb' ? this.target.extensions : undefined };
+    this.adapter ??= engineInfo('duckdb')!.open(target, this.projectDir);
+    return (await this.adapter).connect();
+  }
+
+  /** Closes the database, if it was opened. */
+  async close(): Promise<void> {
+    if (this.adapter) await (await this.adapter).close();
+  }
+}
+
+/** Where a run can read existing relations' column types: the target's connection and catalog. */
+export interface WarehouseColumns {
+  connection: Connection;
+  catalog: RelationCatalog;
+}
+
+function yamlTypes(columns: Record<string, ColumnInfo> | undefined): Map<string, string> | undefined {
+  const typed = Object.values(columns ?? {}).filter((c) => c.dataType);
+  return typed.length ? new Map(typed.map((c) => [c.name.toLowerCase(), c.dataType!])) : undefined;
+}
+
+/**
+ * The columns and types of an input's fixture: the YAML `data_type`s of the input node (contract
+ * or documented), else the columns of its relation when the warehouse has it, else inferred from
+ * the fixture's values. Columns known but not in the fixture are null (dbt fills them the same way).
+ */
+async function inputColumns(manifest: Manifest, id: string, rows: UnitTestRows, warehouse: WarehouseColumns | undefined): Promise<{ columns: string[]; types: Map<string, string | undefined> }> {
+  const node = manifest.get(id) as ModelNode;
+  const given = rows.columns;
+  let known: Map<string, string> | undefined = yamlTypes(node.columns);
+  if (!known && warehouse && 'relation' in node && warehouse.catalog.kindOf(node.relation)) {
+    try {
+      const described = await warehouse.connection.describeColumns(renderRelation(node.relation));
+      known = new Map(described.map((c) => [c.name.toLowerCase(), c.type]));
+    } catch {
+      known = undefined;
+    }
+  }
+  const inferred = inferColumnTypes(rows.rows ?? [], given);
+  const columns = [...given];
+  const lower = new Set(given.map((c) => c.toLowerCase()));
+  if (known) for (const name of known.keys()) if (!lower.has(name)) columns.push(name);
+  const types = new Map(columns.map((c) => [c, known?.get(c.toLowerCase()) ?? inferred.get(c)]));
+  return { columns, types };
+}
+
+const PLAIN = { write: () => true, isTTY: false } as const;
+
+/** dbt's diff table of a failed unit test: `---` rows expected but missing, `+++` rows produced but not expected. */
+function diffMessage(rows: Record<string, unknown>[], columns: string[], actualCount: number, expectedCount: number): string {
+  const table = formatTable(['@@', ...columns], rows.map((row) => ({ ...row, '@@': row.__dops_diff })), PLAIN as never).trimEnd().split('\n').join('\n  ');
+  const added = rows.filter((r) => r.__dops_diff === '+++').length;
+  const removed = rows.length - added;
+  return [
+    `actual differs from expected (${expectedCount} expected row${expectedCount === 1 ? '' : 's'}, ${actualCount} actual; ${removed} missing, ${added} unexpected):`,
+    '',
+    table,
+    '',
+    '--- expected rows missing from the actual output; +++ actual rows not expected',
+  ].join('\n  ');
+}
+
+/**
+ * Runs one unit test on the in-memory DuckDB: loads each input's fixture rows into a temp table,
+ * runs the model's SQL rendered over them, and compares its output with the expected rows on the
+ * expected columns, as multisets (https://docs.getdbt.com/docs/build/unit-tests).
+ * @param warehouse the target's connection and catalog, when the run has one (column types of existing relations)
+ * @returns `pass`, `fail` with the diff table as message and the differing row count as failures,
+ *   or `error` (a render or SQL problem, or an expected column the model does not return)
+ */
+export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compiler: Compiler, database: UnitTestDatabase, warehouse?: WarehouseColumns): Promise<Outcome> {
+  const model = manifest.get(test.modelId!) as ModelNode;
+  let connection: Connection | undefined;
+  try {
+    connection = await database.connect();
+    const inputs = new Map<string, string>();
+    for (const [index, given] of test.given.entries()) {
+      const name = fixtureName(index);
+      const body = given.format === 'sql' ? given.sql! : await (async () => {
+        const { columns, types } = await inputColumns(manifest, given.nodeId!, given, warehouse);
+        return rowsQuery(given.rows ?? [], columns, types);
+      })();
+      await connection.execute(`create temp table ${quoteIdentifier(name)} as\n${body}`);
+      inputs.set(given.nodeId!, quoteIdentifier(name));
+    }
+    const sql = compiler.renderUnitTest(model, inputs, test.overrides, test.name);
+    await connection.execute(`create temp table ${quoteIdentifier(ACTUAL_TABLE)} as\n${sql}`);
+    const actualTypes = new Map((await connection.describeColumns(quoteIdentifier(ACTUAL_TABLE))).map((c) => [c.name.toLowerCase(), { name: c.name, type: c.type }]));
+    const expect = test.expect;
+    let columns: string[];
+    if (expect.format === 'sql') {
+      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${expect.sql!}`);
+      columns = (await connection.describeColumns(quoteIdentifier(EXPECTED_TABLE))).map((c) => c.name);
+    } else {
+      columns = expect.columns;
+      const missing = columns.filter((c) => !actualTypes.has(c.toLowerCase()));
+      if (missing.length) {
+        return { status: 'error', message: `${test.originalFilePath}:${expect.line ?? test.line ?? 1}: unit test ${test.name}: expected column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `'${c}'`).join(', ')} not in the output of model ${model.name} (columns: ${[...actualTypes.values()].map((c) => c.name).join(', ')})` };
+      }
+      const types = new Map(columns.map((c) => [c, actualTypes.get(c.toLowerCase())!.type]));
+      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${rowsQuery(expect.rows ?? [], columns, types)}`);
+    }
+    const missing = columns.filter((c) => !actualTypes.has(c.toLowerCase()));
+    if (missing.length) return { status: 'error', message: `unit test ${test.name}: expected columns ${missing.join(', ')} are not in the output of model ${model.name}` };
+    const diff = await connection.query(diffQuery(columns));
+    if (!diff.length) return { status: 'pass', message: 'PASS', failures: 0 };
+    const count = async (table: string) => Number((await connection!.query(`select count(*) as n from ${quoteIdentifier(table)}`))[0].n);
+    return { status: 'fail', message: diffMessage(diff, columns, await count(ACTUAL_TABLE), await count(EXPECTED_TABLE)), failures: diff.length };
+  } catch (error) {
+    if (error instanceof DopsError) return { status: 'error', message: errorMessage(error) };
+    const text = connection ? connection.describeError(error).text : String((error as Error).message ?? error);
+    return { status: 'error', message: `Database error in unit test ${test.name} (model ${model.name}, on in-memory DuckDB): ${text}` };
+  } finally {
+    connection?.close();
+  }
+}
