@@ -11,7 +11,7 @@ import { median, printRows, ROOT, row, timeDops, timeNode, writeFigures } from '
 
 const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 3);
 const MAX_RATIO = 1.15;
-const EXAMPLE = ['dops_project.yml', 'models', 'seeds', 'macros', 'data-tests'];
+const EXAMPLE = ['dbt_project.yml', 'profiles.yml', 'models', 'seeds', 'macros', 'data-tests', 'snapshots'];
 
 /** A copy of the example flights project; its lake files are read from this repo's node_modules. */
 function copyExample() {

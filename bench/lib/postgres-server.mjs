@@ -29,7 +29,7 @@ const freePort = () =>
  * Starts a server with a superuser `dops` (scram auth on TCP); `stop()` stops it and deletes its dir.
  * @param {{password?: string, maxConnections?: number}} [options] the superuser's password (default
  *   `dops-bench`) and the server's max_connections (default PostgreSQL's)
- * @returns its host, port, user, password and stop(), or undefined when PostgreSQL is not installed
+ * @returns its host, port, user, password, kill(), restart() and stop(), or undefined when PostgreSQL is not installed
  */
 export async function startPostgres({ password = 'dops-bench', maxConnections } = {}) {
   const bin = postgresBin();
@@ -54,6 +54,14 @@ export async function startPostgres({ password = 'dops-bench', maxConnections } 
     port,
     user: 'dops',
     password,
+    /** Stops the server at once, as a crash would (no shutdown checkpoint), keeping its data dir. */
+    kill() {
+      as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    /** Starts a killed server again on the same port (it recovers from its WAL). */
+    restart() {
+      as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${maxConnections ? ` -c max_connections=${maxConnections}` : ''}`, '-w', '-t', '60', 'start']);
+    },
     stop() {
       try {
         as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -226,3 +226,11 @@ export interface Adapter {
   /** Closes every connection and the database. */
   close(): Promise<void>;
 }
+
+/** A failed `dops debug` check of an engine: the engine's one-line message and how to fix it. */
+export class EngineCheckError extends Error {
+  constructor(message: string, readonly fix?: string) {
+    super(message);
+    this.name = 'EngineCheckError';
+  }
+}

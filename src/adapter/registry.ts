@@ -1,5 +1,6 @@
 import type { Target } from '../config/profiles.js';
 import type { Adapter, Capabilities } from './adapter.js';
+export { EngineCheckError } from './adapter.js';
 import { DUCKDB_INFO } from './duckdb/info.js';
 import { POSTGRES_INFO } from './postgres/info.js';
 
@@ -19,7 +20,17 @@ export interface EngineInfo {
   databaseFile(target: Target, projectDir: string): string | undefined;
   /** Loads the driver (on demand: DuckDB's native module costs ~0.5 s) and opens the target's database. */
   open(target: Target, projectDir: string): Promise<Adapter>;
+  /**
+   * `dops debug`'s connection check: reaches the target's database without changing it (DuckDB
+   * opens an existing file read-only; a server runs `select 1`).
+   * @returns what was checked, e.g. `db.duckdb: test query ran`
+   * @throws EngineCheckError with the engine's message and the fix
+   */
+  checkConnection(target: Target, projectDir: string): Promise<string>;
+  /** `dops debug`'s versions line: the engine's name and version (the embedded library, or the server's). */
+  engineVersion(target: Target | undefined, projectDir: string): Promise<{ name: string; version: string }>;
 }
+
 
 /** The engines, by profile `type`. Adding an engine: a folder under src/adapter/ and one entry here. */
 const ENGINES: ReadonlyMap<string, EngineInfo> = new Map([DUCKDB_INFO, POSTGRES_INFO].map((info) => [info.type, info]));

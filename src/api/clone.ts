@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { openAdapter } from '../adapter/registry.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
-import { writeRunResults } from '../artifacts/run-results.js';
+import { writeArtifacts } from '../session/artifacts.js';
 import { ConfigError } from '../errors.js';
 import { selectNodes } from '../graph/selector.js';
 import { stateDatabaseFile, stateRelation } from '../graph/state.js';
@@ -9,7 +9,7 @@ import { relationName, type RelationNode } from '../manifest/nodes.js';
 import { summarize, type NodeResult } from '../runner/results.js';
 import type { RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
-import { loadProject, targetFile } from './project.js';
+import { loadProject } from './project.js';
 import { STATE_ALIAS } from './run-controls.js';
 import { loadState, resolveSelection } from './selection.js';
 import { checkSelection } from './selection-check.js';
@@ -87,7 +87,7 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
   }
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
-  writeRunResults(targetFile(project, 'run_results.json'), results, elapsed, { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name });
+  writeArtifacts(project, { runResults: { results, elapsed, startedAt, args: { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name } } });
   reporter?.runFinished?.(results, summary, project.manifest.nodes);
   return { results, summary, success: summary.error === 0, project };
 }

@@ -2,44 +2,39 @@ import { compileAnalyses } from '../compiler/analyses.js';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeManifest } from '../artifacts/manifest.js';
 import { envVarsReadSoFar } from '../config/vars.js';
 import { ConfigError, throwIfAny, DopsError } from '../errors.js';
-import { selectNodes } from '../graph/selector.js';
 import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType } from '../manifest/nodes.js';
 import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
-import { RUN_COMMANDS } from '../session/commands.js';
+import { OTHER_COMMANDS, RUN_COMMANDS } from '../session/commands.js';
 import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
-import { executeSelection, type RunOutcome } from './execute.js';
+import { runCommand, Session, type RunOutcome } from '../session/session.js';
 import type { SelectOptions } from './options.js';
-import { loadProject, targetFile } from './project.js';
-import { manifestMetadata, resolveSelection } from './selection.js';
-import { checkSelection } from './selection-check.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
 export function build(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, [...RUN_COMMANDS.build.resourceTypes], RUN_COMMANDS.build.name);
+  return runCommand(RUN_COMMANDS.build, options);
 }
 
 /** `dops run`: models only. */
 export function run(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, [...RUN_COMMANDS.run.resourceTypes], RUN_COMMANDS.run.name);
+  return runCommand(RUN_COMMANDS.run, options);
 }
 
 /** `dops test`: data tests only (generic and singular) against relations already built. */
 export function test(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, [...RUN_COMMANDS.test.resourceTypes], RUN_COMMANDS.test.name);
+  return runCommand(RUN_COMMANDS.test, options);
 }
 
 /** `dops snapshot`: runs the selected snapshots (type 2 history tables), in DAG order. */
 export function snapshot(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, [...RUN_COMMANDS.snapshot.resourceTypes], RUN_COMMANDS.snapshot.name);
+  return runCommand(RUN_COMMANDS.snapshot, options);
 }
 
 /** `dops seed`: (re)load every selected CSV seed. */
 export function seed(options: SelectOptions = {}): Promise<RunOutcome> {
-  return executeSelection(options, [...RUN_COMMANDS.seed.resourceTypes], RUN_COMMANDS.seed.name);
+  return runCommand(RUN_COMMANDS.seed, options);
 }
 
 /** A compiled node, as `dops compile` returns it. */
@@ -58,17 +53,15 @@ export interface CompiledEntry {
  */
 export function compile(options: SelectOptions = {}): CompiledEntry[] {
   forgetCompileStamp(options);
-  const project = loadProject(options);
+  const session = Session.load(options);
+  const { project } = session;
   const { projectDir, targetPath } = project.config;
-  const selection = resolveSelection(project, options);
-  checkSelection(project, options, selection);
-  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'snapshot', 'test']);
   const compiler = project.compiler();
   const entries: CompiledEntry[] = [];
   const errors: DopsError[] = [];
-  for (const id of project.dag.topologicalOrder()) {
+  for (const id of session.select(OTHER_COMMANDS.compile)) {
     const node = project.manifest.get(id);
-    if (!selected.has(id) || !isSqlNode(node)) continue;
+    if (!isSqlNode(node)) continue;
     try {
       const compiled = compiler.compile(node);
       entries.push({ uniqueId: id, name: node.name, path: compiled.path, sql: compiled.sql });
@@ -81,7 +74,7 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
   if (!options.select?.length && !options.selector) entries.push(...compileAnalyses(projectDir, project.config.name, targetPath, compiler, project.inputs, errors));
   compiler.finish();
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), new Map(entries.map((e) => [e.uniqueId, e.sql])));
+  session.write({ manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
   throwIfAny(errors);
   const outputs = [join(targetPath, 'manifest.json'), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
   writeCompileStamp(options, { projectDir, targetPath, inputs: project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });
@@ -108,14 +101,12 @@ export function checkResourceTypes(kinds: readonly string[]): ResourceType[] {
  */
 export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): ManifestNode[] {
   const kinds = checkResourceTypes(options.resourceTypes ?? []);
-  const project = loadProject(options);
-  const selection = resolveSelection(project, options);
-  checkSelection(project, options, selection);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
   const dropped = checkResourceTypes(options.excludeResourceTypes ?? []);
-  const types: string[] = (kinds.length ? kinds : [...RESOURCE_TYPES]).filter((type) => !dropped.includes(type as ResourceType));
-  const selected = selectNodes(project.manifest, project.dag, selection, types);
-  return project.dag.topologicalOrder().filter((id) => selected.has(id)).map((id) => project.manifest.get(id));
+  const session = Session.load(options);
+  const types = (kinds.length ? kinds : OTHER_COMMANDS.ls.resourceTypes).filter((type) => !dropped.includes(type));
+  const ids = session.select(OTHER_COMMANDS.ls, types);
+  session.write({ manifest: {} });
+  return ids.map((id) => session.project.manifest.get(id));
 }
 
 /** Folder of the starter project `dops init` copies. */

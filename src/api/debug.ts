@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { databaseFile } from '../adapter/adapter.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EngineCheckError, engineInfo } from '../adapter/registry.js';
 import { profileSearchPaths, resolveTarget, type Target } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES, type ProjectConfig } from '../config/project-config.js';
 import { DopsError } from '../errors.js';
@@ -58,40 +58,22 @@ export async function debug(options: CommonOptions = {}): Promise<{ checks: Debu
     }
   }
 
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  if (target && config) {
-    const file = databaseFile(target.path, config.projectDir);
+  // The connection and the engine version come from the target's adapter (DuckDB when no target resolves).
+  const engine = engineInfo(target?.type ?? 'duckdb');
+  if (target && config && engine) {
     try {
-      if (file !== ':memory:' && !existsSync(file)) {
-        accessSync(existsSync(dirname(file)) ? dirname(file) : config.projectDir, constants.W_OK);
-        checks.push({ section: 'connection', name: 'connection', ok: true, detail: `${file} does not exist yet; its folder is writable (the first build creates it)` });
-      } else {
-        const instance = await DuckDBInstance.create(file, file === ':memory:' ? {} : { access_mode: 'READ_ONLY' });
-        try {
-          const connection = await instance.connect();
-          await connection.run('select 1');
-          connection.closeSync();
-        } finally {
-          instance.closeSync();
-        }
-        checks.push({ section: 'connection', name: 'connection', ok: true, detail: `${file}: test query ran` });
-      }
+      checks.push({ section: 'connection', name: 'connection', ok: true, detail: await engine.checkConnection(target, config.projectDir) });
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0];
-      const fix = /lock/i.test(message) ? 'Another process holds the database: stop it (DuckDB allows one writer), then retry.' : 'Check the target path in profiles.yml (or database-path in the project file).';
-      checks.push({ section: 'connection', name: 'connection', ok: false, detail: message, fix });
+      checks.push({ section: 'connection', name: 'connection', ok: false, detail: (error as Error).message, fix: error instanceof EngineCheckError ? error.fix : undefined });
     }
   }
-  try {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    const reader = await connection.runAndReadAll('select version() as v');
-    const version = String(reader.getRowObjects()[0].v);
-    connection.closeSync();
-    instance.closeSync();
-    checks.push({ section: 'versions', name: 'duckdb version', ok: true, detail: version });
-  } catch (error) {
-    checks.push({ section: 'versions', name: 'duckdb version', ok: false, detail: (error as Error).message, fix: 'Reinstall dependencies (npm ci): the DuckDB native module did not load.' });
+  if (engine) {
+    try {
+      const { name, version } = await engine.engineVersion(target && config ? target : undefined, config?.projectDir ?? projectDir);
+      checks.push({ section: 'versions', name: `${name} version`, ok: true, detail: version });
+    } catch (error) {
+      checks.push({ section: 'versions', name: `${target?.type ?? 'duckdb'} version`, ok: false, detail: (error as Error).message, fix: error instanceof EngineCheckError ? error.fix : undefined });
+    }
   }
   const order = ['versions', 'configuration', 'connection'];
   checks.sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));

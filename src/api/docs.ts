@@ -1,21 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { writeCatalog, type Catalog } from '../artifacts/catalog.js';
+import type { Catalog } from '../artifacts/catalog.js';
 import { readResultsHistory, RESULTS_HISTORY_FILE } from '../artifacts/results-history.js';
 import { manifestExtras } from '../docs/extras.js';
-import { writeManifest } from '../artifacts/manifest.js';
 import { analyseLoadedProject } from '../docs/analyse.js';
 import { serveSite, type DocsServer } from '../docs/serve.js';
 import { buildSiteData, type SiteInput } from '../docs/site-data.js';
 import { writeSite } from '../docs/site.js';
 import { ConfigError } from '../errors.js';
-import { writeLineage } from '../lineage/artifact.js';
 import type { ProjectLineage } from '../lineage/project-lineage.js';
 import { traceColumn, type TraceStep } from '../lineage/trace.js';
 import type { ManifestNode } from '../manifest/nodes.js';
-import { selectNodes } from '../graph/selector.js';
 import type { CommonOptions, SelectOptions } from './options.js';
-import { loadProject, targetFile, type LoadedProject } from './project.js';
-import { manifestMetadata, resolveSelection } from './selection.js';
+import { targetFile, type LoadedProject } from './project.js';
+import { OTHER_COMMANDS } from '../session/commands.js';
+import { Session } from '../session/session.js';
 
 /** What `dops docs generate` wrote and found. */
 export interface DocsOutcome {
@@ -53,13 +51,12 @@ function readRunResults(project: LoadedProject): SiteInput['runResults'] {
  * @throws DopsError for project errors (YAML, templates, refs, cycles)
  */
 export async function generateDocs(options: SelectOptions & { data?: boolean } = {}): Promise<DocsOutcome> {
-  const project = loadProject(options);
+  const session = Session.load(options);
+  const { project } = session;
   const data = options.data !== false;
   const analysis = await analyseLoadedProject(project, { data });
-  limitCatalog(project, analysis.catalog, options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project), analysis.compiledSql);
-  writeCatalog(targetFile(project, 'catalog.json'), analysis.catalog, project.manifest);
-  writeLineage(targetFile(project, 'lineage.json'), analysis.lineage);
+  limitCatalog(session, analysis.catalog, options);
+  session.write({ manifest: { compiled: analysis.compiledSql }, catalog: analysis.catalog, lineage: analysis.lineage });
   const site = buildSiteData({
     manifest: project.manifest,
     projectName: project.config.name,
@@ -79,10 +76,9 @@ export async function generateDocs(options: SelectOptions & { data?: boolean } =
  * Keeps only the selected nodes in the catalog, as dbt's `docs generate --select` does; the site
  * still shows the whole graph. No selection flags: the catalog stays whole.
  */
-function limitCatalog(project: LoadedProject, catalog: Catalog, options: SelectOptions): void {
+function limitCatalog(session: Session, catalog: Catalog, options: SelectOptions): void {
   if (!options.select?.length && !options.exclude?.length && !options.selector) return;
-  const kinds = ['model', 'seed', 'snapshot', 'source', 'test'];
-  const selected = selectNodes(project.manifest, project.dag, resolveSelection(project, options), kinds);
+  const selected = new Set(session.select(OTHER_COMMANDS.docs, OTHER_COMMANDS.docs.resourceTypes, false));
   for (const id of [...catalog.keys()]) if (!selected.has(id)) catalog.delete(id);
 }
 
@@ -101,8 +97,9 @@ export interface LineageOutcome {
  * @throws ConfigError when the node or column does not exist; DopsError for project errors
  */
 export async function columnLineage(options: CommonOptions & { column: string; downstream?: boolean }): Promise<LineageOutcome> {
-  const project = loadProject(options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+  const session = Session.load(options);
+  const { project } = session;
+  session.write({ manifest: {} });
   const dot = options.column.lastIndexOf('.');
   if (dot <= 0) throw new ConfigError(`'${options.column}' is not model.column`, { hint: 'Example: dops lineage fact_flights.origin_airport_key' });
   const [nodeName, columnName] = [options.column.slice(0, dot), options.column.slice(dot + 1)];
@@ -128,7 +125,8 @@ export async function columnLineage(options: CommonOptions & { column: string; d
  * @throws ConfigError when the site was not generated or the port is taken
  */
 export async function serveDocs(options: CommonOptions & { port?: number; host?: string } = {}): Promise<DocsServer> {
-  const project = loadProject(options);
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+  const session = Session.load(options);
+  session.write({ manifest: {} });
+  const { project } = session;
   return serveSite(siteDir(project), options.port ?? 8080, options.host ?? '127.0.0.1');
 }

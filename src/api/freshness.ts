@@ -1,14 +1,13 @@
 import type { Connection } from '../adapter/adapter.js';
-import { openAdapter } from '../adapter/registry.js';
 import { renderRelation } from '../adapter/quoting.js';
-import { writeSources, type FreshnessResult } from '../artifacts/sources.js';
-import { selectNodes } from '../graph/selector.js';
+import type { FreshnessResult } from '../artifacts/sources.js';
 import type { SourceNode } from '../manifest/nodes.js';
 import { freshnessQuery, freshnessStatus } from '../runner/freshness.js';
 import { TemplateRelation } from '../templating/relation.js';
 import type { SelectOptions } from './options.js';
-import { loadProject, targetFile, type LoadedProject } from './project.js';
-import { resolveSelection } from './selection.js';
+import type { LoadedProject } from './project.js';
+import { OTHER_COMMANDS } from '../session/commands.js';
+import { Session } from '../session/session.js';
 
 export type { FreshnessResult } from '../artifacts/sources.js';
 
@@ -49,18 +48,20 @@ async function checkSource(source: SourceNode, connection: Connection): Promise<
  * @throws DopsError for project or selector errors (nothing checked then)
  */
 export async function sourceFreshness(options: SelectOptions = {}): Promise<FreshnessOutcome> {
-  const project = loadProject(options);
-  const selected = selectNodes(project.manifest, project.dag, resolveSelection(project, options), ['source']);
-  const sources = [...selected].map((id) => project.manifest.get(id)).filter((node): node is SourceNode => node.resourceType === 'source' && node.freshness !== undefined);
+  const session = Session.load(options);
+  const { project } = session;
+  const sources = session
+    .select(OTHER_COMMANDS.freshness, OTHER_COMMANDS.freshness.resourceTypes, false)
+    .map((id) => project.manifest.get(id))
+    .filter((node): node is SourceNode => node.resourceType === 'source' && node.freshness !== undefined);
   const started = Date.now();
-  const adapter = await openAdapter(project.target, project.config.projectDir);
   const results: FreshnessResult[] = [];
   try {
-    const connection = await adapter.connect();
+    const [connection] = await session.connect(1);
     for (const source of sources.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId))) results.push(await checkSource(source, connection));
   } finally {
-    await adapter.close();
+    await session.close();
   }
-  writeSources(targetFile(project, 'sources.json'), results, (Date.now() - started) / 1000);
+  session.write({ sources: { results, elapsed: (Date.now() - started) / 1000 } });
   return { results, success: results.every((r) => r.status === 'pass' || r.status === 'warn'), project };
 }

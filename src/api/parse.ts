@@ -1,11 +1,8 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { writeManifest } from '../artifacts/manifest.js';
 import { discoverProjectFiles } from '../project/files.js';
 import { parseProject } from '../parser/parse-project.js';
 import type { CommonOptions } from './options.js';
-import { loadProject, targetFile, type LoadedProject } from './project.js';
-import { manifestMetadata } from './selection.js';
+import type { LoadedProject } from './project.js';
+import { Session } from '../session/session.js';
 
 /** `target/perf_info.json`, with dbt's key names (seconds). */
 export interface PerfInfo {
@@ -29,7 +26,7 @@ export function parse(options: CommonOptions = {}): { project: LoadedProject; pe
   let parseMs = 0;
   let pathCount = 0;
   const started = performance.now();
-  const project = loadProject(options, {
+  const session = Session.load(options, {
     discoverFiles: (config) => {
       const t = performance.now();
       const files = discoverProjectFiles(config);
@@ -44,8 +41,9 @@ export function parse(options: CommonOptions = {}): { project: LoadedProject; pe
       return result;
     },
   });
+  const { project } = session;
   const loaded = performance.now();
-  writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+  session.write({ manifest: {} });
   const written = performance.now();
   const perf: PerfInfo = {
     path_count: pathCount,
@@ -56,8 +54,6 @@ export function parse(options: CommonOptions = {}): { project: LoadedProject; pe
     write_manifest_elapsed: seconds(written - loaded),
     node_count: project.manifest.nodes.size,
   };
-  const file = targetFile(project, 'perf_info.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(perf, null, 2)}\n`);
+  session.write({ perfInfo: { ...perf } });
   return { project, perf };
 }

@@ -3,16 +3,12 @@ import { join } from 'node:path';
 import { loadProjectConfig } from '../config/project-config.js';
 import { ConfigError } from '../errors.js';
 import type { IndirectSelection } from '../graph/selector.js';
-import type { ResourceType } from '../manifest/nodes.js';
-import { RUN_COMMANDS } from '../session/commands.js';
-import { executeSelection, type RunOutcome } from './execute.js';
+import { RUN_COMMANDS, type RunCommand } from '../session/commands.js';
+import { runCommand, type RunOutcome } from '../session/session.js';
 import type { CommonOptions, SelectOptions } from './options.js';
 
-/** Commands whose runs can be retried. */
-const RETRYABLE = new Set<string>(Object.keys(RUN_COMMANDS));
-
-/** Every runnable kind: the retried ids already come from the previous command's own kinds. */
-const RUNNABLE_TYPES: ResourceType[] = [...RUN_COMMANDS.build.resourceTypes];
+/** Commands whose runs can be retried: the node-running ones. */
+const RETRYABLE: ReadonlyMap<string, RunCommand> = new Map(Object.values(RUN_COMMANDS).map((command) => [command.name, command]));
 
 /** Statuses `dops retry` runs again (dbt retry's: errors, failed tests, and what they skipped). */
 const RETRIED = new Set(['error', 'fail', 'skipped']);
@@ -66,8 +62,9 @@ function previousOptions(args: Record<string, unknown>, options: CommonOptions):
 export function retry(options: SelectOptions = {}): Promise<RunOutcome> {
   const config = loadProjectConfig(options.projectDir ?? process.cwd());
   const previous = readPrevious(join(config.projectDir, config.targetPath, 'run_results.json'));
-  const command = String(previous.args.command);
-  if (!RETRYABLE.has(command)) throw new ConfigError(`Cannot retry '${command}': only build, run, test, seed and snapshot runs can be retried`);
+  const command = RETRYABLE.get(String(previous.args.command));
+  if (!command) throw new ConfigError(`Cannot retry '${String(previous.args.command)}': only build, run, test, seed and snapshot runs can be retried`);
   const only = new Set(previous.results.filter((r) => RETRIED.has(r.status)).map((r) => r.unique_id));
-  return executeSelection(previousOptions(previous.args, options), RUNNABLE_TYPES, command, only);
+  // The retried ids come from the previous command's own kinds; its name is recorded again.
+  return runCommand(command, previousOptions(previous.args, options), only);
 }

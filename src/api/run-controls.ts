@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { writeJunit } from '../artifacts/junit.js';
 import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
@@ -11,7 +10,7 @@ import { failuresRelation, storesFailures } from '../runner/run-test.js';
 import type { Outcome } from '../runner/execute-node.js';
 import type { SelectOptions } from './options.js';
 import type { LoadedProject } from './project.js';
-import { userPath } from './selection.js';
+import { isInlined } from '../materializations/registry.js';
 
 /** Alias the state target's database is attached under for `--defer` (read-only). */
 export const STATE_ALIAS = 'dops_state';
@@ -87,7 +86,7 @@ export async function prepareRun(project: LoadedProject, order: string[], connec
   const deferred = new Map<string, string>();
   for (const node of project.manifest.nodes.values()) {
     if (selected.has(node.uniqueId) || (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot')) continue;
-    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
+    if (isInlined(node)) continue;
     if (present.has(`${node.relation.schema}.${node.relation.identifier}`.toLowerCase())) continue;
     const relation = stateRelation(state, node.uniqueId);
     if (relation) deferred.set(node.uniqueId, attach ? `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(relation)}` : renderRelation(relation));
@@ -114,10 +113,4 @@ export function runArgs(project: LoadedProject, options: SelectOptions, command:
     warn_error: Boolean(options.warnError),
     fail_fast: Boolean(options.failFast),
   };
-}
-
-/** Writes `--junit` when asked, after run_results.json. */
-export function writeRunReports(project: LoadedProject, results: NodeResult[], elapsed: number, startedAt: number, options: SelectOptions, command: string): void {
-  if (!options.junit) return;
-  writeJunit(userPath(options.junit), results, { command, elapsed, timestamp: new Date(startedAt).toISOString(), nodes: project.manifest.nodes });
 }

@@ -4,6 +4,7 @@ import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { relationName, type RelationNode } from '../manifest/nodes.js';
 import { artifactMetadata, writeJson } from './write-json.js';
+import { isInlined } from '../materializations/registry.js';
 
 /** A column as the database reports it. */
 export interface CatalogColumn {
@@ -29,7 +30,7 @@ export interface CatalogEntry {
 export type Catalog = Map<string, CatalogEntry>;
 
 function relationNodes(manifest: Manifest): RelationNode[] {
-  return [...manifest.nodes.values()].filter((n): n is RelationNode => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && !(n.resourceType === 'model' && n.config.materialized === 'ephemeral'));
+  return [...manifest.nodes.values()].filter((n): n is RelationNode => n.resourceType !== 'test' && n.resourceType !== 'unit_test' && !isInlined(n));
 }
 
 async function databaseColumns(connection: Connection): Promise<Map<string, { kind: 'table' | 'view'; columns: CatalogColumn[] }>> {

@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { create } from 'xmlbuilder2';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult } from '../runner/results.js';
-import { scrubSecrets } from '../config/secrets.js';
-import { makeFolder } from '../project/make-folder.js';
+import { writeText } from './write-json.js';
 
 type Element = ReturnType<typeof create>;
 
@@ -74,6 +71,5 @@ export function junitXml(results: NodeResult[], run: JunitRun): string {
  * @param path absolute path
  */
 export function writeJunit(path: string, results: NodeResult[], run: JunitRun): void {
-  makeFolder(dirname(path), 'the JUnit report');
-  writeFileSync(path, `${scrubSecrets(junitXml(results, run))}\n`);
+  writeText(path, junitXml(results, run), 'the JUnit report');
 }

@@ -25,8 +25,17 @@ export function artifactMetadata(schema: string): Record<string, unknown> {
  * crash) never leaves half a file.
  */
 export function writeJson(path: string, value: unknown): void {
-  makeFolder(dirname(path), 'the target path');
+  writeText(path, JSON.stringify(value), 'the target path');
+}
+
+/**
+ * Writes text (plus a final newline) atomically: aside, then renamed over `path`, creating its
+ * folder; secret env var values are masked.
+ * @param what names the folder in the error when it cannot be made (e.g. `the JUnit report`)
+ */
+export function writeText(path: string, text: string, what: string): void {
+  makeFolder(dirname(path), what);
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${scrubSecrets(JSON.stringify(value))}\n`);
+  writeFileSync(temporary, `${scrubSecrets(text)}\n`);
   renameSync(temporary, path);
 }

@@ -17,6 +17,7 @@ import { hashText, type CompileCache, type CompileCacheEntry } from './compile-c
 import { envVarReadCount, envVarReadsSince } from '../config/vars.js';
 import { stampPath, type PathStamp } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
+import { isInlined } from '../materializations/registry.js';
 
 /** Template text that makes a render differ between invocations (or print): such nodes are not cached. */
 const VOLATILE = /\b(run_started_at|invocation_id)\b|\b(run_query|statement|load_result|log|print|exceptions\.warn|modules\.datetime|adapter\.(get_|list_|check_|already_|load_))\s*\(|\bmodules\.datetime\.\w+\.(now|today|utcnow)\b/;
@@ -214,7 +215,7 @@ export class Compiler {
     if (this.isVolatile(node)) return false;
     return node.dependsOn.nodes.every((id) => {
       const parent = this.manifest.get(id);
-      return !(parent.resourceType === 'model' && parent.config.materialized === 'ephemeral');
+      return !isInlined(parent);
     });
   }
 
@@ -433,7 +434,7 @@ export class Compiler {
     return {
       ref: (call) => {
         const target = this.manifest.resolveRef(call, node);
-        if (target.resourceType === 'model' && target.config.materialized === 'ephemeral') {
+        if (target.resourceType === 'model' && isInlined(target)) {
           ctes.add(target.uniqueId);
           return TemplateRelation.ephemeral(target.relation, cteName(target.name));
         }

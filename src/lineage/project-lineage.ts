@@ -8,6 +8,7 @@ import type { SerializedSql } from './ast.js';
 import { SNAPSHOT_META_COLUMNS } from '../materializations/snapshot.js';
 import { modelLineage } from './model-lineage.js';
 import type { ModelLineage } from './types.js';
+import { isInlined } from '../materializations/registry.js';
 
 /** What the project-wide analysis needs; I/O is passed in so the rules stay testable. */
 export interface ProjectLineageInput {
@@ -55,7 +56,7 @@ function projectResolver(manifest: Manifest, columnsOf: (id: string) => string[]
   const readers = new Map<string, string>();
   for (const node of manifest.nodes.values()) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test') continue;
-    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
+    if (isInlined(node)) tables.set(`.${cteName(node.name)}`.toLowerCase(), node.uniqueId);
     else if (node.resourceType === 'source' && node.externalLocation) {
       const locations = new Set([node.externalLocation, projectDir ? absoluteLocation(projectDir, node.externalLocation) : node.externalLocation]);
       for (const location of locations) {

@@ -2,6 +2,7 @@ import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { CompilationError } from '../errors.js';
 import type { ModelNode, Relation } from '../manifest/nodes.js';
+import { closestNames } from '../parser/similar.js';
 import { ON_SCHEMA_CHANGE, planSchemaChange, type ColumnSpec, type OnSchemaChange } from './schema-change.js';
 
 /** Incremental strategies dops supports (dbt's names). */
@@ -42,7 +43,8 @@ export function incrementalConfig(model: ModelNode): IncrementalConfig {
   const uniqueKey = names(config.unique_key);
   const strategy = String(config.incremental_strategy ?? (uniqueKey.length ? 'merge' : 'append'));
   if (!(INCREMENTAL_STRATEGIES as readonly string[]).includes(strategy)) {
-    throw configError(model, `unknown incremental_strategy '${strategy}'`, `Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`);
+    const close = closestNames(strategy, INCREMENTAL_STRATEGIES);
+    throw configError(model, `unknown incremental_strategy '${strategy}'`, `${close.length ? `Did you mean '${close[0]}'? ` : ''}Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`);
   }
   if (strategy !== 'append' && uniqueKey.length === 0) {
     throw configError(model, `incremental_strategy '${strategy}' needs a unique_key`, "Set unique_key='id' (or a list of columns), or use 'append'.");

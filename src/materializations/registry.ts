@@ -16,16 +16,31 @@ export interface MaterializationKind {
    * @throws DopsError naming the model's file
    */
   validate?(model: ModelNode, capabilities: Capabilities, target: Target): void;
+  /**
+   * True when the kind builds no relation: its model is inlined into its children as a CTE and
+   * never runs (`ephemeral`).
+   */
+  readonly inlined?: boolean;
+  /**
+   * What the kind needs to know about the current relation to plan its statements: only its
+   * `kind` (table, view, or absent: view and table), or its `state` (whether it exists as a table,
+   * its columns, the files its view reads: incremental and external; these compile at run time
+   * with `is_incremental()` known, so they are never compiled ahead).
+   */
+  readonly inspects?: 'kind' | 'state';
+  /** A custom kind (registered at run time): the runner builds it through its registered builder. */
+  readonly custom?: boolean;
 }
 
 /** The model materializations dops builds (https://docs.getdbt.com/docs/build/materializations). */
-const KINDS: ReadonlyMap<string, MaterializationKind> = new Map(
+const KINDS: Map<string, MaterializationKind> = new Map<string, MaterializationKind>(
   [
-    { name: 'view' },
-    { name: 'table' },
-    { name: 'ephemeral' },
+    { name: 'view', inspects: 'kind' as const },
+    { name: 'table', inspects: 'kind' as const },
+    { name: 'ephemeral', inlined: true },
     {
       name: 'incremental',
+      inspects: 'state' as const,
       validate(model: ModelNode, capabilities: Capabilities, target: Target) {
         const config = incrementalConfig(model);
         if (config.strategy === 'merge' && !capabilities.merge) {
@@ -35,6 +50,7 @@ const KINDS: ReadonlyMap<string, MaterializationKind> = new Map(
     },
     {
       name: 'external',
+      inspects: 'state' as const,
       validate(model: ModelNode, capabilities: Capabilities, target: Target) {
         if (!capabilities.files) throw new ConfigError(`Model ${model.name} is materialized 'external' (a file), which target '${target.name}' (${target.type}) cannot write: only duckdb writes files`);
       },
@@ -42,8 +58,48 @@ const KINDS: ReadonlyMap<string, MaterializationKind> = new Map(
   ].map((kind) => [kind.name, kind]),
 );
 
-/** The known `materialized` values. */
+/** The registered kind of a model's `materialized` value, or undefined for an unknown one. */
+export function materializationKind(name: string): MaterializationKind | undefined {
+  return KINDS.get(name);
+}
+
+/**
+ * True when the node is inlined into its children instead of being built (an ephemeral model):
+ * it never runs, has no relation, and its SQL becomes a CTE of each child.
+ */
+export function isInlined(node: ManifestNode): boolean {
+  return node.resourceType === 'model' && KINDS.get(node.config.materialized)?.inlined === true;
+}
+
+/** True when a run executes the node: not a source, and not inlined (see {@link isInlined}). */
+export function isRunnable(node: ManifestNode): boolean {
+  return node.resourceType !== 'source' && !isInlined(node);
+}
+
+/** The known `materialized` values (a snapshot: kinds registered later are added to {@link knownMaterializations}). */
 export const MATERIALIZATIONS: readonly string[] = [...KINDS.keys()];
+
+/** Every registered `materialized` value, built-in and custom. */
+export function knownMaterializations(): string[] {
+  return [...KINDS.keys()];
+}
+
+/**
+ * Adds a materialization kind (a custom `{% materialization %}`): `dops compile` then accepts it
+ * and validates its configs; the runner builds it through the builder registered for its name
+ * (runner/execute-node.ts `registerModelBuilder`).
+ * @throws Error when a built-in kind of that name exists
+ */
+export function registerMaterialization(kind: MaterializationKind): void {
+  const existing = KINDS.get(kind.name);
+  if (existing && !existing.custom) throw new Error(`materialization '${kind.name}' is built in`);
+  KINDS.set(kind.name, { ...kind, custom: true });
+}
+
+/** True when a model is compiled only as it starts, because its SQL depends on its relation's state (see {@link MaterializationKind.inspects}). */
+export function compilesAtRunTime(node: ManifestNode): boolean {
+  return node.resourceType === 'model' && KINDS.get(node.config.materialized)?.inspects !== 'kind';
+}
 
 function located(node: ManifestNode, error: unknown): DopsError {
   if (!(error instanceof DopsError)) throw error;
@@ -65,9 +121,10 @@ export function validateMaterializations(manifest: Manifest, target: Target, cap
       if (node.resourceType === 'model') {
         const kind = KINDS.get(node.config.materialized);
         if (!kind) {
-          const close = closestNames(node.config.materialized, MATERIALIZATIONS);
+          const known = knownMaterializations();
+          const close = closestNames(node.config.materialized, known);
           throw new ConfigError(`Unknown materialization '${node.config.materialized}' for model '${node.name}'`, {
-            hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}Use one of: ${MATERIALIZATIONS.join(', ')}.`,
+            hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}Use one of: ${known.join(', ')}.`,
           });
         }
         kind.validate?.(node, capabilities, target);

@@ -1,7 +1,7 @@
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { STATEFUL_MATERIALIZATIONS } from './run-stateful.js';
+import { compilesAtRunTime } from '../materializations/registry.js';
 
 /**
  * Compiles nodes that are ready to run while the database is busy with an earlier statement, so
@@ -26,7 +26,7 @@ export class CompileAhead {
   ready(uniqueId: string): void {
     const node = this.manifest.get(uniqueId);
     if (node.resourceType === 'test' || node.resourceType === 'snapshot') this.queue.push(uniqueId);
-    else if (node.resourceType === 'model' && !STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) this.queue.push(uniqueId);
+    else if (node.resourceType === 'model' && !compilesAtRunTime(node)) this.queue.push(uniqueId);
   }
 
   /** Marks a node as started: its run compiles it, so it is not compiled ahead. */

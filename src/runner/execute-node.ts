@@ -12,7 +12,7 @@ import type { NodeResult } from './results.js';
 import { runTest } from './run-test.js';
 import { spliceHooks, withNodeHooks } from './hooks.js';
 import { persistDocs } from './persist-docs.js';
-import { runSnapshotNode, runStatefulModel, STATEFUL_MATERIALIZATIONS, type RunSettings } from './run-stateful.js';
+import { runSnapshotNode, runStatefulModel, type RunSettings } from './run-stateful.js';
 
 /** A node's outcome before timing and thread are added. */
 export type Outcome = Pick<NodeResult, 'status' | 'message' | 'rowsAffected' | 'failures' | 'relationName' | 'compiledPath' | 'reused'>;
@@ -202,13 +202,54 @@ export async function executeNode(node: ManifestNode, connection: Connection, ca
   }
 }
 
+/** What a model's materialization gets to build it: the run's connection, catalog, compiler and settings. */
+export interface ModelBuildContext {
+  connection: Connection;
+  catalog: RelationCatalog;
+  compiler: Compiler;
+  projectDir: string;
+  settings: RunSettings;
+}
+
+/**
+ * Builds one model of a materialization kind (its hooks and errors included); never called for
+ * inlined kinds. Returns the node's outcome; throws DopsError for the node's own failure.
+ */
+export type ModelBuilder = (model: ModelNode, context: ModelBuildContext) => Promise<Outcome>;
+
+/** Builds a model whose plan comes from its compiled SQL alone (view, table), hooks spliced into the plan's transaction. */
+const planned: ModelBuilder = (model, { connection, catalog, compiler }) => runModel(model, connection, catalog, compiler);
+
+/** Builds a model whose materialization reads the relation's state while it runs (incremental, external); hooks run outside its transactions. */
+const stateful: ModelBuilder = (model, { connection, catalog, compiler, projectDir, settings }) =>
+  withDatabaseErrors(model, compiler, connection, () => withNodeHooks(model, connection, compiler, false, () => runStatefulModel(model, connection, catalog, compiler, projectDir, settings)));
+
+/**
+ * How the runner builds each model materialization, by `materialized` value. The kinds themselves
+ * (names, parse-time checks, inlining) are declared in materializations/registry.ts; a custom
+ * materialization registers its kind there and its builder here ({@link registerModelBuilder}),
+ * without changes to the runner.
+ */
+const MODEL_BUILDERS = new Map<string, ModelBuilder>([
+  ['view', planned],
+  ['table', planned],
+  ['incremental', stateful],
+  ['external', stateful],
+]);
+
+/** Registers (or replaces) how models of materialization `name` are built. */
+export function registerModelBuilder(name: string, builder: ModelBuilder): void {
+  MODEL_BUILDERS.set(name, builder);
+}
+
 async function buildNode(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, projectDir: string, settings: RunSettings): Promise<Outcome> {
   try {
-    if (node.resourceType === 'model' && STATEFUL_MATERIALIZATIONS.has(node.config.materialized)) {
-      return await withDatabaseErrors(node, compiler, connection, () => withNodeHooks(node, connection, compiler, false, () => runStatefulModel(node, connection, catalog, compiler, projectDir, settings)));
+    if (node.resourceType === 'model') {
+      // An unknown kind reaches here only when parse-time validation was bypassed: runModel's planModel names it.
+      const builder = MODEL_BUILDERS.get(node.config.materialized) ?? planned;
+      return await builder(node, { connection, catalog, compiler, projectDir, settings });
     }
     if (node.resourceType === 'snapshot') return await withDatabaseErrors(node, compiler, connection, () => withNodeHooks(node, connection, compiler, false, () => runSnapshotNode(node, connection, catalog, compiler, settings)));
-    if (node.resourceType === 'model') return await runModel(node, connection, catalog, compiler);
     if (node.resourceType === 'seed') return await runSeed(node, connection, catalog, projectDir, compiler);
     if (node.resourceType === 'test') return await runTest(node, connection, catalog, compiler);
     return { status: 'success', message: 'source' };

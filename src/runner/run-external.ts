@@ -7,8 +7,7 @@ import type { ModelNode } from '../manifest/nodes.js';
 import { copyStatement, externalReadSql, externalTarget, type ExternalTarget } from '../materializations/external.js';
 import { planView } from '../materializations/view.js';
 import type { RelationCatalog } from './catalog.js';
-import { inTransaction, runStatements } from './transaction.js';
-import { assertSingleSelect } from './execute-node.js';
+import { assertSingleSelect, runPlan } from './execute-node.js';
 import { makeFolder } from '../project/make-folder.js';
 
 /** What writing an external model did. */
@@ -116,7 +115,7 @@ export async function runExternal(model: ModelNode, connection: Connection, cata
     if (!wroteFiles) throw new Error('The write produced no files (a partitioned model with no rows?); the previous files are kept');
     const existing = catalog.kindOf(model.relation);
     const plan = planView(model.relation, externalReadSql({ ...target, path: version }), existing, connection.dialect);
-    await inTransaction(connection, () => runStatements(connection, plan.statements.slice(1, -1)));
+    await runPlan(connection, plan);
   } catch (error) {
     remove(version);
     throw error;

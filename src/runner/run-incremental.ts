@@ -4,10 +4,11 @@ import type { Compiler, CompiledNode } from '../compiler/compiler.js';
 import type { ModelNode } from '../manifest/nodes.js';
 import { CompilationError } from '../errors.js';
 import { duplicateKeysQuery, incrementalConfig, planIncremental, wantsFullRefresh } from '../materializations/incremental.js';
-import { contractTablePlan, tableStatements, tempRelation } from '../materializations/table.js';
+import { contractTablePlan, planTable } from '../materializations/table.js';
+import { transactional } from '../materializations/plan.js';
 import type { RelationCatalog } from './catalog.js';
 import { inTransaction, runStatements } from './transaction.js';
-import { assertSingleSelect, enforceContract } from './execute-node.js';
+import { assertSingleSelect, enforceContract, runPlan } from './execute-node.js';
 
 /** Suffix of the temp table holding an incremental run's new rows. */
 const STAGING_SUFFIX = '__dops_incr';
@@ -50,10 +51,11 @@ export async function runIncremental(model: ModelNode, connection: Connection, c
   // A contract is checked on every run (as dbt-postgres does), and shapes the table when it is built.
   const contract = await enforceContract(model, compiled.sql, connection, compiler);
   if (existing !== 'table' || fullRefresh) {
+    // A first build is the `table` materialization's plan (with the contract's columns and constraints when enforced).
     const { dialect } = connection;
-    const plan = contract ? contractTablePlan(model, compiled.sql, existing, dialect, contract) : tableStatements(model.relation, dialect.createTableAs(tempRelation(model.relation), compiled.sql), existing, dialect);
-    const body = [`create schema if not exists ${quoteIdentifier(model.relation.schema)}`, ...plan.statements];
-    const rows = await inTransaction(connection, () => runStatements(connection, body, plan.rowCountStatement + 1));
+    const contracted = contract && contractTablePlan(model, compiled.sql, existing, dialect, contract);
+    const plan = contracted ? transactional(model.relation.schema, contracted.statements, contracted.rowCountStatement) : planTable(model.relation, compiled.sql, existing, dialect);
+    const rows = (await runPlan(connection, plan)) ?? 0;
     catalog.record(model.relation, 'table');
     return { compiled, rows, incremental: false };
   }

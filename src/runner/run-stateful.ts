@@ -25,9 +25,6 @@ export interface StatefulOutcome {
   compiledPath: string;
 }
 
-/** Materializations whose build depends on what the relation (or its files) holds already. */
-export const STATEFUL_MATERIALIZATIONS = new Set(['incremental', 'external']);
-
 /**
  * Builds an `incremental` or `external` model.
  * @param catalog the run's relation catalog (read, and updated after the build committed)

@@ -1,5 +1,6 @@
 import type { Dag } from '../graph/dag.js';
 import { relationName, type ManifestNode, type Relation } from '../manifest/nodes.js';
+import { isInlined } from '../materializations/registry.js';
 
 /**
  * What the change detection needs to know about one successful load of a project. Pure data, so
@@ -18,7 +19,7 @@ export interface ProjectState {
 /** The relation a node builds in the database, if any (seeds and non-ephemeral models). */
 export function builtRelation(node: ManifestNode): Relation | undefined {
   if (node.resourceType === 'seed') return node.relation;
-  if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') return node.relation;
+  if (node.resourceType === 'model' && !isInlined(node)) return node.relation;
   return undefined;
 }
 

@@ -2,20 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter, Connection } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
-import { writeManifest } from '../artifacts/manifest.js';
 import { resolveTarget } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES } from '../config/project-config.js';
 import { DopsError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import { Manifest } from '../manifest/manifest.js';
-import { relationName, type ResourceType } from '../manifest/nodes.js';
+import { relationName } from '../manifest/nodes.js';
 import { dropStatement } from '../materializations/plan.js';
-import { planExecution, runExecutionPlan } from '../api/execute.js';
+import { Session } from '../session/session.js';
 import { RUN_COMMANDS } from '../session/commands.js';
 import type { SelectOptions } from '../api/options.js';
-import { targetFile, type LoadedProject } from '../api/project.js';
-import { manifestMetadata } from '../api/selection.js';
+import type { LoadedProject } from '../api/project.js';
 import { affectedNodes, builtRelation, diffProjects, staleRelations, type ProjectState, type StaleRelation } from './affected.js';
 import { mergeChanges, type FileChange } from './changes.js';
 import { globalKey, ProjectLoader } from './loader.js';
@@ -23,8 +21,8 @@ import { RebuildQueue } from './queue.js';
 import type { RebuildReport, WatchReporter } from './reporter.js';
 import { watchLayout, watchProject, type ProjectWatcher } from './watcher.js';
 
-/** Resource types watch mode runs: the same as `build` (snapshots included). */
-const BUILD_TYPES: ResourceType[] = [...RUN_COMMANDS.build.resourceTypes];
+/** Watch mode runs `build` (snapshots included) over its kept session. */
+const BUILD = RUN_COMMANDS.build;
 
 /** Default quiet time after the last file event before a rebuild starts. */
 export const DEFAULT_DEBOUNCE_MS = 100;
@@ -104,7 +102,7 @@ export class WatchSession {
     const target = resolveTarget(config, options.target, options.profilesDir);
     // Selector syntax errors are usage errors: report them now, not on every rebuild.
     const empty = new Manifest([]);
-    selectNodes(empty, Dag.fromManifest(empty), { select: options.select, exclude: options.exclude }, BUILD_TYPES);
+    selectNodes(empty, Dag.fromManifest(empty), { select: options.select, exclude: options.exclude }, [...BUILD.resourceTypes]);
     const adapter = await openAdapter(target, config.projectDir);
     let session: WatchSession;
     try {
@@ -194,9 +192,10 @@ export class WatchSession {
     const changed = new Set(diff.changed);
     for (const id of this.droppedIds) if (state.nodes.has(id)) changed.add(id);
     const affected = affectedNodes(changed, project.dag);
+    const session = Session.over(project, this.options);
     let plan;
     try {
-      plan = planExecution(project, this.options, BUILD_TYPES, 'build', affected);
+      plan = session.plan(BUILD, affected);
     } catch (error) {
       if (!(error instanceof DopsError)) throw error;
       report.error = error;
@@ -209,7 +208,7 @@ export class WatchSession {
     const t2 = performance.now();
     report.timings.planMs = t2 - t1;
     if (plan.order.length > 0) {
-      const outcome = await runExecutionPlan(project, plan, this.connections, this.options, 'build', this.abort.signal);
+      const outcome = await session.execute(plan, BUILD, this.abort.signal, {}, this.connections);
       report.results = outcome.results;
       for (const result of outcome.results) report.resourceTypes.set(result.uniqueId, project.manifest.get(result.uniqueId).resourceType);
       report.timings.nodeMs = outcome.results.reduce((sum, r) => sum + r.executionTime * 1000, 0);
@@ -219,7 +218,7 @@ export class WatchSession {
     // manifest.json (the whole project, large on big projects) is rewritten right after the summary,
     // before the next rebuild can start; run_results.json was written before it.
     const t3 = performance.now();
-    writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
+    session.write({ manifest: {} });
     report.timings.manifestMs = performance.now() - t3;
   }
 

@@ -4,7 +4,7 @@
  * https://nodejs.org/api/packages.html#self-referencing-a-package-using-its-name
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -32,4 +32,33 @@ describe('the package entry point', () => {
     removeProjects();
     expect(result.stdout.trim()).toBe('true 1');
   });
+
+  // https://www.typescriptlang.org/docs/handbook/modules/reference.html#packagejson-exports
+  it("a TypeScript consumer type-checks `import { build, compile, ls } from 'dops'`, and a wrong option type is an error", () => {
+    // Self-reference resolves only inside the package's folder: the consumer lives in a temp folder there.
+    const dir = join(REPO, `.typecheck-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const check = (projectDir: string) => {
+      writeFileSync(join(dir, 'consumer.ts'), [
+        "import { build, compile, ls, type RunOutcome } from 'dops';",
+        `const outcome: Promise<RunOutcome> = build({ projectDir: ${projectDir}, select: ['a'] });`,
+        "const names: string[] = ls({ projectDir: '.' }).map((node) => node.name);",
+        'const sql: string[] = compile({}).map((entry) => entry.sql);',
+        'void outcome; void names; void sql;',
+        '',
+      ].join('\n'));
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }));
+      return spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
+    };
+    try {
+      const good = check("'.'");
+      expect(good.stdout + good.stderr).toBe('');
+      expect(good.status).toBe(0);
+      const bad = check('1');
+      expect(bad.status).not.toBe(0);
+      expect(bad.stdout).toContain("Type 'number' is not assignable to type 'string'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

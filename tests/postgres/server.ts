@@ -12,6 +12,10 @@ export interface TestPostgres {
   port: number;
   user: string;
   password: string;
+  /** Stops the server at once (`pg_ctl stop -m immediate`, as a crash), keeping its data dir. */
+  kill(): void;
+  /** Starts a killed server again on the same port; it recovers from its WAL. */
+  restart(): void;
   /** Stops the server and deletes its data dir. */
   stop(): void;
 }

@@ -1,4 +1,6 @@
-import { databaseFile } from '../adapter.js';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { databaseFile, EngineCheckError } from '../adapter.js';
 import type { EngineInfo } from '../registry.js';
 
 /** DuckDB in the adapter registry: a database file (`path`) or `:memory:`. */
@@ -18,5 +20,42 @@ export const DUCKDB_INFO: EngineInfo = {
     const { DuckDBAdapter } = await import('./index.js');
     // The target carries dbt-duckdb's `settings` and `attach` (see DuckDBSetup).
     return DuckDBAdapter.open(target.path, projectDir, target);
+  },
+  async checkConnection(target, projectDir) {
+    const file = databaseFile(target.path, projectDir);
+    try {
+      if (file !== ':memory:' && !existsSync(file)) {
+        accessSync(existsSync(dirname(file)) ? dirname(file) : projectDir, constants.W_OK);
+        return `${file} does not exist yet; its folder is writable (the first build creates it)`;
+      }
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const instance = await DuckDBInstance.create(file, file === ':memory:' ? {} : { access_mode: 'READ_ONLY' });
+      try {
+        const connection = await instance.connect();
+        await connection.run('select 1');
+        connection.closeSync();
+      } finally {
+        instance.closeSync();
+      }
+      return `${file}: test query ran`;
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      const fix = /lock/i.test(message) ? 'Another process holds the database: stop it (DuckDB allows one writer), then retry.' : 'Check the target path in profiles.yml (or database-path in the project file).';
+      throw new EngineCheckError(message, fix);
+    }
+  },
+  async engineVersion() {
+    try {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      const reader = await connection.runAndReadAll('select version() as v');
+      const version = String(reader.getRowObjects()[0].v);
+      connection.closeSync();
+      instance.closeSync();
+      return { name: 'duckdb', version };
+    } catch (error) {
+      throw new EngineCheckError((error as Error).message, 'Reinstall dependencies (npm ci): the DuckDB native module did not load.');
+    }
   },
 };

@@ -1,5 +1,26 @@
-import { ConfigError } from '../../errors.js';
+import { ConfigError, DopsError } from '../../errors.js';
+import { EngineCheckError } from '../adapter.js';
 import type { EngineInfo } from '../registry.js';
+import type { Target } from '../../config/profiles.js';
+
+/** Runs `select version()` on the target's server, turning a refused connection into an EngineCheckError. */
+async function serverVersion(target: Target): Promise<string> {
+  const { PostgresAdapter } = await import('./index.js');
+  let adapter;
+  try {
+    adapter = await PostgresAdapter.open(target);
+  } catch (error) {
+    if (error instanceof DopsError) throw new EngineCheckError(error.message, 'Check host, port, user, password and dbname of the output in profiles.yml.');
+    throw error;
+  }
+  try {
+    const connection = await adapter.connect();
+    const [row] = await connection.query('select version() as v');
+    return String(row?.v ?? '');
+  } finally {
+    await adapter.close();
+  }
+}
 
 /** Keys a `type: postgres` output may set (dbt-postgres's: https://docs.getdbt.com/docs/core/connect-data-platform/postgres-setup). */
 export const POSTGRES_KEYS = ['host', 'port', 'user', 'password', 'pass', 'dbname', 'database', 'schema', 'threads', 'sslmode', 'connect_timeout', 'keepalives_idle', 'search_path', 'role', 'application_name'];
@@ -27,5 +48,15 @@ export const POSTGRES_INFO: EngineInfo = {
   async open(target) {
     const { PostgresAdapter } = await import('./index.js');
     return PostgresAdapter.open(target);
+  },
+  async checkConnection(target) {
+    const version = await serverVersion(target);
+    const keys = target.credentials ?? {};
+    return `${String(keys.host)}:${String(keys.port ?? 5432)}/${String(keys.dbname ?? keys.database)}: test query ran (${version.split(' ').slice(0, 2).join(' ')})`;
+  },
+  // The server's version is part of the connection check; this names the driver's without connecting.
+  async engineVersion() {
+    const { createRequire } = await import('node:module');
+    return { name: 'pg driver', version: String(createRequire(import.meta.url)('pg/package.json').version) };
   },
 };

@@ -216,6 +216,7 @@ describe('dops build --target pg, bad connection settings', () => {
     ['password', { password: 'wrong' }, /password authentication failed for user "dops"/],
     ['database', { dbname: 'no_such_db' }, /database "no_such_db" does not exist/],
     ['port', { port: 1 }, /ECONNREFUSED/],
+    ['host', { host: 'no-such-host.invalid' }, /ENOTFOUND|EAI_AGAIN/],
   ])('a wrong %s: one line naming the target and the server message, exit 2', async (_what, override, message) => {
     const dir = makeProject({ 'dops_project.yml': 'name: bad\n', 'models/a.sql': 'select 1 as id\n' });
     await addPostgresProfile(server, dir, 'bad', override);
@@ -223,8 +224,29 @@ describe('dops build --target pg, bad connection settings', () => {
     expect(result.status).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Error: Cannot connect to target 'pg' \(postgres 127\.0\.0\.1:\d+\/\w+ as dops\): /);
+    expect(lines[0]).toMatch(/^Error: Cannot connect to target 'pg' \(postgres [\w.-]+:\d+\/\w+ as dops\): /);
     expect(lines[0]).toMatch(message);
     expect(result.stderr + result.stdout).not.toContain(server.password);
+  });
+});
+
+describe('dops debug --target pg', () => {
+  // https://docs.getdbt.com/reference/commands/debug: the connection check runs a test query on the target.
+  const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'index.js');
+  const debug = (dir: string) => spawnSync(process.execPath, [CLI, 'debug', '--project-dir', dir, '--target', 'pg'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('checks the connection through the postgres adapter, naming the server; a wrong password fails the check', async () => {
+    const good = makeProject({ 'dops_project.yml': 'name: dbg\n', 'models/a.sql': 'select 1 as id\n' });
+    await addPostgresProfile(server, good, 'dbg');
+    const ok = debug(good);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/test query ran \(PostgreSQL \d+/);
+    expect(ok.stdout).toMatch(/pg driver version/);
+    const bad = makeProject({ 'dops_project.yml': 'name: dbg\n', 'models/a.sql': 'select 1 as id\n' });
+    await addPostgresProfile(server, bad, 'dbg', { password: 'wrong' });
+    const failed = debug(bad);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout + failed.stderr).toMatch(/password authentication failed for user "dops"/);
+    expect(failed.stdout + failed.stderr).not.toContain(server.password);
   });
 });

@@ -1,0 +1,281 @@
+import type { Adapter, Connection } from '../adapter/adapter.js';
+import { openAdapter } from '../adapter/registry.js';
+import { EarlyDatabase } from '../api/early-database.js';
+import type { SelectOptions } from '../api/options.js';
+import { runOnRunHooks } from '../api/project-hooks.js';
+import { loadProject, type LoadedProject, type LoadHooks } from '../api/project.js';
+import { prepareRun, RunControls, runArgs } from '../api/run-controls.js';
+import { loadState, resolveSelection } from '../api/selection.js';
+import { checkSelection } from '../api/selection-check.js';
+import type { Dag } from '../graph/dag.js';
+import { selectNodes } from '../graph/selector.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { isRunnable } from '../materializations/registry.js';
+import { RelationCatalog } from '../runner/catalog.js';
+import { CompileAhead } from '../runner/compile-ahead.js';
+import { executeNode } from '../runner/execute-node.js';
+import { openBuildState } from '../state/open.js';
+import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
+import { runInDagOrder } from '../runner/scheduler.js';
+import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
+import { ConfigError } from '../errors.js';
+import { RESOURCE_TYPES } from '../manifest/nodes.js';
+import { writeArtifacts, type ArtifactSet } from './artifacts.js';
+import type { Command, RunCommand } from './commands.js';
+
+/** What a command that runs nodes returns. */
+export interface RunOutcome {
+  results: NodeResult[];
+  summary: RunSummary;
+  /** False when a node errored or an error-severity test failed (CLI exit code 1). */
+  success: boolean;
+  project: LoadedProject;
+}
+
+/** The nodes a command runs, in the order they start, and the DAG that orders them. */
+export interface ExecutionPlan {
+  dag: Dag;
+  /** Selected runnable ids in topological order. */
+  order: string[];
+}
+
+/** True when a plan runs only unit tests: they need no warehouse (an in-memory DuckDB runs them). */
+export function unitTestsOnly(project: LoadedProject, plan: ExecutionPlan): boolean {
+  return plan.order.length > 0 && plan.order.every((id) => project.manifest.get(id).resourceType === 'unit_test');
+}
+
+/**
+ * The command's resource types less `--exclude-resource-type`.
+ * @throws ConfigError for an unknown excluded type
+ */
+function withoutExcluded(resourceTypes: readonly string[], options: SelectOptions): string[] {
+  const excluded = options.excludeResourceTypes ?? [];
+  const unknown = excluded.find((type) => !(RESOURCE_TYPES as readonly string[]).includes(type));
+  if (unknown) throw new ConfigError(`Unknown --exclude-resource-type '${unknown}'`, { hint: `Use one of: ${RESOURCE_TYPES.join(', ')}.` });
+  return resourceTypes.filter((type) => !excluded.includes(type));
+}
+
+/**
+ * In `build`, a test gates its model's children: each child waits for the tests of its parents and
+ * is skipped when one fails (dbt build's rule). Edges that would close a cycle are left out.
+ */
+function withTestGates(dag: Dag, manifest: Manifest, selected: Set<string>): Dag {
+  const edges: [string, string][] = [];
+  const none: ReadonlySet<string> = new Set();
+  for (const id of selected) {
+    const test = manifest.get(id);
+    // A unit test runs before its model; its failure skips the model and the model's descendants.
+    if (test.resourceType === 'unit_test' && test.modelId && selected.has(test.modelId)) edges.push([id, test.modelId]);
+    if (test.resourceType !== 'test' || !test.attachedNode) continue;
+    // A child of the tested node can only be upstream of a test that has another parent too: with
+    // the tested node as its one parent, an edge child -> test would close a cycle through it.
+    const attached = test.attachedNode;
+    const upstream = dag.parents(id).every((parent) => parent === attached) ? none : dag.ancestors(id);
+    for (const child of dag.children(attached)) {
+      if (child !== id && manifest.get(child).resourceType !== 'test' && !upstream.has(child)) edges.push([id, child]);
+    }
+  }
+  return edges.length ? dag.withEdges(edges) : dag;
+}
+
+/**
+ * The one path every command takes: load the project -> resolve the selection -> plan -> execute
+ * -> write artifacts. A session holds the loaded project and, once {@link Session.connect}ed, the
+ * target's adapter and one connection per runner thread; watch mode keeps one open and re-plans
+ * on it. Commands are data ({@link Command}): what they select, whether they execute, what they write.
+ */
+export class Session {
+  private adapter: Adapter | undefined;
+  private readonly connections: Connection[] = [];
+  private catalog: RelationCatalog | undefined;
+
+  private constructor(
+    readonly options: SelectOptions,
+    readonly project: LoadedProject,
+  ) {}
+
+  /**
+   * Loads the project (and the `--state` manifest, before this command's manifest.json can replace
+   * a state that points at target/).
+   * @throws DopsError for project and usage errors (nothing has run then)
+   */
+  static load(options: SelectOptions, hooks?: LoadHooks): Session {
+    const project = loadProject(options, hooks);
+    loadState(options);
+    return new Session(options, project);
+  }
+
+  /** A session over a project already loaded (watch mode reloads the project on each change). */
+  static over(project: LoadedProject, options: SelectOptions): Session {
+    return new Session(options, project);
+  }
+
+  /**
+   * The selected node ids of the command's resource types, in DAG order (every node the selection
+   * names, runnable or not: what `ls` lists and `compile` renders).
+   * @param resourceTypes overrides the command's kinds (`ls --resource-type`)
+   * @throws ConfigError for a malformed selector; with `check`, for a selection that matches nothing under --warn-error
+   */
+  select(command: Command, resourceTypes: readonly string[] = command.resourceTypes, check = true): string[] {
+    const { project, options } = this;
+    const selection = resolveSelection(project, options);
+    if (check) checkSelection(project, options, selection);
+    const selected = selectNodes(project.manifest, project.dag, selection, withoutExcluded(resourceTypes, options));
+    return project.dag.topologicalOrder().filter((id) => selected.has(id));
+  }
+
+  /**
+   * Plans a run: the selected nodes the registry says run (not sources, not ephemeral models), in
+   * DAG order; in `build`, tests gate their model's children.
+   * @param only when given, keeps just these ids of the selection (watch mode's affected nodes, `retry`'s failures)
+   * @throws ConfigError for a malformed selector
+   */
+  plan(command: RunCommand, only?: ReadonlySet<string>): ExecutionPlan {
+    const { project, options } = this;
+    const { manifest } = project;
+    const selection = resolveSelection(project, options);
+    if (!only) checkSelection(project, options, selection);
+    const selected = new Set([...selectNodes(manifest, project.dag, selection, withoutExcluded(command.resourceTypes, options))].filter((id) => isRunnable(manifest.get(id)) && (!only || only.has(id))));
+    const dag = command.name === 'build' ? withTestGates(project.dag, manifest, selected) : project.dag;
+    return { dag, order: dag.topologicalOrder().filter((id) => selected.has(id)) };
+  }
+
+  /**
+   * Opens the target's adapter (unless already open) with up to `threads` connections.
+   * @param early a database opened while the project loaded (DuckDB's file), taken when it is the target's
+   * @returns the connections, one per runner thread
+   * @throws ConfigError when the database cannot be opened or reached (names the target)
+   */
+  async connect(threads: number, early?: EarlyDatabase): Promise<Connection[]> {
+    if (!this.adapter) {
+      const opened = await early?.take(this.project.target.path, this.project.config.projectDir);
+      this.adapter = opened?.adapter ?? (await openAdapter(this.project.target, this.project.config.projectDir));
+      if (opened) {
+        this.connections.push(opened.connection);
+        this.catalog = opened.catalog;
+      }
+    }
+    while (this.connections.length < Math.max(1, threads)) this.connections.push(await this.adapter.connect());
+    return this.connections;
+  }
+
+  /** Closes the adapter and its connections. Safe to call more than once. */
+  async close(): Promise<void> {
+    const adapter = this.adapter;
+    this.adapter = undefined;
+    this.connections.length = 0;
+    await adapter?.close();
+  }
+
+  /**
+   * Runs a plan on the open connections (one runner thread each), then writes run_results.json
+   * (with `--junit`), together with `withResults` (e.g. the manifest), and reports the run.
+   * @param signal once aborted, nodes not yet started are skipped (the running ones finish)
+   */
+  async execute(plan: ExecutionPlan, command: RunCommand, signal?: AbortSignal, withResults: ArtifactSet = {}, connections: Connection[] = this.connections): Promise<RunOutcome> {
+    const { project, options } = this;
+    const { manifest } = project;
+    const { dag, order } = plan;
+    const compiler = project.compiler();
+    compiler.setInvocation(order, { FULL_REFRESH: Boolean(options.fullRefresh), WHICH: command.name });
+    const startedAt = Date.now();
+    const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
+    const controls = new RunControls(options, signal);
+    // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
+    const offline = unitTestsOnly(project, plan);
+    const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+    if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
+    if (options.empty) compiler.readEmpty();
+    const catalog = this.catalog ?? (order.length && !offline ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
+    this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
+    const state = order.length && !offline ? await openBuildState(project, connections[0], options, command.name) : undefined;
+    const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
+    const lanes = connections.map((connection) => ahead.overlapping(connection));
+    const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
+    if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
+    options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
+    const results = await runInDagOrder(
+      dag,
+      order,
+      Math.max(1, Math.min(connections.length, order.length)),
+      async (id, thread) => {
+        const started = new Date();
+        if (controls.stopped) {
+          return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
+        }
+        options.reporter?.nodeStarted?.(manifest.get(id), thread);
+        ahead.starting(id);
+        const node = manifest.get(id);
+        const build = (connection: Connection) => executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
+        const run = node.resourceType === 'unit_test'
+          ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog })
+          : state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread]);
+        const outcome = controls.review(node, await run);
+        if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
+        const completed = new Date();
+        return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
+      },
+      (id, cause, thread) => {
+        const now = new Date().toISOString();
+        return { uniqueId: id, status: 'skipped', message: `Skipped because ${manifest.get(cause).name} failed`, executionTime: 0, startedAt: now, completedAt: now, thread };
+      },
+      (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
+      (id) => ahead.ready(id),
+    );
+    // Compiled files may still be being written in the background; the cache records them.
+    compiler.finish();
+    await unitDatabase.close();
+    const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
+    const elapsed = (Date.now() - startedAt) / 1000;
+    const summary = summarize(results, elapsed);
+    this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
+    options.reporter?.runFinished?.(results, summary, manifest.nodes);
+    return { results, summary, success: summary.error === 0 && started && ended, project };
+  }
+
+  /** Writes a command's artifacts through the one writer (see {@link writeArtifacts}). */
+  write(set: ArtifactSet): void {
+    writeArtifacts(this.project, set);
+  }
+}
+
+/**
+ * Runs a node-running command start to end: loads the project, plans the selection, runs it
+ * against the target and writes manifest.json and run_results.json together. A command that does
+ * not run (a project error, the database held by another process) writes neither.
+ * @param only when given, runs just these ids of the selection (`dops retry`)
+ * @throws DopsError for project/usage errors (nothing has run then); node failures are results
+ */
+export async function runCommand(command: RunCommand, options: SelectOptions, only?: ReadonlySet<string>): Promise<RunOutcome> {
+  // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
+  const early = await EarlyDatabase.start(options);
+  let session: Session;
+  let plan: ExecutionPlan;
+  try {
+    session = Session.load(options);
+    plan = session.plan(command, only);
+  } catch (error) {
+    await early?.discard();
+    throw error;
+  }
+  const threads = Math.min(options.threads ?? session.project.target.threads, plan.order.length);
+  if (unitTestsOnly(session.project, plan)) {
+    // No warehouse: `dops test -s test_type:unit` neither opens nor creates the target's database.
+    await early?.discard();
+    const memory = new UnitTestDatabase(session.project.config.projectDir, session.project.target);
+    try {
+      const connections: Connection[] = [];
+      while (connections.length < Math.max(1, threads)) connections.push(await memory.connect());
+      return await session.execute(plan, command, undefined, { manifest: {} }, connections);
+    } finally {
+      await memory.close();
+    }
+  }
+  try {
+    await session.connect(threads, early);
+    return await session.execute(plan, command, undefined, { manifest: {} });
+  } finally {
+    await session.close();
+  }
+}
+
