@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Where browser tests leave screenshots of the site, to look at as a person would. */
-export const SCREENSHOTS = join(tmpdir(), 'dops-docs-screenshots');
+/** Where browser tests leave screenshots of the site, to look at as a person would: $DOPS_SCREENSHOTS, else <tmpdir>/dops-docs-screenshots. */
+export const SCREENSHOTS = process.env.DOPS_SCREENSHOTS ?? join(tmpdir(), 'dops-docs-screenshots');
 
 /** Where Debian's chromium package installs the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';

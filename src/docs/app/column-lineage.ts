@@ -40,6 +40,11 @@ export class ColumnLineageIndex {
     return name === undefined ? undefined : lineage.columns[name];
   }
 
+  /** Builds the downstream index now (the app does it while idle after start-up, so the first column click does not). */
+  warm(): void {
+    this.downstreamOf('', '');
+  }
+
   private downstreamOf(node: string, column: string): [string, string, SiteColumnEdge[2]][] {
     if (!this.downstream) {
       this.downstream = new Map();

@@ -113,4 +113,5 @@ const { main, sidebar } = shell();
 window.addEventListener('hashchange', () => route(main, sidebar));
 route(main, sidebar);
 // Build the full-text index once the first page is drawn, in chunks that keep the page responsive.
-setTimeout(() => void index.warm(), 50);
+// Then the downstream index of column lineage, so the first column opened does not build it.
+setTimeout(() => void index.warm().then(() => setTimeout(() => columns.warm(), 0)), 50);

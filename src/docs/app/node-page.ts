@@ -22,14 +22,14 @@ function testList(tests: SiteTest[]): HTMLElement | null {
 /** Highlighted SQL by its text: re-opening a page (e.g. for another column) does not highlight again. */
 const highlighted = new Map<string, string>();
 
-function sqlBlock(title: string, code: string | undefined, testId: string): HTMLElement | null {
+function sqlBlock(title: string, code: string | undefined, testId: string, open = testId === 'compiled-sql'): HTMLElement | null {
   if (code === undefined) return null;
   const pre = h('pre', {}, h('code', { class: 'hljs language-sql' }));
   let html = highlighted.get(code);
   if (html === undefined) highlighted.set(code, (html = hljs.highlight(code, { language: 'sql' }).value));
   // highlight.js escapes the code it returns, so its HTML is safe to insert.
   (pre.firstChild as HTMLElement).innerHTML = html;
-  return h('details', { class: 'sql', open: testId === 'compiled-sql', 'data-testid': testId }, h('summary', {}, title), pre);
+  return h('details', { class: 'sql', open, 'data-testid': testId }, h('summary', {}, title), pre);
 }
 
 function nodeLinks(index: SiteIndex, ids: string[], testId: string): HTMLElement {
@@ -166,7 +166,7 @@ function testPage(index: SiteIndex, node: SiteNode): HTMLElement {
 /** A unit test's input or expected rows: a table of the rows (or the SQL that gives them). */
 function unitRowsBlock(index: SiteIndex, rows: SiteUnitRows, testId: string): HTMLElement {
   const from = rows.fixture ? h('p', { class: 'muted' }, `From ${rows.fixture} (${rows.format}).`) : null;
-  if (rows.format === 'sql') return h('div', { 'data-testid': testId }, from, sqlBlock('SQL giving the rows', rows.sql ?? '', `${testId}-sql`));
+  if (rows.format === 'sql') return h('div', { 'data-testid': testId }, from, sqlBlock('SQL giving the rows', rows.sql ?? '', `${testId}-sql`, true));
   const table = rows.columns.length
     ? h(
         'div',
