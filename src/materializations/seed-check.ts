@@ -24,3 +24,27 @@ export function checkSeedCsv(projectDir: string, path: string, delimiter = ','):
     throw new ParseError('Bad CSV: a seed needs a header row', { location: { file: path, line: 1 } });
   }
 }
+
+/**
+ * Header columns a seed CSV names more than once (compared case-insensitively, as DuckDB and
+ * PostgreSQL compare unquoted names). dbt loads such a seed with the repeats renamed (agate's
+ * duplicate-column warning); dops warns the same way instead of renaming silently.
+ * @param contents the CSV text (only its first record is read)
+ * @returns each repeated name once, as first written; empty when the header cannot be read
+ */
+export function repeatedHeaderColumns(contents: string, delimiter = ','): string[] {
+  let header: string[];
+  try {
+    [header = []] = parse(contents, { delimiter, bom: true, to_line: 1, relax_column_count: true }) as string[][];
+  } catch {
+    return []; // a broken header is reported when the seed loads
+  }
+  const seen = new Map<string, string>();
+  const repeated: string[] = [];
+  for (const column of header) {
+    const key = column.trim().toLowerCase();
+    if (seen.has(key) && !repeated.includes(seen.get(key)!)) repeated.push(seen.get(key)!);
+    else if (!seen.has(key)) seen.set(key, column);
+  }
+  return repeated;
+}

@@ -52,7 +52,7 @@ describe('secret env vars', () => {
   const profile = (path: string) => `proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${path}"\n`;
   const PROJECT = 'name: proj\nprofile: proj\n';
 
-  it('a secret in profiles.yml works and appears in no file under target/ nor in the output', () => {
+  it('a secret in profiles.yml works and appears in no file under target/ or logs/ nor in the output', () => {
     const dir = makeProject({
       'dops_project.yml': PROJECT,
       'profiles.yml': profile("db-{{ env_var('DBT_ENV_SECRET_DB') }}.duckdb"),
@@ -66,7 +66,9 @@ describe('secret env vars', () => {
     expect(runs[0].status).toBe(1); // models/bad.sql fails; the rest builds
     expect(runs[2].status).toBe(0);
     for (const run of runs) expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
-    for (const [path, text] of filesUnder(join(dir, 'target'))) expect(text.includes(SECRET), path).toBe(false);
+    const written = [...filesUnder(join(dir, 'target')), ...filesUnder(join(dir, 'logs'))];
+    expect(written.map(([path]) => path).some((path) => path.endsWith('logs/dops.log'))).toBe(true);
+    for (const [path, text] of written) expect(text.includes(SECRET), path).toBe(false);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
     expect(manifest.metadata.target.database_path).toBe('db-*****.duckdb');
     expect(statSync(join(dir, `db-${SECRET}.duckdb`)).isFile()).toBe(true);

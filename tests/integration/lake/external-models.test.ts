@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../../src/api/commands.js';
@@ -89,6 +89,34 @@ describe('external models (materialized=external)', () => {
     expect(readdirSync(join(dir, 'lake/main')).sort()).toEqual(['curated', expect.stringMatching(/^curated\.__dops_v[0-9a-z]+$/)]);
     expect(await query(dir, 'select id, year from curated')).toEqual([{ id: 3, year: 2002 }]);
   });
+
+  // Issue 16 item 4: what a build killed between writing its new version and re-pointing the view
+  // leaves (an unreferenced `__dops_v<id>` version, a half-made link) must neither show in the
+  // view nor survive the next build. https://github.com/duckdb/dbt-duckdb#writing-to-external-files
+  for (const partitioned of [false, true]) {
+    it(`${partitioned ? 'partitioned' : 'plain'}: a killed build's leftovers never reach the view and the next build removes them`, async () => {
+      const config = partitioned ? "{{ config(materialized='external', partition_by='year') }}" : "{{ config(materialized='external') }}";
+      const dir = makeProject({ 'seeds/sales.csv': SALES, 'models/curated.sql': `${config}\nselect id, year from {{ ref('sales') }}\n` });
+      expect((await build({ projectDir: dir })).success).toBe(true);
+      const lake = join(dir, 'lake/main');
+      const [live] = readdirSync(lake).filter((name) => name.includes('.__dops_v'));
+      // the leftovers of a killed build: a complete new version no view reads, and the temp link
+      const stray = partitioned ? 'curated.__dops_vzz0' : 'curated.__dops_vzz0.parquet';
+      cpSync(join(lake, live), join(lake, stray), { recursive: true });
+      writeFileSync(join(lake, partitioned ? 'curated.__dops_link' : 'curated.parquet.__dops_link'), 'half-made link');
+      if (partitioned) writeFileSync(join(lake, stray, 'year=2001', 'extra.parquet'), 'not parquet');
+      expect(await query(dir, 'select count(*) as n from curated')).toEqual([{ n: 3 }]);
+      writeFile(dir, 'models/curated.sql', `${config}\nselect id, year from {{ ref('sales') }} where id = 1\n`);
+      expect((await build({ projectDir: dir })).success).toBe(true);
+      expect(await query(dir, 'select id from curated')).toEqual([{ id: 1 }]);
+      const names = readdirSync(lake).sort();
+      expect(names).toHaveLength(2);
+      expect(names).toContain(partitioned ? 'curated' : 'curated.parquet');
+      expect(names.filter((name) => (partitioned ? /^curated\.__dops_v[0-9a-z]+$/ : /^curated\.__dops_v[0-9a-z]+\.parquet$/).test(name))).toHaveLength(1);
+      expect(names).not.toContain(stray);
+      expect(names.find((name) => name.includes('.__dops_v'))).not.toBe(live);
+    });
+  }
 
   it('rejects partition_by with a single-file location', async () => {
     const dir = makeProject({
