@@ -80,6 +80,16 @@ export class Compiler {
   private graphJson: Record<string, unknown> | undefined;
   /** Nodes whose render reads per-invocation values or prints: never kept between invocations. */
   private readonly volatile = new Map<string, boolean>();
+  /** What each render in progress said (innermost last), kept until it completes (see {@link render}). */
+  private readonly saying: [keyof TemplateOutput, string][][] = [];
+  /**
+   * The output of every render: one object for all of them, so their contexts share one base
+   * (see templating/context.ts); it keeps what it is told for the render in progress.
+   */
+  private readonly renderOutput: TemplateOutput = {
+    info: (text) => this.saying.at(-1)?.push(['info', text]),
+    warn: (text) => this.saying.at(-1)?.push(['warn', text]),
+  };
 
   /**
    * @param saved compiled SQL kept between invocations (see {@link CompileCache}); without it
@@ -273,16 +283,19 @@ export class Compiler {
     const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
     // Output is kept until the render completes: a render stopped for a query runs again.
     const said: [keyof TemplateOutput, string][] = [];
-    const output: TemplateOutput = { info: (text) => said.push(['info', text]), warn: (text) => said.push(['warn', text]) };
-    const extras = { node: { ...serializeNode(node), path: node.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output };
-    const context = { ...runtimeContext(this.engine, this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global, self, node.config, resolver, incremental, extras), __dops_model: (relation: TemplateRelation) => this.whereFiltered(node, relation) };
+    const extras = { node: { ...serializeNode(node), path: node.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output: this.renderOutput };
+    const context = runtimeContext(this.engine, this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global, self, node.config, resolver, incremental, extras);
+    context.__dops_model = (relation: TemplateRelation) => this.whereFiltered(node, relation);
     const source = { path: node.originalFilePath, contents: node.rawSql };
     let rendered: string;
+    this.saying.push(said);
     try {
       rendered = this.engine.render(source, context);
     } catch (error) {
       if (error instanceof DopsError && node.resourceType === 'test' && node.testType === 'generic') Object.assign(error, { location: { file: node.originalFilePath, line: node.line } });
       throw error;
+    } finally {
+      this.saying.pop();
     }
     for (const [kind, text] of said) this.global.output?.[kind](text);
     const inlined = [...ctes].map((id): [string, string] => {

@@ -98,14 +98,16 @@ export function sourceCall(args: unknown[]): SourceCall {
 
 function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relation, execute: boolean, incremental = false, extras: RenderExtras = {}): TemplateContext {
   const output = extras.output ?? global.output;
-  // Renders with nothing of their own beyond `this` (every parse render) start from a copy of one
-  // context built per engine, global context and mode: building dbt's ~20 functions and objects
-  // again for each of 10,000s of renders made this the largest cost of a parse after YAML.
-  if (!hasOwnKeys(extras)) {
-    const template = sharedBase(engine, global, execute, incremental, output);
+  // Renders whose extras are the node, graph and selection (each render's own) plus flags and an
+  // output shared by many renders (every parse render, every compile render) start from a copy
+  // of one context built per engine, global context, mode, flags and output: building dbt's ~20
+  // functions and objects again for each of 10,000s of renders was the largest cost of a parse
+  // after YAML, and of a compile's renders.
+  const template = shareable(extras) ? sharedBase(engine, global, execute, incremental, extras.flags, output) : undefined;
+  if (template) {
     const context: TemplateContext = { ...template };
     // In place (the keys exist): what each render gets afresh, as the full build below gives it.
-    Object.assign(context, dbtRenderMembers(engine, { adapterType: global.target.type, execute, output }));
+    Object.assign(context, dbtRenderMembers(engine, { adapterType: global.target.type, execute, ...extras, output }));
     context.target = visibleTarget(global.target);
     context.this = new TemplateRelation(self);
     return context;
@@ -113,15 +115,29 @@ function baseContext(engine: TemplateEngine, global: GlobalContext, self: Relati
   return buildBase(engine, global, self, execute, incremental, extras, output);
 }
 
-function hasOwnKeys(value: object): boolean {
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return true;
-  return false;
+/** Extras a shared base context allows: each render's own (node, graph, selection) and what the sharing is keyed by. */
+const SHAREABLE_EXTRAS = new Set(['node', 'graph', 'selectedResources', 'flags', 'output']);
+
+function shareable(extras: RenderExtras): boolean {
+  for (const key in extras) {
+    if (!SHAREABLE_EXTRAS.has(key) && (extras as Record<string, unknown>)[key] !== undefined) return false;
+  }
+  return true;
 }
 
-/** Base contexts without extras, by engine, global context, execute / incremental and output (see {@link baseContext}). */
-const sharedBases = new WeakMap<TemplateEngine, WeakMap<GlobalContext, Map<string, { output: TemplateOutput | undefined; template: TemplateContext }[]>>>();
+/** Shared bases kept per engine, global context and mode; callers with more flags / outputs build their contexts in full. */
+const MAX_SHARED_BASES = 8;
 
-function sharedBase(engine: TemplateEngine, global: GlobalContext, execute: boolean, incremental: boolean, output: TemplateOutput | undefined): TemplateContext {
+interface SharedBase {
+  flags: Record<string, unknown> | undefined;
+  output: TemplateOutput | undefined;
+  template: TemplateContext;
+}
+
+/** Base contexts by engine, global context, execute / incremental, flags and output (see {@link baseContext}). */
+const sharedBases = new WeakMap<TemplateEngine, WeakMap<GlobalContext, Map<string, SharedBase[]>>>();
+
+function sharedBase(engine: TemplateEngine, global: GlobalContext, execute: boolean, incremental: boolean, flags: Record<string, unknown> | undefined, output: TemplateOutput | undefined): TemplateContext | undefined {
   let byGlobal = sharedBases.get(engine);
   if (!byGlobal) sharedBases.set(engine, (byGlobal = new WeakMap()));
   let byMode = byGlobal.get(global);
@@ -129,9 +145,10 @@ function sharedBase(engine: TemplateEngine, global: GlobalContext, execute: bool
   const mode = `${execute}|${incremental}`;
   let known = byMode.get(mode);
   if (!known) byMode.set(mode, (known = []));
-  let entry = known.find((candidate) => candidate.output === output);
+  let entry = known.find((candidate) => candidate.output === output && candidate.flags === flags);
   if (!entry) {
-    entry = { output, template: buildBase(engine, global, { schema: global.target.schema, identifier: '' }, execute, incremental, {}, output) };
+    if (known.length >= MAX_SHARED_BASES) return undefined;
+    entry = { flags, output, template: buildBase(engine, global, { schema: global.target.schema, identifier: '' }, execute, incremental, { flags }, output) };
     known.push(entry);
   }
   return entry.template;
