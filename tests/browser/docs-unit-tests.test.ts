@@ -125,6 +125,10 @@ describe('unit test, contract and version pages of the docs site, in headless Ch
     expect(await page.textContent('[data-testid=test-message]')).toBe(result.message);
     expect(await page.textContent('[data-testid=given-0-sql]')).toContain('20 as customer_id');
     await page.screenshot({ path: join(SCREENSHOTS, 'unit-test-failed.png'), fullPage: true });
+    // The overview counts unit tests and lists the failed one with the first line of its message.
+    await page.goto(`${indexUrl}#!/overview`);
+    expect(await page.textContent('[data-testid=counts] [data-type=unit_test]')).toBe('2unit tests');
+    expect(await page.textContent('[data-testid=failing-tests]')).toContain('totals_wrong_on_purpose on customer_totals: actual differs from expected');
   });
 
   it('shows an enforced contract with each column’s type and constraints', async () => {
