@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { ProjectConfig } from '../config/project-config.js';
@@ -69,6 +69,36 @@ function assertReadable(dir: string, folders: string[]): void {
   }
 }
 
+/** Extensions of the files dops reads from the resource paths. */
+const PROJECT_FILE_EXTENSIONS = ['.sql', '.yml', '.yaml', '.csv', '.md'];
+
+/**
+ * A symbolic link named like a project file whose target does not exist would be skipped without a
+ * word by the directory walk (dbt fails reading it); it is an error naming the link and its target.
+ * @throws ConfigError naming the first such link
+ */
+function assertNoBrokenLinks(dir: string, folders: string[]): void {
+  for (const folder of folders) {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(join(dir, folder), { withFileTypes: true });
+    } catch {
+      continue; // a missing folder contributes nothing; an unreadable one was reported above
+    }
+    for (const entry of entries) {
+      if (!entry.isSymbolicLink() || !PROJECT_FILE_EXTENSIONS.some((extension) => entry.name.endsWith(extension))) continue;
+      const link = join(dir, folder, entry.name);
+      try {
+        statSync(link);
+      } catch (error) {
+        throw new ConfigError(`Cannot read ${link}: it is a symbolic link to ${readlinkSync(link)}, which ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${fsReason(error)})`}`, {
+          hint: 'Remove the link or restore its target.',
+        });
+      }
+    }
+  }
+}
+
 /**
  * Finds and reads the project's files under the configured paths (`model-paths`, `seed-paths`,
  * `test-paths`, `macro-paths`, `snapshot-paths`), sorted by path within each root so parsing is
@@ -85,6 +115,7 @@ export function discoverProjectFiles(config: ProjectConfig): ProjectFiles {
   const files = entries.filter((path) => !path.endsWith('/')).sort();
   const folders = [...roots, ...entries.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1))];
   assertReadable(dir, folders);
+  assertNoBrokenLinks(dir, folders);
   // A folder changed since the walk began (a file added or removed meanwhile) is never trusted.
   const fingerprint = takeFingerprint(dir, folders, listedAt);
   const readFiles = (paths: string[], extensions: string[]): ProjectFile[] => {

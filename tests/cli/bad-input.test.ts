@@ -185,6 +185,7 @@ const CASES: Case[] = [
   // File system
   { name: 'fs: an unreadable model file (EACCES) names the file and the permission', unreadable: 'models/stg.sql', exit: 2, culprit: 'models/stg.sql', says: 'permission denied' },
   { name: 'fs: an unreadable ~/.dbt folder names the file and the permission', files: { 'dops_project.yml': PROJECT_WITH_PROFILE, '.dbt/profiles.yml': PROFILE('type: duckdb\npath: dops.duckdb') }, unreadable: '.dbt', exit: 2, culprit: '.dbt/profiles.yml', says: 'permission denied' },
+  { name: 'fs: a broken symbolic link to a model file', files: { 'models/broken.sql': '@symlink /no/such/file.sql' }, exit: 2, culprit: 'models/broken.sql', says: 'symbolic link to /no/such/file.sql, which does not exist' },
   { name: 'fs: a symbolic link looping back to models', files: { 'models/loop': '@symlink ../models' }, exit: 2, culprit: 'models/loop/orders.sql' },
   { name: 'fs: invalid UTF-8 in a model', files: { 'models/bad.sql': 'select \u00ff\u00fe as a\n' }, exit: 1, culprit: 'models/bad.sql' },
   { name: 'fs: a folder named like a model', files: { 'models/folder.sql/x.sql': 'select 1 as x\n' }, exit: 0, culprit: 'x' },
