@@ -8,7 +8,7 @@
  * References: docs.getdbt.com/docs/build/materializations, docs.getdbt.com/docs/build/incremental-strategy,
  * docs.getdbt.com/docs/build/snapshots, github.com/duckdb/dbt-duckdb#writing-to-external-files.
  */
-import { execSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,6 @@ import { postgresBin, startPostgres, type TestPostgres } from '../postgres/serve
 const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/cli/index.js');
 
-beforeAll(() => {
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 /** The models of both engines; `{{ var('v') }}` is the build's version number. */

@@ -2,10 +2,10 @@
  * Reliability and security through the real binary: secret env vars never reach target/ or the
  * output, folders that cannot be made or read are named (exit 2, no hang, no stack trace).
  */
-import { execSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, removeProjects } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -40,9 +40,6 @@ function filesUnder(dir: string): Array<[string, string]> {
     .map((path) => [path, readFileSync(path).toString('latin1')]);
 }
 
-beforeAll(() => {
-  execSync('npx tsc -p .', { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 afterAll(removeProjects);
 
 // https://docs.getdbt.com/reference/dbt-jinja-functions/env_var#secrets: DBT_ENV_SECRET_* only in
