@@ -6,7 +6,8 @@ import { ConfigError, DopsError } from '../errors.js';
 export class OperationError extends DopsError {}
 import type { ModelNode } from '../manifest/nodes.js';
 import { closestNames } from '../parser/similar.js';
-import { runtimeContext } from '../templating/context.js';
+import { runtimeContext, type RelationResolver } from '../templating/context.js';
+import { renderLive, type DatabaseReplay } from '../templating/introspection.js';
 import { TemplateRelation } from '../templating/relation.js';
 import type { CommonOptions } from './options.js';
 import { loadProject } from './project.js';
@@ -37,8 +38,8 @@ function parseArgs(text: string | undefined): Record<string, unknown> {
  * `dops run-operation MACRO --args YAML` (docs.getdbt.com/reference/commands/run-operation):
  * renders the macro with the arguments as keyword arguments, in the runtime context (`ref()`,
  * `source()`, `var()`, `target`), and runs the SQL it renders on the target's DuckDB in one
- * transaction: all of it or, on an error, none of it. Our templates render synchronously, so a
- * macro's statements are the text it outputs (not `run_query` calls, which dops lacks).
+ * transaction: all of it or, on an error, none of it. Queries the macro runs as it renders
+ * (`run_query`, `statement`, `adapter.create_schema`...) run in that transaction first.
  * @throws ConfigError for an unknown macro (naming close ones), bad `--args`, or a failing statement (rolled back)
  */
 export async function runOperation(options: CommonOptions & { macro: string; args?: string }): Promise<OperationResult> {
@@ -50,31 +51,37 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
   }
   const args = parseArgs(options.args);
   const caller = { uniqueId: `operation.${global.projectName}.${options.macro}`, resourceType: 'model', name: options.macro, originalFilePath: '--args', fqn: [], config: {} } as unknown as ModelNode;
-  const context = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, {
+  const resolver: RelationResolver = {
     ref: (call) => new TemplateRelation(manifest.resolveRef(call, caller).relation),
     source: (call) => new TemplateRelation(manifest.resolveSource(call, caller).relation),
-  });
+  };
   const kwargs = Object.keys(args).map((name) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--args key '${name}' is not a valid argument name`);
     return `${name}=__dops_args.${name}`;
   });
-  const sql = engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...context, __dops_args: args }).trim();
+  const render = (database?: DatabaseReplay) => {
+    const live = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, resolver, false, { database });
+    return engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...live, __dops_args: args }).trim();
+  };
   const started = Date.now();
-  if (sql) {
-    const adapter = await openAdapter(project.target, project.config.projectDir);
+  let sql = '';
+  const adapter = await openAdapter(project.target, project.config.projectDir);
+  try {
+    const connection = await adapter.connect();
+    await connection.execute('begin transaction');
     try {
-      const connection = await adapter.connect();
-      await connection.execute('begin transaction');
-      try {
-        await connection.execute(sql);
-        await connection.execute('commit');
-      } catch (error) {
-        await connection.execute('rollback').catch(() => undefined);
-        throw new OperationError(`Database error in macro ${options.macro}: ${(error as Error).message.split('\n')[0]}`, { hint: 'Nothing was changed (the statements ran in one transaction, rolled back).' });
-      }
-    } finally {
-      await adapter.close();
+      // Queries the macro makes as it renders (run_query, statement, adapter.create_schema...) run
+      // in the same transaction, before the SQL it outputs.
+      sql = await renderLive(render, (query) => connection.queryTable(query));
+      if (sql) await connection.execute(sql);
+      await connection.execute('commit');
+    } catch (error) {
+      await connection.execute('rollback').catch(() => undefined);
+      if (error instanceof DopsError) throw error;
+      throw new OperationError(`Database error in macro ${options.macro}: ${(error as Error).message.split('\n')[0]}`, { hint: 'Nothing was changed (the statements ran in one transaction, rolled back).' });
     }
+  } finally {
+    await adapter.close();
   }
   return { macro: options.macro, sql, elapsed: (Date.now() - started) / 1000 };
 }

@@ -4,7 +4,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import { type ManifestNode, type ModelNode, type Relation, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
 import type { TemplateOutput } from '../templating/dbt-context.js';
-import { DatabaseReplay, NeedsDatabase } from '../templating/introspection.js';
+import { NeedsDatabase, renderLive, type DatabaseReplay } from '../templating/introspection.js';
 import type { Connection } from '../adapter/adapter.js';
 import { serializeNode } from '../artifacts/manifest.js';
 import type { TemplateEngine } from '../templating/engine.js';
@@ -139,31 +139,17 @@ export class Compiler {
    * @param what the thing rendered, for error messages (`model orders`)
    * @throws DatabaseError when a query fails; what `render` throws otherwise
    */
-  private async replayed<T>(render: (replay: DatabaseReplay) => T, connection: Connection, what: string, file: string): Promise<T> {
-    const replay = new DatabaseReplay();
-    for (;;) {
-      replay.startPass();
-      let sql: string;
+  private replayed<T>(render: (replay: DatabaseReplay) => T, connection: Connection, what: string, file: string): Promise<T> {
+    return renderLive(render, async (sql) => {
       try {
-        const result = render(replay);
-        // A render that caught the query's NeedsDatabase and finished anyway used no answer for it.
-        const pending = replay.pending;
-        if (pending === undefined) return result;
-        sql = pending;
-      } catch (error) {
-        if (!(error instanceof NeedsDatabase)) throw error;
-        sql = error.sql;
-      }
-      let data;
-      try {
-        data = await connection.queryTable(sql);
+        return await connection.queryTable(sql);
       } catch (failure) {
         const first = String((failure as Error).message ?? failure).split('\n')[0];
         throw new DatabaseError(`Database error in a query of ${what} while compiling: ${first}`, { location: { file } });
       }
-      replay.record(sql, data);
-    }
+    });
   }
+
 
   /**
    * What templates know of the command: dbt's `selected_resources` (the unique ids it selected)

@@ -4,7 +4,7 @@ import { DopsError, ParseError } from '../errors.js';
 import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
 import type { ProjectFile, ProjectFiles } from '../project/files.js';
 import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
-import type { TemplateEngine } from '../templating/engine.js';
+import { TemplateEngine } from '../templating/engine.js';
 import { genericTestNode, type TestTarget } from './generic-tests.js';
 import { fqnFor, folderSegments, nodeName } from './naming.js';
 import type { YamlWithLines } from '../config/yaml-file.js';
@@ -178,6 +178,30 @@ function parseSingularTest(input: ParseInput, file: ProjectFile): TestNode {
   };
 }
 
+/**
+ * Renders Jinja in a source's `schema` and `identifier` (dbt renders these YAML values with the
+ * parse context: `schema: "{{ target.schema ~ '_raw' }}"`,
+ * https://docs.getdbt.com/reference/resource-properties/schema).
+ * @throws DopsError with the source's file and line when the template fails
+ */
+function renderSourceRelation(input: ParseInput, source: SourceNode): SourceNode {
+  const render = (text: string): string => {
+    if (!text.includes('{{') && !text.includes('{%')) return text;
+    const capture: ParseCapture = { refs: [], sources: [], config: {} };
+    try {
+      // The base class's render: the partial-parse engine answers parse renders from its cache with ''.
+      return TemplateEngine.prototype.render.call(input.engine, { path: source.originalFilePath, contents: text }, parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: source.name }, capture)).trim();
+    } catch (error) {
+      if (error instanceof DopsError) Object.assign(error, { location: { file: source.originalFilePath, line: source.line } });
+      throw error;
+    }
+  };
+  const schema = render(source.relation.schema);
+  const identifier = render(source.relation.identifier);
+  if (schema === source.relation.schema && identifier === source.relation.identifier) return source;
+  return { ...source, relation: { ...source.relation, schema, identifier } };
+}
+
 function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperties>['sources'][number]): SourceNode {
   return {
     uniqueId: `source.${project.name}.${spec.sourceName}.${spec.name}`,
@@ -340,7 +364,14 @@ export function parseProject(input: ParseInput): ParseResult {
     targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
   }
   for (const spec of properties.sources) {
-    const source = sourceNode(project, spec);
+    let source: SourceNode;
+    try {
+      source = renderSourceRelation(input, sourceNode(project, spec));
+    } catch (error) {
+      if (!(error instanceof DopsError)) throw error;
+      errors.push(error);
+      continue;
+    }
     parsed.push(source);
     if (!source.config.enabled) continue;
     nodes.push(source);

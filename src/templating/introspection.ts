@@ -91,3 +91,30 @@ export class DatabaseReplay {
     this.missed = undefined;
   }
 }
+
+/**
+ * Renders until every query the render asks is answered: each query a pass stops at (or asked and
+ * then caught) is run with `run` and the render tried again (see {@link DatabaseReplay}).
+ * @param render one pass, given the replay to answer its queries from
+ * @param run runs one query on the database
+ * @throws what `render` or `run` throw (but NeedsDatabase); CompilationError when the queries
+ *   never settle
+ */
+export async function renderLive<T>(render: (replay: DatabaseReplay) => T, run: (sql: string) => Promise<QueryData>): Promise<T> {
+  const replay = new DatabaseReplay();
+  for (;;) {
+    replay.startPass();
+    let sql: string;
+    try {
+      const result = render(replay);
+      // A render that caught the query's NeedsDatabase and finished anyway used no answer for it.
+      const pending = replay.pending;
+      if (pending === undefined) return result;
+      sql = pending;
+    } catch (error) {
+      if (!(error instanceof NeedsDatabase)) throw error;
+      sql = error.sql;
+    }
+    replay.record(sql, await run(sql));
+  }
+}

@@ -22,10 +22,58 @@ const FLAG_M = 8;
 const FLAG_S = 16;
 const FLAG_X = 64;
 
+const INLINE_FLAGS: Record<string, number> = { i: FLAG_I, m: FLAG_M, s: FLAG_S, x: FLAG_X, a: 0, u: 0, L: 0 };
+
+/**
+ * Python's global inline flags at the start of a pattern (`(?i)(?s)...`, `(?ms)...`), which
+ * JavaScript does not accept: the pattern without them and the flags they set.
+ */
+function leadingFlags(pattern: string): [string, number] {
+  let flags = 0;
+  let rest = pattern;
+  for (let m = /^\(\?([aiLmsux]+)\)/.exec(rest); m; m = /^\(\?([aiLmsux]+)\)/.exec(rest)) {
+    for (const letter of m[1]!) flags |= INLINE_FLAGS[letter] ?? 0;
+    rest = rest.slice(m[0].length);
+  }
+  return [rest, flags];
+}
+
+/**
+ * Escapes the braces Python reads as literal text (`{` not starting a `{n}` / `{n,}` / `{n,m}`
+ * quantifier, and a `}` not closing one), which JavaScript's unicode mode rejects.
+ */
+function literalBraces(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') out += pattern[++i];
+    } else if (c === '{') {
+      const quantifier = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
+      if (quantifier && i > 0) {
+        out += quantifier[0];
+        i += quantifier[0].length - 1;
+      } else out += '\\{';
+    } else if (c === '}') out += '\\}';
+    else out += c;
+  }
+  return out;
+}
+
 function jsSource(pattern: string, flags: number): string {
   let source = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
   if (flags & FLAG_X) source = source.replace(/\\#/g, '\u0000').replace(/#.*$/gm, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
-  return source;
+  return literalBraces(source);
 }
 
 function jsFlags(flags: number, extra = ''): string {
@@ -81,16 +129,24 @@ export class PyMatch {
 
 /** A compiled pattern (Python's `re.Pattern`). */
 export class PyPattern {
-  constructor(readonly pattern: string, readonly flags = 0) {
+  /** The pattern without its leading inline flags (see {@link leadingFlags}). */
+  private readonly body: string;
+  /** Python's `Pattern.flags`: those given plus the pattern's inline ones. */
+  readonly flags: number;
+
+  constructor(readonly pattern: string, flags = 0) {
+    const [body, inline] = leadingFlags(pattern);
+    this.body = body;
+    this.flags = flags | inline;
     try {
-      new RegExp(jsSource(pattern, flags), jsFlags(flags));
+      new RegExp(jsSource(body, this.flags), jsFlags(this.flags));
     } catch (error) {
       throw new CompilationError(`Invalid regular expression '${pattern}': ${(error as Error).message}`);
     }
   }
 
   private regex(extra = ''): RegExp {
-    return new RegExp(jsSource(this.pattern, this.flags), jsFlags(this.flags, extra));
+    return new RegExp(jsSource(this.body, this.flags), jsFlags(this.flags, extra));
   }
 
   match(text: string): PyMatch | null {
@@ -100,7 +156,7 @@ export class PyPattern {
   }
 
   fullmatch(text: string): PyMatch | null {
-    const found = new RegExp(`^(?:${jsSource(this.pattern, this.flags)})$`, jsFlags(this.flags)).exec(String(text));
+    const found = new RegExp(`^(?:${jsSource(this.body, this.flags)})$`, jsFlags(this.flags)).exec(String(text));
     return found ? new PyMatch(found) : null;
   }
 

@@ -1,4 +1,4 @@
-import { renderRelation } from '../adapter/quoting.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import { renderExternalLocation } from '../adapter/duckdb/files.js';
 import type { Relation } from '../manifest/nodes.js';
 import { PY_MAPPING } from './jinja/values.js';
@@ -26,7 +26,8 @@ export class TemplateRelation {
   constructor(relation: Relation, sql?: string, extra: { database?: string; type?: string } = {}) {
     this.schema = relation.schema;
     this.identifier = relation.identifier;
-    this.sql = sql ?? renderRelation(relation);
+    // A schema-only relation (`api.Relation.create(schema=...)`, as for create_schema) renders as the schema, as dbt's does.
+    this.sql = sql ?? (relation.identifier ? renderRelation(relation) : quoteIdentifier(relation.schema));
     this.database = extra.database;
     this.type = extra.type;
   }

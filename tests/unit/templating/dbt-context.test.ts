@@ -255,3 +255,18 @@ describe('agate tables as mappings', () => {
     expect(render(template, { database })).toBe("a=[1, 3];b=[2, 4];['a', 'b']|4|none");
   });
 });
+
+// docs.python.org/3/library/re.html#regular-expression-syntax: `(?aiLmsux)` at the start sets flags
+// for the whole pattern (dbt-codegen's generate_model_import_ctes writes `(?i)(?s)...`).
+describe('modules.re inline flags', () => {
+  it('reads leading (?i)(?s) groups as flags', () => {
+    expect(render("{{ modules.re.search('(?i)(?s)^.*WITH\\\\s', 'a\\nwith x') is not none }}")).toBe('True');
+    expect(render("{{ modules.re.compile('(?im)^b').findall('a\\nB') }}|{{ modules.re.compile('(?i)x').flags }}")).toBe("['B']|2");
+  });
+});
+
+describe('modules.re braces', () => {
+  it('reads a { that starts no quantifier as text, as Python does', () => {
+    expect(render("{{ modules.re.sub('({{\\\\s*ref)', 'R', 'from {{ ref(x) }}') }}|{{ modules.re.findall('a{2}', 'aaa') }}")).toBe("from R(x) }}|['aa']");
+  });
+});
