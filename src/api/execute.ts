@@ -15,7 +15,8 @@ import { executeNode } from '../runner/execute-node.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
-import { openBuildState } from '../state/open.js';
+import { forgetBuildStamp, type PendingStamp } from '../state/build-stamp.js';
+import { openBuildState, prepareRunStamp, sealBuildStamp } from '../state/open.js';
 import type { SelectOptions } from './options.js';
 import { EarlyDatabase } from './early-database.js';
 import { runOnRunHooks } from './project-hooks.js';
@@ -31,6 +32,8 @@ export interface RunOutcome {
   /** False when a node errored or an error-severity test failed (CLI exit code 1). */
   success: boolean;
   project: LoadedProject;
+  /** A build stamp to write once the database is closed (src/state/build-stamp.ts). */
+  buildStamp?: PendingStamp;
 }
 
 /**
@@ -141,10 +144,10 @@ export async function runExecutionPlan(
       options.reporter?.nodeStarted?.(manifest.get(id), thread);
       ahead.starting(id);
       const node = manifest.get(id);
-      const build = (connection: Connection) => executeNode(node, connection, catalog!, compiler, project.config.projectDir, settings);
-      const run = node.resourceType === 'unit_test'
-        ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog: catalog! })
-        : state ? state.execute(node, lanes[thread], catalog!, compiler, build) : build(lanes[thread]);
+      const build = (connection: Connection) => node.resourceType === 'unit_test'
+        ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection, catalog: catalog! })
+        : executeNode(node, connection, catalog!, compiler, project.config.projectDir, settings);
+      const run = state ? state.execute(node, lanes[thread], catalog!, compiler, build) : build(lanes[thread]);
       const outcome = controls.review(node, await run);
       if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
       const completed = new Date();
@@ -169,7 +172,8 @@ export async function runExecutionPlan(
     writeRunReports(project, results, elapsed, startedAt, options, command);
   });
   options.reporter?.runFinished?.(results, summary, manifest.nodes);
-  return { results, summary, success: summary.error === 0 && started && ended, project };
+  const buildStamp = started && ended ? prepareRunStamp(project, options, command, state, results, runArgs(project, options, command)) : undefined;
+  return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
 }
 
 /**
@@ -207,14 +211,19 @@ export async function executeSelection(options: SelectOptions, resourceTypes: Re
     }
   }
   // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
+  forgetBuildStamp(project.config.projectDir, project.config.targetPath);
   const opened = await early?.take(project.target.path, project.config.projectDir);
   const adapter = opened?.adapter ?? (await openAdapter(project.target, project.config.projectDir));
+  let outcome: RunOutcome | undefined;
   try {
     const connections: Connection[] = opened ? [opened.connection] : [];
     while (connections.length < Math.max(1, Math.min(threads, plan.order.length))) connections.push(await adapter.connect());
     const manifest = () => writeManifest(targetFile(project, 'manifest.json'), project.manifest, manifestMetadata(project));
-    return await runExecutionPlan(project, plan, connections, options, command, undefined, opened?.catalog, manifest);
+    outcome = await runExecutionPlan(project, plan, connections, options, command, undefined, opened?.catalog, manifest);
+    return outcome;
   } finally {
     await adapter.close();
+    // Stamped after closing: closing checkpoints the database file.
+    sealBuildStamp(outcome?.buildStamp);
   }
 }
