@@ -217,7 +217,7 @@ export class BuildState {
   }
 
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
-  private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler): Promise<{ fingerprint: string; inputs: string | undefined }> {
+  private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
     if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum })), inputs: '' };
     if (node.resourceType === 'unit_test') return this.unitTestKey(node, connection, compiler, base);
@@ -228,6 +228,7 @@ export class BuildState {
     const compiled = await compiler.compileLive(sqlNode, connection, state);
     const macros = (sqlNode.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
     const fingerprint = sha(stableJson({ ...base, sql: compiled.sql, macros }));
+    if (fingerprintOnly) return { fingerprint, inputs: '' };
     const versions: string[] = [];
     for (const id of this.inputsOf(sqlNode)) {
       const version = await this.versionOf(id, connection);
@@ -245,8 +246,10 @@ export class BuildState {
 
   /**
    * A unit test's key: its own definition (given rows, expected rows, overrides), the tested
-   * model's compiled SQL, config and macros; its inputs are the versions of the nodes it gives
-   * rows for (their relations' column types type the fixture rows).
+   * model's compiled SQL, config and macros; its inputs are the code fingerprints (not the data)
+   * of the nodes it gives rows for, whose relations' column types type the fixture rows. A unit
+   * test reads no warehouse data, so a data-only change upstream does not run it again, and its
+   * key is the same whether it runs before or after those nodes are rebuilt.
    */
   private async unitTestKey(test: UnitTestNode, connection: Connection, compiler: Compiler, base: Record<string, unknown>): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const model = this.manifest.nodes.get(test.modelId ?? '') as SqlNode | undefined;
@@ -256,10 +259,11 @@ export class BuildState {
     const macros = (model.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
     const fingerprint = sha(stableJson({ ...base, given: test.given, expect: test.expect, overrides: test.overrides, model: { sql: compiled.sql, config: model.config, macros } }));
     const versions: string[] = [];
-    for (const id of this.throughEphemerals(test.given.map((given) => given.nodeId).filter((id): id is string => Boolean(id) && id !== model.uniqueId))) {
-      const version = await this.versionOf(id, connection);
-      if (version === undefined) return { fingerprint, inputs: undefined };
-      versions.push(`${id}=${version}`);
+    for (const id of [...new Set(test.given.map((given) => given.nodeId).filter((id): id is string => Boolean(id) && id !== model.uniqueId))].sort()) {
+      const given = this.manifest.nodes.get(id);
+      if (!given) return { fingerprint, inputs: undefined };
+      const code = given.resourceType === 'source' ? sha(stableJson(given)) : (await this.keyOf(given, connection, compiler, true)).fingerprint;
+      versions.push(`${id}=${code}`);
     }
     return { fingerprint, inputs: sha(versions.join('\n')) };
   }
