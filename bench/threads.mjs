@@ -57,7 +57,7 @@ try {
   const nodes = generateWideProject(dir);
   const timeBuild = async (threads) => {
     const started = performance.now();
-    const outcome = await build({ projectDir: dir, threads });
+    const outcome = await build({ projectDir: dir, threads, reuse: false }); // every node runs (no state-aware reuse)
     const ms = performance.now() - started;
     if (!outcome.success || outcome.results.length !== nodes) throw new Error(`build on ${threads} threads failed`);
     return ms;

@@ -53,6 +53,6 @@ for (const Adapter of [DuckDBAdapter, PostgresAdapter]) {
     return connection;
   };
 }
-const outcome = await build({ projectDir, threads: 1, target });
+const outcome = await build({ projectDir, threads: 1, target, reuse: false }); // every statement of a full rebuild
 if (!outcome.success) throw new Error(`the recorded build failed: ${outcome.summary.error} error(s)`);
 writeFileSync(out, JSON.stringify({ database: outcome.project.target.path, statements, memory }));

@@ -1,4 +1,5 @@
 import { envFingerprint } from '../config/secrets.js';
+import { noteEnvVarRead } from '../config/vars.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -60,6 +61,7 @@ export class CompileCache {
     const entry = this.entries[id];
     if (!entry || entry.key !== key) return undefined;
     for (const [name, value] of entry.env) if (envFingerprint(name, process.env[name]) !== value) return undefined;
+    for (const [name, value] of entry.env) noteEnvVarRead(name, value);
     return entry;
   }
 

@@ -216,6 +216,21 @@ export class Compiler {
   }
 
   /**
+   * True when the node's compiled SQL depends only on its inputs (see {@link inputKey}): neither
+   * it, the macros it calls nor an ephemeral model it inlines reads `run_started_at` /
+   * `invocation_id`, queries the database or prints. A state-aware build that reused every node
+   * may be answered again without compiling only when all its nodes are reproducible
+   * (src/state/build-stamp.ts).
+   */
+  reproducible(node: SqlNode): boolean {
+    if (this.isVolatile(node)) return false;
+    return node.dependsOn.nodes.every((id) => {
+      const parent = this.manifest.get(id);
+      return !(parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') || this.reproducible(parent);
+    });
+  }
+
+  /**
    * Everything a cacheable node's compiled SQL depends on, hashed: its file, text, config,
    * relation and test fields; each parent's relation and file location; `is_incremental()`; and
    * what is the same for every node (dops version, target, vars, project dir, macro files). Env

@@ -46,6 +46,15 @@ export function envVarReadsSince(mark: number): readonly [string, string | undef
 }
 
 /**
+ * Records that a cached render read `name` and found `fingerprint` (an {@link envFingerprint};
+ * null: unset), as {@link envVar} records a live read: the stamps that answer a later command
+ * without rendering (compile_stamp.json, build_stamp.json) must see env vars of cached renders too.
+ */
+export function noteEnvVarRead(name: string, fingerprint: string | null): void {
+  envVarReads.push([name, fingerprint ?? undefined]);
+}
+
+/**
  * Looks up an environment variable the way dbt's `env_var()` does.
  * @param name variable name
  * @param fallback value used when the variable is unset

@@ -14,7 +14,8 @@ import { isRunnable } from '../materializations/registry.js';
 import { RelationCatalog } from '../runner/catalog.js';
 import { CompileAhead } from '../runner/compile-ahead.js';
 import { executeNode } from '../runner/execute-node.js';
-import { openBuildState } from '../state/open.js';
+import { forgetBuildStamp, type PendingStamp } from '../state/build-stamp.js';
+import { openBuildState, prepareRunStamp, sealBuildStamp } from '../state/open.js';
 import { summarize, type NodeResult, type RunSummary } from '../runner/results.js';
 import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
@@ -30,6 +31,8 @@ export interface RunOutcome {
   /** False when a node errored or an error-severity test failed (CLI exit code 1). */
   success: boolean;
   project: LoadedProject;
+  /** A build stamp to write once the database is closed (src/state/build-stamp.ts). */
+  buildStamp?: PendingStamp;
 }
 
 /** The nodes a command runs, in the order they start, and the DAG that orders them. */
@@ -184,6 +187,8 @@ export class Session {
     // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
     const offline = unitTestsOnly(project, plan);
     const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+    // The database is about to change: a stamp of the previous build no longer describes it.
+    if (!offline) forgetBuildStamp(project.config.projectDir, project.config.targetPath);
     if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
     if (options.empty) compiler.readEmpty();
     const catalog = this.catalog ?? (order.length && !offline ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
@@ -206,10 +211,10 @@ export class Session {
         options.reporter?.nodeStarted?.(manifest.get(id), thread);
         ahead.starting(id);
         const node = manifest.get(id);
-        const build = (connection: Connection) => executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
-        const run = node.resourceType === 'unit_test'
-          ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection: lanes[thread], catalog })
-          : state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread]);
+        const build = (connection: Connection) => node.resourceType === 'unit_test'
+          ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection, catalog })
+          : executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
+        const run = state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread]);
         const outcome = controls.review(node, await run);
         if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
         const completed = new Date();
@@ -230,7 +235,8 @@ export class Session {
     const summary = summarize(results, elapsed);
     this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
-    return { results, summary, success: summary.error === 0 && started && ended, project };
+    const buildStamp = started && ended && !offline ? prepareRunStamp(project, options, command.name, state, results, runArgs(project, options, command.name)) : undefined;
+    return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
   }
 
   /** Writes a command's artifacts through the one writer (see {@link writeArtifacts}). */
@@ -271,11 +277,15 @@ export async function runCommand(command: RunCommand, options: SelectOptions, on
       await memory.close();
     }
   }
+  let outcome: RunOutcome | undefined;
   try {
     await session.connect(threads, early);
-    return await session.execute(plan, command, undefined, { manifest: {} });
+    outcome = await session.execute(plan, command, undefined, { manifest: {} });
+    return outcome;
   } finally {
     await session.close();
+    // Stamped after closing: closing checkpoints the database file.
+    sealBuildStamp(outcome?.buildStamp);
   }
 }
 

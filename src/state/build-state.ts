@@ -6,10 +6,14 @@ import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { relationName, type ManifestNode, type SqlNode } from '../manifest/nodes.js';
+import { isSqlNode, relationName, type ManifestNode, type SqlNode, type UnitTestNode } from '../manifest/nodes.js';
 import type { RelationCatalog } from '../runner/catalog.js';
 import type { Outcome } from '../runner/execute-node.js';
 import { DOPS_VERSION } from '../version.js';
+import { reusedResult } from './build-stamp.js';
+import { filesVersion } from './data-version.js';
+
+export { filesVersion };
 
 /**
  * State-aware builds: a node whose inputs are unchanged since its last successful build is not
@@ -75,31 +79,18 @@ function literal(text: string | undefined): string {
 const FILE_LITERAL = /'([^'\n]+\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.gz|\.zst)?)'/gi;
 
 /**
- * The data version of files a location matches: each file's path, size and mtime.
- * @returns undefined for remote locations (`s3://`, `https://`): their version is unknown
- */
-export function filesVersion(location: string, projectDir: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return undefined;
-  const absolute = isAbsolute(location) ? location : join(projectDir, location);
-  const matched = /[*?[{]/.test(absolute) ? globSync(absolute.replace(/\\/g, '/'), { absolute: true, dot: true }).sort() : [absolute];
-  const parts = matched.map((file) => {
-    try {
-      const stat = statSync(file);
-      return `${file}:${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return `${file}:missing`;
-    }
-  });
-  return `files:${parts.join('|')}`;
-}
-
-/**
  * The run's view of the build records: which nodes to reuse, and writing a record (in the node's
  * own transaction where it has one) for each node built.
  */
 export class BuildState {
   /** Build id of each node as the run goes: recorded ones, replaced as nodes build. */
   private readonly current = new Map<string, string>();
+  /** Nodes the next identical run could not reuse (see {@link stable}). */
+  private readonly unstable = new Set<string>();
+  /** File locations read by the run's nodes (see {@link dataLocations}). */
+  private readonly locations = new Set<string>();
+  /** True once a node read a table source (see {@link stable}). */
+  private tableSources = false;
   private readonly table: string;
 
   private constructor(
@@ -147,6 +138,8 @@ export class BuildState {
     } catch {
       key = undefined; // a compile error: the build reports it
     }
+    // The next identical run reuses this node only with a known key and reproducible SQL.
+    if (!key || key.inputs === undefined || (isSqlNode(node) && !compiler.reproducible(node))) this.unstable.add(node.uniqueId);
     const record = this.records.get(node.uniqueId);
     if (key && key.inputs !== undefined && this.mode === 'reuse' && record && record.fingerprint === key.fingerprint && record.inputs === key.inputs && (await this.reusable(node, record, catalog, connection))) {
       this.current.set(node.uniqueId, record.buildId);
@@ -155,14 +148,15 @@ export class BuildState {
     const buildId = randomUUID();
     const writes = (status: string) => this.recordStatements(node.uniqueId, key && key.inputs !== undefined && this.mode !== 'forget' ? { fingerprint: key.fingerprint, inputs: key.inputs, buildId, status } : undefined);
     let written = false;
-    const recording = node.resourceType === 'test' ? connection : withStatementsBeforeCommit(connection, () => {
+    const isTest = node.resourceType === 'test' || node.resourceType === 'unit_test';
+    const recording = isTest ? connection : withStatementsBeforeCommit(connection, () => {
       if (written) return [];
       written = true;
       return writes('success');
     });
     const outcome = await build(recording);
     const ok = outcome.status === 'success' || outcome.status === 'pass' || outcome.status === 'warn';
-    if (ok || node.resourceType === 'test') {
+    if (ok || isTest) {
       if (!written) for (const sql of writes(outcome.status === 'warn' ? `warn ${outcome.failures ?? 0}` : outcome.status)) await connection.execute(sql);
       if (ok) this.current.set(node.uniqueId, buildId);
       else this.current.delete(node.uniqueId);
@@ -173,6 +167,7 @@ export class BuildState {
   }
 
   private async reusable(node: ManifestNode, record: BuildRecord, catalog: RelationCatalog, connection: Connection): Promise<boolean> {
+    if (node.resourceType === 'unit_test') return record.status === 'pass';
     if (node.resourceType === 'test') return /^(pass|warn)\b/.test(record.status) && !(node.config as Record<string, unknown>).store_failures;
     if (!('relation' in node) || catalog.kindOf(node.relation) === undefined) return false;
     if (node.resourceType === 'model' && node.config.materialized === 'external') {
@@ -183,18 +178,32 @@ export class BuildState {
   }
 
   private reusedOutcome(node: ManifestNode, record: BuildRecord, compiler: Compiler): ReuseOutcome {
+    if (node.resourceType === 'unit_test') return reusedResult({ status: 'pass' });
     if (node.resourceType === 'test') {
       // A test's record keeps its status and failing-row count (`warn 3`), reported again.
       const [status, failures] = record.status.split(' ');
-      return { status: status === 'warn' ? 'warn' : 'pass', message: status === 'warn' ? `Got ${failures} result${failures === '1' ? '' : 's'} (reused)` : 'reused', failures: Number(failures ?? 0), compiledPath: compiler.compiledPath(node), reused: true };
+      return reusedResult({ status: status === 'warn' ? 'warn' : 'pass', failures: Number(failures ?? 0), compiledPath: compiler.compiledPath(node) });
     }
-    return {
+    return reusedResult({
       status: 'success',
-      message: 'reused',
       relationName: 'relation' in node ? relationName(node.relation) : undefined,
       compiledPath: node.resourceType === 'seed' ? undefined : compiler.compiledPath(node),
-      reused: true,
-    };
+    });
+  }
+
+  /**
+   * True when every node this run executed would be reused by the next run with the same
+   * options if nothing changes: each had a known key (no table source without a recorded
+   * version, no compile error), reproducible SQL and no table source input (those need the
+   * database to check), and the run reused or recorded them (not `--empty` / `--defer`).
+   */
+  get stable(): boolean {
+    return this.mode === 'reuse' && this.unstable.size === 0 && !this.tableSources;
+  }
+
+  /** File locations whose versions the run's nodes were keyed on (for build_stamp.json). */
+  get dataLocations(): string[] {
+    return [...this.locations].sort();
   }
 
   private recordStatements(uniqueId: string, record: BuildRecord | undefined): string[] {
@@ -208,9 +217,10 @@ export class BuildState {
   }
 
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
-  private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler): Promise<{ fingerprint: string; inputs: string | undefined }> {
+  private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
     if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum })), inputs: '' };
+    if (node.resourceType === 'unit_test') return this.unitTestKey(node, connection, compiler, base);
     const sqlNode = node as SqlNode;
     // An incremental model is fingerprinted by its incremental SQL (is_incremental() true), so the
     // run after its first build can reuse it too.
@@ -218,6 +228,7 @@ export class BuildState {
     const compiled = await compiler.compileLive(sqlNode, connection, state);
     const macros = (sqlNode.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
     const fingerprint = sha(stableJson({ ...base, sql: compiled.sql, macros }));
+    if (fingerprintOnly) return { fingerprint, inputs: '' };
     const versions: string[] = [];
     for (const id of this.inputsOf(sqlNode)) {
       const version = await this.versionOf(id, connection);
@@ -225,6 +236,7 @@ export class BuildState {
       versions.push(`${id}=${version}`);
     }
     for (const match of compiled.sql.matchAll(FILE_LITERAL)) {
+      this.locations.add(match[1]);
       const version = filesVersion(match[1], this.projectDir);
       if (version === undefined) return { fingerprint, inputs: undefined };
       versions.push(version);
@@ -232,15 +244,44 @@ export class BuildState {
     return { fingerprint, inputs: sha(versions.join('\n')) };
   }
 
+  /**
+   * A unit test's key: its own definition (given rows, expected rows, overrides), the tested
+   * model's compiled SQL, config and macros; its inputs are the code fingerprints (not the data)
+   * of the nodes it gives rows for, whose relations' column types type the fixture rows. A unit
+   * test reads no warehouse data, so a data-only change upstream does not run it again, and its
+   * key is the same whether it runs before or after those nodes are rebuilt.
+   */
+  private async unitTestKey(test: UnitTestNode, connection: Connection, compiler: Compiler, base: Record<string, unknown>): Promise<{ fingerprint: string; inputs: string | undefined }> {
+    const model = this.manifest.nodes.get(test.modelId ?? '') as SqlNode | undefined;
+    if (!model) return { fingerprint: '', inputs: undefined };
+    const compiled = await compiler.compileLive(model, connection);
+    if (!compiler.reproducible(model)) this.unstable.add(test.uniqueId);
+    const macros = (model.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
+    const fingerprint = sha(stableJson({ ...base, given: test.given, expect: test.expect, overrides: test.overrides, model: { sql: compiled.sql, config: model.config, macros } }));
+    const versions: string[] = [];
+    for (const id of [...new Set(test.given.map((given) => given.nodeId).filter((id): id is string => Boolean(id) && id !== model.uniqueId))].sort()) {
+      const given = this.manifest.nodes.get(id);
+      if (!given) return { fingerprint, inputs: undefined };
+      const code = given.resourceType === 'source' ? sha(stableJson(given)) : (await this.keyOf(given, connection, compiler, true)).fingerprint;
+      versions.push(`${id}=${code}`);
+    }
+    return { fingerprint, inputs: sha(versions.join('\n')) };
+  }
+
   /** A node's parents, looking through ephemeral models (their SQL is inlined into the node's). */
   private inputsOf(node: SqlNode): string[] {
+    return this.throughEphemerals(node.dependsOn.nodes);
+  }
+
+  /** The nodes given, with each ephemeral model replaced by its own inputs (sorted, unique). */
+  private throughEphemerals(ids: string[]): string[] {
     const found = new Set<string>();
     const visit = (id: string) => {
       const parent = this.manifest.nodes.get(id);
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') parent.dependsOn.nodes.forEach(visit);
       else found.add(id);
     };
-    node.dependsOn.nodes.forEach(visit);
+    ids.forEach(visit);
     return [...found].sort();
   }
 
@@ -251,7 +292,12 @@ export class BuildState {
       const build = this.current.get(id);
       return build === undefined ? undefined : `build:${build}`;
     }
-    if (node.externalLocation) return filesVersion(node.externalLocation, this.projectDir);
+    if (node.externalLocation) {
+      this.locations.add(node.externalLocation);
+      return filesVersion(node.externalLocation, this.projectDir);
+    }
+    // A table source: its version needs the database, which build_stamp.json cannot check.
+    this.tableSources = true;
     if (!node.loadedAtField) return undefined;
     try {
       const rows = await connection.query(`select cast(max(${node.loadedAtField}) as varchar) as loaded from ${renderRelation(node.relation)}`);

@@ -27,8 +27,12 @@ export function registerNodeCommands(program: Command): void {
         process.exitCode = await runWatch(flags);
         return;
       }
+      const options = toApiOptions(flags);
+      // Nothing changed since a build that reused every node: report it again without loading the project.
+      const stamp = await import('../../state/build-stamp.js');
+      const version = (await import('../../state/data-version.js')).filesVersion;
       // The API (and the modules behind it) loads only when a command runs, so --help stays instant.
-      const outcome = await action(await import('../../api/commands.js'))(toApiOptions(flags));
+      const outcome = stamp.replayUpToDateBuild(options, name, version) ?? (await action(await import('../../api/commands.js'))(options));
       process.exitCode = outcome.success ? EXIT.ok : EXIT.nodeFailed;
       if (flags.docs) await runDocsGenerate(flags);
     });

@@ -95,7 +95,9 @@ describe('the example flights project, end to end', () => {
   });
 
   it('re-running the incremental fact without new flights inserts nothing', async () => {
-    const again = await run({ projectDir: dir, select: ['fact_flights'] });
+    // Unchanged inputs: a state-aware run reuses the table; --no-reuse runs the incremental SQL.
+    expect((await run({ projectDir: dir, select: ['fact_flights'] })).results.map((r) => [r.status, r.reused])).toEqual([['success', true]]);
+    const again = await run({ projectDir: dir, select: ['fact_flights'], reuse: false });
     expect(again.results.map((r) => [r.status, r.message, r.rowsAffected])).toEqual([['success', 'updated incremental', 0]]);
     expect(await query(dir, 'select count(*) as n from core.fact_flights', 'example.duckdb')).toEqual([{ n: 3_000_000 }]);
   });
