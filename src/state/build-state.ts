@@ -1,7 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { globSync } from 'tinyglobby';
 import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';

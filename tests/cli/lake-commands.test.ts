@@ -62,7 +62,9 @@ describe('dops snapshot and --full-refresh (CLI)', () => {
     expect(snap.status).toBe(0);
     expect(snap.stdout).toContain('OK created snapshot main.people_snapshot');
     expect(dops(['run'], dir).status).toBe(0);
-    expect(dops(['run'], dir).status).toBe(0);
+    // Unchanged inputs: a plain run reuses the table; --no-reuse runs the (filterless) incremental SQL again.
+    expect(dops(['run'], dir).stdout).toContain('REUSED main.visits');
+    expect(dops(['run', '--no-reuse'], dir).status).toBe(0);
     expect(await query(dir, 'select count(*) as n from visits')).toEqual([{ n: 2 }]);
     const refreshed = dops(['run', '--full-refresh'], dir);
     expect(refreshed.status).toBe(0);
