@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { median, printRows, ROOT, row, timeDops, timeNode, writeFigures } from './lib/measure.mjs';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
-const EXAMPLE = ['dops_project.yml', 'models', 'seeds', 'macros', 'data-tests'];
+const EXAMPLE = ['dbt_project.yml', 'profiles.yml', 'models', 'seeds', 'macros', 'data-tests', 'snapshots'];
 
 const example = mkdtempSync(join(tmpdir(), 'dops-bench-startup-'));
 for (const entry of EXAMPLE) cpSync(join(ROOT, entry), join(example, entry), { recursive: true });
