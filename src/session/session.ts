@@ -227,6 +227,12 @@ export class Session {
       (result, index, total) => options.reporter?.nodeFinished?.(manifest.get(result.uniqueId), result, index, total),
       (id) => ahead.ready(id),
     );
+    if (state && !connections[0].lost) {
+      await state.flush(connections[0]).catch((error: unknown) => {
+        const first = String((error as Error)?.message ?? error).split('\n')[0];
+        options.reporter?.warnings?.([`The tests' build records were not saved (${first}): they run again next time`]);
+      });
+    }
     // Compiled files may still be being written in the background; the cache records them.
     compiler.finish();
     await unitDatabase.close();

@@ -89,6 +89,8 @@ export class BuildState {
   /** True once a node read a table source (see {@link stable}). */
   private tableSources = false;
   private readonly table: string;
+  /** Records of the run's tests, written together by {@link flush} (one commit, not two per test). */
+  private readonly pending: { uniqueId: string; record: BuildRecord | undefined }[] = [];
 
   private constructor(
     private readonly manifest: Manifest,
@@ -143,7 +145,8 @@ export class BuildState {
       return this.reusedOutcome(node, record, compiler);
     }
     const buildId = randomUUID();
-    const writes = (status: string) => this.recordStatements(node.uniqueId, key && key.inputs !== undefined && this.mode !== 'forget' ? { fingerprint: key.fingerprint, inputs: key.inputs, buildId, status } : undefined);
+    const recordOf = (status: string): BuildRecord | undefined => (key && key.inputs !== undefined && this.mode !== 'forget' ? { fingerprint: key.fingerprint, inputs: key.inputs, buildId, status } : undefined);
+    const writes = (status: string) => this.recordStatements(node.uniqueId, recordOf(status));
     let written = false;
     const isTest = node.resourceType === 'test' || node.resourceType === 'unit_test';
     const recording = isTest ? connection : withStatementsBeforeCommit(connection, () => {
@@ -154,7 +157,10 @@ export class BuildState {
     const outcome = await build(recording);
     const ok = outcome.status === 'success' || outcome.status === 'pass' || outcome.status === 'warn';
     if (ok || isTest) {
-      if (!written) for (const sql of writes(outcome.status === 'warn' ? `warn ${outcome.failures ?? 0}` : outcome.status)) await connection.execute(sql);
+      const status = outcome.status === 'warn' ? `warn ${outcome.failures ?? 0}` : outcome.status;
+      // A test changes no relation: its record waits for the run's end (lost in a crash, the test just runs again).
+      if (isTest) this.pending.push({ uniqueId: node.uniqueId, record: recordOf(status) });
+      else if (!written) for (const sql of writes(status)) await connection.execute(sql);
       if (ok) this.current.set(node.uniqueId, buildId);
       else this.current.delete(node.uniqueId);
     } else if (written && !connection.lost) {
@@ -201,6 +207,20 @@ export class BuildState {
   /** File locations whose versions the run's nodes were keyed on (for build_stamp.json). */
   get dataLocations(): string[] {
     return [...this.locations].sort();
+  }
+
+  /**
+   * Writes the records of the tests run so far: one delete and one insert per 500 tests.
+   * @throws Error with the engine's message when the table cannot be written
+   */
+  async flush(connection: Connection): Promise<void> {
+    const now = literal(new Date().toISOString());
+    while (this.pending.length) {
+      const chunk = this.pending.splice(0, 500);
+      await connection.execute(`delete from ${this.table} where unique_id in (${chunk.map((entry) => literal(entry.uniqueId)).join(', ')})`);
+      const rows = chunk.flatMap(({ uniqueId, record }) => (record ? [`(${literal(uniqueId)}, ${literal(record.fingerprint)}, ${literal(record.inputs)}, ${literal(record.buildId)}, ${literal(record.status)}, ${now})`] : []));
+      if (rows.length) await connection.execute(`insert into ${this.table} values ${rows.join(', ')}`);
+    }
   }
 
   private recordStatements(uniqueId: string, record: BuildRecord | undefined): string[] {
