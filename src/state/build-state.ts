@@ -30,9 +30,17 @@ export { filesVersion };
  * - its relation still exists (dropped by hand: rebuilt);
  * - tests: they passed (or warned: reported again with the recorded count) last time; tests
  *   storing failures always run; external models only while their view can read their files.
+ *
+ * The table is append-only while a run builds: each built node adds one row (one INSERT inside the
+ * node's own transaction, so the record and the relation change commit together), numbered by a
+ * sequence that only grows (`seq`: the largest recorded one + 1, then + 1 per row; not the clock,
+ * which can step back). A node's record is its row with the largest `seq`; a row whose fingerprint
+ * is null (a tombstone) means "no record". Superseded rows and tombstones are deleted once per run,
+ * after its nodes, in one statement outside any node's transaction. A table of the first layout
+ * (one row per node, no `seq`) gets the column with 0 in every row, so its records still count.
  */
 
-/** Name of the dops-owned table holding one build record per node, in the target's schema. */
+/** Name of the dops-owned table holding the nodes' build records, in the target's schema. */
 export const STATE_TABLE = 'dops_build_state';
 
 /** How a run uses the records. */
@@ -45,7 +53,7 @@ export type ReuseMode =
   | 'forget';
 
 /** One node's record, as stored. */
-interface BuildRecord {
+export interface BuildRecord {
   fingerprint: string;
   inputs: string;
   buildId: string;
@@ -72,6 +80,45 @@ function literal(text: string | undefined): string {
   return text === undefined ? 'null' : `'${text.replace(/'/g, "''")}'`;
 }
 
+/** The rows of the record table, reduced to each node's latest record. */
+interface StoredRecords {
+  /** Each node's record: its row with the largest seq, unless that row is a tombstone. */
+  records: Map<string, BuildRecord>;
+  /** Nodes with any row. */
+  stored: Set<string>;
+  /** The largest seq (0 for an empty table). */
+  lastSeq: number;
+  /** True when some row is superseded by a later one of its node, or is a tombstone. */
+  superseded: boolean;
+}
+
+/**
+ * Each node's latest record from the record table's rows (`select *`, either layout: a missing
+ * `seq` counts as 0).
+ * @param columns the table's column names; rows its rows, values in column order
+ */
+export function latestRecords(columns: string[], rows: unknown[][]): StoredRecords {
+  const at = (name: string) => columns.indexOf(name);
+  const [seqAt, idAt, fingerprintAt, inputsAt, buildAt, statusAt] = ['seq', 'unique_id', 'fingerprint', 'inputs', 'build_id', 'status'].map(at);
+  const seqOf = (row: unknown[]) => (seqAt < 0 || row[seqAt] === null ? 0 : Number(row[seqAt]));
+  const sorted = [...rows].sort((a, b) => seqOf(a) - seqOf(b));
+  const records = new Map<string, BuildRecord>();
+  const stored = new Set<string>();
+  let superseded = false;
+  for (const row of sorted) {
+    const id = String(row[idAt]);
+    if (stored.has(id)) superseded = true;
+    stored.add(id);
+    if (row[fingerprintAt] === null || row[fingerprintAt] === undefined) {
+      superseded = true;
+      records.delete(id);
+    } else {
+      records.set(id, { fingerprint: String(row[fingerprintAt]), inputs: String(row[inputsAt]), buildId: String(row[buildAt]), status: String(row[statusAt]) });
+    }
+  }
+  return { records, stored, lastSeq: sorted.length ? Math.max(0, seqOf(sorted[sorted.length - 1])) : 0, superseded };
+}
+
 /** Quoted file paths in SQL that name data files (`'data/*.csv'`, `read_parquet('x.parquet')`). */
 const FILE_LITERAL = /'([^'\n]+\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.gz|\.zst)?)'/gi;
 
@@ -91,6 +138,12 @@ export class BuildState {
   private readonly table: string;
   /** Records of the run's tests, written together by {@link flush} (one commit, not two per test). */
   private readonly pending: { uniqueId: string; record: BuildRecord | undefined }[] = [];
+  /** The `seq` of the last row written (or read). */
+  private seq: number;
+  /** True once the table holds a row that a later row of the same node supersedes, or a tombstone. */
+  private superseded: boolean;
+  /** Nodes with a row in the table (a record or a tombstone). */
+  private readonly stored: Set<string>;
 
   private constructor(
     private readonly manifest: Manifest,
@@ -99,27 +152,30 @@ export class BuildState {
     private readonly records: Map<string, BuildRecord>,
     private readonly projectDir: string,
     private readonly adapterType: string,
+    table: StoredRecords,
   ) {
     this.table = renderRelation({ schema, identifier: STATE_TABLE });
     for (const [id, record] of records) this.current.set(id, record.buildId);
+    this.seq = table.lastSeq;
+    this.superseded = table.superseded;
+    this.stored = table.stored;
   }
 
   /**
-   * Creates the record table when missing and reads every record (two statements).
+   * Creates the record table when missing (or adds `seq` to a table of the first layout) and reads
+   * every row (two statements; three for the migration).
    * @param schema the target's schema, which holds the table
    * @throws Error with the engine's message when the table cannot be created or read
    */
   static async open(manifest: Manifest, connection: Connection, schema: string, mode: ReuseMode, projectDir: string): Promise<BuildState> {
     const table = renderRelation({ schema, identifier: STATE_TABLE });
     await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
-    await connection.execute(
-      `create table if not exists ${table} (unique_id varchar, fingerprint varchar, inputs varchar, build_id varchar, status varchar, built_at varchar)`,
-    );
-    const records = new Map<string, BuildRecord>();
-    for (const row of await connection.query(`select unique_id, fingerprint, inputs, build_id, status from ${table}`)) {
-      records.set(String(row.unique_id), { fingerprint: String(row.fingerprint), inputs: String(row.inputs), buildId: String(row.build_id), status: String(row.status) });
-    }
-    return new BuildState(manifest, mode, schema, records, projectDir, connection.dialect.type);
+    await connection.execute(`create table if not exists ${table} (seq bigint, unique_id varchar, fingerprint varchar, inputs varchar, build_id varchar, status varchar)`);
+    const data = await connection.queryTable(`select * from ${table}`);
+    // The first layout (one row per node, no seq): every row gets seq 0, below any new row's.
+    if (!data.columnNames.includes('seq')) await connection.execute(`alter table ${table} add column seq bigint default 0`);
+    const stored = latestRecords(data.columnNames, data.rows);
+    return new BuildState(manifest, mode, schema, stored.records, projectDir, connection.dialect.type, stored);
   }
 
   /**
@@ -164,7 +220,8 @@ export class BuildState {
       if (ok) this.current.set(node.uniqueId, buildId);
       else this.current.delete(node.uniqueId);
     } else if (written && !connection.lost) {
-      await connection.execute(`delete from ${this.table} where unique_id = ${literal(node.uniqueId)}`).catch(() => undefined);
+      // The record committed with the build, yet the node failed after (a post-hook, persist_docs): a tombstone.
+      await connection.execute(this.insertStatement([[node.uniqueId, undefined]])).catch(() => undefined);
     }
     return outcome;
   }
@@ -210,27 +267,38 @@ export class BuildState {
   }
 
   /**
-   * Writes the records of the tests run so far: one delete and one insert per 500 tests.
-   * @throws Error with the engine's message when the table cannot be written
+   * Writes the records of the tests run so far (one insert per 500 tests), then deletes the rows
+   * that later rows supersede, and tombstones, in one statement (when there are any). Outside any
+   * node's transaction: run once, after the run's nodes.
+   * @throws Error with the engine's message when the tests' records cannot be written (a failed
+   *   clean-up is ignored: the rows it would delete are superseded, and the next run deletes them)
    */
   async flush(connection: Connection): Promise<void> {
-    const now = literal(new Date().toISOString());
     while (this.pending.length) {
       const chunk = this.pending.splice(0, 500);
-      await connection.execute(`delete from ${this.table} where unique_id in (${chunk.map((entry) => literal(entry.uniqueId)).join(', ')})`);
-      const rows = chunk.flatMap(({ uniqueId, record }) => (record ? [`(${literal(uniqueId)}, ${literal(record.fingerprint)}, ${literal(record.inputs)}, ${literal(record.buildId)}, ${literal(record.status)}, ${now})`] : []));
-      if (rows.length) await connection.execute(`insert into ${this.table} values ${rows.join(', ')}`);
+      await connection.execute(this.insertStatement(chunk.map(({ uniqueId, record }) => [uniqueId, record])));
     }
+    if (!this.superseded) return;
+    const t = this.table;
+    await connection
+      .execute(`delete from ${t} where fingerprint is null or exists (select 1 from ${t} as newer where newer.unique_id = ${t}.unique_id and newer.seq > ${t}.seq)`)
+      .then(() => (this.superseded = false), () => undefined);
   }
 
+  /** The statements that record a node's build (or, with no record, forget it): one insert. */
   private recordStatements(uniqueId: string, record: BuildRecord | undefined): string[] {
-    const statements = [`delete from ${this.table} where unique_id = ${literal(uniqueId)}`];
-    if (record) {
-      statements.push(
-        `insert into ${this.table} values (${literal(uniqueId)}, ${literal(record.fingerprint)}, ${literal(record.inputs)}, ${literal(record.buildId)}, ${literal(record.status)}, ${literal(new Date().toISOString())})`,
-      );
-    }
-    return statements;
+    return [this.insertStatement([[uniqueId, record]])];
+  }
+
+  /** One INSERT of a row per entry, each with the next `seq`; no record gives a tombstone (null fingerprint). */
+  private insertStatement(entries: [string, BuildRecord | undefined][]): string {
+    const rows = entries.map(([uniqueId, record]) => {
+      if (this.stored.has(uniqueId) || !record) this.superseded = true;
+      this.stored.add(uniqueId);
+      const values = record ? [record.fingerprint, record.inputs, record.buildId, record.status] : [];
+      return `(${++this.seq}, ${literal(uniqueId)}, ${[0, 1, 2, 3].map((i) => literal(values[i])).join(', ')})`;
+    });
+    return `insert into ${this.table} (seq, unique_id, fingerprint, inputs, build_id, status) values ${rows.join(', ')}`;
   }
 
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */

@@ -1,0 +1,115 @@
+/**
+ * The build records' table (src/state/build-state.ts): append-only while a run builds (one row per
+ * built node, in the node's transaction), a node's record is its row with the largest `seq`, a
+ * tombstone (null fingerprint) forgets a node, superseded rows are deleted at the run's end, and a
+ * table of the first layout (one row per node, no `seq`) keeps counting after the upgrade.
+ * Reference for the idea: dbt Fusion's state-aware orchestration,
+ * https://docs.getdbt.com/docs/deploy/state-aware-about
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { build } from '../../../src/api/commands.js';
+import type { SelectOptions } from '../../../src/api/options.js';
+import { latestRecords } from '../../../src/state/build-state.js';
+import { makeProject, query, removeProjects, writeFile } from '../helpers.js';
+
+afterAll(removeProjects);
+
+const FILES = {
+  'seeds/people.csv': 'id,name\n1,ann\n2,bob\n',
+  'models/stg.sql': "select id, upper(name) as name from {{ ref('people') }}\n",
+  'models/agg.sql': "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('stg') }}\n",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: stg\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+};
+
+/** Names of the nodes a build ran (not reused), tests included. */
+async function built(dir: string, options: SelectOptions = {}): Promise<string[]> {
+  const outcome = await build({ projectDir: dir, ...options });
+  expect(outcome.success).toBe(true);
+  return outcome.results.filter((r) => !r.reused).map((r) => outcome.project.manifest.get(r.uniqueId).name).sort();
+}
+
+const ALL = ['agg', 'people', 'stg', 'unique_stg_id'];
+
+/** The table's rows per node and its largest seq. */
+async function table(dir: string): Promise<{ rows: number; nodes: number; tombstones: number; maxSeq: number }> {
+  const [row] = await query(dir, 'select count(*) as rows, count(distinct unique_id) as nodes, count(*) filter (where fingerprint is null) as tombstones, max(seq) as maxSeq from main.dops_build_state');
+  return { rows: Number(row.rows), nodes: Number(row.nodes), tombstones: Number(row.tombstones), maxSeq: Number(row.maxSeq) };
+}
+
+describe('build records table', () => {
+  it('grows by one row per built node, ordered by seq, and keeps one row per node after each run', async () => {
+    const dir = makeProject(FILES);
+    expect(await built(dir)).toEqual(ALL);
+    const first = await table(dir);
+    expect(first).toEqual({ rows: 4, nodes: 4, tombstones: 0, maxSeq: 4 });
+    expect(await built(dir, { reuse: false })).toEqual(ALL);
+    const second = await table(dir);
+    expect(second).toEqual({ rows: 4, nodes: 4, tombstones: 0, maxSeq: 8 });
+    // A reused node writes nothing.
+    expect(await built(dir)).toEqual([]);
+    expect(await table(dir)).toEqual(second);
+  });
+
+  it("a node's record is its row with the largest seq, whatever order the rows were written in", async () => {
+    const dir = makeProject(FILES);
+    await built(dir);
+    // An older row (lower seq) written later does not count ...
+    await query(dir, "insert into main.dops_build_state (seq, unique_id, fingerprint, inputs, build_id, status) select 0, unique_id, 'stale', inputs, build_id, status from main.dops_build_state where unique_id like 'model.%.agg'");
+    expect(await built(dir)).toEqual([]);
+    // ... a newer one does.
+    await query(dir, "insert into main.dops_build_state (seq, unique_id, fingerprint, inputs, build_id, status) select seq + 100, unique_id, 'stale', inputs, build_id, status from main.dops_build_state where unique_id like 'model.%.agg' and seq > 0");
+    expect(await built(dir)).toEqual(['agg']);
+    expect(await table(dir)).toMatchObject({ rows: 4, nodes: 4, tombstones: 0 });
+  });
+
+  it('--empty leaves tombstones for what it built: the next build runs those again, and they are cleaned up', async () => {
+    const dir = makeProject(FILES);
+    await built(dir);
+    expect(await built(dir, { empty: true, select: ['agg'] })).toEqual(['agg']);
+    expect(await built(dir)).toEqual(['agg']);
+    expect(await table(dir)).toMatchObject({ rows: 4, nodes: 4, tombstones: 0 });
+    expect(await query(dir, 'select n from agg')).toEqual([{ n: 2 }]);
+  });
+
+  it('a table of the first layout (no seq column) keeps its records: nothing rebuilt after the upgrade', async () => {
+    const dir = makeProject(FILES);
+    await built(dir);
+    // The layout dops wrote before records were append-only: one row per node, a built_at column, no seq.
+    await query(
+      dir,
+      `create table main.old_state as select unique_id, fingerprint, inputs, build_id, status, '2026-01-01T00:00:00Z' as built_at from main.dops_build_state;
+       drop table main.dops_build_state;
+       alter table main.old_state rename to dops_build_state`,
+    );
+    expect(await built(dir)).toEqual([]);
+    writeFile(dir, 'models/agg.sql', "{{ config(materialized='table') }}\nselect count(*) + 0 as n from {{ ref('stg') }}\n");
+    expect(await built(dir)).toEqual(['agg']);
+    expect(await table(dir)).toMatchObject({ rows: 4, nodes: 4, tombstones: 0 });
+    expect(await built(dir)).toEqual([]);
+  });
+});
+
+describe('latestRecords', () => {
+  const columns = ['seq', 'unique_id', 'fingerprint', 'inputs', 'build_id', 'status'];
+  it('keeps the row with the largest seq per node; a tombstone as the latest row means no record', () => {
+    const stored = latestRecords(columns, [
+      [3, 'a', 'f3', 'i', 'b3', 'success'],
+      [1, 'a', 'f1', 'i', 'b1', 'success'],
+      [2, 'b', 'f2', 'i', 'b2', 'success'],
+      [4, 'b', null, null, null, null],
+      [5, 'c', 'f5', '', 'b5', 'pass'],
+    ]);
+    expect([...stored.records]).toEqual([
+      ['a', { fingerprint: 'f3', inputs: 'i', buildId: 'b3', status: 'success' }],
+      ['c', { fingerprint: 'f5', inputs: '', buildId: 'b5', status: 'pass' }],
+    ]);
+    expect(stored.lastSeq).toBe(5);
+    expect(stored.superseded).toBe(true);
+  });
+
+  it('reads the first layout (no seq) as one record per node', () => {
+    const stored = latestRecords(['unique_id', 'fingerprint', 'inputs', 'build_id', 'status', 'built_at'], [['a', 'f', 'i', 'b', 'success', 'x']]);
+    expect(stored.records.get('a')).toEqual({ fingerprint: 'f', inputs: 'i', buildId: 'b', status: 'success' });
+    expect(stored).toMatchObject({ lastSeq: 0, superseded: false });
+  });
+});
