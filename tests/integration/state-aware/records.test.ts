@@ -6,13 +6,22 @@
  * Reference for the idea: dbt Fusion's state-aware orchestration,
  * https://docs.getdbt.com/docs/deploy/state-aware-about
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../../src/api/commands.js';
 import type { SelectOptions } from '../../../src/api/options.js';
 import { latestRecords } from '../../../src/state/build-state.js';
 import { makeProject, query, removeProjects, writeFile } from '../helpers.js';
+import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
+import { startPostgres, type TestPostgres } from '../../postgres/server.js';
 
-afterAll(removeProjects);
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(() => {
+  server?.stop();
+  removeProjects();
+});
 
 const FILES = {
   'seeds/people.csv': 'id,name\n1,ann\n2,bob\n',
@@ -86,6 +95,23 @@ describe('build records table', () => {
     expect(await built(dir)).toEqual(['agg']);
     expect(await table(dir)).toMatchObject({ rows: 4, nodes: 4, tombstones: 0 });
     expect(await built(dir)).toEqual([]);
+  });
+});
+
+describe('build records table on PostgreSQL', () => {
+  it('two threads append, the next build reuses everything, and a first-layout table keeps its records', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    const counts = async () => (await pgQuery(server, 'select count(*)::int as rows, count(distinct unique_id)::int as nodes, max(seq)::int as max_seq from main.dops_build_state', dbname))[0];
+    expect(await built(dir, { target: 'pg' })).toEqual(ALL);
+    expect(await built(dir, { target: 'pg', reuse: false })).toEqual(ALL);
+    expect(await counts()).toEqual({ rows: 4, nodes: 4, max_seq: 8 });
+    expect(await built(dir, { target: 'pg' })).toEqual([]);
+    await pgQuery(server, 'alter table main.dops_build_state drop column seq; alter table main.dops_build_state add column built_at varchar', dbname);
+    expect(await built(dir, { target: 'pg' })).toEqual([]);
+    writeFile(dir, 'models/agg.sql', "{{ config(materialized='table') }}\nselect count(*) + 0 as n from {{ ref('stg') }}\n");
+    expect(await built(dir, { target: 'pg' })).toEqual(['agg']);
+    expect(await counts()).toEqual({ rows: 4, nodes: 4, max_seq: 1 });
   });
 });
 
