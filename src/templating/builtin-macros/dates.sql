@@ -83,4 +83,4 @@ from unioned
 where generated_number <= {{ upper_bound }}
 order by generated_number
 {%- endmacro -%}
-{%- macro duckdb__generate_series(upper_bound) -%}select range as generated_number from range(1, {{ upper_bound }} + 1){%- endmacro -%}
+{%- macro duckdb__generate_series(upper_bound) -%}select generate_series as generated_number from generate_series(1, {{ upper_bound }}){%- endmacro -%}
