@@ -122,9 +122,13 @@ export function loadPackageProjects(root: ProjectConfig, cliVars: Record<string,
   const packages: PackageProject[] = [];
   for (const { dir, display, config } of read) {
     if (config.name === root.name) continue;
-    const scoped = (kind: 'models' | 'seeds' | 'tests' | 'snapshots') => ({
-      [config.name]: mergeTrees(packageSubtree(config.folderConfig[kind] ?? {}, config.name, true), packageSubtree(root.folderConfig[kind] ?? {}, config.name, false)),
-    });
+    // A package that neither configures a tree nor is configured by the root project gets none: an
+    // empty `{name: {}}` would read as a config path that applies to no resource (dbt warns about
+    // unused paths of the root project's file only).
+    const scoped = (kind: 'models' | 'seeds' | 'tests' | 'snapshots') => {
+      const tree = mergeTrees(packageSubtree(config.folderConfig[kind] ?? {}, config.name, true), packageSubtree(root.folderConfig[kind] ?? {}, config.name, false));
+      return Object.keys(tree).length ? { [config.name]: tree } : {};
+    };
     const merged: ProjectConfig = { ...config, folderConfig: { models: scoped('models'), seeds: scoped('seeds'), tests: scoped('tests'), snapshots: scoped('snapshots') } };
     const files = rebase(discoverProjectFiles(merged), display, dir);
     packages.push({ config: merged, files, vars: packageVars(config.vars, config.name, root, names, cliVars) });

@@ -104,8 +104,13 @@ export function diffOfTwoDicts(dictA: Record<string, unknown>, dictB: Record<str
   return diff;
 }
 
-/** dbt's type names for its generic types (the base adapter's `Column.TYPE_LABELS`). */
-const TYPE_LABELS: Record<string, string> = { STRING: 'TEXT', TIMESTAMP: 'TIMESTAMP', FLOAT: 'FLOAT', INTEGER: 'INT', BOOLEAN: 'BOOLEAN', NUMERIC: 'NUMERIC' };
+/**
+ * dbt's type names for its generic types: the base adapter's `Column.TYPE_LABELS`, which since
+ * dbt-adapters 1.0 (dbt-core 1.8) maps only `string` to `TEXT`; every other name (`integer`,
+ * `timestamp`, `float`, `boolean`) passes through as written. Neither dbt-duckdb nor dbt-postgres
+ * overrides it (dbt-adapters: dbt/adapters/base/column.py).
+ */
+const TYPE_LABELS: Record<string, string> = { STRING: 'TEXT' };
 
 /** dbt's `Column` class (docs.getdbt.com/reference/dbt-classes#column), also `api.Column`. */
 export class TemplateColumn {
@@ -115,6 +120,12 @@ export class TemplateColumn {
     readonly char_size: number | null = null,
     readonly numeric_precision: number | null = null,
     readonly numeric_scale: number | null = null,
+    /**
+     * dbt's base `Column.data_type` for strings, as dbt-duckdb uses it: a string type without a size
+     * renders `character varying(256)`. False: dbt-postgres' `PostgresColumn`, which keeps `text`
+     * and an unsized `character varying` as they are.
+     */
+    private readonly sizeUnsizedStrings = false,
   ) {}
 
   get column(): string {
@@ -127,7 +138,7 @@ export class TemplateColumn {
 
   /** The type with its size (`character varying(255)`, `numeric(28,6)`). */
   get data_type(): string {
-    if (this.is_string() && this.char_size) return TemplateColumn.string_type(this.char_size);
+    if (this.is_string() && (this.char_size || this.sizeUnsizedStrings)) return TemplateColumn.string_type(this.string_size());
     if (this.is_numeric() && this.numeric_precision !== null && this.numeric_scale !== null && /^(numeric|decimal)$/i.test(this.dtype)) return TemplateColumn.numeric_type(this.dtype, this.numeric_precision, this.numeric_scale);
     return this.dtype;
   }
@@ -337,7 +348,7 @@ class TemplateAdapter {
   }
 
   private columnsOf(relation: unknown): TemplateColumn[] {
-    return this.ask(columnsQuery(relationOf(relation))).rows.map(([name, dtype, size, precision, scale]) => new TemplateColumn(String(name), String(dtype), size as number | null, precision as number | null, scale as number | null));
+    return this.ask(columnsQuery(relationOf(relation))).rows.map(([name, dtype, size, precision, scale]) => new TemplateColumn(String(name), String(dtype), size as number | null, precision as number | null, scale as number | null, this.options.adapterType !== 'postgres'));
   }
 
   type(): string {

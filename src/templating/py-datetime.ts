@@ -1,5 +1,6 @@
 import { CompilationError } from '../errors.js';
 import { callableWithMembers } from './callable-members.js';
+import { pyFloat, type PyFloat } from './jinja/values.js';
 
 /**
  * Python's `datetime` module as dbt exposes it to templates (`modules.datetime`, `run_started_at`)
@@ -101,8 +102,9 @@ export class PyTimedelta {
     return this.days * 86_400e6 + this.seconds * 1e6 + this.microseconds;
   }
 
-  total_seconds(): number {
-    return this.totalMicros / 1e6;
+  /** Python's `timedelta.total_seconds()`: a float, so a whole number renders `93600.0`. */
+  total_seconds(): number | PyFloat {
+    return pyFloat(this.totalMicros / 1e6);
   }
 
   __add__(other: unknown): unknown {
@@ -241,8 +243,9 @@ export class PyDateTime extends PyDate {
     return PyDateTime.fromInstant(this.instant, tz ?? UTC, this.microsecond);
   }
 
-  timestamp(): number {
-    return this.instant / 1000 + (this.microsecond % 1000) / 1e6;
+  /** Python's `datetime.timestamp()`: POSIX seconds as a float (`1704067200.0`). */
+  timestamp(): number | PyFloat {
+    return pyFloat(this.instant / 1000 + (this.microsecond % 1000) / 1e6);
   }
 
   override replace(...args: unknown[]): PyDateTime {

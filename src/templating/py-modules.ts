@@ -38,9 +38,14 @@ function leadingFlags(pattern: string): [string, number] {
   return [rest, flags];
 }
 
+/** Characters JavaScript's unicode mode accepts after a backslash as themselves (`\.`, `\(`, ...). */
+const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
+
 /**
  * Escapes the braces Python reads as literal text (`{` not starting a `{n}` / `{n,}` / `{n,m}`
- * quantifier, and a `}` not closing one), which JavaScript's unicode mode rejects.
+ * quantifier, and a `}` not closing one), which JavaScript's unicode mode rejects; so are escapes
+ * of other punctuation (`\#`, `\ `, `\-` outside a class, `\'`), which Python reads as the
+ * character itself: they become `\xNN` / `\u{N}` escapes of that character.
  */
 function literalBraces(pattern: string): string {
   let out = '';
@@ -48,7 +53,9 @@ function literalBraces(pattern: string): string {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\') {
-      out += c + (pattern[i + 1] ?? '');
+      const next = pattern[i + 1] ?? '';
+      const literal = next !== '' && !/[\p{L}\p{N}_]/u.test(next) && !JS_SYNTAX_CHARACTERS.has(next) && !(inClass && next === '-');
+      out += literal ? hexEscape(next) : c + next;
       i++;
     } else if (inClass) {
       if (c === ']') inClass = false;
@@ -70,9 +77,43 @@ function literalBraces(pattern: string): string {
   return out;
 }
 
+/** A character as a regex escape JavaScript's unicode mode accepts (`#` -> `\x23`). */
+function hexEscape(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * Python's verbose mode (`re.X` / `(?x)`, docs.python.org/3/library/re.html#re.VERBOSE): whitespace
+ * is dropped, and `#` starts a comment to the end of the line, except inside a character class
+ * (`[ #]` keeps both) or after a backslash (`\ `, `\#` are the characters themselves).
+ */
+function stripVerbose(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') out += pattern[++i];
+    } else if (c === '#') {
+      while (i + 1 < pattern.length && pattern[i + 1] !== '\n') i++;
+    } else if (!/\s/.test(c)) out += c;
+  }
+  return out;
+}
+
 function jsSource(pattern: string, flags: number): string {
   let source = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
-  if (flags & FLAG_X) source = source.replace(/\\#/g, '\u0000').replace(/#.*$/gm, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
+  if (flags & FLAG_X) source = stripVerbose(source);
   return literalBraces(source);
 }
 

@@ -43,8 +43,10 @@
 {%- macro default_last_day(date, datepart) -%}cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date){%- endmacro -%}
 {%- macro default__last_day(date, datepart) -%}{{ dbt.default_last_day(date, datepart) }}{%- endmacro -%}
 {%- macro _last_day_of_quarter(date, datepart) -%}cast({{ dbt.dateadd('day', '-1', dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))) }} as date){%- endmacro -%}
-{%- macro postgres__last_day(date, datepart) -%}{% if datepart == 'quarter' %}{{ dbt._last_day_of_quarter(date, datepart) }}{% else %}{{ dbt.default_last_day(date, datepart) }}{% endif %}{%- endmacro -%}
-{%- macro duckdb__last_day(date, datepart) -%}{% if datepart == 'quarter' %}{{ dbt._last_day_of_quarter(date, datepart) }}{% else %}{{ dbt.default_last_day(date, datepart) }}{% endif %}{%- endmacro -%}
+{%- macro postgres__last_day(date, datepart) -%}{% if datepart == 'quarter' %}-- postgres dateadd does not support quarter interval.
+{{ dbt._last_day_of_quarter(date, datepart) }}{% else %}{{ dbt.default_last_day(date, datepart) }}{% endif %}{%- endmacro -%}
+{%- macro duckdb__last_day(date, datepart) -%}{% if datepart == 'quarter' %}-- duckdb dateadd does not support quarter interval.
+{{ dbt._last_day_of_quarter(date, datepart) }}{% else %}{{ dbt.default_last_day(date, datepart) }}{% endif %}{%- endmacro -%}
 
 {%- macro date(year, month, day) -%}{{ adapter.dispatch('date', 'dbt')(year, month, day) }}{%- endmacro -%}
 {%- macro default__date(year, month, day) -%}to_date('{{ modules.datetime.date(year, month, day).strftime('%Y-%m-%d') }}', 'YYYY-MM-DD'){%- endmacro -%}
@@ -83,4 +85,4 @@ from unioned
 where generated_number <= {{ upper_bound }}
 order by generated_number
 {%- endmacro -%}
-{%- macro duckdb__generate_series(upper_bound) -%}select range as generated_number from range(1, {{ upper_bound }} + 1){%- endmacro -%}
+{%- macro duckdb__generate_series(upper_bound) -%}select generate_series as generated_number from generate_series(1, {{ upper_bound }}){%- endmacro -%}

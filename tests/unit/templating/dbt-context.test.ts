@@ -49,7 +49,7 @@ describe('modules.datetime and pytz', () => {
   it('adds timedeltas through __add__ / __sub__ and converts time zones', () => {
     expect(render('{{ modules.datetime.date(2024, 1, 31).__add__(modules.datetime.timedelta(days=1)) }}')).toBe('2024-02-01');
     expect(render('{{ modules.datetime.datetime(2024, 1, 1).__sub__(modules.datetime.timedelta(hours=1)) }}')).toBe('2023-12-31 23:00:00');
-    expect(render('{{ modules.datetime.timedelta(days=1, hours=2).total_seconds() }}')).toBe('93600');
+    expect(render('{{ modules.datetime.timedelta(days=1, hours=2).total_seconds() }}')).toBe('93600.0');
     const utc = "modules.datetime.datetime(2024, 7, 1, 12, 0, 0, 0, modules.pytz.utc)";
     expect(render(`{{ ${utc}.astimezone(modules.pytz.timezone('America/New_York')).isoformat() }}`)).toBe('2024-07-01T08:00:00-04:00');
     expect(render(`{{ ${utc}.astimezone(modules.pytz.timezone('Europe/Paris')).strftime('%H:%M %z') }}`)).toBe('14:00 +0200');
@@ -62,7 +62,7 @@ describe('run_started_at and invocation_id', () => {
     const year = String(RUN_STARTED_AT.getUTCFullYear());
     expect(render("{{ run_started_at.strftime('%Y') }}")).toBe(year);
     expect(render('{{ run_started_at.isoformat() }}')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
-    expect(render("{{ run_started_at.astimezone(modules.pytz.timezone('Asia/Tokyo')).utcoffset().total_seconds() }}")).toBe('32400');
+    expect(render("{{ run_started_at.astimezone(modules.pytz.timezone('Asia/Tokyo')).utcoffset().total_seconds() }}")).toBe('32400.0');
   });
 
   // docs.getdbt.com/reference/dbt-jinja-functions/invocation_id

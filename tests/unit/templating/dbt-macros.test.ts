@@ -40,14 +40,14 @@ describe("dbt's cross-database macros", () => {
 
   it('type macros name the adapter types through api.Column.translate_type', () => {
     expect(render('{{ dbt.type_string() }}|{{ dbt.type_int() }}|{{ dbt.type_bigint() }}|{{ dbt.type_float() }}|{{ dbt.type_numeric() }}|{{ dbt.type_timestamp() }}|{{ dbt.type_boolean() }}')).toBe(
-      'TEXT|INT|bigint|FLOAT|numeric(28,6)|TIMESTAMP|BOOLEAN',
+      'TEXT|integer|bigint|float|numeric(28,6)|timestamp|boolean',
     );
   });
 
   it('string and aggregate helpers', () => {
     expect(render("{{ dbt.concat(['a', \"'-'\", 'b']) }}")).toBe("a || '-' || b");
     expect(render("{{ dbt.hash('id') }}")).toBe('md5(cast(id as TEXT))');
-    expect(render("{{ dbt.safe_cast('x', dbt.type_int()) }}")).toBe('try_cast(x as INT)');
+    expect(render("{{ dbt.safe_cast('x', dbt.type_int()) }}")).toBe('try_cast(x as integer)');
     expect(render("{{ dbt.safe_cast('x', 'int') }}", { type: 'postgres' })).toBe('cast(x as int)');
     expect(render("{{ dbt.split_part('s', \"','\", 2) }}")).toBe("string_split(s, ',')[ 2 ]");
     expect(render("{{ dbt.any_value('x') }}|{{ dbt.any_value('x') }}")).toBe('arbitrary(x)|arbitrary(x)');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateEngine, type TemplateSource } from '../../../src/templating/engine.js';
+import { datetimeModule } from '../../../src/templating/py-datetime.js';
+import { reModule } from '../../../src/templating/py-modules.js';
 
 /**
  * Jinja2 conformance: each template renders what Jinja2 3.1 (as dbt runs it) renders. Expected
@@ -27,9 +29,12 @@ const users = [
   { username: 'cid', city: 'Oslo', age: 40, active: true },
 ];
 
+/** dbt's `modules` (docs.getdbt.com/reference/dbt-jinja-functions/modules): Python's datetime and re. */
+const modules = { datetime: datetimeModule, re: reModule };
+
 function render(contents: string, context: Record<string, unknown> = {}): string {
   const engine = new TemplateEngine([MACROS]);
-  return engine.render({ path: 'models/m.sql', contents }, { users, ...context });
+  return engine.render({ path: 'models/m.sql', contents }, { users, modules, ...context });
 }
 
 type Case = [template: string, expected: string];
@@ -212,6 +217,23 @@ cases('built-in tests', TESTS, [
   ["{{ 'upper' is filter }}{{ 'nope' is filter }}{{ 'odd' is test }}{{ 1.5 is float }}{{ 1 is float }}{{ 1 is integer }}{{ true is integer }}{{ 1.5 is number }}", 'TrueFalseTrueTrueFalseTrueFalseTrue'],
   ["{{ 2 is in [1, 2] }}{{ 'ab' is iterable }}{{ 1 is iterable }}{{ 'ab' is lower }}{{ 'AB' is upper }}{{ {} is mapping }}{{ [] is mapping }}", 'TrueTrueFalseTrueTrueTrueFalse'],
   ["{{ none is sameas none }}{{ [] is sequence }}{{ 'a' is sequence }}{{ 1 is sequence }}{{ 'a' is string }}{{ 1 is string }}{{ 1 is not none }}", 'TrueTrueTrueFalseTrueFalseTrue'],
+]);
+
+// Python floats from the datetime module render with their `.0` (str(93600.0)).
+cases('datetime floats', 'docs.python.org/3/library/datetime.html#datetime.timedelta.total_seconds', [
+  ['{{ modules.datetime.timedelta(days=1, hours=2).total_seconds() }}', '93600.0'],
+  ['{{ modules.datetime.timedelta(milliseconds=1500).total_seconds() }}', '1.5'],
+  ['{{ modules.datetime.timedelta(hours=1).total_seconds() / 60 }}', '60.0'],
+  ['{{ modules.datetime.datetime(2024, 1, 1).timestamp() is float }}', 'True'],
+]);
+
+// Verbose mode drops whitespace and # comments, but not inside a character class or after a
+// backslash; an escaped punctuation character is that character in any mode.
+cases('re.VERBOSE and escapes', 'docs.python.org/3/library/re.html#re.VERBOSE', [
+  ["{{ modules.re.findall('[a-z ]+ # letters and spaces\\n  \\\\d', 'ab c1 x2', modules.re.X) }}", "['ab c1', ' x2']"],
+  ["{{ modules.re.findall('[ #]+', 'a # b', modules.re.VERBOSE) }}", "[' # ']"],
+  ["{{ modules.re.findall('a\\\\ b', 'a b', modules.re.X) }}|{{ modules.re.findall('\\\\#\\\\d', 'x#1', modules.re.X) }}", "['a b']|['#1']"],
+  ["{{ modules.re.findall('(?x) 1 \\\\- 2', '1-2') }}|{{ modules.re.sub('\\\\-', '+', '1-2') }}", "['1-2']|1+2"],
 ]);
 
 describe(`unsupported or failing constructs are errors naming file:line (${TEMPLATES})`, () => {
