@@ -27,11 +27,18 @@ const freePort = () =>
 
 /**
  * Starts a server with a superuser `dops` (scram auth on TCP); `stop()` stops it and deletes its dir.
- * @param {{password?: string, maxConnections?: number}} [options] the superuser's password (default
- *   `dops-bench`) and the server's max_connections (default PostgreSQL's)
+ * JIT is off unless asked for: tables just built by CREATE TABLE AS have no statistics yet (autovacuum
+ * analyzes them later), so the planner's row estimates for a query over a few layers of joined
+ * models reach billions, cross jit_above_cost / jit_optimize_above_cost, and LLVM then compiles each
+ * statement for seconds on a busy machine (measured: 9 s of a 9.2 s CREATE TABLE over 50 rows, 43 ms
+ * without JIT); the bench would time the JIT compiler, and a 1,000-model build took hours.
+ * https://www.postgresql.org/docs/15/jit-decision.html
+ * @param {{password?: string, maxConnections?: number, jit?: boolean}} [options] the superuser's
+ *   password (default `dops-bench`), the server's max_connections (default PostgreSQL's) and
+ *   whether JIT compilation is on (default off)
  * @returns its host, port, user, password, kill(), restart() and stop(), or undefined when PostgreSQL is not installed
  */
-export async function startPostgres({ password = 'dops-bench', maxConnections } = {}) {
+export async function startPostgres({ password = 'dops-bench', maxConnections, jit = false } = {}) {
   const bin = postgresBin();
   if (!bin) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dops-bench-pg-'));
@@ -48,7 +55,10 @@ export async function startPostgres({ password = 'dops-bench', maxConnections } 
   const as = (file, args) => execFileSync(root ? 'runuser' : file, root ? ['-u', 'postgres', '--', file, ...args] : args, { stdio: 'pipe' });
   as(join(bin, 'initdb'), ['-D', data, '-U', 'dops', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${maxConnections ? ` -c max_connections=${maxConnections}` : ''}`, '-w', '-t', '60', 'start']);
+  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', `jit=${jit ? 'on' : 'off'}`];
+  if (maxConnections) settings.push(`max_connections=${maxConnections}`);
+  const start = () => as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', settings.map((setting) => `-c ${setting}`).join(' '), '-w', '-t', '60', 'start']);
+  start();
   return {
     host: '127.0.0.1',
     port,
@@ -60,7 +70,7 @@ export async function startPostgres({ password = 'dops-bench', maxConnections } 
     },
     /** Starts a killed server again on the same port (it recovers from its WAL). */
     restart() {
-      as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${maxConnections ? ` -c max_connections=${maxConnections}` : ''}`, '-w', '-t', '60', 'start']);
+      start();
     },
     stop() {
       try {

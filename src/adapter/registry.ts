@@ -12,6 +12,13 @@ export interface EngineInfo {
   /** Default schema of a target that names none (DuckDB `main`, PostgreSQL `public`). */
   defaultSchema: string;
   /**
+   * The folder of the engine's `<type>__name` implementations of dbt's macros (Jinja `.sql` files,
+   * as dbt-duckdb and dbt-postgres ship theirs), relative to the source root: e.g.
+   * `adapter/postgres/macros` (under `src/`, and under `dist/` once built). They join the built-in
+   * `dbt` package, which `adapter.dispatch` searches; undefined when the engine has none.
+   */
+  macros?: string;
+  /**
    * Checks an output's keys at profile-load time.
    * @throws ConfigError naming the target and the bad key
    */
@@ -34,6 +41,9 @@ export interface EngineInfo {
 
 /** The engines, by profile `type`. Adding an engine: a folder under src/adapter/ and one entry here. */
 const ENGINES: ReadonlyMap<string, EngineInfo> = new Map([DUCKDB_INFO, POSTGRES_INFO].map((info) => [info.type, info]));
+
+/** The engines' macro folders (see {@link EngineInfo.macros}) with their profile `type`, in registry order. */
+export const ENGINE_MACRO_FOLDERS: readonly { type: string; folder: string }[] = [...ENGINES.values()].flatMap((info) => (info.macros ? [{ type: info.type, folder: info.macros }] : []));
 
 /** The profile types dops knows, for error hints. */
 export const ADAPTER_TYPES: readonly string[] = [...ENGINES.keys()];

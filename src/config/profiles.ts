@@ -29,10 +29,10 @@ export interface AttachSpec {
  */
 export interface Target {
   name: string;
-  /** The profile's `type`: picks the adapter (src/adapter/registry.ts), `duckdb` (default) or `postgres`. */
+  /** The profile's `type`: picks the adapter (src/adapter/registry.ts), `duckdb` (default) or another registered engine's type. */
   type: string;
   /**
-   * A non-DuckDB output's other keys, rendered (e.g. postgres `host`, `port`, `user`, `password`, `dbname`).
+   * A non-DuckDB output's other keys, rendered (e.g. a server's `host`, `port`, `user`, `password`, `dbname`).
    * Holds secrets: never printed, never written to target/, left out of the template `target`.
    */
   credentials?: Record<string, unknown>;

@@ -125,7 +125,7 @@ export const DISPATCH_SETTINGS = '__dops_dispatch';
 
 /** What `adapter.dispatch` needs besides the macros: the adapter type and the project's search orders. */
 export interface DispatchSettings {
-  /** `target.type`, e.g. `duckdb` or `postgres`: `<type>__` macros are tried before `default__`. */
+  /** `target.type`, e.g. `duckdb`: `<type>__` macros are tried before `default__`. */
   adapterType: string;
   /** The root project's name (its namespace, e.g. `my_project.my_macro`). */
   rootName: string;

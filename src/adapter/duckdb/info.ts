@@ -11,6 +11,7 @@ export const DUCKDB_INFO: EngineInfo = {
   // within one schema, and a table another one references cannot be dropped or replaced).
   capabilities: { transactionalDdl: true, merge: true, files: true, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
   defaultSchema: 'main',
+  macros: 'adapter/duckdb/macros',
   checkTarget: () => undefined,
   databaseFile(target, projectDir) {
     const file = databaseFile(target.path, projectDir);

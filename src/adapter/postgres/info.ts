@@ -34,6 +34,7 @@ export const POSTGRES_INFO: EngineInfo = {
   // Constraints: PostgreSQL enforces every type on tables (as dbt-postgres declares).
   capabilities: { transactionalDdl: true, merge: true, files: false, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
   defaultSchema: 'public',
+  macros: 'adapter/postgres/macros',
   checkTarget(target, file) {
     const keys = target.credentials ?? {};
     const fail = (message: string, hint?: string) => new ConfigError(`Target '${target.name}' (postgres): ${message}`, { location: { file }, hint });

@@ -1,11 +1,9 @@
 {#- dbt's cross-database macros (docs.getdbt.com/reference/dbt-jinja-functions/cross-database-macros),
-    written for dops: each dispatches to `<adapter>__name`, then `default__name`. DuckDB and
-    PostgreSQL implementations follow dbt-duckdb's and dbt-postgres' SQL. -#}
+    written for dops: each dispatches to `<adapter>__name`, then `default__name`. The engines'
+    `<adapter>__name` implementations live in their adapter's folder (src/adapter/<type>/macros/). -#}
 
 {%- macro any_value(expression) -%}{{ adapter.dispatch('any_value', 'dbt')(expression) }}{%- endmacro -%}
 {%- macro default__any_value(expression) -%}any_value({{ expression }}){%- endmacro -%}
-{%- macro duckdb__any_value(expression) -%}arbitrary({{ expression }}){%- endmacro -%}
-{%- macro postgres__any_value(expression) -%}min({{ expression }}){%- endmacro -%}
 
 {%- macro bool_or(expression) -%}{{ adapter.dispatch('bool_or', 'dbt')(expression) }}{%- endmacro -%}
 {%- macro default__bool_or(expression) -%}bool_or({{ expression }}){%- endmacro -%}
@@ -20,16 +18,12 @@
 {%- macro default__array_construct(inputs, data_type) -%}
 {%- if inputs | length > 0 -%}array[ {{ inputs | join(' , ') }} ]{%- else -%}array[]::{{ data_type }}[]{%- endif -%}
 {%- endmacro -%}
-{%- macro duckdb__array_construct(inputs, data_type) -%}
-{%- if inputs | length > 0 -%}[ {{ inputs | join(' , ') }} ]{%- else -%}cast([] as {{ data_type }}[]){%- endif -%}
-{%- endmacro -%}
 
 {%- macro cast(field, type) -%}{{ adapter.dispatch('cast', 'dbt')(field, type) }}{%- endmacro -%}
 {%- macro default__cast(field, type) -%}cast({{ field }} as {{ type }}){%- endmacro -%}
 
 {%- macro safe_cast(field, type) -%}{{ adapter.dispatch('safe_cast', 'dbt')(field, type) }}{%- endmacro -%}
 {%- macro default__safe_cast(field, type) -%}cast({{ field }} as {{ type }}){%- endmacro -%}
-{%- macro duckdb__safe_cast(field, type) -%}try_cast({{ field }} as {{ type }}){%- endmacro -%}
 
 {%- macro cast_bool_to_text(field) -%}{{ adapter.dispatch('cast_bool_to_text', 'dbt')(field) }}{%- endmacro -%}
 {%- macro default__cast_bool_to_text(field) -%}cast({{ field }} as {{ api.Column.translate_type('string') }}){%- endmacro -%}
@@ -69,10 +63,6 @@
 {%- macro _split_part_negative(string_text, delimiter_text, part_number) -%}
 split_part({{ string_text }}, {{ delimiter_text }}, length({{ string_text }}) - length(replace({{ string_text }}, {{ delimiter_text }}, '')) + 2 + {{ part_number }})
 {%- endmacro -%}
-{%- macro postgres__split_part(string_text, delimiter_text, part_number) -%}
-{%- if part_number >= 0 -%}{{ dbt.default__split_part(string_text, delimiter_text, part_number) }}{%- else -%}{{ dbt._split_part_negative(string_text, delimiter_text, part_number) }}{%- endif -%}
-{%- endmacro -%}
-{%- macro duckdb__split_part(string_text, delimiter_text, part_number) -%}string_split({{ string_text }}, {{ delimiter_text }})[ {{ part_number }} ]{%- endmacro -%}
 
 {%- macro listagg(measure, delimiter_text="','", order_by_clause=none, limit_num=none) -%}{{ adapter.dispatch('listagg', 'dbt')(measure, delimiter_text, order_by_clause, limit_num) }}{%- endmacro -%}
 {%- macro default__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
@@ -80,19 +70,5 @@ split_part({{ string_text }}, {{ delimiter_text }}, length({{ string_text }}) - 
 array_to_string(array_slice(array_agg({{ measure }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}, 0, {{ limit_num }}), {{ delimiter_text }})
 {%- else -%}
 listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
-{%- endif -%}
-{%- endmacro -%}
-{%- macro postgres__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-{%- if limit_num -%}
-array_to_string((array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}))[1:{{ limit_num }}], {{ delimiter_text }})
-{%- else -%}
-string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %})
-{%- endif -%}
-{%- endmacro -%}
-{%- macro duckdb__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-{%- if limit_num -%}
-list_aggr((array_agg({{ measure }}{% if order_by_clause %} {{ order_by_clause }}{% endif %}))[1:{{ limit_num }}], 'string_agg', {{ delimiter_text }})
-{%- else -%}
-string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_by_clause }}{% endif %})
 {%- endif -%}
 {%- endmacro -%}

@@ -94,6 +94,19 @@ describe('adapter.dispatch', () => {
     expect(render("{{ util.shout('a') }}", { macros: [pkg, ...project], global: { dispatch: [{ macro_namespace: 'util', search_order: ['util'] }] } })).toBe('upper(a)');
   });
 
+  it("takes each engine's implementations from its adapter folder, and they call dbt's own macros, not a project's namesake", () => {
+    // dbt-duckdb and dbt-postgres ship their `<adapter>__` macros in their own package; dops keeps them in src/adapter/<type>/macros/.
+    const paths = builtinMacroSources().map((source) => source.path);
+    expect(paths).toEqual(expect.arrayContaining(['<dbt>/dates.sql', '<dbt>/duckdb/dates.sql', '<dbt>/postgres/dates.sql', '<dbt>/postgres/cross_database.sql']));
+    const postgres = builtinMacroSources().filter((source) => source.path.startsWith('<dbt>/postgres/'));
+    expect(postgres.every((source) => [...source.contents.matchAll(/macro (\w+)\(/g)].every((match) => match[1].startsWith('postgres__')))).toBe(true);
+    const project = macros("{% macro datediff(a, b, p) %}OVERRIDE{% endmacro %}");
+    expect(render("{{ dbt.datediff('a', 'b', 'month') }}", { macros: project, type: 'postgres' })).toBe("((date_part('year', (b)::date) - date_part('year', (a)::date)) * 12 + date_part('month', (b)::date) - date_part('month', (a)::date))");
+    expect(render("{{ dbt.datediff('a', 'b', 'week') }}", { macros: project })).toContain("(date_diff('day', a::timestamp, b::timestamp)) // 7");
+    // every engine's implementations are loaded whatever the target, as dbt.<type>__x calls expect
+    expect(render("{{ dbt.postgres__any_value('x') }}")).toBe('min(x)');
+  });
+
   it('names every macro it tried when none exists', () => {
     const error = thrown(() => render("{{ adapter.dispatch('nothing', 'dbt')() }}"));
     expect(error).toBeInstanceOf(CompilationError);
