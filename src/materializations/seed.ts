@@ -6,7 +6,10 @@ import type { Relation } from '../manifest/nodes.js';
 import { transactional, type MaterializationPlan } from './plan.js';
 import { planTable, tableStatements, tempRelation } from './table.js';
 
-type SeedKind = 'integer' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
+type SeedKind = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
+
+/** The 32-bit integer range (PostgreSQL's `integer`). */
+const INT32_MAX = 2_147_483_647;
 
 const KIND_PATTERNS: [SeedKind, RegExp][] = [
   ['integer', /^[-+]?\d{1,18}$/],
@@ -16,16 +19,23 @@ const KIND_PATTERNS: [SeedKind, RegExp][] = [
   ['timestamp', /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/],
 ];
 
-/** The narrowest kind every non-empty value matches (integer, float, boolean, date, timestamp, else text), as DuckDB's sniffer and dbt's agate infer. */
+/**
+ * The narrowest kind every non-empty value matches (integer, float, boolean, date, timestamp, else
+ * text), as dbt's agate type tester infers (dbt-core clients/agate_helper.py); an empty column is `integer`. Whole numbers are `integer` when all fit 32 bits
+ * (dbt's seed type for them, dbt-adapters' `convert_integer_type`), else `bigint` (where dbt fails).
+ */
 export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
   let candidates = KIND_PATTERNS;
+  let wide = false;
   for (const value of values) {
     if (value === undefined) continue;
     candidates = candidates.filter(([, pattern]) => pattern.test(value));
     if (!candidates.length) return 'text';
+    if (!wide && candidates[0][0] === 'integer' && Math.abs(Number(value)) > INT32_MAX) wide = true;
   }
-  // A column of integers is `integer` even though those also match `float`; no values at all: text.
-  return candidates.length === KIND_PATTERNS.length ? 'text' : candidates[0][0];
+  // A column of integers is `integer` even though those also match `float`; a column with no values
+  // at all is `integer` too: dbt's type tester tries its Integer type first, and it takes all nulls.
+  return candidates[0][0] === 'integer' && wide ? 'bigint' : candidates[0][0];
 }
 
 /**
