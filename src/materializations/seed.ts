@@ -55,10 +55,14 @@ export function readSeedData(csvPath: string, columnTypes: Record<string, string
  * Engines that read files (DuckDB) select from the file; others get the rows parsed here and
  * inserted in batches into a table created with the inferred types.
  * @param csvPath absolute path of the CSV
+ * @param quoteColumns the seed's `quote_columns` config (false: names folded to lower case where dops parses the file)
  */
-export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect): MaterializationPlan {
+export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect, quoteColumns?: boolean): MaterializationPlan {
   if (dialect.seedSelect) return planTable(relation, dialect.seedSelect(csvPath, columnTypes, delimiter ?? ','), existing, dialect);
   const data = readSeedData(csvPath, columnTypes, delimiter ?? ',', dialect);
+  // `quote_columns: false` (https://docs.getdbt.com/reference/resource-configs/quote_columns): the
+  // header's names unquoted, which PostgreSQL folds to lower case (`COLUMN_NAME` -> `column_name`).
+  if (quoteColumns === false) data.columns = data.columns.map((c) => ({ ...c, name: c.name.toLowerCase() }));
   const temp = tempRelation(relation);
   const create = `create table ${renderRelation(temp)} (${data.columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})`;
   const build = [dialect.dropRelation(temp, 'table'), create, ...dialect.seedInserts!(temp, data)];
