@@ -110,7 +110,7 @@ export interface Dialect {
    */
   contractType(type: string): string;
   /** The engine's type for a seed column whose values all look like `kind`. */
-  seedType?(kind: 'integer' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'): string;
+  seedType?(kind: 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'): string;
 }
 
 /**

@@ -15,8 +15,10 @@ import { loadProject } from './project.js';
 /** What `dops run-operation` did. */
 export interface OperationResult {
   macro: string;
-  /** The SQL the macro rendered and that ran ('' when it rendered only whitespace). */
+  /** The SQL the macro rendered and that ran ('' when it rendered only whitespace or ran its own queries). */
   sql: string;
+  /** How many queries the macro ran itself as it rendered (run_query, statement, adapter methods). */
+  queries: number;
   /** Seconds it took to run. */
   elapsed: number;
 }
@@ -39,7 +41,9 @@ function parseArgs(text: string | undefined): Record<string, unknown> {
  * renders the macro with the arguments as keyword arguments, in the runtime context (`ref()`,
  * `source()`, `var()`, `target`), and runs the SQL it renders on the target's DuckDB in one
  * transaction: all of it or, on an error, none of it. Queries the macro runs as it renders
- * (`run_query`, `statement`, `adapter.create_schema`...) run in that transaction first.
+ * (`run_query`, `statement`, `adapter.create_schema`...) run in that transaction; a macro that runs
+ * any is taken as written for dbt, whose run-operation never runs the rendered text: its text is not
+ * run (a warning says so when it is not blank).
  * @throws ConfigError for an unknown macro (naming close ones), bad `--args`, or a failing statement (rolled back)
  */
 export async function runOperation(options: CommonOptions & { macro: string; args?: string }): Promise<OperationResult> {
@@ -65,6 +69,7 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
   };
   const started = Date.now();
   let sql = '';
+  let queried = 0;
   const adapter = await openAdapter(project.target, project.config.projectDir);
   try {
     const connection = await adapter.connect();
@@ -72,8 +77,18 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
     try {
       // Queries the macro makes as it renders (run_query, statement, adapter.create_schema...) run
       // in the same transaction, before the SQL it outputs.
-      sql = await renderLive(render, (query) => connection.queryTable(query));
-      if (sql) await connection.execute(sql);
+      const text = await renderLive(render, (query) => {
+        queried += 1;
+        return connection.queryTable(query);
+      });
+      if (queried > 0 && text) {
+        // A macro that runs its own statements is written for dbt, whose run-operation never runs
+        // the text a macro renders (dbt_codegen's create_source_table prints run_query's tables).
+        options.reporter?.warnings?.([`run-operation ${options.macro}: the macro ran its own queries, so the text it rendered is not run as SQL (as in dbt); run it with run_query or statement`]);
+      } else if (text) {
+        sql = text;
+        await connection.execute(sql);
+      }
       await connection.execute('commit');
     } catch (error) {
       await connection.execute('rollback').catch(() => undefined);
@@ -83,5 +98,5 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
   } finally {
     await adapter.close();
   }
-  return { macro: options.macro, sql, elapsed: (Date.now() - started) / 1000 };
+  return { macro: options.macro, sql, queries: queried, elapsed: (Date.now() - started) / 1000 };
 }

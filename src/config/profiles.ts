@@ -39,7 +39,7 @@ export interface Target {
   profileName: string;
   /** DuckDB database file, relative to the project dir, or `:memory:`. */
   path: string;
-  /** Catalog name (dbt's `target.database`): the file's base name, `memory` for `:memory:`. */
+  /** dbt's `target.database`: on DuckDB the catalog name (the file's base name, `memory` for `:memory:`); on PostgreSQL the `dbname`. */
   database?: string;
   /** Default schema for models and seeds (dbt's `target.schema`). */
   schema: string;
@@ -181,6 +181,10 @@ export function resolveTarget(project: ProjectConfig, targetName?: string, profi
     if (!Number.isInteger(count) || count < 1) fail('threads', `'threads' must be a positive whole number, got '${values.threads}'`);
     const { type: _type, schema, threads: _threads, ...credentials } = values;
     const target: Target = { name, type, profileName: project.profile, path: project.databasePath, schema: String(schema ?? engine.defaultSchema), threads: count, credentials };
+    // dbt-postgres' `target.database` is the output's `dbname` (alias `database`): what
+    // `{{ target.database }}.information_schema.tables` and relations' `database` name.
+    const database = values.dbname ?? values.database;
+    if (database !== undefined && database !== null && database !== '') target.database = String(database);
     engine.checkTarget(target, file!);
     return target;
   }

@@ -6,7 +6,12 @@ import { dropStatement, TEMP_SUFFIX, transactional, type MaterializationPlan } f
 
 /** The relation a table is built into before it is swapped in. */
 export function tempRelation(relation: Relation): Relation {
-  return { schema: relation.schema, identifier: `${relation.identifier}${TEMP_SUFFIX}` };
+  // PostgreSQL cuts identifiers at 63 bytes (NAMEDATALEN - 1): a long name plus the suffix would be
+  // cut back to the name itself. The name is shortened to leave room, as dbt-postgres'
+  // make_temp_relation does (https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS).
+  let base = relation.identifier;
+  while (Buffer.byteLength(base) + TEMP_SUFFIX.length > 63) base = base.slice(0, -1);
+  return { schema: relation.schema, identifier: `${base}${TEMP_SUFFIX}` };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { finalizeConfig, folderConfigLayers, mergeConfig } from '../config/node-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { DopsError, ParseError } from '../errors.js';
-import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode } from '../manifest/nodes.js';
+import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestNode } from '../manifest/nodes.js';
 import type { ProjectFile, ProjectFiles } from '../project/files.js';
 import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
 import { TemplateEngine } from '../templating/engine.js';
@@ -200,6 +200,32 @@ function renderSourceRelation(input: ParseInput, source: SourceNode): SourceNode
   const identifier = render(source.relation.identifier);
   if (schema === source.relation.schema && identifier === source.relation.identifier) return source;
   return { ...source, relation: { ...source.relation, schema, identifier } };
+}
+
+/**
+ * Renders Jinja in a unit test's `config` values (dbt renders property-file configs with the parse
+ * context: audit_helper tags its tests `"{{ 'skip' if target.type in [...] else 'runnable' }}"`,
+ * https://docs.getdbt.com/reference/resource-properties/unit-tests); `enabled` that renders as
+ * False leaves the test out.
+ * @throws DopsError with the test's file and line when a template fails
+ */
+function renderUnitTestConfig(input: ParseInput, test: UnitTestNode): UnitTestNode {
+  const hasJinja = (value: unknown) => typeof value === 'string' && (value.includes('{{') || value.includes('{%'));
+  const entries = Object.entries(test.config);
+  if (!entries.some(([, value]) => hasJinja(value) || (Array.isArray(value) && value.some(hasJinja)))) return test;
+  const render = (value: unknown): unknown => {
+    if (!hasJinja(value)) return value;
+    const capture: ParseCapture = { refs: [], sources: [], config: {} };
+    try {
+      return TemplateEngine.prototype.render.call(input.engine, { path: test.originalFilePath, contents: value as string }, parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: test.name }, capture)).trim();
+    } catch (error) {
+      if (error instanceof DopsError) Object.assign(error, { location: { file: test.originalFilePath, line: test.line } });
+      throw error;
+    }
+  };
+  const config = Object.fromEntries(entries.map(([key, value]) => [key, Array.isArray(value) ? value.map(render) : render(value)])) as UnitTestNode['config'];
+  if (typeof config.enabled === 'string') config.enabled = !/^(false|0|no|)$/i.test(config.enabled);
+  return { ...test, config };
 }
 
 function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperties>['sources'][number]): SourceNode {
@@ -403,7 +429,10 @@ export function parseProject(input: ParseInput): ParseResult {
       if (!fileNames.has(patch.name)) warnings.push(`${patch.file}:${patch.line}: properties for ${kind} '${patch.name}', which does not exist`);
     }
   }
-  nodes.push(...parseUnitTests(project, (properties.other.get('unit_tests') ?? []).map(({ file, entries, yaml }) => ({ file, entries, yaml })), errors, warnings));
+  for (const test of parseUnitTests(project, (properties.other.get('unit_tests') ?? []).map(({ file, entries, yaml }) => ({ file, entries, yaml })), errors, warnings)) {
+    const rendered = collect(errors, () => renderUnitTestConfig(input, test));
+    if (rendered?.config.enabled) nodes.push(rendered);
+  }
   errors.push(...duplicateErrors(nodes));
   warnings.push(...unusedConfigPaths(project, parsed));
   for (const node of nodes) {

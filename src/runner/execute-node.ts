@@ -168,7 +168,7 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
     // Checked first when dops reads the file itself (engines without file access); else while the engine reads it.
     if (!connection.dialect.seedSelect) checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
     const rows = await withNodeHooks(seed, connection, compiler, true, async (pre, post) => {
-      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect);
+      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect, seed.config.quote_columns === undefined ? undefined : seed.config.quote_columns === true || seed.config.quote_columns === 'true');
       const hooked = spliceHooks(plan, pre, post);
       const check = { index: hooked.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
       return (await runPlan(connection, hooked, connection.dialect.seedSelect ? check : undefined)) ?? plan.knownRowCount;

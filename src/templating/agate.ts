@@ -92,4 +92,9 @@ export class AgateTable {
   [Symbol.iterator](): Iterator<AgateRow> {
     return this.rows[Symbol.iterator]();
   }
+
+  /** What `{{ table }}` prints: Python's str() of an agate Table, without the address. */
+  toString(): string {
+    return '<agate.table.Table object>';
+  }
 }

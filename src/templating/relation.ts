@@ -62,6 +62,19 @@ export class TemplateRelation {
     return new TemplateRelation({ schema, identifier }, renamed ? undefined : this.sql, { database: (path.database as string | undefined) ?? this.database, type: (kwargs.type as string | undefined) ?? this.type });
   }
 
+  /**
+   * dbt's `relation.information_schema(view_name)`: the information schema view (`columns`,
+   * `tables`...) of the relation's database. Rendered without the database (`information_schema."columns"`):
+   * the connection's own database on PostgreSQL, and DuckDB has one information_schema for all catalogs.
+   */
+  information_schema(...args: unknown[]): TemplateRelation {
+    const kwargs = (args.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) ?? {}) as Record<string, unknown>;
+    const positional = args.find((arg) => typeof arg === 'string');
+    const view = (kwargs.view_name ?? positional) as string | undefined;
+    const sql = view ? `information_schema.${quoteIdentifier(String(view))}` : 'information_schema';
+    return new TemplateRelation({ schema: 'information_schema', identifier: view ? String(view) : '' }, sql, { database: this.database });
+  }
+
   /** dbt's `relation.include(...)`: dops always renders schema and identifier, so a copy. */
   include(): TemplateRelation {
     return this;

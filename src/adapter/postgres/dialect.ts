@@ -6,7 +6,8 @@ import { comparableType } from '../types.js';
 /** Rows per INSERT when loading a seed (one statement per batch keeps statements small). */
 const SEED_BATCH = 500;
 
-const SEED_TYPES = { integer: 'bigint', float: 'double precision', boolean: 'boolean', date: 'date', timestamp: 'timestamp', text: 'text' } as const;
+/** dbt-postgres' seed column types (dbt-adapters' sql/impl.py: `integer`, `float8`, ...); `bigint` for whole numbers beyond 32 bits. */
+const SEED_TYPES = { integer: 'integer', bigint: 'bigint', float: 'double precision', boolean: 'boolean', date: 'date', timestamp: 'timestamp', text: 'text' } as const;
 
 /**
  * PostgreSQL's SQL where engines differ (PostgreSQL 15 docs): no `CREATE OR REPLACE TABLE`, so

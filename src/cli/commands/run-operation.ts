@@ -21,6 +21,6 @@ export function registerRunOperation(program: Command): void {
         return;
       }
       if (flags.quiet) return;
-      process.stdout.write(result.sql ? `Ran macro ${macro} in ${result.elapsed.toFixed(2)}s\n` : `Macro ${macro} rendered no SQL; nothing ran\n`);
+      process.stdout.write(result.sql || result.queries ? `Ran macro ${macro} in ${result.elapsed.toFixed(2)}s\n` : `Macro ${macro} rendered no SQL; nothing ran\n`);
     });
 }

@@ -40,11 +40,17 @@ describe('postgresDialect', () => {
 describe('inferSeedKind', () => {
   it('picks the narrowest kind every value fits, ignoring empty fields', () => {
     expect(inferSeedKind(['1', '-2', undefined])).toBe('integer');
+    // dbt-postgres seeds whole numbers as `integer` (dbt-adapters' convert_integer_type); dops widens past 32 bits.
+    expect(inferSeedKind(['1', '2147483647', '-2147483647'])).toBe('integer');
+    expect(inferSeedKind(['1', '2147483648'])).toBe('bigint');
+    expect(inferSeedKind(['2147483648', '2.5'])).toBe('float');
     expect(inferSeedKind(['1', '2.5'])).toBe('float');
     expect(inferSeedKind(['true', 'False'])).toBe('boolean');
     expect(inferSeedKind(['2024-01-01'])).toBe('date');
     expect(inferSeedKind(['2024-01-01 10:00:00', '2024-01-02T11:30'])).toBe('timestamp');
     expect(inferSeedKind(['2024-01-01', 'x'])).toBe('text');
-    expect(inferSeedKind([undefined])).toBe('text');
+    // dbt's type tester tries Integer first, which accepts a column of nulls (codegen's integration
+    // project expects `integer` for its empty `analytics` column).
+    expect(inferSeedKind([undefined])).toBe('integer');
   });
 });
