@@ -21,7 +21,7 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
     original_file_path: node.originalFilePath,
     fqn: node.fqn,
     description: node.description,
-    config: node.resourceType === 'model' ? { ...node.config, contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes } } : node.config,
+    config: node.resourceType === 'model' ? modelConfigJson(node.config) : node.config,
     tags: node.config.tags,
   };
   if ('relation' in node) Object.assign(base, { schema: node.relation.schema, alias: node.relation.identifier, relation_name: `${node.relation.schema}.${node.relation.identifier}` });
@@ -38,6 +38,12 @@ export function serializeNode(node: ManifestNode, compiled?: ReadonlyMap<string,
   if (node.resourceType === 'test') Object.assign(base, { test_metadata: node.testMetadata ?? null, attached_node: node.attachedNode ?? null, column_name: node.columnName ?? null });
   if (node.resourceType === 'unit_test') Object.assign(base, unitTestJson(node));
   return base;
+}
+
+/** A model's config as manifest.json shows it: with dbt's `contract` shape. */
+function modelConfigJson(config: ManifestNode['config']): Record<string, unknown> {
+  const contract = contractConfig(config);
+  return { ...config, contract: { enforced: contract.enforced, alias_types: contract.aliasTypes } };
 }
 
 /** The unit-test-only keys of manifest.json's `unit_tests` entries (dbt's manifest v12 shape). */

@@ -22,6 +22,14 @@ import { isInlined } from '../materializations/registry.js';
 /** Template text that makes a render differ between invocations (or print): such nodes are not cached. */
 const VOLATILE = /\b(run_started_at|invocation_id)\b|\b(run_query|statement|load_result|log|print|exceptions\.warn|modules\.datetime|adapter\.(get_|list_|check_|already_|load_))\s*\(|\bmodules\.datetime\.\w+\.(now|today|utcnow)\b/;
 
+/** dbt's `model` in a render: the node as manifest.json shows it, plus its `path`. */
+function modelJson(node: SqlNode): Record<string, unknown> {
+  const json = serializeNode(node);
+  // Set in place, not spread into a copy: the same keys in the same order, one object fewer.
+  json.path = node.originalFilePath;
+  return json;
+}
+
 /** A node's SQL after rendering with the runtime context. */
 export interface CompiledNode {
   uniqueId: string;
@@ -165,9 +173,11 @@ export class Compiler {
     const cacheKey = incremental ? `${node.uniqueId}#incremental` : node.uniqueId;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const cacheable = this.saved !== undefined && this.cacheable(node);
-    // With no entry to compare against (a first compile), the key can wait for finish().
-    const inputs = cacheable && this.saved!.has(cacheKey) ? this.inputKey(node, incremental) : undefined;
+    const usable = this.saved !== undefined && this.deferred.size === 0 && !this.empty;
+    // With no entry to compare against (a first compile), the key can wait for finish(). An entry
+    // is stored only for a cacheable node, and whether a node is cacheable follows from what its
+    // key covers (its text, the macro files, its parents' kinds), so a hit needs no other check.
+    const inputs = usable && this.saved!.has(cacheKey) ? this.inputKey(node, incremental) : undefined;
     const saved = inputs === undefined ? undefined : this.saved!.lookup(cacheKey, inputs);
     if (saved) {
       const compiled = { uniqueId: node.uniqueId, sql: saved.sql, path: this.compiledPath(node) };
@@ -175,6 +185,7 @@ export class Compiler {
       this.cache.set(cacheKey, compiled);
       return compiled;
     }
+    const cacheable = usable && this.cacheable(node);
     const envMark = envVarReadCount();
     const compiled = this.render(node, incremental);
     if (cacheable) {
@@ -232,14 +243,16 @@ export class Compiler {
 
   /**
    * Everything a cacheable node's compiled SQL depends on, hashed: its file, text, config,
-   * relation and test fields; each parent's relation and file location; `is_incremental()`; and
+   * relation and test fields; each parent's relation, file location and whether it is inlined
+   * (which also decides whether the node is cacheable: see {@link cacheable}); `is_incremental()`; and
    * what is the same for every node (dops version, target, vars, project dir, macro files). Env
    * vars are checked separately (recorded per render).
    */
   private inputKey(node: SqlNode, incremental: boolean): string {
     const parents = node.dependsOn.nodes.map((id) => {
-      const { relation, externalLocation, readerOptions } = this.manifest.get(id) as Partial<Record<'relation' | 'externalLocation' | 'readerOptions', unknown>>;
-      return [id, relation, externalLocation, readerOptions];
+      const parent = this.manifest.get(id);
+      const { relation, externalLocation, readerOptions } = parent as Partial<Record<'relation' | 'externalLocation' | 'readerOptions', unknown>>;
+      return [id, relation, externalLocation, readerOptions, isInlined(parent)];
     });
     const { testMetadata, attachedNode, columnName } = node as Partial<Record<'testMetadata' | 'attachedNode' | 'columnName', unknown>>;
     // A file's checksum stands for its text (cheaper to hash); generated tests have no file.
@@ -284,7 +297,7 @@ export class Compiler {
     const self: Relation = node.resourceType !== 'test' ? node.relation : { schema: this.global.target.schema, identifier: node.name };
     // Output is kept until the render completes: a render stopped for a query runs again.
     const said: [keyof TemplateOutput, string][] = [];
-    const extras = { node: { ...serializeNode(node), path: node.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output: this.renderOutput };
+    const extras = { node: modelJson(node), graph: () => this.graph(), selectedResources: this.selected, flags: this.flags, database, output: this.renderOutput };
     const context = runtimeContext(this.engine, this.global.packageVars?.[node.packageName] ? { ...this.global, vars: this.global.packageVars[node.packageName], currentPackage: node.packageName } : this.global, self, node.config, resolver, incremental, extras);
     context.__dops_model = (relation: TemplateRelation) => this.whereFiltered(node, relation);
     const source = { path: node.originalFilePath, contents: node.rawSql };
@@ -336,7 +349,7 @@ export class Compiler {
     const base = this.global.packageVars?.[model.packageName] ? { ...this.global, vars: this.global.packageVars[model.packageName], currentPackage: model.packageName } : this.global;
     const global = { ...base, vars: { ...base.vars, ...overrides.vars } };
     const incremental = overrides.macros.is_incremental === true || overrides.macros.is_incremental === 'true';
-    const extras = { node: { ...serializeNode(model), path: model.originalFilePath }, graph: () => this.graph(), selectedResources: this.selected, flags: this.flags };
+    const extras = { node: modelJson(model), graph: () => this.graph(), selectedResources: this.selected, flags: this.flags };
     const context = runtimeContext(this.engine, global, model.relation, model.config, resolver, incremental, extras);
     const envVar = context.env_var as (name: string, fallback?: unknown) => unknown;
     context.env_var = this.engine.guard((name: string, fallback?: unknown) => (Object.hasOwn(overrides.envVars, name) ? overrides.envVars[name] : envVar(name, fallback)));

@@ -156,6 +156,7 @@ export class MacroBinder {
   private readonly globals: Record<string, MacroFn> = {};
   private readonly namespaces: Record<string, Record<string, MacroFn>> = {};
   private readonly callables = new Map<MacroEntry, MacroFn>();
+  private readonly adapters = new WeakMap<object, WeakMap<DispatchSettings, object>>();
 
   /**
    * @param current the scope of the render in progress
@@ -214,25 +215,7 @@ export class MacroBinder {
     // A unit test's `overrides: {macros: ...}` win over the project's macros of those names.
     const overrides = context[MACRO_OVERRIDES as unknown as string] as Record<string, unknown> | undefined;
     if (overrides) Object.assign(full, overrides);
-    if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
-      const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
-        // The global namespace: the root project, then dbt's internal packages (with their implementations).
-        const entry =
-          packageName === undefined
-            ? registry.global.get(name) ?? registry.find(DBT_PACKAGE, name) ?? registry.find(DOPS_PACKAGE, name)
-            : registry.find(packageName === rootName ? '' : packageName, name);
-        return entry ? this.callable(entry) : undefined;
-      };
-      const prefixes = [settings.adapterType, 'default'];
-      const options = { rootName: settings.rootName, dispatch: settings.dispatch, installed: (name: string) => registry.byPackage.has(name) };
-      const dispatch = (macroName: string, ...rest: unknown[]) => {
-        const kwargs = rest.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) as Record<string, unknown> | undefined;
-        const positional = rest.filter((arg) => arg !== kwargs);
-        const macroNamespace = (positional[0] ?? kwargs?.macro_namespace ?? undefined) as string | undefined;
-        return dispatchMacro(macroName, macroNamespace ?? undefined, lookup, prefixes, options);
-      };
-      full.adapter = Object.create(context.adapter, { dispatch: { value: dispatch, enumerable: true } });
-    }
+    if (settings && typeof context.adapter === 'object' && context.adapter !== null) full.adapter = this.dispatching(context.adapter, settings);
     let locals: Map<string, Record<string, unknown>> | undefined;
     const scope: MacroScope = {
       full,
@@ -246,5 +229,38 @@ export class MacroBinder {
       load: (entry) => load(entry, scope),
     };
     return scope;
+  }
+
+  /**
+   * `adapter` with `dispatch` bound to this binder's macros: made once per adapter object and
+   * dispatch settings (both shared by the renders of one engine, global context and mode), not
+   * once per render.
+   */
+  private dispatching(adapter: object, settings: DispatchSettings): object {
+    let bySettings = this.adapters.get(adapter);
+    if (!bySettings) this.adapters.set(adapter, (bySettings = new WeakMap()));
+    let made = bySettings.get(settings);
+    if (made) return made;
+    const registry = this.registry;
+    const rootName = settings.rootName;
+    const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
+      // The global namespace: the root project, then dbt's internal packages (with their implementations).
+      const entry =
+        packageName === undefined
+          ? registry.global.get(name) ?? registry.find(DBT_PACKAGE, name) ?? registry.find(DOPS_PACKAGE, name)
+          : registry.find(packageName === rootName ? '' : packageName, name);
+      return entry ? this.callable(entry) : undefined;
+    };
+    const prefixes = [settings.adapterType, 'default'];
+    const options = { rootName: settings.rootName, dispatch: settings.dispatch, installed: (name: string) => registry.byPackage.has(name) };
+    const dispatch = (macroName: string, ...rest: unknown[]) => {
+      const kwargs = rest.find((arg) => typeof arg === 'object' && arg !== null && (arg as { __keywords?: boolean }).__keywords) as Record<string, unknown> | undefined;
+      const positional = rest.filter((arg) => arg !== kwargs);
+      const macroNamespace = (positional[0] ?? kwargs?.macro_namespace ?? undefined) as string | undefined;
+      return dispatchMacro(macroName, macroNamespace ?? undefined, lookup, prefixes, options);
+    };
+    made = Object.create(adapter, { dispatch: { value: dispatch, enumerable: true } }) as object;
+    bySettings.set(settings, made);
+    return made;
   }
 }

@@ -74,6 +74,21 @@ describe('the compile cache (target/compile_cache.json)', () => {
     expect(after).toEqual(reference(dir));
   });
 
+  it('recompiles children when a parent becomes ephemeral (inlined as a CTE), and again when it stops being', () => {
+    // dbt inlines an ephemeral model into its children as a CTE (docs.getdbt.com/docs/build/materializations#ephemeral).
+    const dir = makeProject(FILES);
+    warm(dir);
+    writeFile(dir, 'models/stg_orders.sql', `{{ config(materialized='ephemeral') }}\nselect 1 as id, 10 as amount`);
+    const inlined = compiled(dir);
+    expect(inlined.orders).toContain('__dops__cte__stg_orders');
+    expect(inlined).toEqual(reference(dir));
+    compiled(dir);
+    writeFile(dir, 'models/stg_orders.sql', `{{ config(materialized='table') }}\nselect 1 as id, 10 as amount`);
+    const table = compiled(dir);
+    expect(table.orders).not.toContain('__cte__');
+    expect(table).toEqual(reference(dir));
+  });
+
   it('recompiles callers when a macro changes', () => {
     const dir = makeProject(FILES);
     warm(dir);
