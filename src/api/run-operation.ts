@@ -9,15 +9,18 @@ import { closestNames } from '../parser/similar.js';
 import { runtimeContext, type RelationResolver } from '../templating/context.js';
 import { renderLive, type DatabaseReplay } from '../templating/introspection.js';
 import { TemplateRelation } from '../templating/relation.js';
+import type { TemplateOutput } from '../templating/dbt-context.js';
 import type { CommonOptions } from './options.js';
 import { loadProject } from './project.js';
 
 /** What `dops run-operation` did. */
 export interface OperationResult {
   macro: string;
-  /** The SQL the macro rendered and that ran ('' when it rendered only whitespace or ran its own queries). */
+  /** The text the macro rendered, trimmed ('' when it rendered only whitespace). */
   sql: string;
-  /** How many queries the macro ran itself as it rendered (run_query, statement, adapter methods). */
+  /** Whether that text ran as SQL (see {@link runOperation}: not for a macro that queried or logged). */
+  ran: boolean;
+  /** How many queries the macro ran as it rendered (run_query, statement, adapter introspection). */
   queries: number;
   /** Seconds it took to run. */
   elapsed: number;
@@ -39,12 +42,15 @@ function parseArgs(text: string | undefined): Record<string, unknown> {
 /**
  * `dops run-operation MACRO --args YAML` (docs.getdbt.com/reference/commands/run-operation):
  * renders the macro with the arguments as keyword arguments, in the runtime context (`ref()`,
- * `source()`, `var()`, `target`), and runs the SQL it renders on the target's DuckDB in one
- * transaction: all of it or, on an error, none of it. Queries the macro runs as it renders
- * (`run_query`, `statement`, `adapter.create_schema`...) run in that transaction; a macro that runs
- * any is taken as written for dbt, whose run-operation never runs the rendered text: its text is not
- * run (a warning says so when it is not blank).
- * @throws ConfigError for an unknown macro (naming close ones), bad `--args`, or a failing statement (rolled back)
+ * `source()`, `var()`, `target`), on the target's database in one transaction: all of it or, on
+ * an error, none of it. As in dbt, the queries the macro runs as it renders (`run_query`,
+ * `statement`, `adapter.create_schema`...) run, and its `log(..., info=True)` / `print` output is
+ * shown (once, from the render's last pass). dbt never runs the text a macro renders; dops runs it
+ * only for a macro that ran no query and logged nothing (a macro whose body is plain SQL); a
+ * macro that queried or logged is a dbt-style macro, and its rendered text (often the string of a
+ * query result, or generated code it returned) is not run: {@link OperationResult.ran} is false.
+ * @throws ConfigError for an unknown macro (naming close ones) or bad `--args`;
+ *   OperationError for a failing statement (rolled back)
  */
 export async function runOperation(options: CommonOptions & { macro: string; args?: string }): Promise<OperationResult> {
   const project = loadProject(options);
@@ -63,13 +69,18 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--args key '${name}' is not a valid argument name`);
     return `${name}=__dops_args.${name}`;
   });
+  // Output is kept for the render in progress: a render stopped for a query runs again.
+  const said: [keyof TemplateOutput, string][] = [];
+  const output: TemplateOutput = { info: (text) => said.push(['info', text]), warn: (text) => said.push(['warn', text]) };
   const render = (database?: DatabaseReplay) => {
-    const live = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, resolver, false, { database });
+    said.length = 0;
+    const live = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, resolver, false, { database, output });
     return engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...live, __dops_args: args }).trim();
   };
   const started = Date.now();
   let sql = '';
-  let queried = 0;
+  let queries = 0;
+  let ran = false;
   const adapter = await openAdapter(project.target, project.config.projectDir);
   try {
     const connection = await adapter.connect();
@@ -77,18 +88,13 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
     try {
       // Queries the macro makes as it renders (run_query, statement, adapter.create_schema...) run
       // in the same transaction, before the SQL it outputs.
-      const text = await renderLive(render, (query) => {
-        queried += 1;
+      sql = await renderLive(render, (query) => {
+        queries++;
         return connection.queryTable(query);
       });
-      if (queried > 0 && text) {
-        // A macro that runs its own statements is written for dbt, whose run-operation never runs
-        // the text a macro renders (dbt_codegen's create_source_table prints run_query's tables).
-        options.reporter?.warnings?.([`run-operation ${options.macro}: the macro ran its own queries, so the text it rendered is not run as SQL (as in dbt); run it with run_query or statement`]);
-      } else if (text) {
-        sql = text;
-        await connection.execute(sql);
-      }
+      for (const [kind, text] of said) global.output?.[kind](text);
+      ran = sql !== '' && queries === 0 && said.length === 0;
+      if (ran) await connection.execute(sql);
       await connection.execute('commit');
     } catch (error) {
       await connection.execute('rollback').catch(() => undefined);
@@ -98,5 +104,5 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
   } finally {
     await adapter.close();
   }
-  return { macro: options.macro, sql, queries: queried, elapsed: (Date.now() - started) / 1000 };
+  return { macro: options.macro, sql, ran, queries, elapsed: (Date.now() - started) / 1000 };
 }

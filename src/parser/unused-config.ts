@@ -12,12 +12,23 @@ const TREES: [keyof ProjectConfig['folderConfig'], string[]][] = [
   ['sources', ['source']],
 ];
 
-/** Every folder path of a config tree: keys that are not configs (`+x` or a known config key). */
+const isConfigKey = (key: string, value: unknown) => key.startsWith('+') || (KNOWN_KEYS.has(key) && (!isPlainObject(value) || key === 'column_types'));
+
+/** Whether a folder's subtree sets any config (dbt-core's `_get_config_paths` skips empty mappings). */
+function setsConfig(tree: Record<string, unknown>): boolean {
+  return Object.entries(tree).some(([key, value]) => isConfigKey(key, value) || !isPlainObject(value) || setsConfig(value as Record<string, unknown>));
+}
+
+/**
+ * Every folder path of a config tree that sets a config somewhere below it: keys that are not
+ * configs (`+x` or a known config key). An empty mapping (a package's own tree, `codegen: {}`,
+ * when its project file configures nothing) is no path.
+ */
 function treePaths(tree: unknown, prefix: string[], out: string[][]): void {
   if (!isPlainObject(tree)) return;
   for (const [key, value] of Object.entries(tree)) {
-    if (key.startsWith('+') || (KNOWN_KEYS.has(key) && (!isPlainObject(value) || key === 'column_types'))) continue;
-    if (!isPlainObject(value)) continue;
+    if (isConfigKey(key, value)) continue;
+    if (!isPlainObject(value) || !setsConfig(value as Record<string, unknown>)) continue;
     const path = [...prefix, key];
     out.push(path);
     treePaths(value, path, out);

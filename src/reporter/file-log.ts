@@ -47,6 +47,11 @@ export class FileLogReporter implements Reporter {
     for (const message of messages) this.line('warn', 'main', message);
   }
 
+  /** Template output (`log(msg, info=True)`, `print()`), as dbt writes it to logs/dbt.log. */
+  log(message: string): void {
+    this.line('info', 'main', message);
+  }
+
   runStarted(total: number, info?: RunInfo): void {
     this.line('info', 'main', `Running ${total} nodes${info ? ` on ${info.threads} threads (target='${info.target}')` : ''}`);
   }
@@ -83,6 +88,7 @@ export class FileLogReporter implements Reporter {
 export function combineReporters(...reporters: Reporter[]): Reporter {
   return {
     warnings: (messages) => reporters.forEach((r) => r.warnings?.(messages)),
+    log: (message) => reporters.forEach((r) => r.log?.(message)),
     runStarted: (total, info) => reporters.forEach((r) => r.runStarted?.(total, info)),
     nodeStarted: (node, thread) => reporters.forEach((r) => r.nodeStarted?.(node, thread)),
     nodeFinished: (node, result, index, total) => reporters.forEach((r) => r.nodeFinished?.(node, result, index, total)),

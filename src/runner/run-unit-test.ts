@@ -114,7 +114,8 @@ export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compil
     const inputs = new Map<string, string>();
     for (const [index, given] of test.given.entries()) {
       const name = fixtureName(index);
-      const body = given.format === 'sql' ? given.sql! : await (async () => {
+      // SQL rows are Jinja like a model (dbt compiles a `format: sql` input as the input node's code).
+      const body = given.format === 'sql' ? compiler.renderHook(given.sql!, given.fixture ?? test.originalFilePath, model) : await (async () => {
         const { columns, types } = await inputColumns(manifest, test, given.nodeId!, given, warehouse);
         return rowsQuery(given.rows ?? [], columns, types);
       })();

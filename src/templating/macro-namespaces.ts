@@ -194,6 +194,32 @@ export class MacroBinder {
     return fn;
   }
 
+  /**
+   * A unit test's macro overrides by the package namespace they replace a macro in, as dbt-core
+   * applies them (`generate_runtime_unit_test_context`): `pkg.name` for a macro `pkg` defines,
+   * and an unprefixed `name` that is one of dbt's macros also as `dbt.name`.
+   */
+  private overridesByPackage(overrides: Record<string, unknown>, rootName: string | undefined): Map<string, Record<string, unknown>> {
+    const byPackage = new Map<string, Record<string, unknown>>();
+    const add = (packageName: string, name: string, value: unknown) => {
+      let names = byPackage.get(packageName);
+      if (!names) byPackage.set(packageName, (names = {}));
+      names[name] = value;
+    };
+    for (const [key, value] of Object.entries(overrides)) {
+      const dot = key.indexOf('.');
+      if (dot < 0) {
+        if (this.registry.find(DBT_PACKAGE, key)) add(DBT_PACKAGE, key, value);
+        continue;
+      }
+      const packageName = key.slice(0, dot);
+      const name = key.slice(dot + 1);
+      const registryKey = packageName === rootName && !this.registry.byPackage.has(packageName) ? '' : packageName;
+      if (this.registry.find(registryKey, name)) add(packageName, name, value);
+    }
+    return byPackage;
+  }
+
   private namespace(key: string): Record<string, MacroFn> {
     const names: Record<string, MacroFn> = {};
     for (const [name, entry] of this.registry.byPackage.get(key) ?? []) names[name] = this.callable(entry);
@@ -212,9 +238,19 @@ export class MacroBinder {
     if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
     // A package's node calls its own macros unprefixed (https://docs.getdbt.com/docs/build/packages).
     if (settings?.currentPackage && this.namespaces[settings.currentPackage]) Object.assign(full, this.namespaces[settings.currentPackage]);
-    // A unit test's `overrides: {macros: ...}` win over the project's macros of those names.
+    // A unit test's `overrides: {macros: ...}` win over the project's macros of those names;
+    // `package.name` replaces the macro in that package's namespace (and, inside that package's
+    // macros, unprefixed); an override of a dbt macro applies to both `x` and `dbt.x`.
     const overrides = context[MACRO_OVERRIDES as unknown as string] as Record<string, unknown> | undefined;
-    if (overrides) Object.assign(full, overrides);
+    const packageOverrides = overrides ? this.overridesByPackage(overrides, rootName) : undefined;
+    if (overrides) {
+      for (const [name, value] of Object.entries(overrides)) if (!name.includes('.')) full[name] = value;
+      for (const [packageName, names] of packageOverrides!) {
+        const key = packageName === rootName && !registry.byPackage.has(packageName) ? '' : packageName;
+        full[packageName] = { ...this.namespaces[key], ...names };
+        if (packageName === DBT_PACKAGE || packageName === settings?.currentPackage) Object.assign(full, names);
+      }
+    }
     if (settings && typeof context.adapter === 'object' && context.adapter !== null) full.adapter = this.dispatching(context.adapter, settings);
     let locals: Map<string, Record<string, unknown>> | undefined;
     const scope: MacroScope = {
@@ -223,7 +259,7 @@ export class MacroBinder {
         if (packageName === undefined || INTERNAL_PACKAGES.has(packageName)) return full;
         locals ??= new Map();
         let local = locals.get(packageName);
-        if (!local) locals.set(packageName, (local = { ...full, ...this.namespaces[packageName] }));
+        if (!local) locals.set(packageName, (local = { ...full, ...this.namespaces[packageName], ...packageOverrides?.get(packageName) }));
         return local;
       },
       load: (entry) => load(entry, scope),

@@ -3,7 +3,7 @@ import { formatError } from '../../reporter/terminal.js';
 import { EXIT } from '../exit.js';
 import { cliReporter, withCommonFlags, type CliFlags } from '../options.js';
 
-/** Registers `run-operation MACRO --args YAML`: runs the SQL a macro renders, in one transaction. */
+/** Registers `run-operation MACRO --args YAML`: runs a macro's queries (and a plain-SQL macro's text) in one transaction. */
 export function registerRunOperation(program: Command): void {
   withCommonFlags(program.command('run-operation').description("run a macro's SQL against the target (in one transaction)"))
     .argument('<macro>', 'macro name')
@@ -21,6 +21,11 @@ export function registerRunOperation(program: Command): void {
         return;
       }
       if (flags.quiet) return;
-      process.stdout.write(result.sql || result.queries ? `Ran macro ${macro} in ${result.elapsed.toFixed(2)}s\n` : `Macro ${macro} rendered no SQL; nothing ran\n`);
+      const time = result.elapsed.toFixed(2);
+      if (result.ran) process.stdout.write(`Ran macro ${macro} in ${time}s\n`);
+      else if (result.queries) process.stdout.write(`Ran macro ${macro} (${result.queries} ${result.queries === 1 ? 'query' : 'queries'}) in ${time}s\n`);
+      else if (!result.sql) process.stdout.write(`Macro ${macro} rendered no SQL; nothing ran\n`);
+      // As in dbt, the text of a macro that queried or logged is its result, not SQL to run.
+      if (result.sql && !result.ran) process.stdout.write(`Macro ${macro} ${result.queries ? 'ran its own queries' : 'logged output'}, so the text it rendered was not run as SQL (as in dbt, whose run-operation runs only a macro's run_query / statement calls)\n`);
     });
 }
