@@ -6,6 +6,12 @@ import type { TestSpec } from './properties.js';
 import { genericTestName } from './naming.js';
 import { RENDER_ARGUMENT } from '../templating/engine.js';
 
+/**
+ * Stands for a built-in generic test's macro in the test's parse render (parse-project.ts): checks
+ * the call's arguments and returns ''.
+ */
+export const BUILTIN_TEST_CALL = '__dops_builtin_test';
+
 const RELATION_EXPRESSION = /^\s*(ref|source|var|env_var|doc)\s*\(.*\)\s*$/s;
 const HAS_JINJA = /\{\{|\{%|\{#/;
 

@@ -5,7 +5,7 @@ import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestN
 import type { ProjectFile, ProjectFiles } from '../project/files.js';
 import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
 import { TemplateEngine } from '../templating/engine.js';
-import { genericTestNode, type TestTarget } from './generic-tests.js';
+import { BUILTIN_TEST_CALL, genericTestNode, type TestTarget } from './generic-tests.js';
 import { fqnFor, folderSegments, nodeName } from './naming.js';
 import type { YamlWithLines } from '../config/yaml-file.js';
 import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
@@ -256,6 +256,11 @@ function sourceNode(project: ProjectConfig, spec: ReturnType<typeof readProperti
  * @throws ParseError for an unknown generic test (with close names), a required argument missing,
  *   or the render's errors
  */
+/** Jinja's reserved words: never keyword argument names (the call would not parse). */
+const JINJA_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'true', 'false', 'none', 'True', 'False', 'None']);
+/** A test argument name that writes a keyword argument as is (others keep the full render, and its syntax error). */
+const isPlainKeyword = (key: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !JINJA_WORDS.has(key);
+
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
   // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests);
   // inside a package, its own generic tests are found unprefixed too.
@@ -289,9 +294,21 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
   const generated = genericTestNode(input.project, spec, target);
   const node = testPackage ? { ...generated, rawSql: generated.rawSql.replace(`{{ ${macro}(`, `{{ ${testPackage}.${macro}(`) } : generated;
   const capture: ParseCapture = { refs: [], sources: [], config: {} };
-  const context = { ...parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture), __dops_model: (relation: unknown) => relation };
+  const context = parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture);
+  context.__dops_model = (relation: unknown) => relation;
+  let rendered = node.rawSql;
+  if (!testPackage && input.engine.isBuiltinTest(macro, input.global.currentPackage) && Object.keys(spec.kwargs).every(isPlainKeyword)) {
+    // A built-in test's body calls no context function, so its parse render records only what its
+    // arguments do: the arguments are evaluated as written, and the call checked as the macro's
+    // would be, without running the macro (which costs a macro scope and a nunjucks render per test).
+    rendered = `{{ ${BUILTIN_TEST_CALL}(${node.rawSql.slice(`{{ ${macro}(`.length)}`;
+    context[BUILTIN_TEST_CALL] = input.engine.guard((...args: unknown[]) => {
+      input.engine.checkMacroCall(macro, args);
+      return '';
+    });
+  }
   try {
-    input.engine.render({ path: spec.file, contents: node.rawSql }, context);
+    input.engine.render({ path: spec.file, contents: rendered }, context);
   } catch (error) {
     if (error instanceof DopsError) Object.assign(error, { location: { file: spec.file, line: spec.line } });
     throw error;

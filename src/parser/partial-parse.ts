@@ -7,6 +7,7 @@ import { TemplateEngine, type TemplateContext, type TemplateSource } from '../te
 import { DOPS_VERSION } from '../version.js';
 import { YamlCache, type YamlEntry } from './yaml-cache.js';
 import { makeFolder } from '../project/make-folder.js';
+import { BUILTIN_TEST_CALL } from './generic-tests.js';
 
 /** File the cache lives in, under the target dir (dbt keeps `target/partial_parse.msgpack`). */
 export const PARTIAL_PARSE_FILE = 'partial_parse.json';
@@ -19,7 +20,7 @@ export const PARTIAL_PARSE_FILE = 'partial_parse.json';
 const READS = new Set(['var', 'env_var']);
 /** Context functions known to have no effect at parse time; never recorded. */
 const PURE = new Set([
-  '__dops_model', 'log', 'print', 'is_incremental',
+  '__dops_model', BUILTIN_TEST_CALL, 'log', 'print', 'is_incremental',
   // dbt's helpers (templating/dbt-context.ts): pure, or no-ops at parse (execute false)
   'run_query', 'statement', 'load_result', 'store_result', 'zip', 'zip_strict', 'set', 'set_strict',
   'tojson', 'fromjson', 'toyaml', 'fromyaml', 'local_md5', 'diff_of_two_dicts',
@@ -33,6 +34,12 @@ interface ParseEntry {
   calls: [string, unknown[]][];
   /** `var()` / `env_var()` calls with their arguments and JSON-encoded answers. */
   reads: [string, unknown[], string][];
+}
+
+/** A parse render being recorded: its entry, and whether every call so far can be replayed from JSON. */
+interface Recording {
+  entry: ParseEntry;
+  replayable: boolean;
 }
 
 interface CacheFile {
@@ -95,6 +102,10 @@ export class PartialParseEngine extends TemplateEngine {
   private readonly previous: Record<string, ParseEntry>;
   private readonly next: Record<string, ParseEntry> = {};
   private changed = false;
+  /** The recorded render in progress (see {@link render}). */
+  private recording: Recording | undefined;
+  /** The last recording stand-in made for each context function name (see {@link recorder}). */
+  private readonly recorders = new Map<string, { original: (...a: unknown[]) => unknown; fn: (...a: unknown[]) => unknown }>();
   /** Renders answered from the cache, and renders done, in this invocation. */
   readonly stats = { hits: 0, misses: 0 };
   /** Parsed YAML property files, kept in the same cache file; pass `yaml.parse` to the parser. */
@@ -124,23 +135,51 @@ export class PartialParseEngine extends TemplateEngine {
       return '';
     }
     this.stats.misses++;
-    const entry: ParseEntry = { fingerprint: fingerprint(source), calls: [], reads: [] };
-    let replayable = true;
-    const recording: TemplateContext = { ...context };
-    for (const [name, original] of Object.entries(context)) {
+    const recording: Recording = { entry: { fingerprint: fingerprint(source), calls: [], reads: [] }, replayable: true };
+    // The context's functions are swapped for recording stand-ins in place (a copy of the context
+    // per render cost more than the rest of a simple render) and put back before returning.
+    const swapped: [string, unknown][] = [];
+    for (const name in context) {
+      const original = context[name];
       if (typeof original !== 'function' || PURE.has(name)) continue;
-      recording[name] = Object.assign((...args: unknown[]) => {
-        const result = (original as (...a: unknown[]) => unknown)(...args);
-        replayable &&= isPlainData(args);
-        if (READS.has(name)) entry.reads.push([name, args, encode(result)]);
-        else entry.calls.push([name, args]);
-        return result;
-      }, original);
+      swapped.push([name, original]);
+      context[name] = this.recorder(name, original as (...a: unknown[]) => unknown);
     }
-    const output = super.render(source, recording);
-    if (replayable) this.next[key] = entry;
+    const outer = this.recording;
+    this.recording = recording;
+    let output: string;
+    try {
+      output = super.render(source, context);
+    } finally {
+      this.recording = outer;
+      for (const [name, original] of swapped) context[name] = original;
+    }
+    if (recording.replayable) this.next[key] = recording.entry;
     this.changed = true;
     return output;
+  }
+
+  /**
+   * The function standing for context function `original` (named `name`) in a recorded render: it
+   * calls `original` and records the call in the render in progress. Reused while the name holds the
+   * same function: most of a parse context's functions are shared by every render.
+   */
+  private recorder(name: string, original: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+    const known = this.recorders.get(name);
+    if (known?.original === original) return known.fn;
+    const read = READS.has(name);
+    const fn = Object.assign((...args: unknown[]) => {
+      const result = original(...args);
+      const recording = this.recording;
+      if (recording) {
+        recording.replayable &&= isPlainData(args);
+        if (read) recording.entry.reads.push([name, args, encode(result)]);
+        else recording.entry.calls.push([name, args]);
+      }
+      return result;
+    }, original);
+    this.recorders.set(name, { original, fn });
+    return fn;
   }
 
   /**

@@ -7,6 +7,7 @@ import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate
 import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 import { installMemberLookup } from './callable-members.js';
 import { installJinja } from './jinja/index.js';
+import { BUILTIN_TESTS } from './builtin-tests.js';
 
 /** The global generic tests call on arguments that hold Jinja (see parser/generic-tests.ts). */
 export const RENDER_ARGUMENT = '__dops_render';
@@ -194,6 +195,28 @@ export class TemplateEngine {
   macroParameters(name: string): readonly MacroParameter[] | undefined {
     const path = this.macros.get(name);
     return path === undefined ? undefined : this.signatures.get(`${path}\u0000${name}`);
+  }
+
+  /**
+   * True when a call of `name` in a render of `currentPackage` (undefined: the root project) reaches
+   * dops' built-in generic test macro (builtin-tests.ts): no project or package macro of that name
+   * takes its place. Their bodies call no context function, so rendering one at parse time records
+   * nothing beyond what evaluating its arguments records.
+   */
+  isBuiltinTest(name: string, currentPackage?: string): boolean {
+    if (this.macros.get(name) !== BUILTIN_TESTS.path) return false;
+    return currentPackage === undefined || this.registry.find(currentPackage, name) === undefined;
+  }
+
+  /**
+   * Checks a call's arguments (as nunjucks passes them: keyword arguments in a trailing object
+   * marked `__keywords`) against what macro `name` declares, as calling the macro does.
+   * @throws CompilationError for more positional arguments than declared or an undeclared keyword
+   */
+  checkMacroCall(name: string, args: unknown[]): void {
+    const path = this.macros.get(name);
+    const params = path === undefined ? undefined : this.signatures.get(`${path}\u0000${name}`);
+    if (params) checkMacroArguments(name, params.map((param) => param.name), args);
   }
 
   /**

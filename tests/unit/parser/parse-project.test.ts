@@ -250,6 +250,67 @@ describe('parseProject: generic tests', () => {
     expect(byName<TestNode>(nodes, 'positive_orders_amount').testMetadata!.name).toBe('positive');
   });
 
+  // The built-in tests' parse render evaluates only the call's arguments (parse-project.ts); what it
+  // records and refuses must match running the macro, as Jinja does for any macro call
+  // (https://jinja.palletsprojects.com/en/3.1.x/templates/#macros: unknown keyword arguments are an error).
+  it('refuses a keyword argument a built-in test does not declare, at its YAML line', () => {
+    const { errors, nodes } = parse({
+      models,
+      properties: [projectFile('models/schema.yml', yml('models:', '  - name: orders', '    columns:', '      - name: id', '        tests:', '          - not_null', '          - unique:', '              colour: red'))],
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(CompilationError);
+    expect(errors[0].message).toBe("Macro 'test_unique' takes no keyword argument 'colour': test_unique(model, column_name)");
+    expect(errors[0].location).toEqual({ file: 'models/schema.yml', line: 7 });
+    expect(nodes.map((n) => n.name)).toContain('not_null_orders_id');
+  });
+
+  it('records the refs, sources and vars of a built-in test\'s arguments, Jinja ones included', () => {
+    const { errors, nodes } = parse(
+      {
+        models,
+        properties: [
+          projectFile(
+            'models/schema.yml',
+            yml(
+              'models:',
+              '  - name: orders',
+              '    columns:',
+              '      - name: customer_id',
+              '        tests:',
+              '          - relationships:',
+              '              to: "{{ ref(var(\'parent\')) }}"',
+              '              field: id',
+              '          - accepted_values:',
+              "              values: [\"{{ var('parent') }}\", b]",
+            ),
+          ),
+        ],
+      },
+      { vars: { parent: 'customers' } },
+    );
+    expect(errors).toEqual([]);
+    const tests = nodes.filter((n): n is TestNode => n.resourceType === 'test');
+    expect(tests.map((t) => [t.testMetadata!.name, t.refs])).toEqual([
+      ['relationships', [{ name: 'orders' }, { name: 'customers' }]],
+      ['accepted_values', [{ name: 'orders' }]],
+    ]);
+  });
+
+  it('runs a package\'s own test macro for its nodes\' tests, with what its body records', () => {
+    // A package's nodes call its own macros unprefixed (https://docs.getdbt.com/docs/build/packages).
+    const engine = new TemplateEngine([
+      BUILTIN_TESTS,
+      { path: 'dbt_packages/pkg/macros/unique.sql', package: 'pkg', contents: "{% macro test_unique(model, column_name) %}{{ config(severity='warn') }}select * from {{ ref('customers') }}{% endmacro %}" },
+    ]);
+    const files = projectFiles({ models, properties: [projectFile('models/schema.yml', yml('models:', '  - name: orders', '    columns:', '      - name: id', '        tests: [unique]'))] });
+    const inPackage = parseProject({ project: projectConfig({ name: 'pkg' }), files, engine, global: { ...globalContext(), currentPackage: 'pkg' } });
+    expect(inPackage.errors).toEqual([]);
+    expect(byName<TestNode>(inPackage.nodes, 'unique_orders_id')).toMatchObject({ refs: [{ name: 'orders' }, { name: 'customers' }], config: { severity: 'warn' } });
+    const inRoot = parseProject({ project: projectConfig(), files, engine, global: globalContext() });
+    expect(byName<TestNode>(inRoot.nodes, 'unique_orders_id')).toMatchObject({ refs: [{ name: 'orders' }], config: { severity: undefined } });
+  });
+
   it('leaves out tests disabled in their config', () => {
     const { nodes } = parse({
       models,
