@@ -1,15 +1,17 @@
+import { openAdapter } from '../adapter/registry.js';
 import { compileAnalyses } from '../compiler/analyses.js';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envVarsReadSoFar } from '../config/vars.js';
 import { ConfigError, throwIfAny, DopsError } from '../errors.js';
-import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType } from '../manifest/nodes.js';
+import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType, type SqlNode } from '../manifest/nodes.js';
 import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
 import { OTHER_COMMANDS, RUN_COMMANDS } from '../session/commands.js';
 import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
 import { runCommand, Session, type RunOutcome } from '../session/session.js';
+import { NeedsDatabase } from '../templating/introspection.js';
 import type { SelectOptions } from './options.js';
 
 /** `dops build`: seeds, models and tests in DAG order; a model's tests run right after it. */
@@ -46,39 +48,101 @@ export interface CompiledEntry {
   sql: string;
 }
 
-/**
- * `dops compile`: renders selected models, snapshots and tests to `target/compiled/` without touching the database.
- * @returns the compiled nodes, in DAG order
- * @throws DopsError (a group when several nodes fail) for template and ref errors
- */
-export function compile(options: SelectOptions = {}): CompiledEntry[] {
+/** What compiling the selected nodes left: entries in DAG order, and the nodes whose templates query the database. */
+interface CompilePass {
+  session: Session;
+  compiler: ReturnType<Session['project']['compiler']>;
+  /** One slot per compiled node, in DAG order; a node waiting for the database has none yet. */
+  slots: (CompiledEntry | undefined)[];
+  /** Nodes whose render asked the database (run_query, statement, adapter introspection), with their slot. */
+  live: { slot: number; node: SqlNode; error: NeedsDatabase }[];
+  errors: DopsError[];
+}
+
+function compileSelected(options: SelectOptions): CompilePass {
   forgetCompileStamp(options);
   const session = Session.load(options);
   const { project } = session;
-  const { projectDir, targetPath } = project.config;
   const compiler = project.compiler();
-  const entries: CompiledEntry[] = [];
-  const errors: DopsError[] = [];
-  for (const id of session.select(OTHER_COMMANDS.compile)) {
+  const selected = session.select(OTHER_COMMANDS.compile);
+  // Templates see dbt's `flags.WHICH` = 'compile' (dbt_utils' star and union_relations branch on it).
+  compiler.setInvocation(selected, { FULL_REFRESH: false, WHICH: 'compile' });
+  const pass: CompilePass = { session, compiler, slots: [], live: [], errors: [] };
+  for (const id of selected) {
     const node = project.manifest.get(id);
     if (!isSqlNode(node)) continue;
     try {
       const compiled = compiler.compile(node);
-      entries.push({ uniqueId: id, name: node.name, path: compiled.path, sql: compiled.sql });
+      pass.slots.push({ uniqueId: id, name: node.name, path: compiled.path, sql: compiled.sql });
     } catch (error) {
-      if (!(error instanceof DopsError)) throw error;
-      errors.push(error);
+      if (error instanceof NeedsDatabase) {
+        pass.live.push({ slot: pass.slots.length, node, error });
+        pass.slots.push(undefined);
+      } else if (error instanceof DopsError) pass.errors.push(error);
+      else throw error;
     }
   }
+  return pass;
+}
+
+function finishCompile(options: SelectOptions, pass: CompilePass, stamp: boolean): CompiledEntry[] {
+  const { session, compiler, errors } = pass;
+  const { projectDir, targetPath } = session.project.config;
+  const entries = pass.slots.filter((entry): entry is CompiledEntry => entry !== undefined);
   // Analyses are compiled, never run (https://docs.getdbt.com/docs/build/analyses).
-  if (!options.select?.length && !options.selector) entries.push(...compileAnalyses(projectDir, project.config.name, targetPath, compiler, project.inputs, errors));
+  if (!options.select?.length && !options.selector) entries.push(...compileAnalyses(projectDir, session.project.config.name, targetPath, compiler, session.project.inputs, errors));
   compiler.finish();
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
   session.write({ manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
   throwIfAny(errors);
   const outputs = [join(targetPath, 'manifest.json'), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
-  writeCompileStamp(options, { projectDir, targetPath, inputs: project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });
+  if (stamp) writeCompileStamp(options, { projectDir, targetPath, inputs: session.project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });
   return entries;
+}
+
+/**
+ * Renders selected models, snapshots and tests to `target/compiled/` without touching the
+ * database; a node whose template queries it (`run_query`, `statement`, `adapter.get_columns_in_relation`,
+ * dbt_utils' `star`, `pivot`, `union_relations`, ...) is an error naming the query.
+ * @returns the compiled nodes, in DAG order
+ * @throws DopsError (a group when several nodes fail) for template and ref errors
+ */
+export function compile(options: SelectOptions = {}): CompiledEntry[] {
+  const pass = compileSelected(options);
+  pass.errors.push(...pass.live.map((entry) => entry.error));
+  return finishCompile(options, pass, true);
+}
+
+/**
+ * `dops compile`: {@link compile}, and the nodes whose templates query the database are rendered
+ * against the target's database, their queries run there, as `dbt compile` does ("compile requires
+ * a connection to your data platform because it must run introspective queries",
+ * docs.getdbt.com/reference/commands/compile). The database is opened only when a node needs it;
+ * such a compile writes no up-to-date stamp, since its output depends on the database.
+ * @returns the compiled nodes, in DAG order
+ * @throws DopsError as {@link compile}; DatabaseError when a query fails
+ */
+export async function compileWithDatabase(options: SelectOptions = {}): Promise<CompiledEntry[]> {
+  const pass = compileSelected(options);
+  if (pass.live.length) {
+    const { project } = pass.session;
+    const adapter = await openAdapter(project.target, project.config.projectDir);
+    try {
+      const connection = await adapter.connect();
+      for (const { slot, node } of pass.live) {
+        try {
+          const compiled = await pass.compiler.compileLive(node, connection);
+          pass.slots[slot] = { uniqueId: node.uniqueId, name: node.name, path: compiled.path, sql: compiled.sql };
+        } catch (error) {
+          if (!(error instanceof DopsError)) throw error;
+          pass.errors.push(error);
+        }
+      }
+    } finally {
+      await adapter.close();
+    }
+  }
+  return finishCompile(options, pass, pass.live.length === 0);
 }
 
 /**

@@ -7,7 +7,7 @@ import { list } from './commands.js';
 import { generateDocs } from './docs.js';
 import { sourceFreshness } from './freshness.js';
 
-export { build, compile, init, list, run, seed, snapshot, test, type CompiledEntry } from './commands.js';
+export { build, compile, compileWithDatabase, init, list, run, seed, snapshot, test, type CompiledEntry } from './commands.js';
 export { columnLineage, generateDocs, serveDocs, type DocsOutcome, type LineageOutcome } from './docs.js';
 export { sourceFreshness, type FreshnessOutcome, type FreshnessResult } from './freshness.js';
 export { retry } from './retry.js';

@@ -32,12 +32,15 @@ export async function show(options: ShowOptions = {}): Promise<ShowResult[]> {
   const { project, nodes } = nodesToPrint(options, ['model', 'snapshot', 'seed']);
   if (nodes.length === 0 && options.inline === undefined) throw new ConfigError('dops show selected no model', { hint: 'Pass -s MODEL or --inline "select ..."' });
   const compiler = project.compiler();
-  const queries = nodes.map((node) => ({ node, sql: compiler.compile(node).sql }));
-  compiler.finish();
+  compiler.setInvocation(nodes.map((node) => node.uniqueId), { FULL_REFRESH: false, WHICH: 'show' });
   const limit = options.limit ?? 5;
   const adapter = await openAdapter(project.target, project.config.projectDir);
   try {
     const connection = await adapter.connect();
+    // A template that queries the database (dbt_utils.star, run_query, ...) renders against it, as in a build.
+    const queries: { node: (typeof nodes)[number]; sql: string }[] = [];
+    for (const node of nodes) queries.push({ node, sql: (await compiler.compileLive(node, connection)).sql });
+    compiler.finish();
     const results: ShowResult[] = [];
     for (const { node, sql } of queries) {
       const wrapped = `select * from (\n${sql}\n) as dops_show${limit >= 0 ? ` limit ${Math.floor(limit)}` : ''}`;

@@ -138,7 +138,9 @@ export class TemplateColumn {
 
   /** The type with its size (`character varying(255)`, `numeric(28,6)`). */
   get data_type(): string {
-    if (this.is_string() && (this.char_size || this.sizeUnsizedStrings)) return TemplateColumn.string_type(this.string_size());
+    if (this.is_string() && this.char_size) return TemplateColumn.string_type(this.char_size);
+    // dbt's base Column.is_string() matches these names exactly: `VARCHAR[]` or a STRUCT keeps its type.
+    if (this.sizeUnsizedStrings && /^(text|character varying|character|varchar)$/i.test(this.dtype)) return TemplateColumn.string_type(this.string_size());
     if (this.is_numeric() && this.numeric_precision !== null && this.numeric_scale !== null && /^(numeric|decimal)$/i.test(this.dtype)) return TemplateColumn.numeric_type(this.dtype, this.numeric_precision, this.numeric_scale);
     return this.dtype;
   }

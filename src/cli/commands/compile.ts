@@ -5,7 +5,8 @@ import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
  * Registers `compile`: writes compiled SQL to target/compiled and lists the files. With `--inline`
  * it prints the query's compiled SQL; with `-s` also each selected model's, as dbt does
  * (docs.getdbt.com/reference/commands/compile); `--output json` prints them as dbt's JSON
- * (`{"compiled": ...}` inline, `{"node": ..., "compiled": ...}` per selected node).
+ * (`{"compiled": ...}` inline, `{"node": ..., "compiled": ...}` per selected node). A node whose
+ * template queries the database is rendered against the target's database, as dbt compile does.
  */
 export function registerCompile(program: Command): void {
   withSelectFlags(program.command('compile').description('render models and tests to target/compiled without running them'))
@@ -23,7 +24,7 @@ export function registerCompile(program: Command): void {
       }
       if (flags.select?.length) {
         const api = await import('../../api/commands.js');
-        const entries = api.compile(options);
+        const entries = await api.compileWithDatabase(options);
         const shown = entries.filter((e) => !e.uniqueId.startsWith('test.'));
         if (json) {
           // dbt's CompiledNode event in JSON: one object per node, nothing else on stdout.
@@ -37,7 +38,7 @@ export function registerCompile(program: Command): void {
       }
       // Nothing changed since the last compile: list its files without loading the project.
       const { upToDateCompile } = await import('../../api/compile-stamp.js');
-      const paths = upToDateCompile(options) ?? (await import('../../api/commands.js')).compile(options).map((entry) => entry.path);
+      const paths = upToDateCompile(options) ?? (await (await import('../../api/commands.js')).compileWithDatabase(options)).map((entry) => entry.path);
       process.stdout.write(paths.map((path) => `${path}\n`).join(''));
       process.stdout.write(`Compiled ${paths.length} node${paths.length === 1 ? '' : 's'}.\n`);
     });

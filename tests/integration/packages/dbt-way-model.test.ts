@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, query, removeProjects, writeFile } from '../helpers.js';
@@ -144,6 +144,17 @@ describe.skipIf(!existsSync(shared))('a model written the dbt way, with dbt-util
     expect(installed).toMatch(/dbt_date.*0\.21\.0/);
   });
 
+  // https://docs.getdbt.com/reference/commands/compile: compile "must run introspective queries".
+  // Before anything is built, star and union_relations find no columns and write what they write
+  // under `dbt compile` (flags.WHICH == 'compile'): a `*` with their SQLFluff comment.
+  it('dops compile before a build: star and union_relations write their compile-time placeholders', () => {
+    execFileSync('node', [cli, 'compile', '--profiles-dir', '.', '--target', 'dev', '-s', 'all_orders', 'orders_slim'], { cwd: dir, encoding: 'utf8' });
+    expect(compiled(dir, 'orders_slim')).toBe(
+      "select * /* No columns were returned. Maybe the relation doesn't exist yet or all columns were excluded. This star is only output during dbt compile, and exists to keep SQLFluff happy. */ from \"main\".\"all_orders\"",
+    );
+    expect(compiled(dir, 'all_orders')).toContain(norm('This star is only output during dbt compile, and exists to keep SQLFluff happy. */ * from "main"."orders_2023")'));
+  });
+
   it('DuckDB: compiles to dbt-duckdb\'s SQL shape', () => {
     buildOn(dir, 'dev');
     expectCommonShapes(dir);
@@ -173,6 +184,13 @@ describe.skipIf(!existsSync(shared))('a model written the dbt way, with dbt-util
       "cast(-- duckdb dateadd does not support quarter interval. cast(((date_trunc('quarter', d.date_day) + cast(3 as bigint) * interval 1 month) + cast(-1 as bigint) * interval 1 day) as date) as date) as quarter_end_date",
       "cast(date_trunc('quarter', d.date_day) as date) as quarter_start_date",
     ]) expect(dim, expression).toContain(norm(expression));
+  });
+
+  it('dops compile after the build renders the same SQL as the build, running the macros\' queries', () => {
+    const before = Object.fromEntries(MODELS.map((model) => [model, compiled(dir, model)]));
+    rmSync(join(dir, 'target', 'compiled'), { recursive: true });
+    execFileSync('node', [cli, 'compile', '--profiles-dir', '.', '--target', 'dev'], { cwd: dir, encoding: 'utf8' });
+    expect(Object.fromEntries(MODELS.map((model) => [model, compiled(dir, model)]))).toEqual(before);
   });
 
   it('DuckDB: the relations hold the expected rows', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INVOCATION_ID } from '../../../src/artifacts/write-json.js';
 import { CompilationError } from '../../../src/errors.js';
 import { parseContext, runtimeContext, type GlobalContext, type ParseCapture, type RelationResolver, type RenderExtras } from '../../../src/templating/context.js';
-import { diffOfTwoDicts, pythonJson, RUN_STARTED_AT } from '../../../src/templating/dbt-context.js';
+import { diffOfTwoDicts, pythonJson, RUN_STARTED_AT, TemplateColumn } from '../../../src/templating/dbt-context.js';
 import { TemplateEngine } from '../../../src/templating/engine.js';
 import { DatabaseReplay, NeedsDatabase } from '../../../src/templating/introspection.js';
 import { TemplateRelation } from '../../../src/templating/relation.js';
@@ -196,6 +196,17 @@ describe('api.Relation, api.Column and this', () => {
   it('translates and describes column types', () => {
     expect(render("{{ api.Column.translate_type('string') }}|{{ api.Column.numeric_type('numeric', 12, 2) }}|{{ api.Column.string_type(10) }}")).toBe('TEXT|numeric(12,2)|character varying(10)');
     expect(render("{% set c = api.Column.create('amount', 'decimal') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_string() }} {{ c.quoted }}")).toBe('amount True False "amount"');
+  });
+
+  // dbt-adapters' base Column (dbt/adapters/base/column.py), which dbt-duckdb uses: an unsized
+  // string's data_type is `character varying(256)`; dbt-postgres' PostgresColumn keeps `text` and
+  // an unsized `character varying`. Only the exact string type names count as strings.
+  it('describes string columns as the adapter\'s Column class does', () => {
+    const duckdb = (dtype: string, size: number | null = null) => new TemplateColumn('c', dtype, size, null, null, true).data_type;
+    const postgres = (dtype: string, size: number | null = null) => new TemplateColumn('c', dtype, size).data_type;
+    expect([duckdb('VARCHAR'), duckdb('VARCHAR[]'), duckdb('STRUCT(a VARCHAR)'), duckdb('INTEGER'), duckdb('DECIMAL(18,3)')]).toEqual(['character varying(256)', 'VARCHAR[]', 'STRUCT(a VARCHAR)', 'INTEGER', 'DECIMAL(18,3)']);
+    expect([postgres('text'), postgres('character varying'), postgres('character varying', 20), postgres('numeric', null)]).toEqual(['text', 'character varying', 'character varying(20)', 'numeric']);
+    expect(render("{{ api.Column.translate_type('integer') }}|{{ api.Column.translate_type('timestamp') }}|{{ api.Column.translate_type('STRING') }}")).toBe('integer|timestamp|TEXT');
   });
 
   it('quotes identifiers and names the adapter type', () => {
