@@ -211,9 +211,23 @@ export class MacroBinder {
     if (rootName && !registry.byPackage.has(rootName)) full[rootName] = (this.namespaces[''] ??= this.namespace(''));
     // A package's node calls its own macros unprefixed (https://docs.getdbt.com/docs/build/packages).
     if (settings?.currentPackage && this.namespaces[settings.currentPackage]) Object.assign(full, this.namespaces[settings.currentPackage]);
-    // A unit test's `overrides: {macros: ...}` win over the project's macros of those names.
+    // A unit test's `overrides: {macros: ...}` win over the project's macros of those names; a
+    // `package.name` key replaces that package's macro, prefixed and within the package
+    // (audit_helper's tests override `audit_helper._get_comparison_bounds`).
     const overrides = context[MACRO_OVERRIDES as unknown as string] as Record<string, unknown> | undefined;
-    if (overrides) Object.assign(full, overrides);
+    const packageOverrides: Record<string, Record<string, unknown>> = {};
+    for (const [key, fn] of Object.entries(overrides ?? {})) {
+      const dot = key.indexOf('.');
+      if (dot < 0) {
+        full[key] = fn;
+        continue;
+      }
+      const [packageName, name] = [key.slice(0, dot), key.slice(dot + 1)];
+      (packageOverrides[packageName] ??= {})[name] = fn;
+      // Package namespaces are engine globals (see the constructor): the render gets its own copy.
+      const namespace = full[packageName] ?? this.namespaces[packageName];
+      if (namespace && typeof namespace === 'object') full[packageName] = { ...namespace, [name]: fn };
+    }
     if (settings && typeof context.adapter === 'object' && context.adapter !== null) {
       const lookup = (packageName: string | undefined, name: string): MacroFn | undefined => {
         // The global namespace: the root project, then dbt's internal packages (with their implementations).
@@ -240,7 +254,7 @@ export class MacroBinder {
         if (packageName === undefined || INTERNAL_PACKAGES.has(packageName)) return full;
         locals ??= new Map();
         let local = locals.get(packageName);
-        if (!local) locals.set(packageName, (local = { ...full, ...this.namespaces[packageName] }));
+        if (!local) locals.set(packageName, (local = { ...full, ...this.namespaces[packageName], ...packageOverrides[packageName] }));
         return local;
       },
       load: (entry) => load(entry, scope),
