@@ -122,9 +122,11 @@ export function loadPackageProjects(root: ProjectConfig, cliVars: Record<string,
   const packages: PackageProject[] = [];
   for (const { dir, display, config } of read) {
     if (config.name === root.name) continue;
-    const scoped = (kind: 'models' | 'seeds' | 'tests' | 'snapshots') => ({
-      [config.name]: mergeTrees(packageSubtree(config.folderConfig[kind] ?? {}, config.name, true), packageSubtree(root.folderConfig[kind] ?? {}, config.name, false)),
-    });
+    const scoped = (kind: 'models' | 'seeds' | 'tests' | 'snapshots') => {
+      const tree = mergeTrees(packageSubtree(config.folderConfig[kind] ?? {}, config.name, true), packageSubtree(root.folderConfig[kind] ?? {}, config.name, false));
+      // No configs at all: no `<package>:` path, which would be reported as applying to no resources.
+      return Object.keys(tree).length ? { [config.name]: tree } : {};
+    };
     const merged: ProjectConfig = { ...config, folderConfig: { models: scoped('models'), seeds: scoped('seeds'), tests: scoped('tests'), snapshots: scoped('snapshots') } };
     const files = rebase(discoverProjectFiles(merged), display, dir);
     packages.push({ config: merged, files, vars: packageVars(config.vars, config.name, root, names, cliVars) });
