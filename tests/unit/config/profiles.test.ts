@@ -150,7 +150,8 @@ describe('resolveTarget', () => {
     process.env.DOPS_TEST_PG_PASSWORD = 's3cret';
     const config = project("shop:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: db.local\n      port: 5433\n      user: etl\n      password: \"{{ env_var('DOPS_TEST_PG_PASSWORD') }}\"\n      dbname: warehouse\n      schema: analytics\n      threads: 4\n      sslmode: require\n      search_path: analytics,public\n");
     const target = resolveTarget(config);
-    expect(target).toMatchObject({ name: 'pg', type: 'postgres', schema: 'analytics', threads: 4 });
+    // target.database is the dbname, as dbt-postgres' (dbt_utils reads {{ target.database }}.information_schema).
+    expect(target).toMatchObject({ name: 'pg', type: 'postgres', schema: 'analytics', threads: 4, database: 'warehouse' });
     expect(target.credentials).toMatchObject({ host: 'db.local', port: 5433, user: 'etl', password: 's3cret', dbname: 'warehouse', sslmode: 'require' });
     expect(JSON.stringify({ ...target, credentials: undefined })).not.toContain('s3cret');
   });
