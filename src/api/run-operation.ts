@@ -9,6 +9,7 @@ import { closestNames } from '../parser/similar.js';
 import { runtimeContext, type RelationResolver } from '../templating/context.js';
 import { renderLive, type DatabaseReplay } from '../templating/introspection.js';
 import { TemplateRelation } from '../templating/relation.js';
+import { userPrint } from '../reporter/print.js';
 import type { TemplateOutput } from '../templating/dbt-context.js';
 import type { CommonOptions } from './options.js';
 import { loadProject } from './project.js';
@@ -70,11 +71,16 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
     return `${name}=__dops_args.${name}`;
   });
   // Output is kept for the render in progress: a render stopped for a query runs again.
-  const said: [keyof TemplateOutput, string][] = [];
+  const said: [keyof TemplateOutput | 'print', string][] = [];
   const output: TemplateOutput = { info: (text) => said.push(['info', text]), warn: (text) => said.push(['warn', text]) };
   const render = (database?: DatabaseReplay) => {
     said.length = 0;
     const live = runtimeContext(engine, global, { schema: global.target.schema, identifier: options.macro }, {}, resolver, false, { database, output });
+    // print() too is kept until the last pass (it writes to stdout, as dbt's print).
+    live.print = (value: unknown) => {
+      said.push(['print', String(value)]);
+      return '';
+    };
     return engine.render({ path: `run-operation ${options.macro}`, contents: `{{ ${options.macro}(${kwargs.join(', ')}) }}` }, { ...live, __dops_args: args }).trim();
   };
   const started = Date.now();
@@ -92,7 +98,10 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
         queries++;
         return connection.queryTable(query);
       });
-      for (const [kind, text] of said) global.output?.[kind](text);
+      for (const [kind, text] of said) {
+        if (kind === 'print') userPrint(text);
+        else global.output?.[kind](text);
+      }
       ran = sql !== '' && queries === 0 && said.length === 0;
       if (ran) await connection.execute(sql);
       await connection.execute('commit');

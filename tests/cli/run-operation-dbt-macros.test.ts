@@ -24,6 +24,7 @@ describe('dops run-operation with dbt-style macros', () => {
     const dir = makeProject({
       'macros/ops.sql': [
         '{% macro create_things() %}',
+        '{% do print("printed once") %}',
         "{% set target_schema = api.Relation.create(database=target.database, schema=target.schema ~ '__extra') %}",
         '{% do adapter.create_schema(target_schema) %}',
         '{{ run_query("create table " ~ target_schema ~ ".things as select 1 as x") }}',
@@ -39,8 +40,9 @@ describe('dops run-operation with dbt-style macros', () => {
     });
     const run = dops(['run-operation', 'create_things'], dir);
     expect(run.status, run.stderr).toBe(0);
-    // Logged once although the render ran again after each of its 3 queries.
+    // Logged and printed once although the render ran again after each of its 3 queries.
     expect(run.stdout.match(/things: 1/g)).toHaveLength(1);
+    expect(run.stdout.match(/printed once/g)).toHaveLength(1);
     expect(run.stdout).toMatch(/Ran macro create_things \(3 queries\)/);
     expect(run.stdout).toContain('the text it rendered was not run as SQL');
     expect(await query(dir, 'select x from main__extra.things')).toEqual([{ x: 1 }]);
