@@ -6,6 +6,7 @@ import { NotASingleSelectError, type Adapter, type CatalogEntry, type ColumnType
 import { quoteLiteral } from '../quoting.js';
 import { postgresDialect } from './dialect.js';
 import { POSTGRES_INFO } from './info.js';
+import { plainlySingleQuery } from './single-query.js';
 
 /** Type OIDs whose text form dops keeps as is (pg's defaults would turn them into JS Dates in local time). */
 const TEXT_TYPES = [1082 /* date */, 1114 /* timestamp */, 1184 /* timestamptz */];
@@ -111,10 +112,12 @@ class PostgresConnection implements Connection {
    * read) and sent through the extended protocol, which refuses more than one command
    * (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY); a
    * statement that is no query is a syntax error there. Other errors (an unknown column) are left
-   * to the build, which reports them.
+   * to the build, which reports them. A body that is plainly one query ({@link plainlySingleQuery}:
+   * the common case) skips that round trip: if it does not parse, the build's own statement fails.
    */
   async assertSingleSelect(sql: string): Promise<void> {
     if (this.broken) throw this.broken;
+    if (plainlySingleQuery(sql)) return;
     const prefix = 'select 1 from (\n';
     try {
       await this.client.query({ text: `${prefix}${sql}\n) as dops_single_select limit 0`, queryMode: 'extended' } as pg.QueryConfig);

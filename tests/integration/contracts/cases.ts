@@ -233,7 +233,8 @@ models:
       'models/orders_v2.sql': "select cast(1 as integer) as id, 'x' as note\n",
     });
     let outcome = await run();
-    expect(outcome.results.map((r) => `${r.uniqueId} ${r.status}`)).toEqual(['model.proj.orders.v1 success', 'model.proj.orders.v2 success']);
+    // sorted: with 2 threads the results come in completion order
+    expect(outcome.results.map((r) => `${r.uniqueId} ${r.status}`).sort()).toEqual(['model.proj.orders.v1 success', 'model.proj.orders.v2 success']);
     expect(await columnsOf(engine, dir, 'orders_v2')).toEqual(['id integer', pg ? 'note text' : 'note varchar']);
     writeFile(dir, 'models/orders_v1.sql', "select cast(1 as integer) as id, 'x' as note\n");
     outcome = await run();

@@ -178,6 +178,45 @@ describe('dops on PostgreSQL', () => {
   });
 });
 
+describe('dops on PostgreSQL: statements and connections', () => {
+  /** The dops backends still connected to `dbname` (application_name `dops`), polled until they have all gone or 100 tries passed. */
+  async function dopsBackends(dbname: string): Promise<Record<string, unknown>[]> {
+    let rows: Record<string, unknown>[] = [];
+    for (let tries = 0; tries < 100; tries++) {
+      rows = await pgQuery(server, `select pid, state from pg_stat_activity where datname = '${dbname}' and application_name = 'dops'`, dbname);
+      if (!rows.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return rows;
+  }
+
+  // A body is one query (security/single-select.test.ts does the same on DuckDB): most skip the
+  // server's check, a body with a ';' or a stray ')' is still refused before anything of it runs.
+  it('refuses a body that is not one query, reports a syntax error at its line, and leaves no connection or open transaction behind', async () => {
+    const dir = makeProject({
+      'dops_project.yml': 'name: one\n',
+      'models/victim.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
+      'models/two.sql': "{{ config(materialized='table') }}\nselect 1 as a;\ndrop table main.victim\n",
+      'models/escape.sql': "{{ config(materialized='table') }}\nselect 1 as a) ; drop table main.victim; create table main.y as (select 1\n",
+      'models/typo.sql': "{{ config(materialized='table') }}\nselect 1 as a,\n  2 as b frm x\n",
+      'models/fine.sql': "select id from {{ ref('victim') }}\n",
+      'tests/fine_test.sql': "select * from {{ ref('fine') }} where id < 0\n",
+    });
+    const dbname = await addPostgresProfile(server, dir, 'one', { threads: 2 });
+    const outcome = await build({ projectDir: dir, target: 'pg' });
+    const byName = Object.fromEntries(outcome.results.map((r) => [r.uniqueId.split('.')[2], r]));
+    // the server's check (a ';' inside the wrapping parentheses does not parse), before anything ran
+    expect(byName.two.message).toMatch(/^Database error in model two \(compiled SQL: target\/compiled\/one\/models\/two\.sql:1\): syntax error: syntax error at or near ";"/);
+    expect(byName.escape.status).toBe('error');
+    expect(byName.typo.message).toMatch(/^Database error in model typo \(compiled SQL: target\/compiled\/one\/models\/typo\.sql:2\): syntax error at or near "frm"/);
+    expect([byName.victim.status, byName.fine.status, byName.fine_test.status]).toEqual(['success', 'success', 'pass']);
+    expect(await pgQuery(server, "select count(*)::int as n from pg_class where relname in ('two', 'escape', 'typo', 'y') or relname like '%dops_tmp%'", dbname)).toEqual([{ n: 0 }]);
+    expect(await pgQuery(server, 'select id from main.victim', dbname)).toEqual([{ id: 1 }]);
+    // The run's connections are closed when build() returns: none stays, none idle in a transaction.
+    expect(await dopsBackends(dbname)).toEqual([]);
+  });
+});
+
 describe('the server ending the session mid-run', () => {
   it('the running node errors, the rest skip, exit 1, and no relation is left half-built', async () => {
     const dir = makeProject({
