@@ -4,6 +4,7 @@ import { CompilationError, DopsError, ParseError, throwIfAny, type SourceLocatio
 import { testBlocksToMacros } from './test-blocks.js';
 import { NeedsDatabase } from './introspection.js';
 import { canRenderSimple, parseSimpleTemplate, renderSimple, type SimpleTemplate } from './simple-template.js';
+import { callSimpleMacro, simpleMacros, type SimpleMacro } from './simple-macros.js';
 import { MacroBinder, MacroRegistry, type MacroEntry, type MacroScope } from './macro-namespaces.js';
 import { installMemberLookup } from './callable-members.js';
 import { installJinja } from './jinja/index.js';
@@ -105,6 +106,10 @@ export class TemplateEngine {
   private readonly cache = new Map<string, { contents: string; template: nunjucks.Template }>();
   /** Templates of the simple subset (or undefined: not simple), by path and text. */
   private readonly simple = new Map<string, { contents: string; template: SimpleTemplate | undefined }>();
+  /** Macro files' text as compiled (test blocks as macros, private macros exposed), by path. */
+  private readonly macroTexts = new Map<string, string>();
+  /** Each macro file's simple macros (see simple-macros.ts), by path, found on first use. */
+  private readonly simpleMacroFiles = new Map<string, Map<string, SimpleMacro>>();
   /** Compiled macro files, by path. */
   private readonly macroFiles = new Map<string, nunjucks.Template>();
   /** Macro files compiled on first use (see {@link TemplateSource.lazy}), by path. */
@@ -147,11 +152,12 @@ export class TemplateEngine {
       try {
         for (const [name, params] of macroSignatures(testBlocksToMacros(source.contents))) this.signatures.set(`${source.path}\u0000${name}`, params);
         let names: string[];
+        this.macroTexts.set(source.path, exposePrivateMacros(testBlocksToMacros(source.contents)));
         if (source.lazy) {
           this.lazyFiles.set(source.path, source);
           names = [...source.contents.matchAll(/\{%-?\s*macro\s+([A-Za-z_]\w*)/g)].map((match) => match[1]);
         } else {
-          const template = this.compile({ path: source.path, contents: exposePrivateMacros(testBlocksToMacros(source.contents)) });
+          const template = this.compile({ path: source.path, contents: this.macroTexts.get(source.path)! });
           this.macroFiles.set(source.path, template);
           names = Object.keys(this.exportMacros(template, {}));
         }
@@ -322,14 +328,32 @@ export class TemplateEngine {
     if (this.macroFiles.size === 0 && this.lazyFiles.size === 0) return work(context);
     this.binder ??= new MacroBinder(this.registry, () => this.scopes[this.scopes.length - 1], (values) => this.addGlobals(values));
     const exported = new Map<string, Record<string, Macro>>();
+    let simpleCalls: Map<MacroEntry, Macro> | undefined;
     const scope = this.binder.bind(context, (entry: MacroEntry, owner: MacroScope): Macro => {
-      let macros = exported.get(entry.path);
-      if (!macros) {
-        macros = this.exportMacros(this.macroFile(entry.path), owner.contextFor(entry.package));
-        exported.set(entry.path, macros);
-      }
+      const nunjucksMacro = (): Macro => {
+        let macros = exported.get(entry.path);
+        if (!macros) {
+          macros = this.exportMacros(this.macroFile(entry.path), owner.contextFor(entry.package));
+          exported.set(entry.path, macros);
+        }
+        return macros[entry.name]!;
+      };
       const key = `${entry.path}\u0000${entry.name}`;
       const params = this.signatures.get(key)?.map((param) => param.name);
+      const simple = params && this.simpleMacro(entry);
+      if (simple) {
+        // Called without running the macro file, unless the call needs nunjucks (see callSimpleMacro).
+        let fn = simpleCalls?.get(entry);
+        if (!fn) {
+          fn = this.guard((...args: unknown[]) => {
+            checkMacroArguments(entry.name, params, args);
+            return callSimpleMacro(simple, args) ?? nunjucksMacro()(...args);
+          }) as Macro;
+          (simpleCalls ??= new Map()).set(entry, fn);
+        }
+        return fn;
+      }
+      const macros = exported.get(entry.path) ?? (nunjucksMacro(), exported.get(entry.path)!);
       const fn = macros[entry.name]!;
       if (!params || !fn) return fn;
       // Checked once per render and macro: Jinja refuses arguments a macro does not declare.
@@ -354,6 +378,17 @@ export class TemplateEngine {
    */
   addGlobals(values: Record<string, unknown>): void {
     for (const [name, value] of Object.entries(values)) this.env.addGlobal(name, value);
+  }
+
+  /** The macro `entry` when its body is simple (see simple-macros.ts), else undefined. */
+  private simpleMacro(entry: MacroEntry): SimpleMacro | undefined {
+    let macros = this.simpleMacroFiles.get(entry.path);
+    if (!macros) {
+      const text = this.macroTexts.get(entry.path);
+      macros = text === undefined ? new Map() : simpleMacros(text);
+      this.simpleMacroFiles.set(entry.path, macros);
+    }
+    return macros.get(entry.name);
   }
 
   /** A macro file's compiled template, compiling a lazy one on first use. */
