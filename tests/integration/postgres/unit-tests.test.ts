@@ -72,6 +72,9 @@ describe('unit tests on a PostgreSQL target', () => {
     expect(statuses(built)).toEqual({ raw_events: 'success', calendar_fields: 'pass', event_calendar: 'success' });
     const relations = await pgQuery(server, "select relname from pg_class where relname like '\\_\\_dops\\_unit%'", dbname);
     expect(relations).toEqual([]);
+    // Alone again, now that raw_events exists: its column types (integer, text, date) come from PostgreSQL.
+    const again = await test({ projectDir: dir, target: 'pg', select: ['test_type:unit'] });
+    expect(again.results.map((r) => r.status)).toEqual(['pass']);
   }, 120_000);
 
   it('a wrong expectation fails with the differing rows', async () => {
