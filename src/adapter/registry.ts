@@ -19,6 +19,14 @@ export interface EngineInfo {
    */
   macros?: string;
   /**
+   * Where dbt unit tests run (https://docs.getdbt.com/docs/build/unit-tests): `memory` on a
+   * throwaway in-memory DuckDB, no warehouse needed (DuckDB targets: same engine, same SQL);
+   * `target` on the target's own connection, fixtures as temp tables in a transaction that is
+   * rolled back (dbt runs them on the warehouse; a model's engine-only SQL and its dispatched
+   * `<type>__` macros need the engine they were rendered for).
+   */
+  unitTests: 'memory' | 'target';
+  /**
    * Checks an output's keys at profile-load time.
    * @throws ConfigError naming the target and the bad key
    */

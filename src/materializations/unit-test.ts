@@ -1,3 +1,4 @@
+import type { Dialect } from '../adapter/adapter.js';
 import { quoteIdentifier } from '../adapter/quoting.js';
 
 /**
@@ -42,6 +43,19 @@ export function inferColumnTypes(rows: Record<string, unknown>[], columns: strin
     types.set(column, type);
   }
   return types;
+}
+
+/** The seed kinds of the inferred (DuckDB) type names, for {@link engineType}. */
+const KINDS: Record<string, 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'> = { BIGINT: 'bigint', DOUBLE: 'float', BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', VARCHAR: 'text' };
+
+/**
+ * An inferred type (DuckDB's name, from {@link inferType}) as the engine that runs the unit test
+ * spells it: through the dialect's seed types (PostgreSQL: `DOUBLE` -> `double precision`,
+ * `VARCHAR` -> `text`); unchanged for a dialect without seed types (DuckDB) and for undefined.
+ */
+export function engineType(inferred: string | undefined, dialect: Dialect): string | undefined {
+  const kind = inferred ? KINDS[inferred] : undefined;
+  return kind && dialect.seedType ? dialect.seedType(kind) : inferred;
 }
 
 function literal(value: unknown): string {

@@ -1,26 +1,32 @@
-import type { Adapter, Connection } from '../adapter/adapter.js';
+import type { Adapter, Connection, Dialect } from '../adapter/adapter.js';
 import { renderRelation, quoteIdentifier } from '../adapter/quoting.js';
-import { engineInfo } from '../adapter/registry.js';
+import { engineInfo, type EngineInfo } from '../adapter/registry.js';
 import type { Target } from '../config/profiles.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ColumnInfo, ModelNode, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
-import { ACTUAL_TABLE, diffQuery, EXPECTED_TABLE, fixtureName, inferColumnTypes, rowsQuery } from '../materializations/unit-test.js';
+import { ACTUAL_TABLE, diffQuery, engineType, EXPECTED_TABLE, fixtureName, inferColumnTypes, rowsQuery } from '../materializations/unit-test.js';
 import { formatTable } from '../reporter/table.js';
 import type { RelationCatalog } from './catalog.js';
 import { errorMessage, type Outcome } from './execute-node.js';
 
 /**
- * The in-memory DuckDB unit tests run on (dops runs them with no warehouse: see README, "Unit
- * tests"), opened through the adapter registry on first use and shared by a run's unit tests
- * (each test on its own connection, so their temp tables never meet).
+ * Where a run's unit tests run, by the target engine's {@link EngineInfo.unitTests}: DuckDB targets
+ * on an in-memory DuckDB (no warehouse needed: see README, "Unit tests"), opened through the
+ * adapter registry on first use and shared by a run's unit tests (each test on its own connection,
+ * so their temp tables never meet); other engines (PostgreSQL) on the target's own connection, each
+ * test in a transaction that is rolled back, as dbt runs unit tests on the warehouse.
  */
 export class UnitTestDatabase {
   private adapter: Promise<Adapter> | undefined;
+  /** True when unit tests run on the target's connection (see {@link EngineInfo.unitTests}). */
+  readonly onTarget: boolean;
 
   /** @param projectDir the project (DuckDB resolves relative file paths in models against it) */
-  constructor(private readonly projectDir: string, private readonly target: Target) {}
+  constructor(private readonly projectDir: string, private readonly target: Target) {
+    this.onTarget = engineInfo(target.type)?.unitTests === 'target';
+  }
 
   /** A new connection to the in-memory database. */
   async connect(): Promise<Connection> {
@@ -52,10 +58,12 @@ function yamlTypes(columns: Record<string, ColumnInfo> | undefined): Map<string,
  * the fixture's values. Columns known but not in the fixture are null (dbt fills them the same way).
  * @throws DopsError (with the test's file and line) for a fixture column the existing relation lacks
  */
-async function inputColumns(manifest: Manifest, test: UnitTestNode, id: string, rows: UnitTestRows, warehouse: WarehouseColumns | undefined): Promise<{ columns: string[]; types: Map<string, string | undefined> }> {
+async function inputColumns(manifest: Manifest, test: UnitTestNode, id: string, rows: UnitTestRows, warehouse: WarehouseColumns | undefined, dialect: Dialect | undefined): Promise<{ columns: string[]; types: Map<string, string | undefined> }> {
   const node = manifest.get(id) as ModelNode;
   const given = rows.columns;
   let known: Map<string, string> | undefined = yamlTypes(node.columns);
+  // On the target, YAML types take the engine's aliases (`string` -> `text` on PostgreSQL), as in a contract.
+  if (known && dialect) known = new Map([...known].map(([name, type]) => [name, dialect.translateType(type)]));
   if (!known && warehouse && 'relation' in node && warehouse.catalog.kindOf(node.relation)) {
     let described: Awaited<ReturnType<Connection['describeColumns']>> | undefined;
     try {
@@ -78,7 +86,7 @@ async function inputColumns(manifest: Manifest, test: UnitTestNode, id: string, 
   const columns = [...given];
   const lower = new Set(given.map((c) => c.toLowerCase()));
   if (known) for (const name of known.keys()) if (!lower.has(name)) columns.push(name);
-  const types = new Map(columns.map((c) => [c, known?.get(c.toLowerCase()) ?? inferred.get(c)]));
+  const types = new Map(columns.map((c) => [c, known?.get(c.toLowerCase()) ?? (dialect ? engineType(inferred.get(c), dialect) : inferred.get(c))]));
   return { columns, types };
 }
 
@@ -99,41 +107,54 @@ function diffMessage(rows: Record<string, unknown>[], columns: string[], actualC
 }
 
 /**
- * Runs one unit test on the in-memory DuckDB: loads each input's fixture rows into a temp table,
- * runs the model's SQL rendered over them, and compares its output with the expected rows on the
- * expected columns, as multisets (https://docs.getdbt.com/docs/build/unit-tests).
- * @param warehouse the target's connection and catalog, when the run has one (column types of existing relations)
+ * Runs one unit test on the in-memory DuckDB, or on the target's connection inside a transaction
+ * that is rolled back (see {@link UnitTestDatabase}): loads each input's fixture rows into a temp
+ * table, runs the model's SQL rendered over them, and compares its output with the expected rows
+ * on the expected columns, as multisets (https://docs.getdbt.com/docs/build/unit-tests).
+ * @param warehouse the target's connection and catalog, when the run has one (column types of
+ *   existing relations; with {@link UnitTestDatabase.onTarget}, where the test runs)
  * @returns `pass`, `fail` with the diff table as message and the differing row count as failures,
  *   or `error` (a render or SQL problem, or an expected column the model does not return)
  */
 export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compiler: Compiler, database: UnitTestDatabase, warehouse?: WarehouseColumns): Promise<Outcome> {
   const model = manifest.get(test.modelId!) as ModelNode;
+  const onTarget = database.onTarget && warehouse !== undefined;
   let connection: Connection | undefined;
+  // Temp tables through the engine's dialect on the target; today's DuckDB statement in memory.
+  const createTemp = async (name: string, sql: string) => {
+    if (!onTarget) return void (await connection!.execute(`create temp table ${quoteIdentifier(name)} as\n${sql}`));
+    for (const statement of connection!.dialect.createTempTableAs(name, sql)) await connection!.execute(statement);
+  };
+  let began = false;
   try {
-    connection = await database.connect();
+    connection = onTarget ? warehouse.connection : await database.connect();
+    if (onTarget) {
+      await connection.execute('begin transaction');
+      began = true;
+    }
     const inputs = new Map<string, string>();
     for (const [index, given] of test.given.entries()) {
       const name = fixtureName(index);
       // SQL rows are Jinja like a model (dbt compiles a `format: sql` input as the input node's code).
       const body = given.format === 'sql' ? compiler.renderHook(given.sql!, given.fixture ?? test.originalFilePath, model) : await (async () => {
-        const { columns, types } = await inputColumns(manifest, test, given.nodeId!, given, warehouse);
+        const { columns, types } = await inputColumns(manifest, test, given.nodeId!, given, warehouse, onTarget ? connection!.dialect : undefined);
         return rowsQuery(given.rows ?? [], columns, types);
       })();
-      await connection.execute(`create temp table ${quoteIdentifier(name)} as\n${body}`);
+      await createTemp(name, body);
       inputs.set(given.nodeId!, quoteIdentifier(name));
     }
     const sql = compiler.renderUnitTest(model, inputs, test.overrides, test.name);
-    await connection.execute(`create temp table ${quoteIdentifier(ACTUAL_TABLE)} as\n${sql}`);
+    await createTemp(ACTUAL_TABLE, sql);
     const actualTypes = new Map((await connection.describeColumns(quoteIdentifier(ACTUAL_TABLE))).map((c) => [c.name.toLowerCase(), { name: c.name, type: c.type }]));
     const expect = test.expect;
     let columns: string[];
     if (expect.format === 'sql') {
-      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${expect.sql!}`);
+      await createTemp(EXPECTED_TABLE, expect.sql!);
       columns = (await connection.describeColumns(quoteIdentifier(EXPECTED_TABLE))).map((c) => c.name);
     } else if (!expect.columns.length) {
       // `rows: []`: the model must return no rows; compare on every column it returns.
       columns = [...actualTypes.values()].map((c) => c.name);
-      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${rowsQuery([], columns, new Map([...actualTypes.values()].map((c) => [c.name, c.type])))}`);
+      await createTemp(EXPECTED_TABLE, rowsQuery([], columns, new Map([...actualTypes.values()].map((c) => [c.name, c.type]))));
     } else {
       columns = expect.columns;
       const missing = columns.filter((c) => !actualTypes.has(c.toLowerCase()));
@@ -141,7 +162,7 @@ export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compil
         return { status: 'error', message: `${test.originalFilePath}:${expect.line ?? test.line ?? 1}: unit test ${test.name}: expected column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `'${c}'`).join(', ')} not in the output of model ${model.name} (columns: ${[...actualTypes.values()].map((c) => c.name).join(', ')})` };
       }
       const types = new Map(columns.map((c) => [c, actualTypes.get(c.toLowerCase())!.type]));
-      await connection.execute(`create temp table ${quoteIdentifier(EXPECTED_TABLE)} as\n${rowsQuery(expect.rows ?? [], columns, types)}`);
+      await createTemp(EXPECTED_TABLE, rowsQuery(expect.rows ?? [], columns, types));
     }
     const missing = columns.filter((c) => !actualTypes.has(c.toLowerCase()));
     if (missing.length) return { status: 'error', message: `unit test ${test.name}: expected columns ${missing.join(', ')} are not in the output of model ${model.name}` };
@@ -152,8 +173,11 @@ export async function runUnitTest(test: UnitTestNode, manifest: Manifest, compil
   } catch (error) {
     if (error instanceof DopsError) return { status: 'error', message: errorMessage(error) };
     const text = connection ? connection.describeError(error).text : String((error as Error).message ?? error);
-    return { status: 'error', message: `Database error in unit test ${test.name} (model ${model.name}, on in-memory DuckDB): ${text}` };
+    return { status: 'error', message: `Database error in unit test ${test.name} (model ${model.name}, ${onTarget ? 'on the target' : 'on in-memory DuckDB'}): ${text}` };
   } finally {
-    connection?.close();
+    // On the target: the fixtures and outputs go with the transaction; the connection is the run's.
+    if (onTarget) {
+      if (began) await connection!.execute('rollback').catch(() => undefined);
+    } else connection?.close();
   }
 }

@@ -42,7 +42,11 @@ export interface ExecutionPlan {
   order: string[];
 }
 
-/** True when a plan runs only unit tests: they need no warehouse (an in-memory DuckDB runs them). */
+/**
+ * True when a plan runs only unit tests: no schemas, hooks or build state; on DuckDB targets no
+ * warehouse either (an in-memory DuckDB runs them; other engines run them on the target: see
+ * {@link UnitTestDatabase}).
+ */
 export function unitTestsOnly(project: LoadedProject, plan: ExecutionPlan): boolean {
   return plan.order.length > 0 && plan.order.every((id) => project.manifest.get(id).resourceType === 'unit_test');
 }
@@ -184,14 +188,16 @@ export class Session {
     const startedAt = Date.now();
     const settings = { fullRefresh: options.fullRefresh, lakePath: project.target.externalRoot ?? project.config.lakePath, snapshotTime: new Date(startedAt) };
     const controls = new RunControls(options, signal);
-    // Only unit tests: the connections are an in-memory DuckDB; no schemas, deferral or project hooks.
+    // Only unit tests: no schemas, deferral or project hooks (on DuckDB targets the connections are an in-memory DuckDB).
     const offline = unitTestsOnly(project, plan);
     const unitDatabase = new UnitTestDatabase(project.config.projectDir, project.target);
+    // Unit tests on a target that runs them itself (PostgreSQL) use its connections and catalog even when only they run.
+    const readsWarehouse = !offline || unitDatabase.onTarget;
     // The database is about to change: a stamp of the previous build no longer describes it.
     if (!offline) forgetBuildStamp(project.config.projectDir, project.config.targetPath);
     if (order.length && !offline) await prepareRun(project, order, connections[0], compiler, loadState(options), Boolean(options.defer), Boolean(options.favorState));
     if (options.empty) compiler.readEmpty();
-    const catalog = this.catalog ?? (order.length && !offline ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
+    const catalog = this.catalog ?? (order.length && readsWarehouse ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
     this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
     const state = order.length && !offline ? await openBuildState(project, connections[0], options, command.name) : undefined;
     const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
@@ -212,7 +218,7 @@ export class Session {
         ahead.starting(id);
         const node = manifest.get(id);
         const build = (connection: Connection) => node.resourceType === 'unit_test'
-          ? runUnitTest(node, manifest, compiler, unitDatabase, offline ? undefined : { connection, catalog })
+          ? runUnitTest(node, manifest, compiler, unitDatabase, readsWarehouse ? { connection, catalog } : undefined)
           : executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);
         const run = state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread]);
         const outcome = controls.review(node, await run);
@@ -271,10 +277,10 @@ export async function runCommand(command: RunCommand, options: SelectOptions, on
     throw error;
   }
   const threads = Math.min(options.threads ?? session.project.target.threads, plan.order.length);
-  if (unitTestsOnly(session.project, plan)) {
+  const memory = new UnitTestDatabase(session.project.config.projectDir, session.project.target);
+  if (unitTestsOnly(session.project, plan) && !memory.onTarget) {
     // No warehouse: `dops test -s test_type:unit` neither opens nor creates the target's database.
     await early?.discard();
-    const memory = new UnitTestDatabase(session.project.config.projectDir, session.project.target);
     try {
       const connections: Connection[] = [];
       while (connections.length < Math.max(1, threads)) connections.push(await memory.connect());

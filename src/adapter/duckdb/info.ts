@@ -10,6 +10,7 @@ export const DUCKDB_INFO: EngineInfo = {
   // Constraints: every type is enforced on tables (checked against DuckDB 1.5; foreign keys only
   // within one schema, and a table another one references cannot be dropped or replaced).
   capabilities: { transactionalDdl: true, merge: true, files: true, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
+  unitTests: 'memory',
   defaultSchema: 'main',
   macros: 'adapter/duckdb/macros',
   checkTarget: () => undefined,

@@ -33,6 +33,7 @@ export const POSTGRES_INFO: EngineInfo = {
   // PostgreSQL docs: DDL is transactional; MERGE since 15; the server cannot read the project's files.
   // Constraints: PostgreSQL enforces every type on tables (as dbt-postgres declares).
   capabilities: { transactionalDdl: true, merge: true, files: false, constraints: { check: 'enforced', not_null: 'enforced', unique: 'enforced', primary_key: 'enforced', foreign_key: 'enforced' } },
+  unitTests: 'target',
   defaultSchema: 'public',
   macros: 'adapter/postgres/macros',
   checkTarget(target, file) {

@@ -109,11 +109,11 @@ describe.skipIf(!existsSync(shared))('real dbt packages on PostgreSQL', () => {
   // audit-helper tags the nodes that cannot run on PostgreSQL `skip` (struct models, the
   // quick_are_queries_identical wrapper, Snowflake/Databricks-only unit tests): built without them.
   const auditHelperKnownFailures: Record<string, string> = {
-    // Unit tests of unit_compare_classify_struct: their SQL fixtures build JSON objects with
-    // _basic_json_function(), which has no PostgreSQL form (it raises "Unknown adapter 'postgres'"),
-    // and upstream tags the struct input models `skip` on PostgreSQL (a package limit). dops also
-    // leaves the fixtures' Jinja unrendered and runs unit tests on an in-memory DuckDB, so they
-    // fail there with a syntax error at "{".
+    // Unit tests of unit_compare_classify_struct: their `format: sql` fixtures call the project's
+    // _basic_json_function(), which raises "Unknown adapter 'postgres'" (it knows Snowflake,
+    // BigQuery and Databricks only), as it does under dbt; upstream also tags the struct input
+    // models `skip` on PostgreSQL. (dops runs unit tests on the PostgreSQL target since pgunit; the
+    // two event-time-filter unit tests that failed on the in-memory DuckDB now pass.)
     compare_classify_simple_struct: 'error',
     unit_compare_classify_struct_identical_values_different_order: 'error',
     unit_compare_classify_struct_removed_key: 'error',
@@ -126,7 +126,8 @@ describe.skipIf(!existsSync(shared))('real dbt packages on PostgreSQL', () => {
     // Seeds say `quote_columns: false` with upper-case headers (folded to lower case, as unquoted
     // names are); a 63-character seed name still gets a temp table (PostgreSQL's 63-byte identifiers);
     // unit tests override `audit_helper._get_comparison_bounds` (a package-prefixed macro override,
-    // https://docs.getdbt.com/reference/resource-properties/unit-test-overrides).
+    // https://docs.getdbt.com/reference/resource-properties/unit-test-overrides) and run on the
+    // PostgreSQL target.
     // 50 models and seeds built, 41 tests passed (measured).
     const build = await buildOnPostgres('dbt-audit-helper', { args: ['--exclude', 'tag:skip'] });
     expectBuild(build, { total: 98, success: 50, pass: 41, known: auditHelperKnownFailures });
