@@ -5,6 +5,7 @@ import type { TestNode } from '../manifest/nodes.js';
 import type { TestSpec } from './properties.js';
 import { genericTestName } from './naming.js';
 import { RENDER_ARGUMENT } from '../templating/engine.js';
+import type { RefCall, SourceCall } from '../manifest/nodes.js';
 
 /**
  * Stands for a built-in generic test's macro in the test's parse render (parse-project.ts): checks
@@ -37,6 +38,24 @@ export interface TestTarget {
   /** Name used in the generated test name. */
   label: string;
   isSource: boolean;
+  /** What evaluating `expression` at parse time records: its ref() or source() call. */
+  records?: { refs: RefCall[]; sources: SourceCall[] };
+}
+
+/**
+ * True when a test argument is written as a Jinja literal that evaluates to itself with no effect
+ * and always parses (see {@link jinjaLiteral}): null, booleans, plain decimal numbers, strings with
+ * no braces that are no ref()/source()/var() call, and lists and mappings of those.
+ */
+export function isInertArgument(value: unknown): boolean {
+  if (value === null || value === undefined || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return /^-?\d+(\.\d+)?$/.test(JSON.stringify(value));
+  if (typeof value === 'string') return !/[{}]/.test(value) && !RELATION_EXPRESSION.test(value);
+  if (Array.isArray(value)) return value.every(isInertArgument);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).every(([key, item]) => isInertArgument(key) && isInertArgument(item));
+  }
+  return false;
 }
 
 /**

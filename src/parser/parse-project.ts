@@ -5,7 +5,7 @@ import type { ManifestNode, ModelNode, SeedNode, SourceNode, TestNode, UnitTestN
 import type { ProjectFile, ProjectFiles } from '../project/files.js';
 import { parseContext, type GlobalContext, type ParseCapture } from '../templating/context.js';
 import { TemplateEngine } from '../templating/engine.js';
-import { BUILTIN_TEST_CALL, genericTestNode, type TestTarget } from './generic-tests.js';
+import { BUILTIN_TEST_CALL, genericTestNode, isInertArgument, type TestTarget } from './generic-tests.js';
 import { fqnFor, folderSegments, nodeName } from './naming.js';
 import type { YamlWithLines } from '../config/yaml-file.js';
 import { readProperties, type ResourcePatch, type TestSpec } from './properties.js';
@@ -261,6 +261,12 @@ const JINJA_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'true
 /** A test argument name that writes a keyword argument as is (others keep the full render, and its syntax error). */
 const isPlainKeyword = (key: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && !JINJA_WORDS.has(key);
 
+/** True when a project or package macro named `name` takes the parse context's function of that name (e.g. a custom `ref`). */
+function overridden(input: ParseInput, name: string): boolean {
+  const { engine, global } = input;
+  return engine.macros.has(name) || (global.currentPackage !== undefined && engine.registry.find(global.currentPackage, name) !== undefined);
+}
+
 function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget): TestNode {
   // `package.test_name` names a package's generic test (https://docs.getdbt.com/reference/resource-properties/data-tests);
   // inside a package, its own generic tests are found unprefixed too.
@@ -293,11 +299,24 @@ function parseGenericTest(input: ParseInput, spec: TestSpec, target: TestTarget)
   }
   const generated = genericTestNode(input.project, spec, target);
   const node = testPackage ? { ...generated, rawSql: generated.rawSql.replace(`{{ ${macro}(`, `{{ ${testPackage}.${macro}(`) } : generated;
+  const builtin = !testPackage && input.engine.isBuiltinTest(macro, input.global.currentPackage) && Object.keys(spec.kwargs).every(isPlainKeyword);
+  if (builtin && target.records && !overridden(input, 'ref') && !overridden(input, 'source') && Object.values(spec.kwargs).every(isInertArgument)) {
+    // Literal arguments besides the tested relation: the parse render would only record the
+    // target's ref() / source() call and check the call's arguments, so both are done directly.
+    const keywords = { model: undefined, ...(spec.columnName !== undefined ? { column_name: spec.columnName } : {}), ...spec.kwargs, __keywords: true };
+    try {
+      input.engine.checkMacroCall(macro, [keywords]);
+    } catch (error) {
+      if (error instanceof DopsError) Object.assign(error, { location: { file: spec.file, line: spec.line } });
+      throw error;
+    }
+    return { ...node, refs: target.records.refs.map((call) => ({ ...call })), sources: target.records.sources.map((call) => ({ ...call })) };
+  }
   const capture: ParseCapture = { refs: [], sources: [], config: {} };
   const context = parseContext(input.engine, input.global, { schema: input.global.target.schema, identifier: node.name }, capture);
   context.__dops_model = (relation: unknown) => relation;
   let rendered = node.rawSql;
-  if (!testPackage && input.engine.isBuiltinTest(macro, input.global.currentPackage) && Object.keys(spec.kwargs).every(isPlainKeyword)) {
+  if (builtin) {
     // A built-in test's body calls no context function, so its parse render records only what its
     // arguments do: the arguments are evaluated as written, and the call checked as the macro's
     // would be, without running the macro (which costs a macro scope and a nunjucks render per test).
@@ -386,7 +405,8 @@ export function parseProject(input: ParseInput): ParseResult {
     nodes.push(model);
     const refExpression = model.version !== undefined ? `ref(${JSON.stringify(model.name)}, v=${JSON.stringify(model.version)})` : `ref(${JSON.stringify(model.name)})`;
     const label = model.version !== undefined ? `${model.name}_v${model.version}` : model.name;
-    targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: refExpression, label, isSource: false }, tests: versionOf ? versionOf.version.tests : patch?.tests ?? [] });
+    const records = { refs: [model.version !== undefined ? { name: model.name, version: String(model.version) } : { name: model.name }], sources: [] };
+    targets.set(model.uniqueId, { target: { uniqueId: model.uniqueId, expression: refExpression, label, isSource: false, records }, tests: versionOf ? versionOf.version.tests : patch?.tests ?? [] });
   }
   for (const [fileBase, { patch, version }] of versionFiles) {
     if (foundVersions.has(fileBase)) continue;
@@ -404,7 +424,7 @@ export function parseProject(input: ParseInput): ParseResult {
     parsed.push(seed);
     if (!seed.config.enabled) continue;
     nodes.push(seed);
-    targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false }, tests: patch?.tests ?? [] });
+    targets.set(seed.uniqueId, { target: { uniqueId: seed.uniqueId, expression: `ref(${JSON.stringify(seed.name)})`, label: seed.name, isSource: false, records: { refs: [{ name: seed.name }], sources: [] } }, tests: patch?.tests ?? [] });
   }
   for (const spec of properties.sources) {
     let source: SourceNode;
@@ -419,7 +439,8 @@ export function parseProject(input: ParseInput): ParseResult {
     if (!source.config.enabled) continue;
     nodes.push(source);
     const expression = `source(${JSON.stringify(spec.sourceName)}, ${JSON.stringify(spec.name)})`;
-    targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true }, tests: spec.tests });
+    const records = { refs: [], sources: [{ sourceName: spec.sourceName, tableName: spec.name }] };
+    targets.set(source.uniqueId, { target: { uniqueId: source.uniqueId, expression, label: `${spec.sourceName}_${spec.name}`, isSource: true, records }, tests: spec.tests });
   }
   for (const snapshot of parseSnapshots(input, files.snapshots ?? [], properties.snapshots, errors, warnings)) {
     if (!snapshot.config.enabled) disabled.set(snapshot.name, snapshot.originalFilePath);
@@ -427,7 +448,7 @@ export function parseProject(input: ParseInput): ParseResult {
     if (!snapshot.config.enabled) continue;
     nodes.push(snapshot);
     const patch = properties.snapshots.get(snapshot.name);
-    targets.set(snapshot.uniqueId, { target: { uniqueId: snapshot.uniqueId, expression: `ref(${JSON.stringify(snapshot.name)})`, label: snapshot.name, isSource: false }, tests: patch?.tests ?? [] });
+    targets.set(snapshot.uniqueId, { target: { uniqueId: snapshot.uniqueId, expression: `ref(${JSON.stringify(snapshot.name)})`, label: snapshot.name, isSource: false, records: { refs: [{ name: snapshot.name }], sources: [] } }, tests: patch?.tests ?? [] });
   }
   for (const { target, tests } of targets.values()) {
     for (const spec of tests) {
