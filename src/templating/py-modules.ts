@@ -41,6 +41,50 @@ function leadingFlags(pattern: string): [string, number] {
 /** Characters JavaScript's unicode mode accepts after a backslash as themselves (`\.`, `\(`, ...). */
 const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
 
+/** One piece of a Python pattern, as {@link patternPieces} splits it. */
+interface PatternPiece {
+  kind: 'escape' | 'class-open' | 'class-close' | 'quantifier' | 'comment' | 'char';
+  /** The piece's text: `\\x` for an escape, `[`, `[^` or `[]` for a class opening. */
+  text: string;
+  /** Whether the piece is inside a character class. */
+  inClass: boolean;
+}
+
+/**
+ * Splits a Python pattern into escapes, character-class brackets, `{n}` / `{n,}` / `{n,m}`
+ * quantifiers and single characters, tracking whether each is inside a class (where `]` right
+ * after `[` or `[^` is a literal). With `verbose`, a `#` outside a class starts a comment that
+ * runs to the end of the line (docs.python.org/3/library/re.html#re.VERBOSE).
+ */
+function* patternPieces(pattern: string, verbose: boolean): Generator<PatternPiece> {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      yield { kind: 'escape', text: c + (pattern[i + 1] ?? ''), inClass };
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      yield { kind: c === ']' ? 'class-close' : 'char', text: c, inClass: c !== ']' };
+    } else if (c === '[') {
+      let text = c;
+      if (pattern[i + 1] === '^') text += pattern[++i];
+      if (pattern[i + 1] === ']') text += pattern[++i];
+      inClass = true;
+      yield { kind: 'class-open', text, inClass: false };
+    } else if (verbose && c === '#') {
+      const end = pattern.indexOf('\n', i);
+      const stop = end < 0 ? pattern.length : end;
+      yield { kind: 'comment', text: pattern.slice(i, stop), inClass: false };
+      i = stop - 1;
+    } else if (c === '{' && i > 0 && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+      const quantifier = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i))![0];
+      yield { kind: 'quantifier', text: quantifier, inClass: false };
+      i += quantifier.length - 1;
+    } else yield { kind: 'char', text: c, inClass: false };
+  }
+}
+
 /**
  * Escapes the braces Python reads as literal text (`{` not starting a `{n}` / `{n,}` / `{n,m}`
  * quantifier, and a `}` not closing one), which JavaScript's unicode mode rejects; so are escapes
@@ -49,30 +93,13 @@ const JS_SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
  */
 function literalBraces(pattern: string): string {
   let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      const next = pattern[i + 1] ?? '';
-      const literal = next !== '' && !/[\p{L}\p{N}_]/u.test(next) && !JS_SYNTAX_CHARACTERS.has(next) && !(inClass && next === '-');
-      out += literal ? hexEscape(next) : c + next;
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      if (pattern[i + 1] === '^') out += pattern[++i];
-      if (pattern[i + 1] === ']') out += pattern[++i];
-    } else if (c === '{') {
-      const quantifier = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i));
-      if (quantifier && i > 0) {
-        out += quantifier[0];
-        i += quantifier[0].length - 1;
-      } else out += '\\{';
-    } else if (c === '}') out += '\\}';
-    else out += c;
+  for (const piece of patternPieces(pattern, false)) {
+    if (piece.kind === 'escape') {
+      const next = piece.text.slice(1);
+      const literal = next !== '' && !/[\p{L}\p{N}_]/u.test(next) && !JS_SYNTAX_CHARACTERS.has(next) && !(piece.inClass && next === '-');
+      out += literal ? hexEscape(next) : piece.text;
+    } else if (piece.kind === 'char' && !piece.inClass && (piece.text === '{' || piece.text === '}')) out += `\\${piece.text}`;
+    else out += piece.text;
   }
   return out;
 }
@@ -90,23 +117,9 @@ function hexEscape(char: string): string {
  */
 function stripVerbose(pattern: string): string {
   let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      out += c + (pattern[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      if (pattern[i + 1] === '^') out += pattern[++i];
-      if (pattern[i + 1] === ']') out += pattern[++i];
-    } else if (c === '#') {
-      while (i + 1 < pattern.length && pattern[i + 1] !== '\n') i++;
-    } else if (!/\s/.test(c)) out += c;
+  for (const piece of patternPieces(pattern, true)) {
+    if (piece.kind === 'comment' || (piece.kind === 'char' && !piece.inClass && /\s/.test(piece.text))) continue;
+    out += piece.text;
   }
   return out;
 }
