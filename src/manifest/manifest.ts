@@ -193,7 +193,7 @@ export class Manifest {
   childMap(): Record<string, string[]> {
     const map: Record<string, string[]> = {};
     for (const id of this.nodes.keys()) map[id] = [];
-    for (const [child, parents] of Object.entries(this.parentMap())) for (const parent of parents) map[parent].push(child);
+    for (const node of this.nodes.values()) if (isSqlNode(node)) for (const parent of node.dependsOn.nodes) map[parent].push(node.uniqueId);
     return map;
   }
 
