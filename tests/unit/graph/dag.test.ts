@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { topologicalSort } from 'graphology-dag';
 import { CycleError } from '../../../src/errors.js';
 import { Dag } from '../../../src/graph/dag.js';
 import { Manifest } from '../../../src/manifest/manifest.js';
@@ -71,6 +72,18 @@ describe('Dag', () => {
     const extended = dag.withEdges([[id('d'), id('f')]]);
     expect(names(extended.parents(id('f')))).toEqual(['d', 'e']);
     expect(names(dag.parents(id('f')))).toEqual(['e']);
+  });
+
+  it('keeps the orders a graphology graph gives: node, parent, child and topological order', () => {
+    // The DAG keeps its own adjacency; its orders decide run order and `ls` output, so they must
+    // stay those of the graphology graph built edge by edge (and of graphology-dag's sort).
+    for (const dag of [diamond(), diamond().withEdges([[id('d'), id('f')], [id('a'), id('d')]])]) {
+      expect(dag.topologicalOrder()).toEqual(topologicalSort(dag.graph));
+      for (const node of dag.graph.nodes()) {
+        expect(dag.parents(node)).toEqual(dag.graph.inNeighbors(node));
+        expect(dag.children(node)).toEqual(dag.graph.outNeighbors(node));
+      }
+    }
   });
 
   it('findCycle returns undefined for a DAG', () => {
