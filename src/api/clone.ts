@@ -1,18 +1,15 @@
 import { resolve } from 'node:path';
-import { openAdapter } from '../adapter/registry.js';
 import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
-import { writeArtifacts } from '../session/artifacts.js';
+import { OTHER_COMMANDS } from '../session/commands.js';
+import { inSession } from '../session/session.js';
 import { ConfigError } from '../errors.js';
-import { selectNodes } from '../graph/selector.js';
 import { stateDatabaseFile, stateRelation } from '../graph/state.js';
 import { relationName, type RelationNode } from '../manifest/nodes.js';
 import { summarize, type NodeResult } from '../runner/results.js';
 import type { RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
-import { loadProject } from './project.js';
 import { STATE_ALIAS } from './run-controls.js';
-import { loadState, resolveSelection } from './selection.js';
-import { checkSelection } from './selection-check.js';
+import { loadState } from './selection.js';
 
 /**
  * `dops clone --state DIR` (docs.getdbt.com/reference/commands/clone): makes each selected model,
@@ -25,26 +22,22 @@ import { checkSelection } from './selection-check.js';
  */
 export async function clone(options: SelectOptions): Promise<RunOutcome> {
   if (!options.state) throw new ConfigError('dops clone needs --state DIR (the folder of the manifest.json whose relations to clone)');
-  const project = loadProject(options);
-  const state = loadState(options)!;
-  const selection = resolveSelection(project, options, state);
-  checkSelection(project, options, selection);
-  const selected = selectNodes(project.manifest, project.dag, selection, ['model', 'seed', 'snapshot']);
-  const nodes = project.dag
-    .topologicalOrder()
-    .filter((id) => selected.has(id))
-    .map((id) => project.manifest.get(id) as RelationNode)
-    .filter((node) => !(node.resourceType === 'model' && ['ephemeral', 'external'].includes(String(node.config.materialized))));
-  const startedAt = Date.now();
-  const file = stateDatabaseFile(state, project.config.projectDir);
-  const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
-  const sameFile = current === resolve(file);
-  const adapter = await openAdapter(project.target, project.config.projectDir);
-  const results: NodeResult[] = [];
-  const reporter = options.reporter;
-  reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });
-  try {
-    const connection = await adapter.connect();
+  const command = OTHER_COMMANDS.clone;
+  return inSession(command, options, async (session) => {
+    const { project } = session;
+    const state = loadState(options)!;
+    const nodes = session
+      .select(command)
+      .map((id) => project.manifest.get(id) as RelationNode)
+      .filter((node) => !(node.resourceType === 'model' && ['ephemeral', 'external'].includes(String(node.config.materialized))));
+    const startedAt = Date.now();
+    const file = stateDatabaseFile(state, project.config.projectDir);
+    const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
+    const sameFile = current === resolve(file);
+    const results: NodeResult[] = [];
+    const reporter = options.reporter;
+    reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });
+    const connection = await session.connection();
     if (!sameFile && nodes.length) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
     const existing = new Map((await connection.listRelations()).map((r) => [`${r.schema}.${r.identifier}`.toLowerCase(), r.kind]));
     for (const [index, node] of nodes.entries()) {
@@ -82,12 +75,13 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
         done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);
       }
     }
-  } finally {
-    await adapter.close();
-  }
-  const elapsed = (Date.now() - startedAt) / 1000;
-  const summary = summarize(results, elapsed);
-  writeArtifacts(project, { runResults: { results, elapsed, startedAt, args: { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name } } });
-  reporter?.runFinished?.(results, summary, project.manifest.nodes);
-  return { results, summary, success: summary.error === 0, project };
+    const elapsed = (Date.now() - startedAt) / 1000;
+    const summary = summarize(results, elapsed);
+    // Reported once the artifacts are written (after the session closes the database): see below.
+    const args = { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name };
+    return { value: { results, summary, success: summary.error === 0, project }, artifacts: { manifest: {}, runResults: { results, elapsed, startedAt, args } } };
+  }).then((outcome) => {
+    options.reporter?.runFinished?.(outcome.results, outcome.summary, outcome.project.manifest.nodes);
+    return outcome;
+  });
 }

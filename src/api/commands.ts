@@ -1,4 +1,3 @@
-import { openAdapter } from '../adapter/registry.js';
 import { compileAnalyses } from '../compiler/analyses.js';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -125,10 +124,9 @@ export function compile(options: SelectOptions = {}): CompiledEntry[] {
 export async function compileWithDatabase(options: SelectOptions = {}): Promise<CompiledEntry[]> {
   const pass = compileSelected(options);
   if (pass.live.length) {
-    const { project } = pass.session;
-    const adapter = await openAdapter(project.target, project.config.projectDir);
+    // The target's database, opened by the session as for every command (the profile's `type`), and closed.
     try {
-      const connection = await adapter.connect();
+      const connection = await pass.session.connection();
       for (const { slot, node } of pass.live) {
         try {
           const compiled = await pass.compiler.compileLive(node, connection);
@@ -139,7 +137,7 @@ export async function compileWithDatabase(options: SelectOptions = {}): Promise<
         }
       }
     } finally {
-      await adapter.close();
+      await pass.session.close();
     }
   }
   return finishCompile(options, pass, pass.live.length === 0);

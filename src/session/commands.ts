@@ -43,4 +43,15 @@ export const OTHER_COMMANDS = {
   parse: { name: 'parse', resourceTypes: [], executes: false, artifacts: ['manifest', 'perf_info'] },
   docs: { name: 'docs generate', resourceTypes: ['model', 'seed', 'snapshot', 'source', 'test'], executes: true, artifacts: ['manifest', 'catalog', 'lineage'] },
   freshness: { name: 'source freshness', resourceTypes: ['source'], executes: true, artifacts: ['sources'] },
+  /**
+   * Runs one macro (no nodes, no on-run-start/end hooks) and records it as one result, as dbt's
+   * RunOperationTask does (docs.getdbt.com/reference/commands/run-operation).
+   */
+  runOperation: { name: 'run-operation', resourceTypes: [], executes: true, artifacts: ['manifest', 'run_results'] },
+  /** Previews selected models, snapshots and seeds (or the `--inline` query); writes nothing. */
+  show: { name: 'show', resourceTypes: ['model', 'snapshot', 'seed'], executes: true, artifacts: [] },
+  /** `compile --inline`: prints the query's compiled SQL (querying the target only if its template does); writes nothing. */
+  compileInline: { name: 'compile', resourceTypes: [], executes: false, artifacts: [] },
+  /** Creates the `--state` relations of the selected models, seeds and snapshots in this target. */
+  clone: { name: 'clone', resourceTypes: ['model', 'seed', 'snapshot'], executes: true, artifacts: ['manifest', 'run_results'] },
 } as const satisfies Record<string, Command>;

@@ -21,7 +21,7 @@ import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
 import { ConfigError } from '../errors.js';
 import { RESOURCE_TYPES } from '../manifest/nodes.js';
-import { writeArtifacts, type ArtifactSet } from './artifacts.js';
+import { writeArtifacts, type ArtifactName, type ArtifactSet } from './artifacts.js';
 import type { Command, RunCommand } from './commands.js';
 
 /** What a command that runs nodes returns. */
@@ -166,6 +166,22 @@ export class Session {
     return this.connections;
   }
 
+  /**
+   * The one connection of a command that queries the target as it goes (`run-operation`, `show`,
+   * `clone`, a `compile` whose templates introspect): the adapter the profile's `type` names
+   * (duckdb, postgres) opens on first use, so a command that never needs the database never opens
+   * it. {@link close} (done by {@link inSession}) closes it.
+   * @throws ConfigError when the database cannot be opened or reached (names the target)
+   */
+  async connection(): Promise<Connection> {
+    return (await this.connect(1))[0];
+  }
+
+  /** True once {@link connect} (or {@link connection}) has opened the target's adapter. */
+  get connected(): boolean {
+    return this.adapter !== undefined;
+  }
+
   /** Closes the adapter and its connections. Safe to call more than once. */
   async close(): Promise<void> {
     const adapter = this.adapter;
@@ -255,6 +271,47 @@ export class Session {
   write(set: ArtifactSet): void {
     writeArtifacts(this.project, set);
   }
+}
+
+/** What a command's body (see {@link inSession}) hands back: its value, and the artifacts it leaves. */
+export interface SessionRun<T> {
+  value: T;
+  /** Written once the database is closed, and only those the command declares (absent: none). */
+  artifacts?: ArtifactSet;
+}
+
+const ARTIFACT_FILES: Record<keyof ArtifactSet, ArtifactName> = { manifest: 'manifest', runResults: 'run_results', sources: 'sources', catalog: 'catalog', lineage: 'lineage', perfInfo: 'perf_info' };
+
+/**
+ * The artifacts of `set` a command may write: those its declaration lists.
+ * @throws Error (a bug in dops) when the command hands an artifact it does not declare
+ */
+export function declaredArtifacts(command: Command, set: ArtifactSet): ArtifactSet {
+  for (const key of Object.keys(set) as (keyof ArtifactSet)[]) {
+    if (set[key] !== undefined && !command.artifacts.includes(ARTIFACT_FILES[key])) throw new Error(`dops ${command.name} wrote ${ARTIFACT_FILES[key]}, which its declaration (src/session/commands.ts) does not list`);
+  }
+  return set;
+}
+
+/**
+ * Runs a command that is not a node run (`run-operation`, `show`, `compile --inline`, `clone`)
+ * through the session: loads the project (with `hooks`, e.g. the `--inline` model), hands the
+ * session to `body` (which selects, plans and executes, opening the database through
+ * {@link Session.connection} only if it needs it), closes the database whatever happens, then
+ * writes the artifacts the body returned through the one writer. A body that throws (a project or
+ * usage error, nothing run) writes nothing.
+ * @throws DopsError from loading the project or from `body`
+ */
+export async function inSession<T>(command: Command, options: SelectOptions, body: (session: Session) => Promise<SessionRun<T>>, hooks?: LoadHooks): Promise<T> {
+  const session = Session.load(options, hooks);
+  let run: SessionRun<T>;
+  try {
+    run = await body(session);
+  } finally {
+    await session.close();
+  }
+  if (run.artifacts) session.write(declaredArtifacts(command, run.artifacts));
+  return run.value;
 }
 
 /**

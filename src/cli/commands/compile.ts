@@ -18,7 +18,7 @@ export function registerCompile(program: Command): void {
       const options = toApiOptions(flags);
       if (flags.inline !== undefined) {
         const { compileInline } = await import('../../api/compile-inline.js');
-        const sql = compileInline({ ...options, inline: flags.inline });
+        const sql = await compileInline({ ...options, inline: flags.inline });
         process.stdout.write(json ? `${JSON.stringify({ compiled: sql }, null, 2)}\n` : flags.quiet ? `${sql}\n` : `Compiled inline node is:\n${sql}\n`);
         return;
       }
