@@ -90,9 +90,13 @@ function finishCompile(options: SelectOptions, pass: CompilePass, stamp: boolean
   const entries = pass.slots.filter((entry): entry is CompiledEntry => entry !== undefined);
   // Analyses are compiled, never run (https://docs.getdbt.com/docs/build/analyses).
   if (!options.select?.length && !options.selector) entries.push(...compileAnalyses(projectDir, session.project.config.name, targetPath, compiler, session.project.inputs, errors));
-  compiler.finish();
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
-  session.write({ manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
+  // Written while the compiled files may still be being written in the background; then waits for them.
+  try {
+    session.write({ manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
+  } finally {
+    compiler.finish();
+  }
   throwIfAny(errors);
   const outputs = [join(targetPath, 'manifest.json'), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
   if (stamp) writeCompileStamp(options, { projectDir, targetPath, inputs: session.project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompilationError, DatabaseError, DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { type ManifestNode, type ModelNode, type Relation, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
+import { isSqlNode, type ManifestNode, type ModelNode, type Relation, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
 import type { TemplateOutput } from '../templating/dbt-context.js';
 import { NeedsDatabase, renderLive, type DatabaseReplay } from '../templating/introspection.js';
@@ -166,6 +167,16 @@ export class Compiler {
   setInvocation(selected: Iterable<string>, flags: Record<string, unknown>): void {
     this.selected = [...selected];
     this.flags = flags;
+    // No compiled folder yet (a first compile): every selected SQL node's file is about to be
+    // created, so a big selection starts the background writer at once (see TextFileWriter.expect).
+    if (!existsSync(join(this.projectDir, this.targetPath, 'compiled'))) {
+      let files = 0;
+      for (const id of this.selected) {
+        const node = this.manifest.nodes.get(id);
+        if (node && isSqlNode(node)) files++;
+      }
+      this.files.expect(files);
+    }
   }
 
   private compileWith(node: SqlNode, state?: CompileState): CompiledNode {
@@ -429,8 +440,8 @@ export class Compiler {
     const file: WrittenFile = { done: false, stamp: null, waiting: [] };
     this.written.set(compiled.path, file);
     const absolute = join(this.projectDir, compiled.path);
-    this.files.writeIfChanged(absolute, `${compiled.sql}\n`, () => {
-      Object.assign(file, { done: true, stamp: stampPath(absolute) });
+    this.files.writeIfChanged(absolute, `${compiled.sql}\n`, (stamp) => {
+      Object.assign(file, { done: true, stamp });
       for (const entry of file.waiting.splice(0)) this.saved?.stamp(entry, file.stamp);
     });
   }

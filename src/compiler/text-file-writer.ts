@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { PathStamp } from '../project/fingerprint.js';
 
 /**
  * Writes after which a writer hands further writes to a background thread: creating a file costs
@@ -18,32 +19,80 @@ const BATCH = 64;
 /**
  * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest
  * and from `dist/` alike): writes each file it is sent, creating its folder when missing, counts
- * the files done in shared memory and reports failures on the port.
+ * the files done in shared memory, and posts per batch the stamp of each file as written
+ * (`fstat` of the open file: cheaper than a `stat` by path afterwards) or the failure.
  */
 const WORKER_CODE = `
 const { workerData } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
+${writeStampedSource()}
 const done = new Int32Array(workerData.done);
-workerData.port.on('message', (batch) => {
-  for (const [path, text] of batch) {
+workerData.port.on('message', ({ first, batch }) => {
+  const stamps = new Float64Array(batch.length * 2).fill(NaN);
+  let failure;
+  for (let i = 0; i < batch.length; i++) {
     if (Atomics.load(done, 1) === 1) return; // the writer took over (see flush)
+    const [path, text] = batch[i];
     try {
-      try {
-        writeFileSync(path, text);
-      } catch (error) {
-        if (error.code !== 'ENOENT') throw error;
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, text);
-      }
+      const stamp = writeStamped(path, text);
+      stamps[2 * i] = stamp[0];
+      stamps[2 * i + 1] = stamp[1];
     } catch (error) {
-      workerData.port.postMessage({ path, message: error.message, code: error.code });
+      failure ??= { path, message: error.message, code: error.code };
     }
-    Atomics.add(done, 0, 1);
-    Atomics.notify(done, 0);
   }
+  workerData.port.postMessage({ first, stamps, failure }, [stamps.buffer]);
+  Atomics.add(done, 0, batch.length);
+  Atomics.notify(done, 0);
 });
 `;
+
+/**
+ * Writes `text` (UTF-8) to `path`, creating its folder when missing (e.g. target/ deleted during
+ * `dops watch` after this writer made it), and returns the file's stamp as written. The
+ * background thread runs the same code (see {@link writeStampedSource}).
+ */
+function writeStamped(path: string, text: string): [mtimeMs: number, size: number] {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'w');
+  }
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    const stats = fstatSync(fd);
+    return [stats.mtimeMs, stats.size];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** {@link writeStamped}'s source as plain JavaScript, for the background thread. */
+function writeStampedSource(): string {
+  return `function writeStamped(path, text) {
+  let fd;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'w');
+  }
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    const stats = fstatSync(fd);
+    return [stats.mtimeMs, stats.size];
+  } finally {
+    closeSync(fd);
+  }
+}`;
+}
 
 /** The background thread and what was sent to it. */
 interface Offload {
@@ -55,8 +104,10 @@ interface Offload {
   sentWrites: [path: string, text: string][];
   sent: number;
   batch: [path: string, text: string][];
-  /** Called once the thread has written the file (see {@link TextFileWriter.flush}). */
-  callbacks: (() => void)[];
+  /** Called once the thread has written the file (see {@link TextFileWriter.flush}), by write number. */
+  callbacks: [index: number, callback: (stamp: PathStamp) => void][];
+  /** Stamps of the files written, two numbers per write number (mtimeMs, size; NaN until known). */
+  stamps: number[];
 }
 
 /**
@@ -81,13 +132,24 @@ export class TextFileWriter {
   constructor(private readonly options: { offloadAfter?: number; stallMs?: number } = {}) {}
 
   /**
+   * Tells the writer about how many files are coming: when more than the offload threshold (a
+   * first compile of a big project), the background thread starts now, so it writes from the
+   * first file on while this thread renders, instead of after the threshold's worth of writes
+   * made here.
+   * @param files files about to be written (an upper bound is fine)
+   */
+  expect(files: number): void {
+    if (!this.offload && files > (this.options.offloadAfter ?? OFFLOAD_AFTER_WRITES)) this.offload = startOffload();
+  }
+
+  /**
    * @param path absolute file path
    * @param onWritten called once the file holds `text`: at once, or from {@link flush} when the
    *   background thread writes it
    * @throws the file system's error when the file cannot be written here (the background
    *   thread's errors are thrown by {@link flush})
    */
-  writeIfChanged(path: string, text: string, onWritten?: () => void): void {
+  writeIfChanged(path: string, text: string, onWritten?: (stamp: PathStamp) => void): void {
     const folder = dirname(path);
     let created = this.folders.get(folder);
     if (created === undefined) {
@@ -98,19 +160,19 @@ export class TextFileWriter {
     // In a folder this writer created, only files it wrote exist: no need to look first.
     const existing = created && !this.written.has(path) ? undefined : statSync(path, { throwIfNoEntry: false });
     if (existing?.isFile() && existing.size === Buffer.byteLength(text) && readFileSync(path, 'utf8') === text) {
-      onWritten?.();
+      onWritten?.([existing.mtimeMs, existing.size]);
       return;
     }
     this.written.add(path);
     if (!this.offload && this.written.size > (this.options.offloadAfter ?? OFFLOAD_AFTER_WRITES)) this.offload = startOffload();
     if (this.offload) {
+      if (onWritten) this.offload.callbacks.push([this.offload.sent + this.offload.batch.length, onWritten]);
       this.offload.batch.push([path, text]);
-      if (onWritten) this.offload.callbacks.push(onWritten);
       if (this.offload.batch.length >= BATCH) send(this.offload);
       return;
     }
-    writeCreatingFolder(path, text);
-    onWritten?.();
+    const stamp = writeStamped(path, text);
+    onWritten?.(stamp);
   }
 
   /**
@@ -123,11 +185,18 @@ export class TextFileWriter {
     if (!offload) return;
     send(offload);
     waitFor(offload, this.options.stallMs ?? STALL_MS);
-    const failure = receiveMessageOnPort(offload.port)?.message as { path: string; message: string; code?: string } | undefined;
-    while (receiveMessageOnPort(offload.port));
+    let failure: { path: string; message: string; code?: string } | undefined;
+    for (let received = receiveMessageOnPort(offload.port); received; received = receiveMessageOnPort(offload.port)) {
+      const { first, stamps, failure: failed } = received.message as { first: number; stamps: Float64Array; failure?: typeof failure };
+      failure ??= failed;
+      for (let i = 0; i < stamps.length; i++) offload.stamps[2 * first + i] = stamps[i];
+    }
     const callbacks = offload.callbacks.splice(0);
     if (failure) throw Object.assign(new Error(`${failure.message} (writing ${failure.path})`), { code: failure.code });
-    for (const callback of callbacks) callback();
+    for (const [index, callback] of callbacks) {
+      const mtime = offload.stamps[2 * index];
+      callback(Number.isNaN(mtime) || mtime === undefined ? null : [mtime, offload.stamps[2 * index + 1]]);
+    }
   }
 
   /** Flushes, then stops the background thread (a writer may be used again: it starts another). */
@@ -161,24 +230,14 @@ function waitFor(offload: Offload, stallMs: number): void {
       progressAt = Date.now();
     } else if (Date.now() - progressAt > stallMs) {
       Atomics.store(offload.done, 1, 1);
-      for (const [path, text] of offload.sentWrites.slice(seen)) writeCreatingFolder(path, text);
+      offload.sentWrites.slice(seen).forEach(([path, text], i) => {
+        const [mtime, size] = writeStamped(path, text);
+        offload.stamps[2 * (seen + i)] = mtime;
+        offload.stamps[2 * (seen + i) + 1] = size;
+      });
       Atomics.store(offload.done, 0, offload.sent);
       return;
     }
-  }
-}
-
-/**
- * Writes a file, creating its folder when it is missing (e.g. target/ deleted during `dops watch`
- * after this writer made it). The background thread's code does the same.
- */
-function writeCreatingFolder(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
   }
 }
 
@@ -189,12 +248,12 @@ function startOffload(): Offload {
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, done, sentWrites: [], sent: 0, batch: [], callbacks: [] };
+  return { worker, port: port1, done, sentWrites: [], sent: 0, batch: [], callbacks: [], stamps: [] };
 }
 
 function send(offload: Offload): void {
   if (!offload.batch.length) return;
-  offload.port.postMessage(offload.batch);
+  offload.port.postMessage({ first: offload.sent, batch: offload.batch });
   offload.sentWrites.push(...offload.batch);
   offload.sent += offload.batch.length;
   offload.batch = [];

@@ -70,4 +70,39 @@ describe('TextFileWriter', () => {
     expect(done).toHaveLength(200);
     for (let i = 0; i < 200; i++) expect(readFileSync(join(dir, 'late', `b${i}.sql`), 'utf8')).toBe(`b ${i}\n`);
   });
+
+  it("gives each callback the file's stamp as written, here and from the thread", () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter({ offloadAfter: 50 });
+    const stamps = new Map<string, unknown>();
+    for (let i = 0; i < 200; i++) {
+      const path = join(dir, `s${i % 3}`, `m${i}.sql`);
+      writer.writeIfChanged(path, `select '${'é'.repeat(i)}'\n`, (stamp) => stamps.set(path, stamp));
+    }
+    writer.close();
+    expect(stamps.size).toBe(200);
+    for (const [path, stamp] of stamps) {
+      const stats = statSync(path);
+      expect(stamp).toEqual([stats.mtimeMs, stats.size]);
+    }
+    // An unchanged file is not rewritten; its callback gets its current stamp.
+    const path = join(dir, 's0', 'm0.sql');
+    let again: unknown;
+    new TextFileWriter().writeIfChanged(path, "select ''\n", (stamp) => (again = stamp));
+    expect(again).toEqual(stamps.get(path));
+  });
+
+  it('starts the background thread at once when told many files are coming', () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter({ offloadAfter: 100 });
+    writer.expect(10);
+    expect((writer as unknown as { offload?: unknown }).offload).toBeUndefined();
+    writer.expect(500);
+    expect((writer as unknown as { offload?: unknown }).offload).toBeDefined();
+    const done: number[] = [];
+    for (let i = 0; i < 150; i++) writer.writeIfChanged(join(dir, 'e', `m${i}.sql`), `select ${i}\n`, () => done.push(i));
+    writer.close();
+    expect(done).toHaveLength(150);
+    for (let i = 0; i < 150; i++) expect(readFileSync(join(dir, 'e', `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
+  });
 });
