@@ -8,7 +8,10 @@ import { isSqlNode, RESOURCE_TYPES, type ManifestNode, type ResourceType, type S
 import { closestNames } from '../parser/similar.js';
 import { listFolders } from '../project/files.js';
 import { OTHER_COMMANDS, RUN_COMMANDS } from '../session/commands.js';
-import { forgetCompileStamp, writeCompileStamp } from './compile-stamp.js';
+import { forgetCompileStamp, stampable, writeCompileStamp } from './compile-stamp.js';
+import { peekProjectSettings } from '../config/flags.js';
+import { printCount } from '../reporter/print.js';
+import type { Reporter } from '../reporter/reporter.js';
 import { runCommand, Session, type RunOutcome } from '../session/session.js';
 import { NeedsDatabase } from '../templating/introspection.js';
 import type { SelectOptions } from './options.js';
@@ -50,6 +53,8 @@ export interface CompiledEntry {
 /** What compiling the selected nodes left: entries in DAG order, and the nodes whose templates query the database. */
 interface CompilePass {
   session: Session;
+  /** Counts what the compile printed besides its result (warnings, template output): see {@link countOutput}. */
+  printed: () => number;
   compiler: ReturnType<Session['project']['compiler']>;
   /** One slot per compiled node, in DAG order; a node waiting for the database has none yet. */
   slots: (CompiledEntry | undefined)[];
@@ -58,15 +63,37 @@ interface CompilePass {
   errors: DopsError[];
 }
 
-function compileSelected(options: SelectOptions): CompilePass {
-  forgetCompileStamp(options);
+/**
+ * The options with a reporter that counts warnings and template `log()` output on the way to the
+ * caller's, and a function returning that count plus the `print()` calls made since: a compile
+ * that printed anything but its result leaves no stamp, since an answer from the stamp would not
+ * print it again.
+ */
+function countOutput(options: SelectOptions): { options: SelectOptions; printed: () => number } {
+  let count = 0;
+  const prints = printCount();
+  const target: Reporter = options.reporter ?? {};
+  const reporter = new Proxy(target, {
+    get(object, property) {
+      if (property === 'warnings') return (messages: string[]) => { count += messages.length; object.warnings?.(messages); };
+      if (property === 'log') return (message: string) => { count++; object.log?.(message); };
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+  return { options: { ...options, reporter }, printed: () => count + printCount() - prints };
+}
+
+function compileSelected(given: SelectOptions): CompilePass {
+  forgetCompileStamp(given);
+  const { options, printed } = countOutput(given);
   const session = Session.load(options);
   const { project } = session;
   const compiler = project.compiler();
   const selected = session.select(OTHER_COMMANDS.compile);
   // Templates see dbt's `flags.WHICH` = 'compile' (dbt_utils' star and union_relations branch on it).
   compiler.setInvocation(selected, { FULL_REFRESH: false, WHICH: 'compile' });
-  const pass: CompilePass = { session, compiler, slots: [], live: [], errors: [] };
+  const pass: CompilePass = { session, printed, compiler, slots: [], live: [], errors: [] };
   for (const id of selected) {
     const node = project.manifest.get(id);
     if (!isSqlNode(node)) continue;
@@ -98,8 +125,10 @@ function finishCompile(options: SelectOptions, pass: CompilePass, stamp: boolean
     compiler.finish();
   }
   throwIfAny(errors);
-  const outputs = [join(targetPath, 'manifest.json'), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
-  if (stamp) writeCompileStamp(options, { projectDir, targetPath, inputs: session.project.inputs, compiled: entries.map((e) => e.path), outputs, env: envVarsReadSoFar() });
+  if (stamp && pass.printed() === 0 && stampable(options)) {
+    const outputs = [...['manifest.json', 'partial_parse.json', 'compile_cache.json'].map((file) => join(targetPath, file)), ...listFolders(projectDir, [join(targetPath, 'compiled')])];
+    writeCompileStamp(options, { projectDir, targetPath, inputs: session.project.inputs, count: entries.length, outputs, env: envVarsReadSoFar(), logPath: peekProjectSettings(projectDir).logPath });
+  }
   return entries;
 }
 

@@ -12,7 +12,15 @@ export function setPrintEnabled(on: boolean, out: OutputStream = process.stdout)
   stream = out;
 }
 
+let printed = 0;
+
+/** How many `print()` calls templates have made in this process (whether or not printing is on). */
+export function printCount(): number {
+  return printed;
+}
+
 /** Writes a template's `print()` text and a newline, unless printing is off. */
 export function userPrint(text: string): void {
+  printed++;
   if (enabled) stream.write(`${text}\n`);
 }

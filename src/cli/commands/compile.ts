@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { compiledLine } from '../fast-compile.js';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
 /**
@@ -33,13 +34,17 @@ export function registerCompile(program: Command): void {
         }
         for (const entry of shown) process.stdout.write(`Compiled node '${entry.name}' is:\n${entry.sql}\n\n`);
         process.stdout.write(entries.map((entry) => `${entry.path}\n`).join(''));
-        process.stdout.write(`Compiled ${entries.length} node${entries.length === 1 ? '' : 's'}.\n`);
+        process.stdout.write(compiledLine(entries.length));
         return;
       }
-      // Nothing changed since the last compile: list its files without loading the project.
+      // A plain compile prints a summary, as dbt's does: dbt lists each compiled node only for
+      // `--select` / `--inline` ("No selector passed, compiling all nodes": CompileTask.task_end_messages,
+      // https://docs.getdbt.com/reference/commands/compile). Nothing changed since the last
+      // compile: the stamp gives the count without loading the project (src/api/compile-stamp.ts;
+      // src/cli/fast-compile.ts answers plain invocations before this module even loads).
       const { upToDateCompile } = await import('../../api/compile-stamp.js');
-      const paths = upToDateCompile(options) ?? (await (await import('../../api/commands.js')).compileWithDatabase(options)).map((entry) => entry.path);
-      process.stdout.write(paths.map((path) => `${path}\n`).join(''));
-      process.stdout.write(`Compiled ${paths.length} node${paths.length === 1 ? '' : 's'}.\n`);
+      const count = upToDateCompile(options) ?? (await (await import('../../api/commands.js')).compileWithDatabase(options)).length;
+      if (!flags.quiet) process.stdout.write(compiledLine(count));
     });
 }
+

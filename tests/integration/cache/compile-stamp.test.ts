@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { build, compile } from '../../../src/api/commands.js';
@@ -23,8 +23,8 @@ models:
 };
 
 /** A project compiled once, with aged files, so the stamp answers. */
-function compiledProject(options: SelectOptions = {}): { dir: string; paths: string[] } {
-  const dir = makeProject(FILES);
+function compiledProject(options: SelectOptions = {}, files: Record<string, string> = {}): { dir: string; paths: string[] } {
+  const dir = makeProject({ ...FILES, ...files });
   age(dir, 60);
   const paths = compile({ projectDir: dir, ...options }).map((entry) => entry.path);
   return { dir, paths };
@@ -36,10 +36,10 @@ afterEach(() => {
 afterAll(removeProjects);
 
 describe('the compile stamp (dops compile with nothing changed)', () => {
-  it('answers with the files the last compile listed, in the same order', () => {
+  it('answers with the number of nodes the last compile compiled', () => {
     const { dir, paths } = compiledProject();
     expect(paths).toHaveLength(3);
-    expect(upToDateCompile({ projectDir: dir })).toEqual(paths);
+    expect(upToDateCompile({ projectDir: dir })).toBe(3);
   });
 
   it('is not used after a model is edited, until the next compile', () => {
@@ -48,7 +48,7 @@ describe('the compile stamp (dops compile with nothing changed)', () => {
     age(dir, 30);
     expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
     expect(compile({ projectDir: dir }).map((entry) => entry.path)).toEqual(paths);
-    expect(upToDateCompile({ projectDir: dir })).toEqual(paths);
+    expect(upToDateCompile({ projectDir: dir })).toBe(paths.length);
   });
 
   it('notices an edit that keeps the mtime but changes the size', () => {
@@ -90,23 +90,55 @@ describe('the compile stamp (dops compile with nothing changed)', () => {
     }
   });
 
-  it('notices a changed env var that a template read, and other options', () => {
+  it('notices a changed env var that a template read, a new DBT_ flag and other options', () => {
     const { dir } = compiledProject();
     process.env[ENV] = 'set';
     expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
     delete process.env[ENV];
     expect(upToDateCompile({ projectDir: dir })).toBeDefined();
+    process.env.DBT_PARTIAL_PARSE = 'false';
+    try {
+      expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
+    } finally {
+      delete process.env.DBT_PARTIAL_PARSE;
+    }
+    expect(upToDateCompile({ projectDir: dir })).toBeDefined();
+    expect(upToDateCompile({ projectDir: dir, target: 'other' })).toBeUndefined();
     expect(upToDateCompile({ projectDir: dir, vars: { factor: 3 } })).toBeUndefined();
     expect(upToDateCompile({ projectDir: dir, select: ['orders'] })).toBeUndefined();
     expect(upToDateCompile({ projectDir: dir, partialParse: false })).toBeUndefined();
   });
 
-  it('keeps a stamp per selection: the last compile decides', () => {
+  it('leaves no stamp for a selection (an interactive compile prints the selected SQL)', () => {
     const { dir, paths } = compiledProject({ select: ['orders'] });
     expect(paths).toContain('target/compiled/proj/models/orders.sql');
     expect(paths).not.toContain('target/compiled/proj/models/staging/stg_orders.sql');
-    expect(upToDateCompile({ projectDir: dir, select: ['orders'] })).toEqual(paths);
+    expect(upToDateCompile({ projectDir: dir, select: ['orders'] })).toBeUndefined();
     expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
+    expect(() => statSync(join(dir, 'target', COMPILE_STAMP_FILE))).toThrow();
+  });
+
+  it('leaves no stamp when the compile printed a warning or template output (an answer from the stamp would not)', () => {
+    const cases: Record<string, string>[] = [
+      { 'models/extra.yml': 'version: 2\nmodels:\n  - name: not_a_model\n' },
+      { 'models/logged.sql': "{{ log('hello', info=True) }}select 1 as x" },
+      { 'models/printed.sql': "{{ print('hello') }}select 1 as x" },
+    ];
+    for (const files of cases) {
+      const messages: string[] = [];
+      const { dir } = compiledProject({ reporter: { warnings: (m) => messages.push(...m), log: (m) => messages.push(m) } }, files);
+      if (!('models/printed.sql' in files)) expect(messages.length, Object.keys(files)[0]).toBeGreaterThan(0);
+      expect(() => statSync(join(dir, 'target', COMPILE_STAMP_FILE)), Object.keys(files)[0]).toThrow();
+      expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
+    }
+  });
+
+  it('notices a removed partial-parse or compile cache', () => {
+    for (const file of ['partial_parse.json', 'compile_cache.json']) {
+      const { dir } = compiledProject();
+      rmSync(join(dir, 'target', file));
+      expect(upToDateCompile({ projectDir: dir }), file).toBeUndefined();
+    }
   });
 
   it('notices deleted compiled files and a rewritten manifest.json (another command ran)', () => {
@@ -148,7 +180,12 @@ describe('the compile stamp (dops compile with nothing changed)', () => {
 
   it('ignores a stamp of another shape', () => {
     const { dir } = compiledProject();
-    writeFile(dir, join('target', COMPILE_STAMP_FILE), JSON.stringify({ dops_version: 'x', compiled: {} }));
+    const file = join('target', COMPILE_STAMP_FILE);
+    const stamp = readFileSync(join(dir, file));
+    expect(upToDateCompile({ projectDir: dir })).toBe(3);
+    writeFile(dir, file, JSON.stringify({ dops_version: 'x', compiled: {} }));
+    expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
+    writeFileSync(join(dir, file), stamp.subarray(0, stamp.length - 8));
     expect(upToDateCompile({ projectDir: dir })).toBeUndefined();
   });
 });
