@@ -93,36 +93,40 @@ function parseModel(input: ParseInput, file: ProjectFile, patch: ResourcePatch |
   const capture = renderForCapture(input, file, name);
   const layers = folderConfigLayers(project.folderConfig.models, project.name, folderSegments(file));
   const config = finalizeConfig(mergeConfig(...layers, versionOf ? versionOf.version.config : patch?.config ?? {}, capture.config), 'view');
-  const identity = fileIdentity(project, file, 'model');
-  const version = versionOf?.version.v;
-  const versioned = versionOf
-    ? {
-        uniqueId: `model.${project.name}.${name}.v${version}`,
-        name,
-        fqn: [...identity.fqn.slice(0, -1), name, `v${version}`],
-        version,
-        latestVersion: versionOf.patch.latestVersion ?? latestOf(versionOf.patch.versions!),
-      }
-    : {};
+  // One object, keys stored by name in the order the node always had: spreading a partial node into
+  // a new literal and adding keys to it took V8's slow runtime path for each key, per model.
+  const node = fileIdentity(project, file, 'model') as unknown as Record<string, unknown>;
+  if (versionOf) {
+    const version = versionOf.version.v;
+    node.uniqueId = `model.${project.name}.${name}.v${version}`;
+    node.name = name;
+    node.fqn = [...(node.fqn as string[]).slice(0, -1), name, `v${version}`];
+    node.version = version;
+    node.latestVersion = versionOf.patch.latestVersion ?? latestOf(versionOf.patch.versions!);
+  }
   const source = versionOf?.patch ?? patch;
-  const node = {
-    ...identity,
-    ...versioned,
-    description: versionOf?.version.description ?? source?.description ?? '',
-    config,
-    rawSql: file.contents,
-    refs: capture.refs,
-    sources: capture.sources,
-    dependsOn: { nodes: [] },
-    columns: versionOf ? versionOf.version.columns : patch?.columns ?? {},
-    checksum: file.checksum,
-  } as Omit<ModelNode, 'relation'>;
+  node.description = versionOf?.version.description ?? source?.description ?? '';
+  node.config = config;
+  node.rawSql = file.contents;
+  node.refs = capture.refs;
+  node.sources = capture.sources;
+  node.dependsOn = { nodes: [] };
+  node.columns = versionOf ? versionOf.version.columns : patch?.columns ?? {};
+  node.checksum = file.checksum;
+  const model = node as unknown as Omit<ModelNode, 'relation'>;
   const constraints = versionOf ? versionOf.version.constraints : patch?.constraints;
   const deprecationDate = versionOf ? versionOf.version.deprecationDate : patch?.deprecationDate;
-  addForeignKeyParents(node, constraints);
-  const patchPath = source ? { patchPath: source.file, patchLine: versionOf ? versionOf.version.line : source.line } : {};
-  const { database, ...relation } = nodeRelation(input, node);
-  return { ...node, relation, database, ...patchPath, ...(constraints ? { constraints } : {}), ...(deprecationDate ? { deprecationDate } : {}) } as ModelNode;
+  addForeignKeyParents(model, constraints);
+  const { database, ...relation } = nodeRelation(input, model);
+  node.relation = relation;
+  node.database = database;
+  if (source) {
+    node.patchPath = source.file;
+    node.patchLine = versionOf ? versionOf.version.line : source.line;
+  }
+  if (constraints) node.constraints = constraints;
+  if (deprecationDate) node.deprecationDate = deprecationDate;
+  return node as unknown as ModelNode;
 }
 
 /**
