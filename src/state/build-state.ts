@@ -7,6 +7,7 @@ import { isSqlNode, relationName, type ManifestNode, type SqlNode, type UnitTest
 import type { RelationCatalog } from '../runner/catalog.js';
 import type { Outcome } from '../runner/execute-node.js';
 import { DOPS_VERSION } from '../version.js';
+import { SEED_TYPE_RULES } from '../materializations/seed-rules.js';
 import { reusedResult } from './build-stamp.js';
 import { filesVersion } from './data-version.js';
 
@@ -20,8 +21,8 @@ export { filesVersion };
  * docs.getdbt.com/docs/deploy/state-aware-about, reached differently: no scheduler, one record).
  *
  * A node is reused when all of these hold:
- * - its fingerprint is the recorded one: compiled SQL (or a seed's file checksum), config, the
- *   checksums of the macros it calls, the dops version and the adapter type;
+ * - its fingerprint is the recorded one: compiled SQL (or a seed's file checksum and dops' seed
+ *   type rules), config, the checksums of the macros it calls, the dops version and the adapter type;
  * - the data version of each input is the recorded one: upstream models, seeds and snapshots by
  *   the id of the build that produced them, file sources (`external_location`, and file paths
  *   quoted in the compiled SQL such as `read_parquet('data/*.parquet')`) by the size and mtime of
@@ -304,7 +305,8 @@ export class BuildState {
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
   private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
-    if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum })), inputs: '' };
+    // A seed's types come from dops' rules as well as its file and config: new rules load it again.
+    if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum, typeRules: SEED_TYPE_RULES })), inputs: '' };
     if (node.resourceType === 'unit_test') return this.unitTestKey(node, connection, compiler, base);
     const sqlNode = node as SqlNode;
     // An incremental model is fingerprinted by its incremental SQL (is_incremental() true), so the
