@@ -95,8 +95,11 @@ export interface Dialect {
   replaceView(relation: Relation, sql: string, existing: RelationKind | undefined): string[];
   /** SQL giving a timestamp expression's value as seconds since the Unix epoch (source freshness). */
   epochSeconds(expression: string): string;
-  /** The SELECT reading a seed CSV file, for engines that read files; undefined otherwise (see {@link Dialect.seedInserts}). */
-  seedSelect?(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string): string;
+  /**
+   * The SELECT reading a seed CSV file, for engines that read files; undefined otherwise (see {@link Dialect.seedInserts}).
+   * @param types every column's type, in the header's order
+   */
+  seedSelect?(csvPath: string, types: string[], delimiter: string): string;
   /** Statements that load parsed seed rows into an existing empty table (engines without file access). */
   seedInserts?(relation: Relation, data: SeedData): string[];
   /**

@@ -9,9 +9,10 @@ import { DopsError, ParseError } from '../errors.js';
  * Rules (dbt's seed rules): a header row, the same number of fields on every row, closed quotes.
  * @param path CSV path relative to the project dir
  * @param delimiter field separator (default `,`)
+ * @returns the CSV's records, header first (fields as written)
  * @throws ParseError naming the file and the 1-based line of the first problem
  */
-export function checkSeedCsv(projectDir: string, path: string, delimiter = ','): void {
+export function checkSeedCsv(projectDir: string, path: string, delimiter = ','): string[][] {
   let records: string[][];
   try {
     records = parse(readFileSync(join(projectDir, path), 'utf8'), { delimiter, skip_empty_lines: true, bom: true });
@@ -23,6 +24,7 @@ export function checkSeedCsv(projectDir: string, path: string, delimiter = ','):
   if (records.length === 0 || records[0].every((cell) => cell.trim() === '')) {
     throw new ParseError('Bad CSV: a seed needs a header row', { location: { file: path, line: 1 } });
   }
+  return records;
 }
 
 /**

@@ -6,60 +6,190 @@ import type { Relation } from '../manifest/nodes.js';
 import { transactional, type MaterializationPlan } from './plan.js';
 import { planTable, tableStatements, tempRelation } from './table.js';
 
-type SeedKind = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
+/** A seed column's inferred kind; each engine names its type ({@link Dialect.seedType}). */
+export type SeedKind = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
 
-/** The 32-bit integer range (PostgreSQL's `integer`). */
-const INT32_MAX = 2_147_483_647;
+/** The 32-bit and 64-bit integer ranges (DuckDB `INTEGER` / `BIGINT`, PostgreSQL `integer` / `bigint`). */
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
-const KIND_PATTERNS: [SeedKind, RegExp][] = [
-  ['integer', /^[-+]?\d{1,18}$/],
-  ['float', /^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/],
-  ['boolean', /^(true|false)$/i],
-  ['date', /^\d{4}-\d{2}-\d{2}$/],
-  ['timestamp', /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/],
-];
+// The kinds a column can still be, as bits, in agate's order of preference (dbt-common
+// clients/agate_helper.py build_type_tester: Number, Date, DateTime, ISODateTime, Boolean, Text).
+const NUMBER = 1;
+const DATE = 2;
+/** agate DateTime with format `%Y-%m-%d %H:%M:%S`. */
+const DATETIME = 4;
+/** dbt-common's ISODateTime (isodate.parse_datetime): date `T` time. */
+const ISO_DATETIME = 8;
+const BOOLEAN = 16;
+const ANY = NUMBER | DATE | DATETIME | ISO_DATETIME | BOOLEAN;
+
+/** A number's needs: `float` (decimal places, NaN, infinity) or a whole number's width: 0 fits 32 bits, 1 fits 64 bits, 2 neither. */
+type NumberNeed = 'float' | 0 | 1 | 2;
+
+const NUMBER_FORM = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/;
+const NOT_FINITE = /^[-+]?(nan|inf|infinity)$/i;
+// Python's strptime takes one or two digits for month, day, hour, minute and second.
+const DATE_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DATETIME_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})$/;
+const ISO_DATETIME_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
- * The narrowest kind every non-empty value matches (integer, float, boolean, date, timestamp, else
- * text), as dbt's agate type tester infers (dbt-core clients/agate_helper.py); an empty column is `integer`. Whole numbers are `integer` when all fit 32 bits
- * (dbt's seed type for them, dbt-adapters' `convert_integer_type`), else `bigint` (where dbt fails).
+ * What a number needs, or undefined for a value that is no number. A number is what Python's
+ * `Decimal` reads and DuckDB's and PostgreSQL's numeric input take too: sign, digits, a point,
+ * an exponent (agate's Number also strips `%`, currency symbols and `,` groups, which the engines
+ * then fail to load: dops reads such a column as text). Its decimal places are counted after
+ * trailing zeros are dropped (agate's MaxPrecision normalizes: `1.0` and `1e3` are whole).
  */
-export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
-  let candidates = KIND_PATTERNS;
-  let wide = false;
-  for (const value of values) {
-    if (value === undefined) continue;
-    candidates = candidates.filter(([, pattern]) => pattern.test(value));
-    if (!candidates.length) return 'text';
-    if (!wide && candidates[0][0] === 'integer' && Math.abs(Number(value)) > INT32_MAX) wide = true;
-  }
-  // A column of integers is `integer` even though those also match `float`; a column with no values
-  // at all is `integer` too: dbt's type tester tries its Integer type first, and it takes all nulls.
-  return candidates[0][0] === 'integer' && wide ? 'bigint' : candidates[0][0];
+function numberNeed(value: string): NumberNeed | undefined {
+  if (NOT_FINITE.test(value)) return 'float';
+  const match = NUMBER_FORM.exec(value);
+  if (!match) return undefined;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  if (!whole && !fraction) return undefined;
+  const significant = (whole + fraction).replace(/^0+/, '');
+  if (!significant) return 0;
+  const digits = significant.replace(/0+$/, '');
+  const scale = Number(exponent) - fraction.length + (significant.length - digits.length);
+  if (scale < 0) return 'float';
+  if (digits.length + scale > 19) return 2;
+  const number = BigInt(`${sign === '-' ? '-' : ''}${digits}`) * 10n ** BigInt(scale);
+  return number >= INT32_MIN && number <= INT32_MAX ? 0 : number >= INT64_MIN && number <= INT64_MAX ? 1 : 2;
 }
 
 /**
- * Reads a seed CSV for an engine that cannot read files: header row, one typed column per field
- * (`column_types` wins over inference), empty fields as NULL.
- * @param csvPath absolute path
+ * A whole number's digits, as engines' integer input takes them (`1.0` -> `1`, `1e3` -> `1000`).
+ * @param value a value {@link numberNeed} found whole
  */
-export function readSeedData(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string, dialect: Dialect): SeedData {
-  const [header = [], ...records] = parse(readFileSync(csvPath, 'utf8'), { delimiter, skip_empty_lines: true, bom: true, relax_column_count: true }) as string[][];
-  const rows = records.map((record) => header.map((_, i) => (record[i] === undefined || record[i] === '' ? undefined : record[i])));
-  const columns: ColumnType[] = header.map((name, i) => ({ name, type: columnTypes?.[name] ?? dialect.seedType!(inferSeedKind(rows.map((row) => row[i]))) }));
+export function wholeNumberText(value: string): string {
+  const trimmed = value.trim();
+  if (/^[-+]?\d+$/.test(trimmed)) return trimmed;
+  const [, sign, whole, fraction = '', exponent = '0'] = NUMBER_FORM.exec(trimmed)!;
+  const digits = `${whole}${fraction}`.replace(/^0+/, '') || '0';
+  const scale = Number(exponent) - fraction.length;
+  const number = scale >= 0 ? BigInt(digits) * 10n ** BigInt(scale) : BigInt(digits) / 10n ** BigInt(-scale);
+  return `${sign === '-' ? '-' : ''}${number}`;
+}
+
+const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+/** A real calendar day (Python's `datetime` rejects `2023-02-29`, DuckDB and PostgreSQL too). */
+function isDay(year: string, month: string, day: string): boolean {
+  const [y, m, d] = [Number(year), Number(month), Number(day)];
+  const days = m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days;
+}
+
+const isTime = (hour: string, minute: string, second = '0') => Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
+
+/** The kinds (bits) a non-empty value fits, and what it needs as a number. */
+function kindsOf(value: string): { kinds: number; need?: NumberNeed } {
+  // agate strips values before reading them; DuckDB's and PostgreSQL's inputs for these kinds
+  // skip surrounding blanks too, but DuckDB's BOOLEAN does not, so booleans are taken as written.
+  const trimmed = value.trim();
+  if (!trimmed) return { kinds: 0 };
+  const need = numberNeed(trimmed);
+  if (need !== undefined) return { kinds: NUMBER, need };
+  let match = DATE_FORM.exec(trimmed);
+  if (match) return { kinds: isDay(match[1], match[2], match[3]) ? DATE : 0 };
+  match = DATETIME_FORM.exec(trimmed);
+  if (match) return { kinds: isDay(match[1], match[2], match[3]) && isTime(match[4], match[5], match[6]) ? DATETIME : 0 };
+  match = ISO_DATETIME_FORM.exec(trimmed);
+  if (match) return { kinds: isDay(match[1], match[2], match[3]) && isTime(match[4], match[5], match[6]) ? ISO_DATETIME : 0 };
+  return { kinds: /^(true|false)$/i.test(value) ? BOOLEAN : 0 };
+}
+
+/**
+ * A seed column's kind, as dbt infers it: agate's type tester over every value (dbt-common
+ * clients/agate_helper.py `build_type_tester`, agate TypeTester) picks the first of Number, Date,
+ * DateTime (`%Y-%m-%d %H:%M:%S`), ISODateTime (`YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh[:mm]]`), Boolean
+ * (`true` / `false`, any case) that every non-empty value fits, else Text; then dbt-adapters'
+ * `SQLAdapter.convert_number_type` makes a Number `integer` when no value has decimal places
+ * (agate MaxPrecision, after normalizing: `1.0` is whole) and `float8` otherwise. dbt-duckdb
+ * overrides none of these conversions, and creates its seed table with these types before
+ * DuckDB copies the file in (dbt-duckdb macros/seed.sql `duckdb__load_csv_rows`).
+ *
+ * Where dbt would create a column the engine then fails to load, dops picks a type that loads:
+ * whole numbers beyond 32 bits are `bigint` (beyond 64 bits `float`); a column with NaN or
+ * infinity is `float`; values agate reads but the engines do not (`1,000`, `$5`, ` true `, the
+ * word `null` on DuckDB) make the column text.
+ * @param values the column's fields; undefined for empty ones (NULL)
+ * @returns `integer` for a column without values (agate's Number, no decimal places)
+ */
+export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
+  let kinds = ANY;
+  let need: NumberNeed = 0;
+  for (const value of values) {
+    if (value === undefined) continue;
+    const found = kindsOf(value);
+    kinds &= found.kinds;
+    if (!kinds) return 'text';
+    if (found.need !== undefined && need !== 'float') need = found.need === 'float' ? 'float' : (Math.max(need, found.need) as NumberNeed);
+  }
+  if (kinds & NUMBER) return need === 'float' || need === 2 ? 'float' : need === 1 ? 'bigint' : 'integer';
+  if (kinds & DATE) return 'date';
+  if (kinds & (DATETIME | ISO_DATETIME)) return 'timestamp';
+  return 'boolean';
+}
+
+/**
+ * The `column_types` entry for a header column: the one named exactly so (dbt's
+ * `column_override.get(col_name)`), else one naming it in another case (DuckDB's reader matched
+ * them so before dops typed every column).
+ */
+function overrideFor(columnTypes: Record<string, string> | undefined, name: string): string | undefined {
+  if (!columnTypes) return undefined;
+  if (Object.hasOwn(columnTypes, name)) return columnTypes[name];
+  const key = Object.keys(columnTypes).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : columnTypes[key];
+}
+
+/**
+ * A parsed seed CSV as a typed table: one column per header field, typed by `column_types` or
+ * else by {@link inferSeedKind} through the dialect's seed types; empty fields as NULL. Values of
+ * inferred whole-number columns are written as plain digits (`1.0` -> `1`) for engines loaded
+ * from these rows.
+ * @param records the CSV's records, header first (see checkSeedCsv)
+ * @throws Error when `column_types` names a column the header does not have (message names it)
+ */
+export function seedTable(records: string[][], columnTypes: Record<string, string> | undefined, dialect: Dialect): SeedData {
+  const [header = [], ...body] = records;
+  const unknown = Object.keys(columnTypes ?? {}).filter((key) => !header.some((name) => name.toLowerCase() === key.toLowerCase()));
+  if (unknown.length) throw new Error(`column_types names ${unknown.map((k) => `"${k}"`).join(', ')}, not a column of the CSV's header`);
+  const rows = body.map((record) => header.map((_, i) => (record[i] === undefined || record[i] === '' ? undefined : record[i])));
+  const columns: ColumnType[] = header.map((name, i) => {
+    const override = overrideFor(columnTypes, name);
+    if (override !== undefined) return { name, type: override };
+    const kind = inferSeedKind(rows.map((row) => row[i]));
+    if (kind === 'integer' || kind === 'bigint') for (const row of rows) if (row[i] !== undefined) row[i] = wholeNumberText(row[i]!);
+    return { name, type: dialect.seedType!(kind) };
+  });
   return { columns, rows };
 }
 
 /**
+ * Reads a seed CSV (header row, fields as written) and types it with {@link seedTable}.
+ * @param csvPath absolute path
+ */
+export function readSeedData(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string, dialect: Dialect): SeedData {
+  const records = parse(readFileSync(csvPath, 'utf8'), { delimiter, skip_empty_lines: true, bom: true, relax_column_count: true }) as string[][];
+  return seedTable(records, columnTypes, dialect);
+}
+
+/**
  * Plans a seed load: the CSV's rows into a table, swapped in atomically like a `table` model.
- * Engines that read files (DuckDB) select from the file; others get the rows parsed here and
- * inserted in batches into a table created with the inferred types.
+ * Engines that read files (DuckDB) select from the file, every column typed as dbt types it
+ * (see {@link seedTable}), as dbt-duckdb creates the table and copies the file into it; others get
+ * the rows parsed here and inserted in batches into a table created with those types.
  * @param csvPath absolute path of the CSV
  * @param quoteColumns the seed's `quote_columns` config (false: names folded to lower case where dops parses the file)
+ * @param records the CSV's records when already parsed (checkSeedCsv); else the file is read
  */
-export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect, quoteColumns?: boolean): MaterializationPlan {
-  if (dialect.seedSelect) return planTable(relation, dialect.seedSelect(csvPath, columnTypes, delimiter ?? ','), existing, dialect);
-  const data = readSeedData(csvPath, columnTypes, delimiter ?? ',', dialect);
+export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect, quoteColumns?: boolean, records?: string[][]): MaterializationPlan {
+  const data = records ? seedTable(records, columnTypes, dialect) : readSeedData(csvPath, columnTypes, delimiter ?? ',', dialect);
+  if (dialect.seedSelect) return planTable(relation, dialect.seedSelect(csvPath, data.columns.map((c) => c.type), delimiter ?? ','), existing, dialect);
   // `quote_columns: false` (https://docs.getdbt.com/reference/resource-configs/quote_columns): the
   // header's names unquoted, which PostgreSQL folds to lower case (`COLUMN_NAME` -> `column_name`).
   if (quoteColumns === false) data.columns = data.columns.map((c) => ({ ...c, name: c.name.toLowerCase() }));

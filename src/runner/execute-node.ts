@@ -155,9 +155,9 @@ async function withDatabaseErrors<T>(node: SqlNode, compiler: Compiler, connecti
 }
 
 /**
- * Loads a seed. Its CSV's structure is checked (see {@link checkSeedCsv}) while DuckDB reads the
- * file into the new table: a bad file fails the seed with the check's error and the load is rolled
- * back, so the previous table stays, as when the check ran first.
+ * Loads a seed. Its CSV's structure is checked first (see {@link checkSeedCsv}): a bad file fails
+ * the seed with the check's error before anything runs, so the previous table stays. The records
+ * the check parsed give the columns' types (see planSeed).
  */
 async function runSeed(seed: SeedNode, connection: Connection, catalog: RelationCatalog, projectDir: string, compiler: Compiler): Promise<Outcome> {
   const delimiter = seed.config.delimiter === undefined ? undefined : String(seed.config.delimiter);
@@ -165,13 +165,10 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
-    // Checked first when dops reads the file itself (engines without file access); else while the engine reads it.
-    if (!connection.dialect.seedSelect) checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
+    const records = checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
     const rows = await withNodeHooks(seed, connection, compiler, true, async (pre, post) => {
-      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect, seed.config.quote_columns === undefined ? undefined : seed.config.quote_columns === true || seed.config.quote_columns === 'true');
-      const hooked = spliceHooks(plan, pre, post);
-      const check = { index: hooked.rowCountStatement ?? 0, work: () => checkSeedCsv(projectDir, seed.originalFilePath, delimiter) };
-      return (await runPlan(connection, hooked, connection.dialect.seedSelect ? check : undefined)) ?? plan.knownRowCount;
+      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect, seed.config.quote_columns === undefined ? undefined : seed.config.quote_columns === true || seed.config.quote_columns === 'true', records);
+      return (await runPlan(connection, spliceHooks(plan, pre, post))) ?? plan.knownRowCount;
     });
     catalog.record(seed.relation, 'table');
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };

@@ -12,6 +12,10 @@ import { makeFolder } from '../project/make-folder.js';
 import { summarize, type NodeResult } from '../runner/results.js';
 import type { SelectOptions } from '../api/options.js';
 import { DOPS_VERSION } from '../version.js';
+import { SEED_TYPE_RULES } from '../materializations/seed-rules.js';
+
+/** What a stamp is valid for: the dops version and its seed type rules (a stamp never outlives either). */
+const STAMP_VERSION = `${DOPS_VERSION}+seed-types.${SEED_TYPE_RULES}`;
 
 /**
  * A state-aware build that reused every node leaves `target/build_stamp.json`: what it read
@@ -144,7 +148,7 @@ export function prepareBuildStamp(options: SelectOptions, command: string, stabl
   if (!source.results.every((r) => r.status === 'success' || r.status === 'pass' || r.status === 'warn')) return undefined;
   const fixtures = globSync(source.testPaths.map((path) => `${path}/**/fixtures/**`), { cwd: source.projectDir });
   const stamp: BuildStamp = {
-    dops_version: DOPS_VERSION,
+    dops_version: STAMP_VERSION,
     options: optionsKey(options, command),
     env: Object.fromEntries([...source.env].map(([name, value]) => [name, value ?? null])),
     inputs: { ...source.inputs, ...takeFingerprint(source.projectDir, fixtures, Date.now()) },
@@ -197,7 +201,7 @@ export function replayUpToDateBuild(options: SelectOptions, command: string, ver
   } catch {
     return undefined;
   }
-  if (!isBuildStamp(stamp) || stamp.dops_version !== DOPS_VERSION || stamp.options !== optionsKey(options, command)) return undefined;
+  if (!isBuildStamp(stamp) || stamp.dops_version !== STAMP_VERSION || stamp.options !== optionsKey(options, command)) return undefined;
   for (const [name, value] of Object.entries(stamp.env)) if (envFingerprint(name, process.env[name]) !== value) return undefined;
   if (!fingerprintHolds(projectDir, stamp.outputs) || !fingerprintHolds(projectDir, stamp.inputs)) return undefined;
   for (const [location, recorded] of stamp.data) if (version(location, projectDir) !== recorded) return undefined;

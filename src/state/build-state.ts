@@ -3,10 +3,11 @@ import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { isSqlNode, relationName, type ManifestNode, type SqlNode, type UnitTestNode } from '../manifest/nodes.js';
+import { isSqlNode, relationName, type ManifestNode, type SeedNode, type SqlNode, type UnitTestNode } from '../manifest/nodes.js';
 import type { RelationCatalog } from '../runner/catalog.js';
 import type { Outcome } from '../runner/execute-node.js';
 import { DOPS_VERSION } from '../version.js';
+import { SEED_TYPE_RULES } from '../materializations/seed-rules.js';
 import { reusedResult } from './build-stamp.js';
 import { filesVersion } from './data-version.js';
 
@@ -20,8 +21,8 @@ export { filesVersion };
  * docs.getdbt.com/docs/deploy/state-aware-about, reached differently: no scheduler, one record).
  *
  * A node is reused when all of these hold:
- * - its fingerprint is the recorded one: compiled SQL (or a seed's file checksum), config, the
- *   checksums of the macros it calls, the dops version and the adapter type;
+ * - its fingerprint is the recorded one: compiled SQL (or a seed's file checksum and dops' seed
+ *   type rules), config, the checksums of the macros it calls, the dops version and the adapter type;
  * - the data version of each input is the recorded one: upstream models, seeds and snapshots by
  *   the id of the build that produced them, file sources (`external_location`, and file paths
  *   quoted in the compiled SQL such as `read_parquet('data/*.parquet')`) by the size and mtime of
@@ -121,6 +122,18 @@ export function latestRecords(columns: string[], rows: unknown[][]): StoredRecor
 
 /** Quoted file paths in SQL that name data files (`'data/*.csv'`, `read_parquet('x.parquet')`). */
 const FILE_LITERAL = /'([^'\n]+\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.gz|\.zst)?)'/gi;
+
+/**
+ * A seed's fingerprint in its build record: the dops version, the adapter type, its config,
+ * relation and file checksum, and dops' seed type rules (a seed's types come from those rules as
+ * well as from its file and config, so under new rules it is loaded again, not reused).
+ * @param typeRules the rules' version (default: this dops' {@link SEED_TYPE_RULES})
+ * @returns a hex SHA-256
+ */
+export function seedFingerprint(node: SeedNode, adapterType: string, typeRules = SEED_TYPE_RULES): string {
+  const base = { dops: DOPS_VERSION, adapter: adapterType, type: node.resourceType, config: node.config, relation: node.relation };
+  return sha(stableJson({ ...base, checksum: node.checksum, typeRules }));
+}
 
 /**
  * The run's view of the build records: which nodes to reuse, and writing a record (in the node's
@@ -304,7 +317,7 @@ export class BuildState {
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
   private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
-    if (node.resourceType === 'seed') return { fingerprint: sha(stableJson({ ...base, checksum: node.checksum })), inputs: '' };
+    if (node.resourceType === 'seed') return { fingerprint: seedFingerprint(node, this.adapterType), inputs: '' };
     if (node.resourceType === 'unit_test') return this.unitTestKey(node, connection, compiler, base);
     const sqlNode = node as SqlNode;
     // An incremental model is fingerprinted by its incremental SQL (is_incremental() true), so the

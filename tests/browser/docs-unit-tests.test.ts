@@ -27,7 +27,7 @@ models:
       contract: {enforced: true}
     columns:
       - name: customer_id
-        data_type: bigint
+        data_type: integer
         constraints:
           - type: not_null
           - type: primary_key
@@ -135,7 +135,8 @@ describe('unit test, contract and version pages of the docs site, in headless Ch
     await page.goto(`${indexUrl}#!/node/${encodeURIComponent('model.proj.customer_totals')}`);
     await page.waitForSelector('[data-testid=contract]');
     expect(await page.textContent('[data-testid=contract]')).toContain('enforced');
-    expect(await page.textContent('tr[data-column=customer_id] td.type')).toBe('BIGINT');
+    // The seed's whole numbers are INTEGER, as dbt-duckdb types them (SQLAdapter.convert_number_type).
+    expect(await page.textContent('tr[data-column=customer_id] td.type')).toBe('INTEGER');
     expect(await page.textContent('[data-testid=constraints-customer_id]')).toBe('not_null, primary_key');
     expect(await page.textContent('[data-testid=constraints-total]')).toBe('check: total >= 0');
     await page.screenshot({ path: join(SCREENSHOTS, 'contract.png') });

@@ -4,8 +4,15 @@ import { quoteIdentifier, quoteLiteral, renderRelation } from '../quoting.js';
 import { comparableType } from '../types.js';
 
 /**
+ * dbt-duckdb's seed column types: dbt-adapters' `SQLAdapter.convert_*_type` names (`integer`,
+ * `float8`, `boolean`, `date`, `timestamp without time zone`, `text`; dbt-duckdb overrides none)
+ * as DuckDB resolves them; `BIGINT` for whole numbers beyond 32 bits.
+ */
+const SEED_TYPES = { integer: 'INTEGER', bigint: 'BIGINT', float: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', text: 'VARCHAR' } as const;
+
+/**
  * DuckDB's SQL where engines differ: `CREATE OR REPLACE TABLE` / `VIEW`, `epoch()`, and seeds read
- * by DuckDB's CSV reader (DuckDB docs, "CREATE TABLE", "CSV Import").
+ * by DuckDB's CSV reader with the types dbt infers (DuckDB docs, "CREATE TABLE", "CSV Import").
  */
 export const duckdbDialect: Dialect = {
   type: 'duckdb',
@@ -23,14 +30,15 @@ export const duckdbDialect: Dialect = {
   translateType: (type: string) => type,
   contractType: comparableType,
   /**
-   * The SELECT reading a seed CSV with DuckDB's CSV reader: header row required, types inferred
-   * unless `column_types` overrides them (DuckDB docs, "CSV Import": `types`).
+   * The SELECT reading a seed CSV with DuckDB's CSV reader: header row required, every column's
+   * type given by position (DuckDB docs, "CSV Import": `types`), as dops infers them the way dbt
+   * does; DuckDB's sniffer then only detects quoting and escaping.
    */
-  seedSelect(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string) {
+  seedSelect(csvPath: string, types: string[], delimiter: string) {
     // The delimiter is fixed so DuckDB's sniffer cannot read a ragged file as a one-column table.
     const options = ['header = true', 'auto_detect = true', `delim = ${quoteLiteral(delimiter)}`];
-    const types = Object.entries(columnTypes ?? {});
-    if (types.length) options.push(`types = {${types.map(([column, type]) => `${quoteLiteral(column)}: ${quoteLiteral(type)}`).join(', ')}}`);
+    if (types.length) options.push(`types = [${types.map(quoteLiteral).join(', ')}]`);
     return `select * from read_csv(${quoteLiteral(csvPath)}, ${options.join(', ')})`;
   },
+  seedType: (kind) => SEED_TYPES[kind],
 };

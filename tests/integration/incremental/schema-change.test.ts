@@ -4,6 +4,7 @@ import { makeProject, query, removeProjects, resultFor, writeFile } from '../hel
 
 afterAll(removeProjects);
 
+// The seed's whole numbers are INTEGER, as dbt-duckdb types them (dbt-adapters' SQLAdapter.convert_number_type).
 const SEED_1 = 'id,amount\n1,10\n2,20\n';
 const SEED_2 = `${SEED_1}3,30\n`;
 
@@ -29,7 +30,7 @@ describe('on_schema_change', () => {
   it('ignore (default): new columns are not added, rows still arrive', async () => {
     const { dir, result, columns } = await changeColumns('ignore', "id, amount, 'x' as note");
     expect(result.status).toBe('success');
-    expect(columns).toEqual(['id BIGINT', 'amount BIGINT']);
+    expect(columns).toEqual(['id INTEGER', 'amount INTEGER']);
     expect(await query(dir, 'select id, amount from inc order by id')).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }, { id: 3, amount: 30 }]);
   });
 
@@ -43,14 +44,14 @@ describe('on_schema_change', () => {
     const { dir, result, columns } = await changeColumns('fail', "id, amount, 'x' as note");
     expect(result.status).toBe('error');
     expect(result.message).toContain("The columns of incremental model 'inc' changed: new columns note");
-    expect(columns).toEqual(['id BIGINT', 'amount BIGINT']);
+    expect(columns).toEqual(['id INTEGER', 'amount INTEGER']);
     expect(await query(dir, 'select count(*) as n from inc')).toEqual([{ n: 2 }]);
   });
 
   it('append_new_columns: adds the new column (old rows NULL) and keeps missing ones', async () => {
     const { dir, result, columns } = await changeColumns('append_new_columns', "id, 'x' as note");
     expect(result.status).toBe('success');
-    expect(columns).toEqual(['id BIGINT', 'amount BIGINT', 'note VARCHAR']);
+    expect(columns).toEqual(['id INTEGER', 'amount INTEGER', 'note VARCHAR']);
     expect(await query(dir, 'select id, amount, note from inc order by id')).toEqual([
       { id: 1, amount: 10, note: null },
       { id: 2, amount: 20, note: null },
@@ -61,14 +62,14 @@ describe('on_schema_change', () => {
   it('sync_all_columns: adds new, drops missing and retypes changed columns', async () => {
     const { dir, result, columns } = await changeColumns('sync_all_columns', "id, amount::varchar as amount, 'x' as note");
     expect(result.status).toBe('success');
-    expect(columns).toEqual(['id BIGINT', 'amount VARCHAR', 'note VARCHAR']);
+    expect(columns).toEqual(['id INTEGER', 'amount VARCHAR', 'note VARCHAR']);
     expect(await query(dir, 'select id, amount, note from inc order by id')).toEqual([
       { id: 1, amount: '10', note: null },
       { id: 2, amount: '20', note: null },
       { id: 3, amount: '30', note: 'x' },
     ]);
     const dropped = await changeColumns('sync_all_columns', 'id');
-    expect(dropped.columns).toEqual(['id BIGINT']);
+    expect(dropped.columns).toEqual(['id INTEGER']);
     expect(await query(dropped.dir, 'select id from inc order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
   });
 });

@@ -37,13 +37,6 @@ const PROJECT: Record<string, string> = {
 version: '1.0.0'
 config-version: 2
 profile: dbt_way
-seeds:
-  dbt_way:
-    +column_types:
-      order_id: integer
-      customer_id: integer
-      amount: integer
-      ordered_at: date
 models:
   dbt_way:
     +materialized: table
@@ -65,8 +58,9 @@ models:
   'models/dim_date.sql': "{{ dbt_date.get_date_dimension('2023-12-25', '2024-01-08') }}\n",
 };
 
-// The seeds' integer columns are typed as dbt types them (dbt-adapters' convert_integer_type:
-// `integer`); dops would infer `bigint` (README, Seeds), so union_relations' casts would differ.
+// No column_types: dops infers the seeds' columns as dbt does (dbt-adapters'
+// SQLAdapter.convert_number_type: whole numbers `integer`; README, Seeds), so union_relations'
+// casts match dbt's on both engines.
 const MODELS = ['all_orders', 'orders_slim', 'orders_keyed', 'status_by_customer', 'order_days', 'dim_date'];
 const RELATIONS = ['orders_2023', 'orders_2024', ...MODELS];
 

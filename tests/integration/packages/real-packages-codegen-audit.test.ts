@@ -75,8 +75,8 @@ const codegenKnownFailures: Record<string, [string, string]> = {
   test_generate_source_table_name: ['error', INFORMATION_SCHEMA],
   test_generate_source_table_pattern: ['error', INFORMATION_SCHEMA],
   // The expected YAML says `data_type: text` for the seed's string column: DuckDB reports a text
-  // column as `varchar` (text is an alias), as dbt-duckdb does. (Its integer column also reads
-  // `bigint` here: dops' DuckDB seeds take the CSV sniffer's BIGINT where dbt-duckdb's agate says integer.)
+  // column as `varchar` (text is an alias), as dbt-duckdb does. (Its integer column reads
+  // `integer`, as expected: dops types seed columns as dbt-duckdb does.)
   test_generate_model_yaml: ['fail', 'DuckDB dialect: text columns are reported as varchar'],
 };
 

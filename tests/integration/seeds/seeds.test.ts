@@ -21,9 +21,81 @@ describe('seeds', () => {
     });
     const outcome = await seed({ projectDir: dir });
     expect(statuses(outcome)).toEqual({ inferred: 'success', typed: 'success' });
-    expect(await columnTypes(dir, 'inferred')).toEqual({ id: 'BIGINT', code: 'BIGINT', amount: 'DOUBLE', day: 'DATE' });
+    expect(await columnTypes(dir, 'inferred')).toEqual({ id: 'INTEGER', code: 'INTEGER', amount: 'DOUBLE', day: 'DATE' });
     expect(await columnTypes(dir, 'typed')).toEqual({ id: 'VARCHAR', code: 'VARCHAR', amount: 'DECIMAL(10,2)', day: 'DATE' });
     expect(await query(dir, 'select id, code from typed order by code')).toEqual([{ id: '2', code: '42' }, { id: '1', code: '7' }]);
+  });
+
+  // dbt types seed columns with agate (dbt-common clients/agate_helper.py build_type_tester) and
+  // dbt-adapters' SQLAdapter.convert_*_type, which dbt-duckdb keeps; dbt-duckdb creates the table
+  // with those types and copies the CSV in (dbt-duckdb macros/seed.sql, duckdb__load_csv_rows).
+  it('types every kind of column as dbt-duckdb does', async () => {
+    const dir = makeProject({
+      'seeds/kinds.csv': [
+        'whole,normalized,decimal,flag,day,at,iso,word,clock,empty,yes_no',
+        '1,1.0,1.5,true,2024-01-02,2024-01-02 10:00:00,2024-01-02T10:00:00,a,10:00:00,,yes',
+        '-2,1e3,2,False,2024-1-3,2024-01-03 11:30:00,2024-01-03T11:30:00.250Z,b,11:00:00,,no',
+        ',,,,,,,,,,',
+      ].join('\n') + '\n',
+    });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ kinds: 'success' });
+    expect(await columnTypes(dir, 'kinds')).toEqual({
+      whole: 'INTEGER', // convert_number_type: no decimal places -> "integer"
+      normalized: 'INTEGER', // agate MaxPrecision normalizes: 1.0 and 1e3 have none
+      decimal: 'DOUBLE', // "float8"
+      flag: 'BOOLEAN', // agate Boolean: true / false in any case
+      day: 'DATE', // agate Date, %Y-%m-%d
+      at: 'TIMESTAMP', // agate DateTime %Y-%m-%d %H:%M:%S -> "timestamp without time zone"
+      iso: 'TIMESTAMP', // dbt-common ISODateTime
+      word: 'VARCHAR', // "text"
+      clock: 'VARCHAR', // no time type in dbt's tester
+      empty: 'INTEGER', // agate Number over nulls: no decimal places
+      yes_no: 'VARCHAR', // dbt's Boolean takes only true / false
+    });
+    expect(await query(dir, 'select whole, normalized, decimal, flag, day::varchar as day, "at"::varchar as "at", iso::varchar as iso, empty from kinds order by whole nulls last')).toEqual([
+      { whole: -2, normalized: 1000, decimal: 2, flag: false, day: '2024-01-03', at: '2024-01-03 11:30:00', iso: '2024-01-03 11:30:00.25', empty: null },
+      { whole: 1, normalized: 1, decimal: 1.5, flag: true, day: '2024-01-02', at: '2024-01-02 10:00:00', iso: '2024-01-02 10:00:00', empty: null },
+      { whole: null, normalized: null, decimal: null, flag: null, day: null, at: null, iso: null, empty: null },
+    ]);
+  });
+
+  it('whole numbers past 32 bits anywhere in the column load as BIGINT (dbt would fail to copy them into its integer column)', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => String(i)).join('\n');
+    const dir = makeProject({ 'seeds/wide.csv': `id,n\n${rows}\n5000,2147483648\n`.replace(/^(\d+)$/gm, '$1,$1') });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ wide: 'success' });
+    expect(await columnTypes(dir, 'wide')).toEqual({ id: 'INTEGER', n: 'BIGINT' });
+    expect(await query(dir, 'select max(n)::varchar as n from wide')).toEqual([{ n: '2147483648' }]);
+  });
+
+  it('the delimiter config splits fields before types are inferred (https://docs.getdbt.com/reference/resource-configs/delimiter)', async () => {
+    const dir = makeProject({
+      'seeds/piped.csv': 'id|name|rate\n1|a, b|0.5\n2|c|1\n',
+      'seeds/props.yml': "version: 2\nseeds:\n  - name: piped\n    config:\n      delimiter: '|'\n",
+    });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ piped: 'success' });
+    expect(await columnTypes(dir, 'piped')).toEqual({ id: 'INTEGER', name: 'VARCHAR', rate: 'DOUBLE' });
+    expect(await query(dir, 'select name from piped order by id')).toEqual([{ name: 'a, b' }, { name: 'c' }]);
+  });
+
+  it('quote_columns leaves column names as written on DuckDB, which keeps the case of unquoted names too (https://docs.getdbt.com/reference/resource-configs/quote_columns)', async () => {
+    const dir = makeProject({
+      'seeds/quoted.csv': 'Code,Population\nnl,17\n',
+      'seeds/unquoted.csv': 'Code,Population\nnl,17\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: quoted\n    config: {quote_columns: true}\n  - name: unquoted\n    config: {quote_columns: false}\n',
+    });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ quoted: 'success', unquoted: 'success' });
+    expect(await columnTypes(dir, 'quoted')).toEqual({ Code: 'VARCHAR', Population: 'INTEGER' });
+    expect(await columnTypes(dir, 'unquoted')).toEqual({ Code: 'VARCHAR', Population: 'INTEGER' });
+  });
+
+  it('a column_types key naming no column of the header fails the seed, naming it', async () => {
+    const dir = makeProject({
+      'seeds/s.csv': 'a\n1\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {b: VARCHAR}\n',
+    });
+    const result = resultFor(await seed({ projectDir: dir }), 's');
+    expect(result.status).toBe('error');
+    expect(result.message).toBe('Cannot load seed s from seeds/s.csv: column_types names "b", not a column of the CSV\'s header');
   });
 
   it('column_types can come from the project file', async () => {
@@ -68,7 +140,7 @@ describe('seeds', () => {
     expect(Object.keys(await relations(dir))).toEqual(['main.good']);
   });
 
-  it("a ragged re-seed fails with the CSV check's message (checked while DuckDB loads it) and keeps the previous table", async () => {
+  it("a ragged re-seed fails with the CSV check's message (checked before DuckDB loads it) and keeps the previous table", async () => {
     const dir = makeProject({ 'seeds/s.csv': 'a,b\n1,2\n' });
     await seed({ projectDir: dir });
     // DuckDB reads this file without complaint (null_padding); the check must still reject it

@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../../src/api/commands.js';
 import type { SelectOptions } from '../../../src/api/options.js';
-import { latestRecords } from '../../../src/state/build-state.js';
+import type { SeedNode } from '../../../src/manifest/nodes.js';
+import { SEED_TYPE_RULES } from '../../../src/materializations/seed-rules.js';
+import { latestRecords, seedFingerprint } from '../../../src/state/build-state.js';
 import { makeProject, query, removeProjects, writeFile } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
 import { startPostgres, type TestPostgres } from '../../postgres/server.js';
@@ -94,6 +96,25 @@ describe('build records table', () => {
     writeFile(dir, 'models/agg.sql', "{{ config(materialized='table') }}\nselect count(*) + 0 as n from {{ ref('stg') }}\n");
     expect(await built(dir)).toEqual(['agg']);
     expect(await table(dir)).toMatchObject({ rows: 4, nodes: 4, tombstones: 0 });
+    expect(await built(dir)).toEqual([]);
+  });
+
+  it('a seed recorded under older seed type rules is loaded again with the new types, not reused', async () => {
+    const dir = makeProject(FILES);
+    const first = await build({ projectDir: dir });
+    const people = first.project.manifest.get(first.results.find((r) => r.uniqueId.startsWith('seed.'))!.uniqueId) as SeedNode;
+    expect(await built(dir)).toEqual([]);
+    // As a dops with older rules left it: the sniffer's BIGINT, and a record keyed on those rules.
+    await query(
+      dir,
+      `create or replace table main.people as select id::bigint as id, name from main.people;
+       insert into main.dops_build_state (seq, unique_id, fingerprint, inputs, build_id, status)
+       select (select max(seq) + 1 from main.dops_build_state), unique_id, '${seedFingerprint(people, 'duckdb', SEED_TYPE_RULES - 1)}', inputs, build_id, status
+       from main.dops_build_state where unique_id = '${people.uniqueId}' order by seq desc limit 1`,
+    );
+    // The seed loads again (INTEGER, as dbt types whole numbers), and what reads it builds again.
+    expect(await built(dir)).toEqual(ALL);
+    expect(await query(dir, "select data_type from information_schema.columns where table_name = 'people' and column_name = 'id'")).toEqual([{ data_type: 'INTEGER' }]);
     expect(await built(dir)).toEqual([]);
   });
 });

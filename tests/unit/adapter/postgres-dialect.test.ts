@@ -47,7 +47,7 @@ describe('inferSeedKind', () => {
     expect(inferSeedKind(['1', '2.5'])).toBe('float');
     expect(inferSeedKind(['true', 'False'])).toBe('boolean');
     expect(inferSeedKind(['2024-01-01'])).toBe('date');
-    expect(inferSeedKind(['2024-01-01 10:00:00', '2024-01-02T11:30'])).toBe('timestamp');
+    expect(inferSeedKind(['2024-01-01 10:00:00', '2024-01-02 11:30:00'])).toBe('timestamp');
     expect(inferSeedKind(['2024-01-01', 'x'])).toBe('text');
     // dbt's type tester tries Integer first, which accepts a column of nulls (codegen's integration
     // project expects `integer` for its empty `analytics` column).

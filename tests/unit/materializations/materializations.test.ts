@@ -92,29 +92,29 @@ describe('planModel', () => {
 });
 
 describe('seeds', () => {
-  it('reads the CSV with header, type detection and a fixed comma delimiter', () => {
-    expect(duckdbDialect.seedSelect!('seeds/countries.csv', undefined, ',')).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
-    expect(duckdbDialect.seedSelect!('seeds/countries.csv', {}, ',')).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
+  it('reads the CSV with a header, a fixed delimiter and every column typed by position', () => {
+    expect(duckdbDialect.seedSelect!('seeds/countries.csv', ['VARCHAR', 'INTEGER'], ',')).toBe(
+      "select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',', types = ['VARCHAR', 'INTEGER'])",
+    );
+    expect(duckdbDialect.seedSelect!('seeds/countries.csv', [], ',')).toBe("select * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ',')");
   });
 
-  it('uses a given delimiter, quoted', () => {
-    expect(duckdbDialect.seedSelect!('seeds/a.csv', undefined, ';')).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = ';')");
-    expect(duckdbDialect.seedSelect!('seeds/a.csv', undefined, "'")).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = '''')");
-  });
-
-  it('passes column_types as a types struct, quoting names and types', () => {
-    expect(duckdbDialect.seedSelect!("seeds/o'hare.csv", { code: 'varchar', "it's": 'decimal(10, 2)' }, ',')).toBe(
-      "select * from read_csv('seeds/o''hare.csv', header = true, auto_detect = true, delim = ',', types = {'code': 'varchar', 'it''s': 'decimal(10, 2)'})",
+  it('uses a given delimiter, quoted, and quotes the types', () => {
+    expect(duckdbDialect.seedSelect!('seeds/a.csv', [], ';')).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = ';')");
+    expect(duckdbDialect.seedSelect!('seeds/a.csv', [], "'")).toBe("select * from read_csv('seeds/a.csv', header = true, auto_detect = true, delim = '''')");
+    expect(duckdbDialect.seedSelect!("seeds/o'hare.csv", ['varchar', 'decimal(10, 2)'], ',')).toBe(
+      "select * from read_csv('seeds/o''hare.csv', header = true, auto_detect = true, delim = ',', types = ['varchar', 'decimal(10, 2)'])",
     );
   });
 
-  it('loads a seed like a table', () => {
-    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', { code: 'varchar' }, 'table', ';', duckdbDialect);
+  it('loads a seed like a table, column_types winning over inferred types', () => {
+    const records = [['code', 'population'], ['nl', '17'], ['be', '11']];
+    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', { code: 'varchar(2)' }, 'table', ';', duckdbDialect, undefined, records);
     expect(plan).toEqual({
       statements: [
         'begin transaction',
         'create schema if not exists "main"',
-        `create or replace table "main"."countries__dops_tmp" as (\nselect * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ';', types = {'code': 'varchar'})\n)`,
+        `create or replace table "main"."countries__dops_tmp" as (\nselect * from read_csv('seeds/countries.csv', header = true, auto_detect = true, delim = ';', types = ['varchar(2)', 'INTEGER'])\n)`,
         'drop table if exists "main"."countries"',
         'alter table "main"."countries__dops_tmp" rename to "countries"',
         'commit',
@@ -124,8 +124,8 @@ describe('seeds', () => {
   });
 
   it('defaults the seed delimiter to a comma', () => {
-    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', undefined, undefined, undefined, duckdbDialect).statements[2]).toBe(
-      `create or replace table "main"."c__dops_tmp" as (\nselect * from read_csv('seeds/c.csv', header = true, auto_detect = true, delim = ',')\n)`,
+    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', undefined, undefined, undefined, duckdbDialect, undefined, [['a'], ['1']]).statements[2]).toBe(
+      `create or replace table "main"."c__dops_tmp" as (\nselect * from read_csv('seeds/c.csv', header = true, auto_detect = true, delim = ',', types = ['INTEGER'])\n)`,
     );
   });
 });

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
+import { postgresDialect } from '../../../src/adapter/postgres/dialect.js';
+import { inferSeedKind, seedTable, wholeNumberText } from '../../../src/materializations/seed.js';
+
+// dbt infers a seed's column types with agate's TypeTester over every row
+// (dbt-common dbt_common/clients/agate_helper.py, `build_type_tester`: Integer, Number, Date
+// `%Y-%m-%d`, DateTime `%Y-%m-%d %H:%M:%S`, ISODateTime, Boolean true/false, Text) and names them
+// with dbt-adapters' SQLAdapter.convert_*_type (dbt/adapters/sql/impl.py), which dbt-duckdb does
+// not override; its seed table is created with those types before DuckDB copies the CSV in
+// (dbt-duckdb dbt/include/duckdb/macros/seed.sql, `duckdb__load_csv_rows`).
+
+describe('seed column types as dbt infers them', () => {
+  it('whole numbers: integer (convert_number_type: no decimal places -> "integer"), bigint past 32 bits', () => {
+    expect(inferSeedKind(['1', '-2', '+3', '007', undefined])).toBe('integer');
+    expect(inferSeedKind(['2147483647', '-2147483648'])).toBe('integer');
+    // agate's MaxPrecision normalizes each value first: 1.0 and 1e3 have no decimal places.
+    expect(inferSeedKind(['1.0', '1e3', '2.50e1', ' 4 '])).toBe('integer');
+    // dbt would create an `integer` column DuckDB then fails to fill; dops widens instead.
+    expect(inferSeedKind(['1', '2147483648'])).toBe('bigint');
+    expect(inferSeedKind(['-2147483649'])).toBe('bigint');
+    expect(inferSeedKind(['99999999999999999999'])).toBe('float');
+  });
+
+  it('decimals: float8 (convert_number_type: any decimal places), DOUBLE on DuckDB', () => {
+    expect(inferSeedKind(['1', '2.5'])).toBe('float');
+    expect(inferSeedKind(['.5', '1e-2'])).toBe('float');
+    expect(inferSeedKind(['2147483648', '2.5'])).toBe('float');
+    expect(inferSeedKind(['1', 'NaN', 'inf'])).toBe('float');
+    expect(duckdbDialect.seedType!('float')).toBe('DOUBLE');
+    expect(postgresDialect.seedType!('float')).toBe('double precision');
+  });
+
+  it('booleans: only true / false in any case (agate Boolean with true_values=("true",), false_values=("false",))', () => {
+    expect(inferSeedKind(['true', 'False', 'TRUE'])).toBe('boolean');
+    // Numbers come first in the tester: 1 / 0 are integers; yes / no / t / f are text.
+    expect(inferSeedKind(['1', '0'])).toBe('integer');
+    expect(inferSeedKind(['yes', 'no'])).toBe('text');
+    expect(inferSeedKind(['t', 'f'])).toBe('text');
+    expect(inferSeedKind(['true', '1'])).toBe('text');
+  });
+
+  it('dates: agate Date with format %Y-%m-%d (one- or two-digit month and day, real days only)', () => {
+    expect(inferSeedKind(['2024-01-02', '2024-1-5', '2024-02-29'])).toBe('date');
+    expect(inferSeedKind(['2023-02-29'])).toBe('text');
+    expect(inferSeedKind(['2024-13-01'])).toBe('text');
+    expect(inferSeedKind(['01/02/2024'])).toBe('text');
+    expect(inferSeedKind(['2024-01-02', '2024-01-02 10:00:00'])).toBe('text');
+  });
+
+  it('datetimes: %Y-%m-%d %H:%M:%S, or ISO 8601 with a T; timestamp without time zone', () => {
+    expect(inferSeedKind(['2024-01-02 10:00:00', '2024-1-2 1:02:03'])).toBe('timestamp');
+    expect(inferSeedKind(['2024-01-02T10:00', '2024-01-02T10:00:00.123', '2024-01-02T10:00:00Z', '2024-01-02T10:00:00+02:00'])).toBe('timestamp');
+    // strptime wants the seconds and no fraction; isodate wants the T: these stay text in dbt.
+    expect(inferSeedKind(['2024-01-02 10:00'])).toBe('text');
+    expect(inferSeedKind(['2024-01-02 10:00:00.5'])).toBe('text');
+    // One column is one type: the two forms are DateTime and ISODateTime, so together they are Text.
+    expect(inferSeedKind(['2024-01-01 10:00:00', '2024-01-02T11:30'])).toBe('text');
+    // No time type in dbt's tester.
+    expect(inferSeedKind(['10:00:00'])).toBe('text');
+    expect(duckdbDialect.seedType!('timestamp')).toBe('TIMESTAMP');
+  });
+
+  it('text: anything else, including numbers the engines cannot read as written', () => {
+    expect(inferSeedKind(['a', '1'])).toBe('text');
+    expect(inferSeedKind(['1,000'])).toBe('text');
+    expect(inferSeedKind(['$5'])).toBe('text');
+    expect(inferSeedKind(['null'])).toBe('text');
+    expect(inferSeedKind(['   '])).toBe('text');
+    expect(duckdbDialect.seedType!('text')).toBe('VARCHAR');
+  });
+
+  it('an empty column is integer (agate Number over nulls has no decimal places)', () => {
+    expect(inferSeedKind([undefined, undefined])).toBe('integer');
+    expect(inferSeedKind([])).toBe('integer');
+  });
+});
+
+describe('seedTable', () => {
+  const records = [
+    ['id', 'Amount', 'ok', 'day', 'at', 'note', 'empty'],
+    ['1', '1.5', 'true', '2024-01-02', '2024-01-02 10:00:00', 'x', ''],
+    ['2', '2', 'false', '2024-01-03', '2024-01-03 11:00:00', '', ''],
+  ];
+
+  it('types each column for DuckDB as dbt-duckdb creates its seed table', () => {
+    expect(seedTable(records, undefined, duckdbDialect).columns).toEqual([
+      { name: 'id', type: 'INTEGER' },
+      { name: 'Amount', type: 'DOUBLE' },
+      { name: 'ok', type: 'BOOLEAN' },
+      { name: 'day', type: 'DATE' },
+      { name: 'at', type: 'TIMESTAMP' },
+      { name: 'note', type: 'VARCHAR' },
+      { name: 'empty', type: 'INTEGER' },
+    ]);
+  });
+
+  it('column_types wins over inference (dbt default__create_csv_table: column_override.get(col_name, inferred_type)), matching names in any case', () => {
+    const columns = seedTable(records, { id: 'varchar', amount: 'decimal(10,2)' }, duckdbDialect).columns;
+    expect(columns.slice(0, 3)).toEqual([
+      { name: 'id', type: 'varchar' },
+      { name: 'Amount', type: 'decimal(10,2)' },
+      { name: 'ok', type: 'BOOLEAN' },
+    ]);
+  });
+
+  it('a column_types key that is no column of the header is an error naming it', () => {
+    expect(() => seedTable(records, { missing: 'varchar' }, duckdbDialect)).toThrow('column_types names "missing", not a column of the CSV\'s header');
+  });
+
+  it('writes whole numbers as digits for engines loaded from the parsed rows', () => {
+    expect(seedTable([['n'], ['1.0'], ['1e3'], ['-2.50e1'], ['']], undefined, postgresDialect).rows).toEqual([['1'], ['1000'], ['-25'], [undefined]]);
+    expect(wholeNumberText(' 7 ')).toBe('7');
+  });
+});
