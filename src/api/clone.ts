@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { quoteIdentifier, quoteLiteral, renderRelation } from '../adapter/quoting.js';
+import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import { OTHER_COMMANDS } from '../session/commands.js';
 import { inSession } from '../session/session.js';
 import { ConfigError } from '../errors.js';
@@ -16,9 +16,12 @@ import { loadState } from './selection.js';
  * seed and snapshot of the state's database exist in this target's schemas. When both targets are
  * the same DuckDB file, a clone is a view over the state relation (zero copy); across files it is
  * a table copied from the attached state database, since a DuckDB view over an attached database
- * breaks once that database is detached. Relations this target already has are left alone unless
- * `fullRefresh` (dbt's rule). Writes `target/run_results.json`.
- * @throws ConfigError without `--state`, or for selection errors
+ * breaks once that database is detached. On a server engine (PostgreSQL) the state's relations are
+ * read on the same database, as `--defer` reads them, and each clone is a view over its state
+ * relation (dbt-postgres has no zero-copy clone either). Relations this target already has are left
+ * alone unless `fullRefresh` (dbt's rule). Runs through the session (the profile's adapter, opened
+ * and closed there); writes `target/manifest.json` and `target/run_results.json` once it ran.
+ * @throws ConfigError without `--state`, or for selection errors (nothing written)
  */
 export async function clone(options: SelectOptions): Promise<RunOutcome> {
   if (!options.state) throw new ConfigError('dops clone needs --state DIR (the folder of the manifest.json whose relations to clone)');
@@ -31,14 +34,19 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
       .map((id) => project.manifest.get(id) as RelationNode)
       .filter((node) => !(node.resourceType === 'model' && ['ephemeral', 'external'].includes(String(node.config.materialized))));
     const startedAt = Date.now();
-    const file = stateDatabaseFile(state, project.config.projectDir);
-    const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
-    const sameFile = current === resolve(file);
     const results: NodeResult[] = [];
     const reporter = options.reporter;
     reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });
     const connection = await session.connection();
-    if (!sameFile && nodes.length) await connection.execute(`attach if not exists ${quoteLiteral(file)} as ${quoteIdentifier(STATE_ALIAS)} (read_only)`);
+    // Engines with database files (DuckDB) attach the state's file when it is another one; server
+    // engines (PostgreSQL) read the state's relations on the same database, as `--defer` does.
+    let sameDatabase = true;
+    if (connection.dialect.attachReadOnly) {
+      const file = stateDatabaseFile(state, project.config.projectDir);
+      const current = project.target.path === ':memory:' ? undefined : resolve(project.config.projectDir, project.target.path);
+      sameDatabase = current === resolve(file);
+      if (!sameDatabase && nodes.length) await connection.execute(connection.dialect.attachReadOnly(file, STATE_ALIAS));
+    }
     const existing = new Map((await connection.listRelations()).map((r) => [`${r.schema}.${r.identifier}`.toLowerCase(), r.kind]));
     for (const [index, node] of nodes.entries()) {
       reporter?.nodeStarted?.(node, 0);
@@ -56,7 +64,7 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
         done('skipped', 'not in the state manifest');
         continue;
       }
-      if (sameFile && `${from.schema}.${from.identifier}`.toLowerCase() === key) {
+      if (sameDatabase && `${from.schema}.${from.identifier}`.toLowerCase() === key) {
         done('success', 'no-op (same relation)');
         continue;
       }
@@ -64,13 +72,13 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
         done('success', `no-op (${existing.get(key)} exists)`);
         continue;
       }
-      const source = sameFile ? renderRelation(from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(from)}`;
+      const source = sameDatabase ? renderRelation(from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(from)}`;
       try {
         await connection.execute(`create schema if not exists ${quoteIdentifier(node.relation.schema)}`);
         const kind = existing.get(key);
-        if (kind) await connection.execute(`drop ${kind === 'view' ? 'view' : 'table'} if exists ${renderRelation(node.relation)}`);
-        await connection.execute(sameFile ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
-        done('success', sameFile ? 'cloned view' : 'cloned table');
+        if (kind) await connection.execute(connection.dialect.dropRelation(node.relation, kind));
+        await connection.execute(sameDatabase ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
+        done('success', sameDatabase ? 'cloned view' : 'cloned table');
       } catch (error) {
         done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);
       }

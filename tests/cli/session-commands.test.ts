@@ -10,7 +10,7 @@
  * result for the macro (`macro.<package>.<name>`) and runs no on-run-start/end hooks.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, query, readJson, removeProjects } from '../integration/helpers.js';
@@ -151,5 +151,28 @@ describe('clone through the session', () => {
     expect(results.results.map((r: { unique_id: string }) => r.unique_id).sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
     expect(readJson(dir, 'target/manifest.json').metadata.target.name).toBe('ci');
     expect(await query(dir, "select table_name from information_schema.tables where table_schema = 'ci' order by 1")).toEqual([{ table_name: 'orders' }, { table_name: 'stg_orders' }]);
+  }, 240_000);
+
+  it('on PostgreSQL, clones the state relations as views on the same database', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    // A second PostgreSQL target on the same database, in schema ci.
+    const profiles = readFileSync(join(dir, 'profiles.yml'), 'utf8');
+    const pgBlock = profiles.slice(profiles.indexOf('    pg:\n'));
+    writeFileSync(join(dir, 'profiles.yml'), `${profiles}${pgBlock.replace('    pg:\n', '    pg_ci:\n').replace('schema: main', 'schema: ci')}`);
+    expect(dops(['build', '-q', '-t', 'pg'], dir).status).toBe(0);
+    cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
+    // Before: exit 2, "The state manifest ... records no target database" (it looked for the state's DuckDB file).
+    const cloned = dops(['clone', '--state', 'prod-state', '-t', 'pg_ci'], dir);
+    expect(cloned.stderr).toBe('');
+    expect(cloned.status).toBe(0);
+    expect(cloned.stdout).toMatch(/OK cloned view ci\.orders/);
+    expect(await pgQuery(server, "select table_name, table_type from information_schema.tables where table_schema = 'ci' order by 1", dbname)).toEqual([
+      { table_name: 'orders', table_type: 'VIEW' },
+      { table_name: 'raw_orders', table_type: 'VIEW' },
+      { table_name: 'stg_orders', table_type: 'VIEW' },
+    ]);
+    expect(await pgQuery(server, 'select count(*)::int as n from ci.orders', dbname)).toEqual([{ n: 3 }]);
+    expect(readJson(dir, 'target/run_results.json').results.map((r: { status: string }) => r.status)).toEqual(['success', 'success', 'success']);
   }, 240_000);
 });
