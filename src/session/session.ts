@@ -245,8 +245,14 @@ export class Session {
     const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
     const elapsed = (Date.now() - startedAt) / 1000;
     const summary = summarize(results, elapsed);
+    // An embedded engine writes the run's changes to its file (else done when it closes, on the JS
+    // thread) while the artifacts are written; closing then has nothing left to write. A failed
+    // checkpoint changes nothing: closing writes them.
+    const checkpoint = readsWarehouse && !offline && !connections[0].lost ? connections[0].dialect.checkpoint : undefined;
+    const settling = checkpoint ? connections[0].execute(checkpoint).catch(() => undefined) : undefined;
     this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
+    await settling;
     const buildStamp = started && ended && !offline ? prepareRunStamp(project, options, command.name, state, results, runArgs(project, options, command.name)) : undefined;
     return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
   }
