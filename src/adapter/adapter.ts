@@ -114,6 +114,13 @@ export interface Dialect {
   contractType(type: string): string;
   /** The engine's type for a seed column whose values all look like `kind`. */
   seedType?(kind: 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text'): string;
+  /**
+   * The statement that writes the changes of committed transactions into the database file
+   * (DuckDB `CHECKPOINT`, https://duckdb.org/docs/stable/sql/statements/checkpoint), which an
+   * embedded engine otherwise does when it closes, on the JS thread. A run sends it as its last
+   * statement so the engine writes while dops writes its artifacts; absent for servers.
+   */
+  checkpoint?: string;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface EngineInfo {
   /** Loads the driver (on demand: DuckDB's native module costs ~0.5 s) and opens the target's database. */
   open(target: Target, projectDir: string): Promise<Adapter>;
   /**
+   * Loads the driver without opening anything, so a later {@link open} reaches the engine at once
+   * (its first step no longer waits for module loading); undefined when there is nothing to load.
+   */
+  loadDriver?(): Promise<void>;
+  /**
    * `dops debug`'s connection check: reaches the target's database without changing it (DuckDB
    * opens an existing file read-only; a server runs `select 1`).
    * @returns what was checked, e.g. `db.duckdb: test query ran`

@@ -19,8 +19,9 @@ type Opening = { opened: OpenedDatabase } | { error: unknown };
 
 /**
  * The target's database, opened while the project loads. Opening a database file reads its
- * catalog (~0.1 s with a thousand relations); DuckDB does that, connects and lists the relations
- * on its own threads while the JS thread parses the project. Only a database file that already
+ * catalog (~0.1-0.3 s with a thousand relations); DuckDB does that on its own threads while the
+ * JS thread parses the project (connecting and listing the relations follow once the parse
+ * yields the JS thread). Only a database file that already
  * exists is opened early, so a project that fails to load creates nothing; an error opening it
  * (e.g. another process holds it) is raised only once the project has loaded, as when opening it
  * afterwards.
@@ -48,8 +49,13 @@ export class EarlyDatabase {
       return undefined;
     }
     const { path } = target;
-    const file = engineInfo(target.type)?.databaseFile(target, projectDir);
+    const engine = engineInfo(target.type);
+    const file = engine?.databaseFile(target, projectDir);
     if (!file || !existsSync(file)) return undefined;
+    // The driver is loaded first (JS work the run needs anyway), so that opening reaches the
+    // engine before the project loads: the JS thread is busy parsing until then, and an opening
+    // still waiting for its module would start only after the parse.
+    await engine?.loadDriver?.().catch(() => undefined);
     const opening = (async (): Promise<Opening> => {
       const adapter = await openAdapter(target, projectDir);
       try {
@@ -60,6 +66,9 @@ export class EarlyDatabase {
         throw error;
       }
     })().catch((error: unknown) => ({ error }));
+    // One turn of the event loop: the opening's first steps (promise jobs) run, up to the engine's
+    // own open, which then proceeds on the engine's threads while the project loads.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return new EarlyDatabase(path, projectDir, opening);
   }
 

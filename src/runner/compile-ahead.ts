@@ -1,6 +1,7 @@
 import type { Connection } from '../adapter/adapter.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
+import type { ManifestNode } from '../manifest/nodes.js';
 import { compilesAtRunTime } from '../materializations/registry.js';
 
 /**
@@ -19,8 +20,9 @@ export class CompileAhead {
 
   /**
    * @param active false once the run stops starting nodes (`--fail-fast`, an abort): nothing more is compiled ahead
+   * @param prepare more work on a node compiled ahead, given its compiled SQL (the build records' fingerprint)
    */
-  constructor(private readonly compiler: Compiler, private readonly manifest: Manifest, private readonly active: () => boolean) {}
+  constructor(private readonly compiler: Compiler, private readonly manifest: Manifest, private readonly active: () => boolean, private readonly prepare?: (node: ManifestNode, sql: string) => void) {}
 
   /** Queues a node that is ready to run (in the order they become ready). */
   ready(uniqueId: string): void {
@@ -35,8 +37,8 @@ export class CompileAhead {
   }
 
   /**
-   * Compiles the next queued node that has not started (at most one, ~0.1 ms). A compile error is
-   * ignored here: the node's run compiles it again and turns the error into its result.
+   * Compiles the next queued node that has not started (at most one, ~0.1 ms), then hands it to
+   * `prepare`. A compile error is ignored here: the node's run compiles it again and turns the error into its result.
    */
   step(): void {
     while (this.head < this.queue.length && this.active()) {
@@ -44,7 +46,7 @@ export class CompileAhead {
       if (this.started.has(id)) continue;
       const node = this.manifest.get(id);
       try {
-        if (node.resourceType !== 'seed' && node.resourceType !== 'source' && node.resourceType !== 'unit_test') this.compiler.compile(node);
+        if (node.resourceType !== 'seed' && node.resourceType !== 'source' && node.resourceType !== 'unit_test') this.prepare?.(node, this.compiler.compile(node).sql);
       } catch {
         // reported by the node's own run
       }

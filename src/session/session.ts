@@ -216,7 +216,7 @@ export class Session {
     const catalog = this.catalog ?? (order.length && readsWarehouse ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
     this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
     const state = order.length && !offline ? await openBuildState(project, connections[0], options, command.name) : undefined;
-    const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped);
+    const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped, state ? (node, sql) => state.prepare(node, sql) : undefined);
     const lanes = connections.map((connection) => ahead.overlapping(connection));
     const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
     if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
@@ -261,8 +261,14 @@ export class Session {
     const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
     const elapsed = (Date.now() - startedAt) / 1000;
     const summary = summarize(results, elapsed);
+    // An embedded engine writes the run's changes to its file (else done when it closes, on the JS
+    // thread) while the artifacts are written; closing then has nothing left to write. A failed
+    // checkpoint changes nothing: closing writes them.
+    const checkpoint = readsWarehouse && !offline && !connections[0].lost ? connections[0].dialect.checkpoint : undefined;
+    const settling = checkpoint ? connections[0].execute(checkpoint).catch(() => undefined) : undefined;
     this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
+    await settling;
     const buildStamp = started && ended && !offline ? prepareRunStamp(project, options, command.name, state, results, runArgs(project, options, command.name)) : undefined;
     return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
   }

@@ -157,6 +157,8 @@ export class BuildState {
   private superseded: boolean;
   /** Nodes with a row in the table (a record or a tombstone). */
   private readonly stored: Set<string>;
+  /** Fingerprints worked out ahead of a node's run (see {@link prepare}), with the compiled SQL each covers. */
+  private readonly fingerprints = new Map<string, { sql: string; fingerprint: string }>();
 
   private constructor(
     private readonly manifest: Manifest,
@@ -314,6 +316,25 @@ export class BuildState {
     return `insert into ${this.table} (seq, unique_id, fingerprint, inputs, build_id, status) values ${rows.join(', ')}`;
   }
 
+  /**
+   * Works out a model's or test's fingerprint before it runs, while the database is busy with an
+   * earlier node (see runner/compile-ahead.ts): hashing its compiled SQL and config then costs its
+   * run nothing. Its run uses it only when it compiles to the same `sql`; an incremental model
+   * (fingerprinted by its incremental SQL) and other kinds are left to their run.
+   * @param sql the node's compiled SQL (not incremental)
+   */
+  prepare(node: ManifestNode, sql: string): void {
+    if ((node.resourceType !== 'model' && node.resourceType !== 'test') || (node.resourceType === 'model' && node.config.materialized === 'incremental')) return;
+    this.fingerprints.set(node.uniqueId, { sql, fingerprint: this.fingerprint(node, sql) });
+  }
+
+  /** A model's, test's or snapshot's fingerprint from its compiled SQL: that SQL, config, relation, the checksums of the macros it calls, dops version and adapter type. */
+  private fingerprint(node: SqlNode, sql: string): string {
+    const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
+    const macros = (node.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
+    return sha(stableJson({ ...base, sql, macros }));
+  }
+
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
   private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
     const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
@@ -324,8 +345,8 @@ export class BuildState {
     // run after its first build can reuse it too.
     const state = sqlNode.resourceType === 'model' && sqlNode.config.materialized === 'incremental' ? { relationExists: true, fullRefresh: false } : undefined;
     const compiled = await compiler.compileLive(sqlNode, connection, state);
-    const macros = (sqlNode.dependsOn.macros ?? []).map((id) => [id, this.manifest.macros.get(id)?.checksum ?? null]);
-    const fingerprint = sha(stableJson({ ...base, sql: compiled.sql, macros }));
+    const ahead = state ? undefined : this.fingerprints.get(sqlNode.uniqueId);
+    const fingerprint = ahead?.sql === compiled.sql ? ahead.fingerprint : this.fingerprint(sqlNode, compiled.sql);
     if (fingerprintOnly) return { fingerprint, inputs: '' };
     const versions: string[] = [];
     for (const id of this.inputsOf(sqlNode)) {

@@ -26,6 +26,7 @@ export const duckdbDialect: Dialect = {
     return statements;
   },
   epochSeconds: (expression: string) => `epoch(${expression})`,
+  checkpoint: 'checkpoint',
   // DuckDB knows `string` (VARCHAR) itself: dbt-duckdb has no alias to apply.
   translateType: (type: string) => type,
   contractType: comparableType,

@@ -18,6 +18,9 @@ export const DUCKDB_INFO: EngineInfo = {
     const file = databaseFile(target.path, projectDir);
     return file === ':memory:' ? undefined : file;
   },
+  async loadDriver() {
+    await import('./index.js');
+  },
   async open(target, projectDir) {
     const { DuckDBAdapter } = await import('./index.js');
     // The target carries dbt-duckdb's `settings` and `attach` (see DuckDBSetup).
