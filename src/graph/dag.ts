@@ -20,6 +20,8 @@ export class Dag {
   ) {}
 
   private view: DirectedGraph | undefined;
+  /** The order {@link sorted} found (the graph does not change once built). */
+  private order: string[] | undefined;
 
   /** The DAG as a graphology directed graph (nodes and edges in insertion order), built on first use. */
   get graph(): DirectedGraph {
@@ -76,6 +78,7 @@ export class Dag {
     this.into.get(to)!.add(from);
     this.edges.push([from, to]);
     this.view = undefined;
+    this.order = undefined;
   }
 
   /**
@@ -114,6 +117,7 @@ export class Dag {
    * nodes on or after a cycle.
    */
   private sorted(): string[] {
+    if (this.order) return this.order;
     const waiting = new Map<string, number>();
     const order: string[] = [];
     for (const [id, parents] of this.into) {
@@ -127,6 +131,7 @@ export class Dag {
         if (left === 0) order.push(child);
       }
     }
+    this.order = order;
     return order;
   }
 
@@ -137,7 +142,7 @@ export class Dag {
   topologicalOrder(): string[] {
     const order = this.sorted();
     if (order.length !== this.out.size) throw new Error('The graph has a cycle: no topological order');
-    return order;
+    return [...order];
   }
 
   /** Direct parents of a node (in the order their edges were added). */

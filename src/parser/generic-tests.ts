@@ -58,6 +58,18 @@ export function isInertArgument(value: unknown): boolean {
   return false;
 }
 
+/** The resource paths property files are read under, each with one trailing `/`: per project, not per test. */
+const rootsByProject = new WeakMap<ProjectConfig, string[]>();
+
+function propertyRoots(project: ProjectConfig): string[] {
+  let roots = rootsByProject.get(project);
+  if (!roots) {
+    roots = [...project.modelPaths, ...project.seedPaths, ...(project.snapshotPaths ?? []), ...(project.analysisPaths ?? []), ...project.testPaths].map((root) => `${root.replace(/\/+$/, '')}/`);
+    rootsByProject.set(project, roots);
+  }
+  return roots;
+}
+
 /**
  * Turns a YAML test entry into a test node whose SQL calls the generic test macro, the way dbt
  * does: `{{ test_unique(model=__dops_model(ref('orders')), column_name="id") }}`. `__dops_model`
@@ -70,8 +82,7 @@ export function genericTestNode(project: ProjectConfig, spec: TestSpec, target: 
   for (const [key, value] of Object.entries(spec.kwargs)) args.push(`${key}=${jinjaLiteral(value)}`);
   const rawSql = `{{ test_${spec.testName}(${args.join(', ')}) }}`;
   // dbt's fqn of a generic test: the project, the folders of its YAML file below its resource path, the test name.
-  const roots = [...project.modelPaths, ...project.seedPaths, ...(project.snapshotPaths ?? []), ...(project.analysisPaths ?? []), ...project.testPaths].map((root) => `${root.replace(/\/+$/, '')}/`);
-  const root = roots.find((r) => spec.file.startsWith(r));
+  const root = propertyRoots(project).find((r) => spec.file.startsWith(r));
   const folders = root ? spec.file.slice(root.length).split('/').slice(0, -1) : [];
   const config = finalizeConfig(mergeConfig(...folderConfigLayers(project.folderConfig.tests, project.name, [...folders, name]), spec.config), 'test');
   const hash = checksum(`${spec.file}:${rawSql}`).slice(0, 10);

@@ -33,6 +33,14 @@ const RACY: PathStamp = [-1, -1];
 export function stampPath(absolutePath: string, readSince?: number): PathStamp {
   const stats = statSync(absolutePath, { throwIfNoEntry: false });
   if (!stats) return null;
+  return stampOf(stats, readSince);
+}
+
+/**
+ * The {@link PathStamp} of stats already taken (e.g. `fstat` of a file opened to be read).
+ * @param readSince as for {@link stampPath}
+ */
+export function stampOf(stats: { mtimeMs: number; size: number }, readSince?: number): PathStamp {
   if (readSince !== undefined && stats.mtimeMs >= readSince - RACY_MARGIN_MS) return RACY;
   return [stats.mtimeMs, stats.size];
 }
