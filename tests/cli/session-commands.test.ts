@@ -139,16 +139,20 @@ describe('compile --inline through the session', () => {
 
 describe('clone through the session', () => {
   // docs.getdbt.com/reference/commands/clone
-  it('honours --exclude-resource-type and writes manifest.json and run_results.json', async () => {
+  it('honours --exclude-resource-type and --threads, and writes manifest.json and run_results.json', async () => {
     const profiles = ['proj:', '  target: prod', '  outputs:', '    prod: {type: duckdb, path: dops.duckdb, schema: main}', '    ci: {type: duckdb, path: dops.duckdb, schema: ci}', ''].join('\n');
     const dir = makeProject({ ...FILES, 'profiles.yml': profiles });
     expect(dops(['build', '-q'], dir).status).toBe(0);
     cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
     // Before: --exclude-resource-type was dropped and the seed was cloned too.
-    const cloned = dops(['clone', '--state', 'prod-state', '-t', 'ci', '--exclude-resource-type', 'seed'], dir);
+    // Before: --threads was dropped too (one connection, every result on Thread-1).
+    const cloned = dops(['clone', '--state', 'prod-state', '-t', 'ci', '--exclude-resource-type', 'seed', '--threads', '2'], dir);
     expect(cloned.status, cloned.stderr).toBe(0);
     const results = readJson(dir, 'target/run_results.json');
     expect(results.results.map((r: { unique_id: string }) => r.unique_id).sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
+    // Each of the 2 threads takes one of the 2 clones as it starts (no timing involved).
+    expect(results.results.map((r: { thread_id: string }) => r.thread_id).sort()).toEqual(['Thread-1', 'Thread-2']);
+    expect(results.args.threads).toBe(2);
     expect(readJson(dir, 'target/manifest.json').metadata.target.name).toBe('ci');
     expect(await query(dir, "select table_name from information_schema.tables where table_schema = 'ci' order by 1")).toEqual([{ table_name: 'orders' }, { table_name: 'stg_orders' }]);
   }, 240_000);
