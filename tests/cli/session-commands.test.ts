@@ -93,6 +93,9 @@ describe.each(ENGINES)('commands outside the node run, through the session, on %
     expect(shown.stdout).not.toContain("Previewing node 'raw_orders'");
     expect(shown.stdout).toContain("Previewing node 'stg_orders':");
     expect(shown.stdout).toMatch(/Previewing node 'orders':\n\| order_id \| amount \|/);
+    const inline = dops(['show', '--inline', "select count(*) as n from {{ ref('orders') }}", ...target], dir);
+    expect(inline.status, inline.stderr).toBe(0);
+    expect(inline.stdout).toMatch(/Previewing inline node:\n\| +n \|\n\| -+ \|\n\| +3 \|/);
     const bad = dops(['show', '-s', 'orders', '--exclude-resource-type', 'modle', ...target], dir);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toContain("Unknown --exclude-resource-type 'modle'");
@@ -124,6 +127,31 @@ describe.each(ENGINES)('commands outside the node run, through the session, on %
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("Did you mean 'count_orders'?");
     expect(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).toBe(before);
+  }, 240_000);
+});
+
+describe('every command opens the target through the session', () => {
+  it('an unreachable PostgreSQL target: an error naming the target, exit 2, no stack trace, nothing written', async () => {
+    const dir = makeProject(FILES);
+    await addPostgresProfile(server, dir, 'proj', { port: 1 });
+    expect(dops(['build', '-q'], dir).status).toBe(0); // DuckDB dev target: artifacts to compare against
+    cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
+    const before = readFileSync(join(dir, 'target/run_results.json'), 'utf8');
+    const commands = [
+      ['compile', '--inline', "select {{ column_list(ref('orders')) }} from {{ ref('orders') }}"],
+      ['show', '-s', 'orders'],
+      ['show', '--inline', 'select 1 as x'],
+      ['run-operation', 'count_orders'],
+      ['clone', '--state', 'prod-state'],
+    ];
+    for (const args of commands) {
+      const run = dops([...args, '-t', 'pg'], dir);
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain("Cannot connect to target 'pg'");
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).toBe(before);
+    }
   }, 240_000);
 });
 
