@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Connection } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import { OTHER_COMMANDS } from '../session/commands.js';
 import { inSession } from '../session/session.js';
@@ -36,10 +37,14 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
     const startedAt = Date.now();
     const results: NodeResult[] = [];
     const reporter = options.reporter;
-    reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads: 1, target: project.target.name });
-    const connection = await session.connection();
-    // Engines with database files (DuckDB) attach the state's file when it is another one; server
-    // engines (PostgreSQL) read the state's relations on the same database, as `--defer` does.
+    // Clones are independent of each other: up to `--threads` (the target's `threads`) run at once, as in dbt clone.
+    const threads = Math.max(1, Math.min(options.threads ?? project.target.threads, nodes.length));
+    reporter?.runStarted?.(nodes.length, { nodes: project.manifest.nodes.values(), threads, target: project.target.name });
+    const connections = await session.connect(threads);
+    const [connection] = connections;
+    // Engines with database files (DuckDB) attach the state's file when it is another one (for
+    // every connection of the database); server engines (PostgreSQL) read the state's relations on
+    // the same database, as `--defer` does.
     let sameDatabase = true;
     if (connection.dialect.attachReadOnly) {
       const file = stateDatabaseFile(state, project.config.projectDir);
@@ -48,45 +53,53 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
       if (!sameDatabase && nodes.length) await connection.execute(connection.dialect.attachReadOnly(file, STATE_ALIAS));
     }
     const existing = new Map((await connection.listRelations()).map((r) => [`${r.schema}.${r.identifier}`.toLowerCase(), r.kind]));
-    for (const [index, node] of nodes.entries()) {
-      reporter?.nodeStarted?.(node, 0);
-      const started = new Date();
-      const done = (status: NodeResult['status'], message: string): NodeResult => {
-        const completed = new Date();
-        const result: NodeResult = { uniqueId: node.uniqueId, status, message, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), relationName: relationName(node.relation), thread: 0 };
-        results.push(result);
-        reporter?.nodeFinished?.(node, result, index + 1, nodes.length);
-        return result;
-      };
+    // What each node needs, decided up front: a reason to leave it, or the relation to clone it from.
+    const work = nodes.map((node) => {
       const from = stateRelation(state, node.uniqueId);
       const key = `${node.relation.schema}.${node.relation.identifier}`.toLowerCase();
-      if (!from) {
-        done('skipped', 'not in the state manifest');
-        continue;
-      }
-      if (sameDatabase && `${from.schema}.${from.identifier}`.toLowerCase() === key) {
-        done('success', 'no-op (same relation)');
-        continue;
-      }
-      if (existing.has(key) && !options.fullRefresh) {
-        done('success', `no-op (${existing.get(key)} exists)`);
-        continue;
-      }
-      const source = sameDatabase ? renderRelation(from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(from)}`;
-      try {
-        await connection.execute(`create schema if not exists ${quoteIdentifier(node.relation.schema)}`);
-        const kind = existing.get(key);
-        if (kind) await connection.execute(connection.dialect.dropRelation(node.relation, kind));
-        await connection.execute(sameDatabase ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
-        done('success', sameDatabase ? 'cloned view' : 'cloned table');
-      } catch (error) {
-        done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);
-      }
+      if (!from) return { node, skip: ['skipped', 'not in the state manifest'] as const };
+      if (sameDatabase && `${from.schema}.${from.identifier}`.toLowerCase() === key) return { node, skip: ['success', 'no-op (same relation)'] as const };
+      if (existing.has(key) && !options.fullRefresh) return { node, skip: ['success', `no-op (${existing.get(key)} exists)`] as const };
+      return { node, from, kind: existing.get(key) };
+    });
+    // Schemas one at a time, before the clones run in parallel (DuckDB reports a write-write
+    // conflict when two connections create the same schema at once); a schema that cannot be made
+    // fails its nodes' clones, each with the database's message.
+    for (const schema of new Set(work.filter((item) => item.from).map((item) => item.node.relation.schema))) {
+      await connection.execute(`create schema if not exists ${quoteIdentifier(schema)}`).catch(() => undefined);
     }
+    let next = 0;
+    const lane = async (lane: Connection, thread: number): Promise<void> => {
+      while (next < work.length) {
+        const item = work[next++];
+        const { node } = item;
+        reporter?.nodeStarted?.(node, thread);
+        const started = new Date();
+        const done = (status: NodeResult['status'], message: string): void => {
+          const completed = new Date();
+          const result: NodeResult = { uniqueId: node.uniqueId, status, message, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), relationName: relationName(node.relation), thread };
+          results.push(result);
+          reporter?.nodeFinished?.(node, result, results.length, work.length);
+        };
+        if (!item.from) {
+          done(item.skip![0], item.skip![1]);
+          continue;
+        }
+        const source = sameDatabase ? renderRelation(item.from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(item.from)}`;
+        try {
+          if (item.kind) await lane.execute(lane.dialect.dropRelation(node.relation, item.kind));
+          await lane.execute(sameDatabase ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
+          done('success', sameDatabase ? 'cloned view' : 'cloned table');
+        } catch (error) {
+          done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
+    };
+    await Promise.all(connections.slice(0, threads).map((each, thread) => lane(each, thread)));
     const elapsed = (Date.now() - startedAt) / 1000;
     const summary = summarize(results, elapsed);
     // Reported once the artifacts are written (after the session closes the database): see below.
-    const args = { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name };
+    const args = { command: 'clone', select: options.select ?? [], exclude: options.exclude ?? [], state: options.state, full_refresh: Boolean(options.fullRefresh), target: project.target.name, threads };
     return { value: { results, summary, success: summary.error === 0, project }, artifacts: { manifest: {}, runResults: { results, elapsed, startedAt, args } } };
   }).then((outcome) => {
     options.reporter?.runFinished?.(outcome.results, outcome.summary, outcome.project.manifest.nodes);

@@ -93,6 +93,9 @@ describe.each(ENGINES)('commands outside the node run, through the session, on %
     expect(shown.stdout).not.toContain("Previewing node 'raw_orders'");
     expect(shown.stdout).toContain("Previewing node 'stg_orders':");
     expect(shown.stdout).toMatch(/Previewing node 'orders':\n\| order_id \| amount \|/);
+    const inline = dops(['show', '--inline', "select count(*) as n from {{ ref('orders') }}", ...target], dir);
+    expect(inline.status, inline.stderr).toBe(0);
+    expect(inline.stdout).toMatch(/Previewing inline node:\n\| +n \|\n\| -+ \|\n\| +3 \|/);
     const bad = dops(['show', '-s', 'orders', '--exclude-resource-type', 'modle', ...target], dir);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toContain("Unknown --exclude-resource-type 'modle'");
@@ -127,6 +130,31 @@ describe.each(ENGINES)('commands outside the node run, through the session, on %
   }, 240_000);
 });
 
+describe('every command opens the target through the session', () => {
+  it('an unreachable PostgreSQL target: an error naming the target, exit 2, no stack trace, nothing written', async () => {
+    const dir = makeProject(FILES);
+    await addPostgresProfile(server, dir, 'proj', { port: 1 });
+    expect(dops(['build', '-q'], dir).status).toBe(0); // DuckDB dev target: artifacts to compare against
+    cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
+    const before = readFileSync(join(dir, 'target/run_results.json'), 'utf8');
+    const commands = [
+      ['compile', '--inline', "select {{ column_list(ref('orders')) }} from {{ ref('orders') }}"],
+      ['show', '-s', 'orders'],
+      ['show', '--inline', 'select 1 as x'],
+      ['run-operation', 'count_orders'],
+      ['clone', '--state', 'prod-state'],
+    ];
+    for (const args of commands) {
+      const run = dops([...args, '-t', 'pg'], dir);
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain("Cannot connect to target 'pg'");
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).toBe(before);
+    }
+  }, 240_000);
+});
+
 describe('compile --inline through the session', () => {
   it('opens no database when the template does not query it', () => {
     const dir = makeProject({ ...FILES, 'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dops.duckdb}\n' });
@@ -139,16 +167,20 @@ describe('compile --inline through the session', () => {
 
 describe('clone through the session', () => {
   // docs.getdbt.com/reference/commands/clone
-  it('honours --exclude-resource-type and writes manifest.json and run_results.json', async () => {
+  it('honours --exclude-resource-type and --threads, and writes manifest.json and run_results.json', async () => {
     const profiles = ['proj:', '  target: prod', '  outputs:', '    prod: {type: duckdb, path: dops.duckdb, schema: main}', '    ci: {type: duckdb, path: dops.duckdb, schema: ci}', ''].join('\n');
     const dir = makeProject({ ...FILES, 'profiles.yml': profiles });
     expect(dops(['build', '-q'], dir).status).toBe(0);
     cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
     // Before: --exclude-resource-type was dropped and the seed was cloned too.
-    const cloned = dops(['clone', '--state', 'prod-state', '-t', 'ci', '--exclude-resource-type', 'seed'], dir);
+    // Before: --threads was dropped too (one connection, every result on Thread-1).
+    const cloned = dops(['clone', '--state', 'prod-state', '-t', 'ci', '--exclude-resource-type', 'seed', '--threads', '2'], dir);
     expect(cloned.status, cloned.stderr).toBe(0);
     const results = readJson(dir, 'target/run_results.json');
     expect(results.results.map((r: { unique_id: string }) => r.unique_id).sort()).toEqual(['model.proj.orders', 'model.proj.stg_orders']);
+    // Each of the 2 threads takes one of the 2 clones as it starts (no timing involved).
+    expect(results.results.map((r: { thread_id: string }) => r.thread_id).sort()).toEqual(['Thread-1', 'Thread-2']);
+    expect(results.args.threads).toBe(2);
     expect(readJson(dir, 'target/manifest.json').metadata.target.name).toBe('ci');
     expect(await query(dir, "select table_name from information_schema.tables where table_schema = 'ci' order by 1")).toEqual([{ table_name: 'orders' }, { table_name: 'stg_orders' }]);
   }, 240_000);
