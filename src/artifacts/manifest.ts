@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/manifest.js';
-import type { ColumnInfo, ManifestNode, UnitTestNode, UnitTestRows } from '../manifest/nodes.js';
+import { isSqlNode, type ColumnInfo, type ManifestNode, type UnitTestNode, type UnitTestRows } from '../manifest/nodes.js';
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
@@ -189,12 +189,33 @@ export function writeManifest(path: string, manifest: Manifest, metadata: Record
     out.write(',"unit_tests":');
     writeMembers(out, serializedNodes(nodes, (node) => node.resourceType === 'unit_test', compiled));
     for (const [key, value] of Object.entries(manifest.extra)) out.write(`,${JSON.stringify(key)}:${JSON.stringify(value)}`);
-    out.write(`,"macros":${JSON.stringify(macrosJson(manifest))},"parent_map":${JSON.stringify(manifest.parentMap())},"child_map":${JSON.stringify(manifest.childMap())}}\n`);
+    out.write(`,"macros":${JSON.stringify(macrosJson(manifest))},"parent_map":`);
+    // Both maps streamed from the nodes, as Manifest.parentMap() / childMap() build them: an object
+    // with a key per node (internalizing every unique id) cost more than writing the entries.
+    writeMembers(out, dependencyEntries(nodes, false));
+    out.write(',"child_map":');
+    writeMembers(out, dependencyEntries(nodes, true));
+    out.write('}\n');
     out.flush();
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, path);
+}
+
+/**
+ * dbt's `parent_map` (each node's `dependsOn.nodes`) or `child_map` (the nodes depending on each),
+ * entry by entry in node order: what {@link Manifest.parentMap} / {@link Manifest.childMap} hold.
+ */
+function* dependencyEntries(nodes: ManifestNode[], children: boolean): Iterable<[string, string[]]> {
+  if (!children) {
+    for (const node of nodes) yield [node.uniqueId, isSqlNode(node) ? node.dependsOn.nodes : []];
+    return;
+  }
+  const map = new Map<string, string[]>();
+  for (const node of nodes) map.set(node.uniqueId, []);
+  for (const node of nodes) if (isSqlNode(node)) for (const parent of node.dependsOn.nodes) map.get(parent)!.push(node.uniqueId);
+  yield* map;
 }
 
 /** Serializes the nodes that pass `keep` one by one, as they are written. */

@@ -134,6 +134,9 @@ export class Manifest {
    */
   checkAccess(restricted: ReadonlySet<string> = new Set()): DopsError[] {
     const errors: DopsError[] = [];
+    // Only a private model, or a protected one in a restricted package, can refuse a ref: without
+    // either, no ref needs resolving again (most projects; 30,000 refs in a 10,000-model one).
+    if (!restricted.size && ![...this.nodes.values()].some((node) => node.resourceType === 'model' && String(node.config.access ?? 'protected') === 'private')) return errors;
     for (const node of this.nodes.values()) {
       if (!isSqlNode(node)) continue;
       const attached = node.resourceType === 'test' && node.attachedNode ? this.nodes.get(node.attachedNode) : undefined;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { globSync } from 'tinyglobby';
@@ -40,9 +40,12 @@ export interface ProjectFiles {
   fingerprint?: Fingerprint;
 }
 
-/** sha256 hex digest of a string. */
+/** Node's one-shot `crypto.hash` (20.12+): ~2x faster than a Hash object for one small input. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** sha256 hex digest of a string (of its UTF-8 bytes). */
 export function checksum(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** A root as the glob reports paths under it: normalized, no trailing slash, '' for the project dir. */
