@@ -124,8 +124,11 @@ interface Offload {
  * fraction of rewriting it (measured in `npm run bench`), and an untouched file keeps its mtime.
  * A file that is missing or has another size is written without being read, and each folder is
  * created (or found) once per writer, so a first compile runs no failing calls (nor a `stat` per
- * file in the folders it created). After {@link OFFLOAD_AFTER_WRITES} writes, writing moves to a
- * background thread: call {@link flush} before relying on the files.
+ * file in the folders it created). After {@link OFFLOAD_AFTER_WRITES} writes (or at once when
+ * {@link expect} is told of more), writing moves to a background thread: call {@link flush} before
+ * relying on the files; it writes on this thread too the files the background thread has not
+ * reached. Each write's callback gets the file's stamp as written (mtime and size, see
+ * project/fingerprint.ts), so callers need no `stat` of their own.
  */
 export class TextFileWriter {
   /** Folders known to exist; true for those this writer created (so they hold only its files). */
@@ -152,8 +155,8 @@ export class TextFileWriter {
 
   /**
    * @param path absolute file path
-   * @param onWritten called once the file holds `text`: at once, or from {@link flush} when the
-   *   background thread writes it
+   * @param onWritten called once the file holds `text`, with its stamp (`[mtimeMs, size]`, null if
+   *   unknown): at once, or from {@link flush} when the background thread writes it
    * @throws the file system's error when the file cannot be written here (the background
    *   thread's errors are thrown by {@link flush})
    */
