@@ -20,7 +20,9 @@ const BATCH = 64;
  * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest
  * and from `dist/` alike): writes each file it is sent, creating its folder when missing, counts
  * the files done in shared memory, and posts per batch the stamp of each file as written
- * (`fstat` of the open file: cheaper than a `stat` by path afterwards) or the failure.
+ * (`fstat` of the open file: cheaper than a `stat` by path afterwards) or the failure. It claims
+ * each file before writing it (shared memory), skipping those the writer's own thread claimed
+ * while helping (see {@link TextFileWriter.flush}).
  */
 const WORKER_CODE = `
 const { workerData } = require('node:worker_threads');
@@ -28,11 +30,13 @@ const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require('node:f
 const { dirname } = require('node:path');
 ${writeStampedSource()}
 const done = new Int32Array(workerData.done);
-workerData.port.on('message', ({ first, batch }) => {
+workerData.port.on('message', ({ first, batch, claims: shared }) => {
   const stamps = new Float64Array(batch.length * 2).fill(NaN);
+  const claims = new Int32Array(shared);
   let failure;
   for (let i = 0; i < batch.length; i++) {
     if (Atomics.load(done, 1) === 1) return; // the writer took over (see flush)
+    if (Atomics.compareExchange(claims, i, 0, 1) !== 0) continue; // written by the writer's thread
     const [path, text] = batch[i];
     try {
       const stamp = writeStamped(path, text);
@@ -102,12 +106,16 @@ interface Offload {
   done: Int32Array;
   /** Every write sent, in order: the thread writes them in order, so `done` tells which are on disk. */
   sentWrites: [path: string, text: string][];
+  /** Each batch sent: its first write number and its claims (shared: 0 free, 1 the thread's, 2 this thread's). */
+  sentBatches: { first: number; claims: Int32Array }[];
   sent: number;
   batch: [path: string, text: string][];
   /** Called once the thread has written the file (see {@link TextFileWriter.flush}), by write number. */
   callbacks: [index: number, callback: (stamp: PathStamp) => void][];
   /** Stamps of the files written, two numbers per write number (mtimeMs, size; NaN until known). */
   stamps: number[];
+  /** A path was sent twice: only the thread, writing in order, may write (the last text wins). */
+  repeats: boolean;
 }
 
 /**
@@ -116,8 +124,11 @@ interface Offload {
  * fraction of rewriting it (measured in `npm run bench`), and an untouched file keeps its mtime.
  * A file that is missing or has another size is written without being read, and each folder is
  * created (or found) once per writer, so a first compile runs no failing calls (nor a `stat` per
- * file in the folders it created). After {@link OFFLOAD_AFTER_WRITES} writes, writing moves to a
- * background thread: call {@link flush} before relying on the files.
+ * file in the folders it created). After {@link OFFLOAD_AFTER_WRITES} writes (or at once when
+ * {@link expect} is told of more), writing moves to a background thread: call {@link flush} before
+ * relying on the files; it writes on this thread too the files the background thread has not
+ * reached. Each write's callback gets the file's stamp as written (mtime and size, see
+ * project/fingerprint.ts), so callers need no `stat` of their own.
  */
 export class TextFileWriter {
   /** Folders known to exist; true for those this writer created (so they hold only its files). */
@@ -144,8 +155,8 @@ export class TextFileWriter {
 
   /**
    * @param path absolute file path
-   * @param onWritten called once the file holds `text`: at once, or from {@link flush} when the
-   *   background thread writes it
+   * @param onWritten called once the file holds `text`, with its stamp (`[mtimeMs, size]`, null if
+   *   unknown): at once, or from {@link flush} when the background thread writes it
    * @throws the file system's error when the file cannot be written here (the background
    *   thread's errors are thrown by {@link flush})
    */
@@ -163,6 +174,7 @@ export class TextFileWriter {
       onWritten?.([existing.mtimeMs, existing.size]);
       return;
     }
+    if (this.offload && this.written.has(path)) this.offload.repeats = true;
     this.written.add(path);
     if (!this.offload && this.written.size > (this.options.offloadAfter ?? OFFLOAD_AFTER_WRITES)) this.offload = startOffload();
     if (this.offload) {
@@ -184,12 +196,12 @@ export class TextFileWriter {
     const offload = this.offload;
     if (!offload) return;
     send(offload);
+    let failure = help(offload);
     waitFor(offload, this.options.stallMs ?? STALL_MS);
-    let failure: { path: string; message: string; code?: string } | undefined;
     for (let received = receiveMessageOnPort(offload.port); received; received = receiveMessageOnPort(offload.port)) {
-      const { first, stamps, failure: failed } = received.message as { first: number; stamps: Float64Array; failure?: typeof failure };
+      const { first, stamps, failure: failed } = received.message as { first: number; stamps: Float64Array; failure?: Failure };
       failure ??= failed;
-      for (let i = 0; i < stamps.length; i++) offload.stamps[2 * first + i] = stamps[i];
+      for (let i = 0; i < stamps.length; i++) if (!Number.isNaN(stamps[i])) offload.stamps[2 * first + i] = stamps[i];
     }
     const callbacks = offload.callbacks.splice(0);
     if (failure) throw Object.assign(new Error(`${failure.message} (writing ${failure.path})`), { code: failure.code });
@@ -212,6 +224,38 @@ export class TextFileWriter {
       }
     }
   }
+}
+
+/** A file that could not be written, as reported across threads. */
+interface Failure {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/**
+ * Writes, on this thread, the files the background thread has not started yet, from the last one
+ * back until one the thread has claimed (it takes them in order): at the end of a big first
+ * compile both threads create files, in different folders, instead of this one waiting.
+ * @returns the first failure, if any (the rest are still written)
+ */
+function help(offload: Offload): Failure | undefined {
+  let failure: Failure | undefined;
+  if (offload.repeats) return undefined;
+  for (let b = offload.sentBatches.length - 1; b >= 0; b--) {
+    const { first, claims } = offload.sentBatches[b];
+    for (let i = claims.length - 1; i >= 0; i--) {
+      if (Atomics.compareExchange(claims, i, 0, 2) !== 0) return failure;
+      const [path, text] = offload.sentWrites[first + i];
+      try {
+        [offload.stamps[2 * (first + i)], offload.stamps[2 * (first + i) + 1]] = writeStamped(path, text);
+      } catch (error) {
+        const { message, code } = error as NodeJS.ErrnoException;
+        failure ??= { path, message, code };
+      }
+    }
+  }
+  return failure;
 }
 
 /**
@@ -248,12 +292,14 @@ function startOffload(): Offload {
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, done, sentWrites: [], sent: 0, batch: [], callbacks: [], stamps: [] };
+  return { worker, port: port1, done, sentWrites: [], sentBatches: [], sent: 0, batch: [], callbacks: [], stamps: [], repeats: false };
 }
 
 function send(offload: Offload): void {
   if (!offload.batch.length) return;
-  offload.port.postMessage({ first: offload.sent, batch: offload.batch });
+  const claims = new Int32Array(new SharedArrayBuffer(4 * offload.batch.length));
+  offload.port.postMessage({ first: offload.sent, batch: offload.batch, claims: claims.buffer });
+  offload.sentBatches.push({ first: offload.sent, claims });
   offload.sentWrites.push(...offload.batch);
   offload.sent += offload.batch.length;
   offload.batch = [];

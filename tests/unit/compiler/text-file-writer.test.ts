@@ -105,4 +105,23 @@ describe('TextFileWriter', () => {
     expect(done).toHaveLength(150);
     for (let i = 0; i < 150; i++) expect(readFileSync(join(dir, 'e', `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
   });
+
+  it('writes, on the calling thread, the files the background thread has not reached when flushed', async () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter({ offloadAfter: 10, stallMs: 300 });
+    writer.expect(1000);
+    type Internals = { offload: { worker: { terminate(): Promise<number> }; sentBatches: { claims: Int32Array }[] } };
+    const offload = (writer as unknown as Internals).offload;
+    // A thread that never gets to them: every file sent is left for flush to write.
+    await offload.worker.terminate();
+    const stamps: unknown[] = [];
+    for (let i = 0; i < 300; i++) writer.writeIfChanged(join(dir, `h${i % 4}`, `m${i}.sql`), `select ${i}\n`, (stamp) => (stamps[i] = stamp));
+    writer.close();
+    expect(offload.sentBatches.flatMap(({ claims }) => [...claims]).every((claim) => claim === 2)).toBe(true);
+    for (let i = 0; i < 300; i++) {
+      const path = join(dir, `h${i % 4}`, `m${i}.sql`);
+      expect(readFileSync(path, 'utf8')).toBe(`select ${i}\n`);
+      expect(stamps[i]).toEqual([statSync(path).mtimeMs, statSync(path).size]);
+    }
+  });
 });
