@@ -177,11 +177,6 @@ export class Session {
     return (await this.connect(1))[0];
   }
 
-  /** True once {@link connect} (or {@link connection}) has opened the target's adapter. */
-  get connected(): boolean {
-    return this.adapter !== undefined;
-  }
-
   /** Closes the adapter and its connections. Safe to call more than once. */
   async close(): Promise<void> {
     const adapter = this.adapter;
