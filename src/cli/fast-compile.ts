@@ -20,6 +20,9 @@ const VALUE_FLAGS: Record<string, 'projectDir' | 'target' | 'profilesDir' | 'var
   '--vars': 'vars',
 };
 
+/** The options {@link plainArgs} accepts. */
+export type PlainArgs = Partial<Record<'projectDir' | 'target' | 'profilesDir' | 'vars', string>>;
+
 /**
  * The options of `dops compile` as the command line gives them, when it is a plain compile this
  * module can answer: `compile` followed only by `--project-dir`, `-t` / `--target`,
@@ -27,9 +30,14 @@ const VALUE_FLAGS: Record<string, 'projectDir' | 'target' | 'profilesDir' | 'var
  * @param args the arguments after the executable (`process.argv.slice(2)`)
  * @returns the options, or undefined for anything else (the full program decides)
  */
-export function plainCompileArgs(args: readonly string[]): Partial<Record<'projectDir' | 'target' | 'profilesDir' | 'vars', string>> | undefined {
-  if (args[0] !== 'compile') return undefined;
-  const options: Partial<Record<'projectDir' | 'target' | 'profilesDir' | 'vars', string>> = {};
+export function plainCompileArgs(args: readonly string[]): PlainArgs | undefined {
+  return plainArgs(args, 'compile');
+}
+
+/** {@link plainCompileArgs} for another command name. */
+export function plainArgs(args: readonly string[], command: string): PlainArgs | undefined {
+  if (args[0] !== command) return undefined;
+  const options: PlainArgs = {};
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;

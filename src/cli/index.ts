@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { isSecretEnvName, scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
 import { EXIT, jsonLogRequested, reportFailure } from './exit.js';
 import { applyProjectFlags } from './options.js';
+import { prepareOutput } from './process-output.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDocs } from './commands/docs.js';
 import { registerInit } from './commands/init.js';
@@ -46,25 +46,8 @@ export function createProgram(): Command {
   return program;
 }
 
-/**
- * Masks the values of secret env vars in everything the process prints (dbt scrubs its logs:
- * https://docs.getdbt.com/reference/dbt-jinja-functions/env_var#secrets).
- */
-function scrubOutput(stream: NodeJS.WriteStream): void {
-  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? scrubSecrets(chunk) : chunk instanceof Uint8Array ? scrubSecrets(Buffer.from(chunk).toString('utf8')) : chunk, ...rest)) as typeof stream.write;
-}
-
 async function main(argv: string[]): Promise<void> {
-  if (Object.keys(process.env).some(isSecretEnvName)) {
-    scrubOutput(process.stdout);
-    scrubOutput(process.stderr);
-  }
-  // `dops ls | head` closes the pipe early; that is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  prepareOutput();
   const program = createProgram();
   try {
     await program.parseAsync(argv);

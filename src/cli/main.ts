@@ -6,23 +6,33 @@
  * ~45 MB of peak memory).
  * `env -S` splits the line into arguments (GNU coreutils 8.30+, macOS, BSD; npm's Windows shims
  * read it too).
- * `dops --version` answers at once, and a plain `dops compile` with nothing changed since the
- * last one is answered from its stamp (src/cli/fast-compile.ts) before commander or any command
- * module loads; everything else loads the commander program (src/cli/index.ts).
+ * `dops --version` answers at once, and a plain `dops compile`, `dops build` or `dops run` with
+ * nothing changed since the last one is answered from its stamp (src/cli/fast-compile.ts,
+ * src/cli/fast-build.ts) before commander or any command module loads; everything else loads the
+ * commander program (src/cli/index.ts).
  */
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { DOPS_VERSION } = await import('../version.js');
   process.stdout.write(`${DOPS_VERSION}\n`);
-} else if (!(args[0] === 'compile' && (await answeredFromStamp()))) {
+} else if (!(await answeredFromStamp())) {
   await import('./index.js');
 }
 
-/** True when fast-compile answered; any failure there leaves the answer to the full program. */
+/**
+ * True when a stamp answered: a plain `dops compile` (src/cli/fast-compile.ts), `dops build` or
+ * `dops run` (src/cli/fast-build.ts) with nothing changed. Any failure before output begins
+ * leaves the answer to the full program.
+ */
 async function answeredFromStamp(): Promise<boolean> {
   try {
-    return await (await import('./fast-compile.js')).answerCompile(args);
+    if (args[0] === 'compile') return await (await import('./fast-compile.js')).answerCompile(args);
+    if (args[0] === 'build' || args[0] === 'run') {
+      (await import('./process-output.js')).prepareOutput();
+      return await (await import('./fast-build.js')).answerBuild(args);
+    }
   } catch {
-    return false;
+    // The full program runs and reports.
   }
+  return false;
 }

@@ -1,13 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SelectOptions } from '../api/options.js';
-import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/selector.js';
-import { join, resolve } from 'node:path';
-import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
-import { JsonReporter } from '../reporter/json.js';
-import { setPrintEnabled } from '../reporter/print.js';
-import type { Reporter } from '../reporter/reporter.js';
-import { LOG_LEVELS, setUseColors, TerminalReporter, type LogLevel } from '../reporter/terminal.js';
+import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '../reporter/terminal.js';
+import { cliReporter, projectFlagValues } from './reporter.js';
+
+export { cliReporter };
 
 /** Flags as commander parses them for commands that run nodes. */
 export interface CliFlags {
@@ -51,38 +49,18 @@ export interface CliFlags {
   favorState?: boolean;
 }
 
-/** CLI option (commander attribute name) -> the dbt flag that sets its default. */
-const FLAG_OPTIONS: Record<string, string> = {
-  failFast: 'fail_fast',
-  warnError: 'warn_error',
-  useColors: 'use_colors',
-  partialParse: 'partial_parse',
-  quiet: 'quiet',
-  print: 'print',
-  versionCheck: 'version_check',
-  logLevel: 'log_level',
-  logFormat: 'log_format',
-  indirectSelection: 'indirect_selection',
-};
-
 /**
  * Fills the options the user did not type from dbt's other flag sources, as dbt resolves flags
  * (https://docs.getdbt.com/reference/global-configs/about-global-configs): `DBT_<FLAG>`
  * environment variables, then `flags:` in dbt_project.yml; `--log-path` also from `DBT_LOG_PATH`
- * and the project file's `log-path`. Runs before each command's action (a commander preAction hook).
+ * and the project file's `log-path` (see projectFlagValues). Runs before each command's action
+ * (a commander preAction hook).
  */
 export function applyProjectFlags(command: Command): void {
   const declared = new Set(command.options.map((option) => option.attributeName()));
-  const projectDir = resolve((command.opts().projectDir as string | undefined) ?? '.');
-  const settings = peekProjectSettings(projectDir);
-  for (const [key, flag] of Object.entries(FLAG_OPTIONS)) {
-    if (!declared.has(key) || command.getOptionValueSource(key) === 'cli') continue;
-    const value = resolveFlag(flag, undefined, settings.flags);
-    if (value !== undefined) command.setOptionValueWithSource(key, value, 'env');
-  }
-  if (declared.has('logPath') && command.getOptionValueSource('logPath') !== 'cli') {
-    const logPath = process.env.DBT_LOG_PATH || (settings.logPath ? join(projectDir, settings.logPath) : undefined);
-    if (logPath) command.setOptionValueWithSource('logPath', logPath, 'env');
+  const values = projectFlagValues(resolve((command.opts().projectDir as string | undefined) ?? '.'));
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && declared.has(key) && command.getOptionValueSource(key) !== 'cli') command.setOptionValueWithSource(key, value, 'env');
   }
 }
 
@@ -142,20 +120,6 @@ export function withRunFlags(command: Command): Command {
 /** `--log-format text|json`. */
 export function logFormatOption(): Option {
   return new Option('--log-format <format>', 'text for people, json for one event per line').choices(['text', 'json']).default('text');
-}
-
-/**
- * Applies the output flags every command shares (`--use-colors`, `--print`) and returns the
- * reporter: the terminal (or JSON) one on stdout at `--log-level` (`-q`: errors), plus the file
- * log `logs/dops.log` as dbt keeps one.
- */
-export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'): Reporter {
-  setUseColors(flags.useColors);
-  setPrintEnabled(flags.print !== false);
-  const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
-  const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout, { logLevel: level });
-  const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
-  return combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command));
 }
 
 /** Turns parsed flags into API options, with a terminal reporter on stdout. */

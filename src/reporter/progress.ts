@@ -1,5 +1,21 @@
-import { createLogUpdate } from 'log-update';
 import type { OutputStream } from './terminal.js';
+
+type CreateLogUpdate = typeof import('log-update').createLogUpdate;
+
+/** log-update, once loaded. */
+let createLogUpdate: CreateLogUpdate | undefined;
+let loading: Promise<CreateLogUpdate> | undefined;
+
+/**
+ * Loads log-update: with its dependencies (wrap-ansi, string-width, ansi-escapes, ...) it cost
+ * ~90 ms of CPU at every start-up when imported statically, for a live line only a terminal shows
+ * and only once a node has run for {@link ProgressTimings.liveAfter} s. A terminal NodeProgress
+ * starts the import; its live line waits for it.
+ * @returns log-update's `createLogUpdate` (the same promise on every call)
+ */
+export function loadLogUpdate(): Promise<CreateLogUpdate> {
+  return (loading ??= import('log-update').then((module) => (createLogUpdate = module.createLogUpdate)));
+}
 
 /** A clock and timer, injectable so tests drive time instead of waiting for it. */
 export interface ProgressClock {
@@ -52,7 +68,8 @@ export class NodeProgress {
   /** Piped: how many `still running` lines each node has had. */
   private readonly reported = new Map<string, number>();
   private stop: (() => void) | undefined;
-  private readonly live: ReturnType<typeof createLogUpdate> | undefined;
+  /** The live line on a terminal; undefined when piped, or on a terminal until log-update has loaded. */
+  private live: ReturnType<CreateLogUpdate> | undefined;
   private liveShown = false;
   private frame = 0;
 
@@ -64,13 +81,20 @@ export class NodeProgress {
     // A pseudo-terminal may report 0 columns (e.g. under `script`); log-update would wrap to nothing.
     const size = out as { columns?: number; rows?: number };
     const screen = { write: (text: string) => out.write(text), get columns() { return size.columns || 80; }, get rows() { return size.rows || 24; } };
-    this.live = out.isTTY ? createLogUpdate(screen as unknown as NodeJS.WriteStream, { showCursor: true }) : undefined;
+    const create = (make: CreateLogUpdate) => make(screen as unknown as NodeJS.WriteStream, { showCursor: true });
+    if (!out.isTTY) return;
+    if (createLogUpdate) this.live = create(createLogUpdate);
+    else
+      void loadLogUpdate().then(
+        (make) => (this.live ??= create(make)),
+        () => undefined,
+      );
   }
 
   /** A node started. */
   started(name: string): void {
     this.running.set(name, this.clock.now());
-    this.stop ??= this.clock.every(this.live ? 200 : 1000, () => this.tick());
+    this.stop ??= this.clock.every(this.out.isTTY ? 200 : 1000, () => this.tick());
   }
 
   /** A node ended. */
@@ -102,7 +126,9 @@ export class NodeProgress {
   /** One timer tick: redraw the live line, or print due `still running` lines. */
   tick(): void {
     const now = this.clock.now();
-    if (this.live) {
+    if (this.out.isTTY) {
+      // Until log-update has loaded (well before the first live line is due): nothing to draw.
+      if (!this.live) return;
       this.frame = (this.frame + 1) % SPINNER.length;
       this.draw(now);
       return;

@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableClass from 'cli-table3';
 import type { Row } from '../adapter/adapter.js';
 import { colorsFor, type OutputStream } from './terminal.js';
 
@@ -18,11 +19,21 @@ export function jsonValue(value: unknown): unknown {
 }
 
 /**
+ * cli-table3 (CommonJS), required on first use: imported statically, it and string-width loaded
+ * with every command that can run unit tests, i.e. with the session every command goes through.
+ */
+let tableClass: typeof TableClass | undefined;
+function loadTable(): typeof TableClass {
+  return (tableClass ??= createRequire(import.meta.url)('cli-table3') as typeof TableClass);
+}
+
+/**
  * Formats rows as a table (cli-table3) with the columns as its header, in the markdown-like
  * layout dbt's `show` prints: `| a | b |`, a `| -- |` rule, one line per row. Numbers align right.
  */
 export function formatTable(columns: string[], rows: Row[], out: OutputStream): string {
   const c = colorsFor(out);
+  const Table = loadTable();
   const table = new Table({
     head: columns.map((name) => c.bold(name)),
     chars: {

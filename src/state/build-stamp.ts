@@ -206,9 +206,10 @@ export function replayUpToDateBuild(options: SelectOptions, command: string, ver
   if (!fingerprintHolds(projectDir, stamp.outputs) || !fingerprintHolds(projectDir, stamp.inputs)) return undefined;
   for (const [location, recorded] of stamp.data) if (version(location, projectDir) !== recorded) return undefined;
 
-  const reporter = options.reporter;
   const nodes = new Map(stamp.nodes.map((node) => [node.uniqueId, node]));
   if (!stamp.results.every((r) => nodes.has(r.uniqueId))) return undefined;
+  // Read only now: the CLI's fast path (src/cli/fast-build.ts) makes its reporter on first read.
+  const reporter = options.reporter;
   reporter?.warnings?.(stamp.warnings);
   reporter?.runStarted?.(stamp.results.length, { nodes: nodes.values(), threads: stamp.threads, target: stamp.target });
   const results: NodeResult[] = [];

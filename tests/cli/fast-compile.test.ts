@@ -10,6 +10,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plainCompileArgs } from '../../src/cli/fast-compile.js';
+import { loadsCommander } from './module-hook.js';
 import { ageProjectFiles, DEFAULT_PROJECT_FILE, makeProject, removeProjects, writeFile } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -50,8 +51,10 @@ describe('dops compile answered from its stamp', () => {
 
     age();
     changed('first compile', 3);
+    expect(loadsCommander(['compile'], dir)).toBe(false);
+    expect(loadsCommander(['compile', '--threads', '1'], dir)).toBe(true);
     const log = readFileSync(join(dir, 'logs', 'dops.log'), 'utf8');
-    expect(log.match(/Running dops compile \(compile --project-dir /g)).toHaveLength(2);
+    expect(log.match(/Running dops compile \(compile /g)).toHaveLength(4);
 
     writeFile(dir, 'models/a.sql', FILES['models/a.sql'].replace('1 as id', '2 as id'));
     age();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeProgress, type ProgressClock } from '../../../src/reporter/progress.js';
+import { loadLogUpdate, NodeProgress, type ProgressClock } from '../../../src/reporter/progress.js';
 
 /** A clock the test moves by hand; `every` records the tick so the test calls it. */
 function manualClock() {
@@ -53,5 +53,24 @@ describe('NodeProgress when piped', () => {
     const progress = new NodeProgress(out, manualClock());
     progress.write('1 of 2 START ...\n');
     expect(out.out).toBe('1 of 2 START ...\n');
+  });
+});
+
+describe('NodeProgress on a terminal', () => {
+  it('shows a live line for a slow node once log-update has loaded (it loads on demand), and clears it at the end', async () => {
+    const clock = manualClock();
+    const out = { out: '', isTTY: true, columns: 80, rows: 24, write: (text: string) => (out.out += text) };
+    const progress = new NodeProgress(out, clock, { liveAfter: 2, stillRunningEvery: 30 });
+    progress.started('slow_model');
+    // log-update is imported when the first terminal progress is made.
+    await loadLogUpdate();
+    await Promise.resolve();
+    clock.advance(1);
+    expect(out.out).toBe('');
+    clock.advance(1);
+    expect(out.out).toMatch(/running slow_model \(2 s\)/);
+    expect(out.out).not.toContain('still running');
+    progress.finished('slow_model');
+    expect(clock.stopped).toBe(1);
   });
 });
