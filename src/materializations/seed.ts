@@ -134,6 +134,9 @@ export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
   return 'boolean';
 }
 
+/** Fields agate reads as NULL, once stripped and lower-cased. */
+const AGATE_NULLS = new Set(['', 'null']);
+
 /**
  * The `column_types` entry for a header column: the one named exactly so (dbt's
  * `column_override.get(col_name)`), else one naming it in another case (DuckDB's reader matched
@@ -148,7 +151,8 @@ function overrideFor(columnTypes: Record<string, string> | undefined, name: stri
 
 /**
  * A parsed seed CSV as a typed table: one column per header field, typed by `column_types` or
- * else by {@link inferSeedKind} through the dialect's seed types; empty fields as NULL. Values of
+ * else by {@link inferSeedKind} through the dialect's seed types; empty fields as NULL (and, for
+ * engines loaded from these rows, blank and `null` ones as dbt's agate reads them). Values of
  * inferred whole-number columns are written as plain digits (`1.0` -> `1`) for engines loaded
  * from these rows.
  * @param records the CSV's records, header first (see checkSeedCsv)
@@ -158,7 +162,11 @@ export function seedTable(records: string[][], columnTypes: Record<string, strin
   const [header = [], ...body] = records;
   const unknown = Object.keys(columnTypes ?? {}).filter((key) => !header.some((name) => name.toLowerCase() === key.toLowerCase()));
   if (unknown.length) throw new Error(`column_types names ${unknown.map((k) => `"${k}"`).join(', ')}, not a column of the CSV's header`);
-  const rows = body.map((record) => header.map((_, i) => (record[i] === undefined || record[i] === '' ? undefined : record[i])));
+  // Rows dops inserts itself are agate's values: blank and `null` (any case) fields are NULL in every
+  // column (dbt-common agate_helper: null_values=("null", "")). A file the engine reads has NULL
+  // for empty fields only, as dbt-duckdb's COPY has.
+  const isNull = dialect.seedSelect ? (value: string) => value === '' : (value: string) => AGATE_NULLS.has(value.trim().toLowerCase());
+  const rows = body.map((record) => header.map((_, i) => (record[i] === undefined || isNull(record[i]) ? undefined : record[i])));
   const columns: ColumnType[] = header.map((name, i) => {
     const override = overrideFor(columnTypes, name);
     if (override !== undefined) return { name, type: override };
