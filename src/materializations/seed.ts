@@ -29,11 +29,14 @@ const ANY = NUMBER | DATE | DATETIME | ISO_DATETIME | BOOLEAN;
 /** A number's needs: `float` (decimal places, NaN, infinity) or a whole number's width: 0 fits 32 bits, 1 fits 64 bits, 2 neither. */
 type NumberNeed = 'float' | 0 | 1 | 2;
 
+/** Whole numbers of at most 9 digits: within 32 bits whatever they are. */
+const SHORT_WHOLE = /^-?\d{1,9}$/;
 const NUMBER_FORM = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/;
 const NOT_FINITE = /^[-+]?(nan|inf|infinity)$/i;
 // Python's strptime takes one or two digits for month, day, hour, minute and second.
 const DATE_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const DATETIME_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})$/;
+const BOOLEAN_FORM = /^(true|false)$/i;
 const ISO_DATETIME_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
@@ -44,9 +47,8 @@ const ISO_DATETIME_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?
  * trailing zeros are dropped (agate's MaxPrecision normalizes: `1.0` and `1e3` are whole).
  */
 function numberNeed(value: string): NumberNeed | undefined {
-  if (NOT_FINITE.test(value)) return 'float';
   const match = NUMBER_FORM.exec(value);
-  if (!match) return undefined;
+  if (!match) return NOT_FINITE.test(value) ? 'float' : undefined;
   const [, sign, whole, fraction = '', exponent = '0'] = match;
   if (!whole && !fraction) return undefined;
   const significant = (whole + fraction).replace(/^0+/, '');
@@ -84,21 +86,27 @@ function isDay(year: string, month: string, day: string): boolean {
 
 const isTime = (hour: string, minute: string, second = '0') => Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
 
-/** The kinds (bits) a non-empty value fits, and what it needs as a number. */
-function kindsOf(value: string): { kinds: number; need?: NumberNeed } {
+/**
+ * The kinds (bits) among `candidates` a non-empty value fits, and what it needs as a number.
+ * Kinds outside `candidates` are not tested (the column cannot be them any more).
+ */
+function kindsOf(value: string, candidates: number): { kinds: number; need?: NumberNeed } {
+  if (candidates === BOOLEAN) return { kinds: BOOLEAN_FORM.test(value) ? BOOLEAN : 0 };
   // agate strips values before reading them; DuckDB's and PostgreSQL's inputs for these kinds
   // skip surrounding blanks too, but DuckDB's BOOLEAN does not, so booleans are taken as written.
   const trimmed = value.trim();
   if (!trimmed) return { kinds: 0 };
-  const need = numberNeed(trimmed);
-  if (need !== undefined) return { kinds: NUMBER, need };
-  let match = DATE_FORM.exec(trimmed);
+  if (candidates & NUMBER) {
+    const need = numberNeed(trimmed);
+    if (need !== undefined) return { kinds: NUMBER, need };
+  }
+  let match = candidates & DATE ? DATE_FORM.exec(trimmed) : null;
   if (match) return { kinds: isDay(match[1], match[2], match[3]) ? DATE : 0 };
-  match = DATETIME_FORM.exec(trimmed);
+  match = candidates & DATETIME ? DATETIME_FORM.exec(trimmed) : null;
   if (match) return { kinds: isDay(match[1], match[2], match[3]) && isTime(match[4], match[5], match[6]) ? DATETIME : 0 };
-  match = ISO_DATETIME_FORM.exec(trimmed);
+  match = candidates & ISO_DATETIME ? ISO_DATETIME_FORM.exec(trimmed) : null;
   if (match) return { kinds: isDay(match[1], match[2], match[3]) && isTime(match[4], match[5], match[6]) ? ISO_DATETIME : 0 };
-  return { kinds: /^(true|false)$/i.test(value) ? BOOLEAN : 0 };
+  return { kinds: candidates & BOOLEAN && BOOLEAN_FORM.test(value) ? BOOLEAN : 0 };
 }
 
 /**
@@ -119,11 +127,20 @@ function kindsOf(value: string): { kinds: number; need?: NumberNeed } {
  * @returns `integer` for a column without values (agate's Number, no decimal places)
  */
 export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
+  const list = [...values];
+  return columnKind(list.length, (row) => list[row]);
+}
+
+/** {@link inferSeedKind} over `count` values read by index (no array of the column built). */
+function columnKind(count: number, valueAt: (row: number) => string | undefined): SeedKind {
   let kinds = ANY;
   let need: NumberNeed = 0;
-  for (const value of values) {
+  for (let row = 0; row < count; row++) {
+    const value = valueAt(row);
     if (value === undefined) continue;
-    const found = kindsOf(value);
+    // Most seed numbers are short whole numbers: they fit 32 bits without further reading.
+    if (kinds === NUMBER && SHORT_WHOLE.test(value)) continue;
+    const found = kindsOf(value, kinds);
     kinds &= found.kinds;
     if (!kinds) return 'text';
     if (found.need !== undefined && need !== 'float') need = found.need === 'float' ? 'float' : (Math.max(need, found.need) as NumberNeed);
@@ -133,6 +150,9 @@ export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
   if (kinds & (DATETIME | ISO_DATETIME)) return 'timestamp';
   return 'boolean';
 }
+
+/** Fields agate reads as NULL, once stripped and lower-cased. */
+const AGATE_NULLS = new Set(['', 'null']);
 
 /**
  * The `column_types` entry for a header column: the one named exactly so (dbt's
@@ -148,7 +168,9 @@ function overrideFor(columnTypes: Record<string, string> | undefined, name: stri
 
 /**
  * A parsed seed CSV as a typed table: one column per header field, typed by `column_types` or
- * else by {@link inferSeedKind} through the dialect's seed types; empty fields as NULL. Values of
+ * else by {@link inferSeedKind} through the dialect's seed types; empty fields as NULL (and, for
+ * engines loaded from these rows, blank and `null` ones as dbt's agate reads them). The rows are
+ * left empty for engines that read the file themselves ({@link Dialect.seedSelect}). Values of
  * inferred whole-number columns are written as plain digits (`1.0` -> `1`) for engines loaded
  * from these rows.
  * @param records the CSV's records, header first (see checkSeedCsv)
@@ -158,11 +180,17 @@ export function seedTable(records: string[][], columnTypes: Record<string, strin
   const [header = [], ...body] = records;
   const unknown = Object.keys(columnTypes ?? {}).filter((key) => !header.some((name) => name.toLowerCase() === key.toLowerCase()));
   if (unknown.length) throw new Error(`column_types names ${unknown.map((k) => `"${k}"`).join(', ')}, not a column of the CSV's header`);
-  const rows = body.map((record) => header.map((_, i) => (record[i] === undefined || record[i] === '' ? undefined : record[i])));
+  // Rows dops inserts itself are agate's values: blank and `null` (any case) fields are NULL in every
+  // column (dbt-common agate_helper: null_values=("null", "")). A file the engine reads has NULL
+  // for empty fields only, as dbt-duckdb's COPY has.
+  const isNull = dialect.seedSelect ? (value: string) => value === '' : (value: string) => AGATE_NULLS.has(value.trim().toLowerCase());
+  const valueOf = (record: string[], i: number) => (record[i] === undefined || isNull(record[i]) ? undefined : record[i]);
+  // Only engines loaded from the rows need them; a file the engine reads is only typed here.
+  const rows = dialect.seedSelect ? [] : body.map((record) => header.map((_, i) => valueOf(record, i)));
   const columns: ColumnType[] = header.map((name, i) => {
     const override = overrideFor(columnTypes, name);
     if (override !== undefined) return { name, type: override };
-    const kind = inferSeedKind(rows.map((row) => row[i]));
+    const kind = columnKind(body.length, (row) => valueOf(body[row], i));
     if (kind === 'integer' || kind === 'bigint') for (const row of rows) if (row[i] !== undefined) row[i] = wholeNumberText(row[i]!);
     return { name, type: dialect.seedType!(kind) };
   });

@@ -104,6 +104,10 @@ describe('seedTable', () => {
     ]);
   });
 
+  it('a header without rows gives integer columns (agate\'s tester keeps its first type, Integer -> convert_integer_type "integer")', () => {
+    expect(seedTable([['a', 'b']], undefined, duckdbDialect).columns).toEqual([{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'INTEGER' }]);
+  });
+
   it('a column_types key that is no column of the header is an error naming it', () => {
     expect(() => seedTable(records, { missing: 'varchar' }, duckdbDialect)).toThrow('column_types names "missing", not a column of the CSV\'s header');
   });
@@ -111,5 +115,19 @@ describe('seedTable', () => {
   it('writes whole numbers as digits for engines loaded from the parsed rows', () => {
     expect(seedTable([['n'], ['1.0'], ['1e3'], ['-2.50e1'], ['']], undefined, postgresDialect).rows).toEqual([['1'], ['1000'], ['-25'], [undefined]]);
     expect(wholeNumberText(' 7 ')).toBe('7');
+  });
+});
+
+describe('seed NULLs', () => {
+  const records = [['n', 'word'], ['1', 'null'], ['NULL', ' '], ['', 'x']];
+
+  it('rows dops inserts (PostgreSQL) take blank and `null` fields as NULL in every column, as agate does (dbt-common agate_helper: null_values=("null", ""))', () => {
+    const table = seedTable(records, undefined, postgresDialect);
+    expect(table.columns).toEqual([{ name: 'n', type: 'integer' }, { name: 'word', type: 'text' }]);
+    expect(table.rows).toEqual([['1', undefined], [undefined, undefined], [undefined, 'x']]);
+  });
+
+  it('a file DuckDB reads has NULL for empty fields only, as dbt-duckdb\'s COPY has: the word null keeps a column text', () => {
+    expect(seedTable(records, undefined, duckdbDialect).columns).toEqual([{ name: 'n', type: 'VARCHAR' }, { name: 'word', type: 'VARCHAR' }]);
   });
 });
