@@ -4,6 +4,7 @@ import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/selector.js';
 import { join, resolve } from 'node:path';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
+import { deferNodeEvents } from '../reporter/deferred.js';
 import { JsonReporter } from '../reporter/json.js';
 import { setPrintEnabled } from '../reporter/print.js';
 import type { Reporter } from '../reporter/reporter.js';
@@ -155,7 +156,8 @@ export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'
   const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
   const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout, { logLevel: level });
   const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
-  return combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command));
+  // Node lines are formatted while DuckDB runs the next statement, not between two statements.
+  return deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
 }
 
 /** Turns parsed flags into API options, with a terminal reporter on stdout. */
