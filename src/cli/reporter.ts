@@ -1,6 +1,7 @@
 // Light: loaded by the fast paths of src/cli/main.ts as well as by the commands (src/cli/options.ts).
 import { join, resolve } from 'node:path';
 import { peekProjectSettings, resolveFlag } from '../config/flags.js';
+import { deferNodeEvents } from '../reporter/deferred.js';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
 import { JsonReporter } from '../reporter/json.js';
 import { setPrintEnabled } from '../reporter/print.js';
@@ -19,7 +20,8 @@ export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'
   const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
   const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout, { logLevel: level });
   const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
-  return combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command));
+  // Node lines are formatted while DuckDB runs the next statement, not between two statements.
+  return deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
 }
 
 

@@ -183,25 +183,25 @@ class DuckDBConnectionWrapper implements Connection {
   /**
    * DuckDB's `json_serialize_sql()` parses without binding and serializes SELECT statements only
    * (https://duckdb.org/docs/stable/data/json/sql_to_and_from_json): its answer tells one SELECT
-   * from several statements, other kinds of statement and syntax errors. DuckDB reads the few
-   * fields needed out of it: the whole serialized syntax tree (kilobytes per model) is not sent
-   * back to be decoded and parsed on the JS thread.
+   * from several statements, other kinds of statement and syntax errors. DuckDB answers with one
+   * short text: the number of statements, or the error object (small). The whole serialized
+   * syntax tree (kilobytes per model) is not sent back to be decoded and parsed on the JS thread.
    */
   async assertSingleSelect(sql: string): Promise<void> {
-    const [row] = await this.query(
-      `select j->>'$.error' = 'true' as error, j->>'$.error_type' as error_type, j->>'$.error_message' as error_message, j->>'$.position' as position, json_array_length(j, '$.statements') as statements from (select json_serialize_sql(${quoteLiteral(sql)}) as j)`,
-    );
-    if (row.error) {
-      if (row.error_type === 'parser') {
-        const position = row.position === null ? Number.NaN : Number(row.position);
+    const [row] = await this.query(`select if(j->>'$.error' = 'true', j::varchar, coalesce(json_array_length(j, '$.statements'), 0)::varchar) as r from (select json_serialize_sql(${quoteLiteral(sql)}) as j)`);
+    const answer = String(row.r);
+    if (answer.startsWith('{')) {
+      const parsed = JSON.parse(answer) as { error_type?: string; error_message?: string; position?: string };
+      if (parsed.error_type === 'parser') {
+        const position = Number(parsed.position);
         const line = Number.isInteger(position) ? sql.slice(0, position).split('\n').length : undefined;
-        throw new NotASingleSelectError(true, `Parser Error: ${row.error_message === null ? 'syntax error' : String(row.error_message)}`, line);
+        throw new NotASingleSelectError(true, `Parser Error: ${parsed.error_message ?? 'syntax error'}`, line);
       }
       if (isPivotStatement(sql)) return;
       const count = (await this.connection.extractStatements(sql)).count;
       throw new NotASingleSelectError(false, count > 1 ? `it holds ${count} statements` : 'it is not a SELECT statement');
     }
-    const count = row.statements === null ? 0 : Number(row.statements);
+    const count = Number(answer);
     if (count !== 1) throw new NotASingleSelectError(false, count ? `it holds ${count} statements` : 'it holds no statement');
   }
 
