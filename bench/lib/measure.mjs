@@ -37,7 +37,7 @@ export function timeNode(args, { cwd = ROOT, env = {} } = {}) {
     const started = performance.now();
     const run = spawnSync(process.execPath, ['--import', HOOK, ...args], {
       cwd,
-      env: { ...process.env, ...env, DOPS_BENCH_RSS_FILE: rssFile },
+      env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
