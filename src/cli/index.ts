@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { DOPS_VERSION } from '../version.js';
-import { EXIT, jsonLogRequested, reportFailure } from './exit.js';
+import { EXIT, jsonLogRequested, reportFailure, writeJsonError } from './exit.js';
 import { applyProjectFlags } from './options.js';
 import { prepareOutput } from './process-output.js';
 import { registerCompile } from './commands/compile.js';
@@ -46,6 +46,9 @@ export function createProgram(): Command {
   return program;
 }
 
+/** Commander's exits that print help, not a usage error. */
+const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
 async function main(argv: string[]): Promise<void> {
   prepareOutput();
   const program = createProgram();
@@ -54,6 +57,8 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // Commander has printed the usage error to stderr; in JSON, stdout says why nothing ran.
+      if (error.exitCode !== 0 && !HELP_CODES.has(error.code) && jsonLogRequested(argv)) writeJsonError(process.stdout, error.message.replace(/^error: /, ''), { hint: 'run with --help for usage' });
       return;
     }
     process.exitCode = reportFailure(error, process.stderr, argv.includes('--debug'), jsonLogRequested(argv) ? process.stdout : undefined);
