@@ -109,6 +109,30 @@ describe('dops debug', () => {
     expect(noProject.stdout).toMatch(/project file: \[ERROR\] No dbt_project.yml found/);
     expect(noProject.stdout).toContain('fix: Run dops inside a project');
   });
+
+  // dbt's debug prints `dbt version: X` and loads the project with verify_version=VERSION_CHECK, so a
+  // require-dbt-version that excludes it fails debug (dbt-core 1.11 core/dbt/task/debug.py
+  // `run` / `_load_project`, core/dbt/config/project.py `validate_version`);
+  // docs.getdbt.com/reference/project-configs/require-dbt-version
+  it('reports the dbt version and checks require-dbt-version (pass, fail, --no-version-check)', () => {
+    const project = (ranges: string) => makeProject({ ...PROJECT, 'dops_project.yml': `name: proj\ndatabase-path: dops.duckdb\nrequire-dbt-version: ${ranges}\n` });
+    const ok = dops(['debug', '--project-dir', project(`[">=1.0.0", "<3.0.0"]`)]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/dbt version: \[OK\] 1\.\d+\.\d+/);
+    expect(ok.stdout).toMatch(/require-dbt-version: \[OK\] \[">=1.0.0","<3.0.0"\] allows dbt 1\.\d+\.\d+/);
+    const dir = project(`">=99.0.0"`);
+    const failed = dops(['debug', '--project-dir', dir]);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain("require-dbt-version: [ERROR] dops_project.yml:3: This version of dbt is not supported with the 'proj' package");
+    expect(failed.stdout).toContain('--no-version-check');
+    expect(failed.stdout).toContain('1 check failed.');
+    for (const run of [dops(['debug', '--project-dir', dir, '--no-version-check']), dops(['debug', '--project-dir', dir], { env: { DBT_VERSION_CHECK: 'false' } })]) {
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('require-dbt-version: [OK] [">=99.0.0"] not checked (version check off)');
+    }
+    const unset = dops(['debug', '--project-dir', makeProject(PROJECT)]);
+    expect(unset.stdout).toContain('require-dbt-version: [OK] not set (any dbt version)');
+  });
 });
 
 describe('dops parse', () => {

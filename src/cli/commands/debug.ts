@@ -10,7 +10,7 @@ export function registerDebug(program: Command): void {
   withCommonFlags(program.command('debug').description('check the project file, profiles, target, database connection and versions')).action(async (flags: CliFlags) => {
     cliReporter(flags);
     const { debug } = await import('../../api/debug.js');
-    const { checks, ok } = await debug({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir });
+    const { checks, ok } = await debug({ projectDir: flags.projectDir, target: flags.target, profilesDir: flags.profilesDir, versionCheck: flags.versionCheck });
     const c = colorsFor(process.stdout);
     let section = '';
     const lines: string[] = [];
