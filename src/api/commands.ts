@@ -120,7 +120,7 @@ function finishCompile(options: SelectOptions, pass: CompilePass, stamp: boolean
   // The manifest carries what was compiled (`compiled_code`), as dbt's does after `dbt compile`.
   // Written while the compiled files may still be being written in the background; then waits for them.
   try {
-    session.write({ manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
+    session.write(OTHER_COMMANDS.compile, { manifest: { compiled: new Map(entries.map((e) => [e.uniqueId, e.sql])) } });
   } finally {
     compiler.finish();
   }
@@ -200,7 +200,7 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   const session = Session.load(options);
   const types = (kinds.length ? kinds : OTHER_COMMANDS.ls.resourceTypes).filter((type) => !dropped.includes(type));
   const ids = session.select(OTHER_COMMANDS.ls, types);
-  session.write({ manifest: {} });
+  session.write(OTHER_COMMANDS.ls, { manifest: {} });
   return ids.map((id) => session.project.manifest.get(id));
 }
 

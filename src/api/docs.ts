@@ -56,7 +56,7 @@ export async function generateDocs(options: SelectOptions & { data?: boolean } =
   const data = options.data !== false;
   const analysis = await analyseLoadedProject(project, { data });
   limitCatalog(session, analysis.catalog, options);
-  session.write({ manifest: { compiled: analysis.compiledSql }, catalog: analysis.catalog, lineage: analysis.lineage });
+  session.write(OTHER_COMMANDS.docs, { manifest: { compiled: analysis.compiledSql }, catalog: analysis.catalog, lineage: analysis.lineage });
   const site = buildSiteData({
     manifest: project.manifest,
     projectName: project.config.name,
@@ -99,7 +99,7 @@ export interface LineageOutcome {
 export async function columnLineage(options: CommonOptions & { column: string; downstream?: boolean }): Promise<LineageOutcome> {
   const session = Session.load(options);
   const { project } = session;
-  session.write({ manifest: {} });
+  session.write(OTHER_COMMANDS.lineage, { manifest: {} });
   const dot = options.column.lastIndexOf('.');
   if (dot <= 0) throw new ConfigError(`'${options.column}' is not model.column`, { hint: 'Example: dops lineage fact_flights.origin_airport_key' });
   const [nodeName, columnName] = [options.column.slice(0, dot), options.column.slice(dot + 1)];
@@ -126,7 +126,7 @@ export async function columnLineage(options: CommonOptions & { column: string; d
  */
 export async function serveDocs(options: CommonOptions & { port?: number; host?: string } = {}): Promise<DocsServer> {
   const session = Session.load(options);
-  session.write({ manifest: {} });
+  session.write(OTHER_COMMANDS.docsServe, { manifest: {} });
   const { project } = session;
   return serveSite(siteDir(project), options.port ?? 8080, options.host ?? '127.0.0.1');
 }

@@ -62,6 +62,6 @@ export async function sourceFreshness(options: SelectOptions = {}): Promise<Fres
   } finally {
     await session.close();
   }
-  session.write({ sources: { results, elapsed: (Date.now() - started) / 1000 } });
+  session.write(OTHER_COMMANDS.freshness, { sources: { results, elapsed: (Date.now() - started) / 1000 } });
   return { results, success: results.every((r) => r.status === 'pass' || r.status === 'warn'), project };
 }

@@ -2,6 +2,7 @@ import { discoverProjectFiles } from '../project/files.js';
 import { parseProject } from '../parser/parse-project.js';
 import type { CommonOptions } from './options.js';
 import type { LoadedProject } from './project.js';
+import { OTHER_COMMANDS } from '../session/commands.js';
 import { Session } from '../session/session.js';
 
 /** `target/perf_info.json`, with dbt's key names (seconds). */
@@ -43,7 +44,7 @@ export function parse(options: CommonOptions = {}): { project: LoadedProject; pe
   });
   const { project } = session;
   const loaded = performance.now();
-  session.write({ manifest: {} });
+  session.write(OTHER_COMMANDS.parse, { manifest: {} });
   const written = performance.now();
   const perf: PerfInfo = {
     path_count: pathCount,
@@ -54,6 +55,6 @@ export function parse(options: CommonOptions = {}): { project: LoadedProject; pe
     write_manifest_elapsed: seconds(written - loaded),
     node_count: project.manifest.nodes.size,
   };
-  session.write({ perfInfo: { ...perf } });
+  session.write(OTHER_COMMANDS.parse, { perfInfo: { ...perf } });
   return { project, perf };
 }

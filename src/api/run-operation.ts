@@ -74,7 +74,27 @@ function macroUniqueId(project: LoadedProject, macro: string): string {
  *   OperationError for a failing statement (rolled back; run_results.json records the error)
  */
 export async function runOperation(options: CommonOptions & { macro: string; args?: string }): Promise<OperationResult> {
-  const outcome = await inSession(OTHER_COMMANDS.runOperation, options, async (session) => {
+  const outcome = await operate(options);
+  if (outcome.failure) throw outcome.failure;
+  return outcome.operation;
+}
+
+/** What running a macro left: what it did, its run_results entry, and its database failure (not thrown). */
+export interface Operation {
+  operation: OperationResult;
+  /** The macro's entry in run_results.json (`macro.<package>.<name>`). */
+  result: NodeResult;
+  /** Set when a statement failed (rolled back; recorded in run_results.json). */
+  failure?: OperationError;
+  project: LoadedProject;
+}
+
+/**
+ * {@link runOperation}, handing back a database failure instead of throwing it (for `dops retry`).
+ * @throws ConfigError for an unknown macro or bad `--args` (nothing written)
+ */
+export async function operate(options: CommonOptions & { macro: string; args?: string }): Promise<Operation> {
+  return inSession(OTHER_COMMANDS.runOperation, options, async (session) => {
     const { project } = session;
     const { engine, manifest, global } = project;
     if (!engine.macros.has(options.macro)) {
@@ -135,10 +155,8 @@ export async function runOperation(options: CommonOptions & { macro: string; arg
     const result: NodeResult = { uniqueId: macroUniqueId(project, options.macro), status: failure ? 'error' : 'success', message: failure ? failure.message : 'OK', executionTime: elapsed, startedAt, completedAt: new Date().toISOString(), thread: 0, ...(failure ? { failures: 1 } : {}) };
     const runArgs = { command: 'run-operation', macro: options.macro, args: options.args ?? '{}', target: project.target.name, vars: typeof options.vars === 'string' ? options.vars : options.vars ?? {} };
     return {
-      value: { operation: { macro: options.macro, sql, ran, queries, elapsed }, failure },
+      value: { operation: { macro: options.macro, sql, ran, queries, elapsed }, result, failure, project },
       artifacts: { manifest: {}, runResults: { results: [result], elapsed, args: runArgs, startedAt: started } },
     };
   });
-  if (outcome.failure) throw outcome.failure;
-  return outcome.operation;
 }

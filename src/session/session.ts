@@ -21,7 +21,7 @@ import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
 import { ConfigError } from '../errors.js';
 import { RESOURCE_TYPES } from '../manifest/nodes.js';
-import { writeArtifacts, type ArtifactName, type ArtifactSet } from './artifacts.js';
+import { declaredArtifacts, writeArtifacts, type ArtifactSet } from './artifacts.js';
 import type { Command, RunCommand } from './commands.js';
 
 /** What a command that runs nodes returns. */
@@ -261,16 +261,19 @@ export class Session {
     // checkpoint changes nothing: closing writes them.
     const checkpoint = readsWarehouse && !offline && !connections[0].lost ? connections[0].dialect.checkpoint : undefined;
     const settling = checkpoint ? connections[0].execute(checkpoint).catch(() => undefined) : undefined;
-    this.write({ ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
+    this.write(command, { ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
     await settling;
     const buildStamp = started && ended && !offline ? prepareRunStamp(project, options, command.name, state, results, runArgs(project, options, command.name)) : undefined;
     return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
   }
 
-  /** Writes a command's artifacts through the one writer (see {@link writeArtifacts}). */
-  write(set: ArtifactSet): void {
-    writeArtifacts(this.project, set);
+  /**
+   * Writes a command's artifacts through the one writer (see {@link writeArtifacts}).
+   * @throws Error (a bug in dops) for an artifact `command` does not declare (nothing is written then)
+   */
+  write(command: Command, set: ArtifactSet): void {
+    writeArtifacts(this.project, command, set);
   }
 }
 
@@ -281,18 +284,7 @@ export interface SessionRun<T> {
   artifacts?: ArtifactSet;
 }
 
-const ARTIFACT_FILES: Record<keyof ArtifactSet, ArtifactName> = { manifest: 'manifest', runResults: 'run_results', sources: 'sources', catalog: 'catalog', lineage: 'lineage', perfInfo: 'perf_info' };
-
-/**
- * The artifacts of `set` a command may write: those its declaration lists.
- * @throws Error (a bug in dops) when the command hands an artifact it does not declare
- */
-export function declaredArtifacts(command: Command, set: ArtifactSet): ArtifactSet {
-  for (const key of Object.keys(set) as (keyof ArtifactSet)[]) {
-    if (set[key] !== undefined && !command.artifacts.includes(ARTIFACT_FILES[key])) throw new Error(`dops ${command.name} wrote ${ARTIFACT_FILES[key]}, which its declaration (src/session/commands.ts) does not list`);
-  }
-  return set;
-}
+export { declaredArtifacts };
 
 /**
  * Runs a command that is not a node run (`run-operation`, `show`, `compile --inline`, `clone`)
@@ -311,7 +303,7 @@ export async function inSession<T>(command: Command, options: SelectOptions, bod
   } finally {
     await session.close();
   }
-  if (run.artifacts) session.write(declaredArtifacts(command, run.artifacts));
+  if (run.artifacts) session.write(command, run.artifacts);
   return run.value;
 }
 

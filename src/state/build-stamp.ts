@@ -12,6 +12,7 @@ import { makeFolder } from '../project/make-folder.js';
 import { summarize, type NodeResult } from '../runner/results.js';
 import type { SelectOptions } from '../api/options.js';
 import { DOPS_VERSION } from '../version.js';
+import { assertDeclared, RUN_COMMANDS } from '../session/commands.js';
 import { SEED_TYPE_RULES } from '../materializations/seed-rules.js';
 
 /** What a stamp is valid for: the dops version and its seed type rules (a stamp never outlives either). */
@@ -224,6 +225,8 @@ export function replayUpToDateBuild(options: SelectOptions, command: string, ver
   const elapsed = (Date.now() - startedAt) / 1000;
   const summary = summarize(results, elapsed);
   const runResults = join(projectDir, DEFAULT_TARGET_PATH, 'run_results.json');
+  // The replayed command's own declaration covers what it writes, as for a run that executes.
+  assertDeclared(RUN_COMMANDS[command as keyof typeof RUN_COMMANDS] ?? { name: command, artifacts: [] }, 'run_results');
   withArtifactLock(dirname(runResults), () => writeRunResults(runResults, results, elapsed, stamp.args));
   reporter?.runFinished?.(results, summary, nodes);
   return { success: summary.error === 0 };

@@ -218,7 +218,7 @@ export class WatchSession {
     // manifest.json (the whole project, large on big projects) is rewritten right after the summary,
     // before the next rebuild can start; run_results.json was written before it.
     const t3 = performance.now();
-    session.write({ manifest: {} });
+    session.write(BUILD, { manifest: {} });
     report.timings.manifestMs = performance.now() - t3;
   }
 

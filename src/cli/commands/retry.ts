@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatError } from '../../reporter/terminal.js';
 import { EXIT } from '../exit.js';
 import { logFormatOption, positiveInt, toApiOptions, withCommonFlags, type CliFlags } from '../options.js';
 
@@ -12,6 +13,9 @@ export function registerRetry(program: Command): void {
       const { retry } = await import('../../api/retry.js');
       const { projectDir, target, profilesDir, vars, threads, junit, reporter } = toApiOptions(flags);
       const outcome = await retry({ projectDir, target, profilesDir, vars, threads, junit, reporter });
+      const { operation } = outcome;
+      if (operation?.failure) process.stderr.write(formatError(operation.failure, process.stderr));
+      else if (operation && !flags.quiet) process.stdout.write(operation.result ? `Ran macro ${operation.macro} again in ${operation.result.elapsed.toFixed(2)}s\n` : `Nothing to retry: run-operation ${operation.macro} succeeded\n`);
       process.exitCode = outcome.success ? EXIT.ok : EXIT.nodeFailed;
     });
 }
