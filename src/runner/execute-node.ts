@@ -49,8 +49,9 @@ export async function runPlan(connection: Connection, plan: MaterializationPlan,
   let rows: number | undefined;
   let counted: StatementResult | undefined;
   try {
-    for (const [index, sql] of plan.statements.entries()) {
-      const pending = connection.run(sql);
+    const { statements } = plan;
+    for (let index = 0; index < statements.length; index++) {
+      const pending = connection.run(statements[index]);
       if (counted) rows = counted.rowCount();
       counted = undefined;
       let rejected: { error: unknown } | undefined;
@@ -61,9 +62,12 @@ export async function runPlan(connection: Connection, plan: MaterializationPlan,
           rejected = { error };
         }
       }
-      const result = await pending.catch((error: unknown) => {
+      let result: StatementResult;
+      try {
+        result = await pending;
+      } catch (error) {
         throw rejected ? rejected.error : error;
-      });
+      }
       if (rejected) throw rejected.error;
       if (index === plan.rowCountStatement) counted = result;
     }

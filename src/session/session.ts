@@ -211,7 +211,7 @@ export class Session {
     const catalog = this.catalog ?? (order.length && readsWarehouse ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
     this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
     const state = order.length && !offline ? await openBuildState(project, connections[0], options, command.name) : undefined;
-    const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped, state ? (node, sql) => state.prepare(node, sql) : undefined);
+    const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped, state ? (node, sql) => state.prepare(node, sql, compiler) : undefined);
     const lanes = connections.map((connection) => ahead.overlapping(connection));
     const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
     if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';

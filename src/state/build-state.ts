@@ -1,9 +1,10 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Connection } from '../adapter/adapter.js';
+import type { CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { isSqlNode, relationName, type ManifestNode, type SeedNode, type SqlNode, type UnitTestNode } from '../manifest/nodes.js';
+import { isSqlNode, relationName, type ManifestNode, type Relation, type SeedNode, type SqlNode, type UnitTestNode } from '../manifest/nodes.js';
 import type { RelationCatalog } from '../runner/catalog.js';
 import type { Outcome } from '../runner/execute-node.js';
 import { DOPS_VERSION } from '../version.js';
@@ -72,13 +73,29 @@ function stableJson(value: unknown): string {
   });
 }
 
+/** Node's one-shot `crypto.hash` (Node >= 20.12; a third of createHash's cost), else createHash: the same digest. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text) : createHash('sha256').update(text).digest('hex');
 }
 
 /** SQL string literal. */
 function literal(text: string | undefined): string {
   return text === undefined ? 'null' : `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A model's or test's key parts worked out ahead of its run (see {@link BuildState.prepare}). */
+interface Prepared {
+  /** The compiled SQL they are for: the run uses them only when it compiles to the same SQL. */
+  sql: string;
+  fingerprint: string;
+  /** File paths quoted in the SQL (see {@link FILE_LITERAL}), in order. */
+  files: string[];
+  /** The compiler's {@link Compiler.reproducible} for the node, when known. */
+  reproducible?: boolean;
+  /** The inputs' version lines then (see {@link BuildState.nodeVersions}) and their hash. */
+  inputs?: { versions: string; hash: string };
 }
 
 /** The rows of the record table, reduced to each node's latest record. */
@@ -102,7 +119,8 @@ export function latestRecords(columns: string[], rows: unknown[][]): StoredRecor
   const at = (name: string) => columns.indexOf(name);
   const [seqAt, idAt, fingerprintAt, inputsAt, buildAt, statusAt] = ['seq', 'unique_id', 'fingerprint', 'inputs', 'build_id', 'status'].map(at);
   const seqOf = (row: unknown[]) => (seqAt < 0 || row[seqAt] === null ? 0 : Number(row[seqAt]));
-  const sorted = [...rows].sort((a, b) => seqOf(a) - seqOf(b));
+  // Each row's seq read once (not twice per comparison); a stable sort keeps equal seqs in table order.
+  const sorted = rows.map((row) => ({ row, seq: seqOf(row) })).sort((a, b) => a.seq - b.seq).map(({ row }) => row);
   const records = new Map<string, BuildRecord>();
   const stored = new Set<string>();
   let superseded = false;
@@ -157,8 +175,10 @@ export class BuildState {
   private superseded: boolean;
   /** Nodes with a row in the table (a record or a tombstone). */
   private readonly stored: Set<string>;
-  /** Fingerprints worked out ahead of a node's run (see {@link prepare}), with the compiled SQL each covers. */
-  private readonly fingerprints = new Map<string, { sql: string; fingerprint: string }>();
+  /** Keys worked out ahead of a node's run (see {@link prepare}), with the compiled SQL each covers. */
+  private readonly prepared = new Map<string, Prepared>();
+  /** Each node's inputs through ephemeral models (see {@link inputsOf}): fixed for the run. */
+  private readonly inputLists = new Map<string, string[]>();
 
   private constructor(
     private readonly manifest: Manifest,
@@ -209,7 +229,7 @@ export class BuildState {
       key = undefined; // a compile error: the build reports it
     }
     // The next identical run reuses this node only with a known key and reproducible SQL.
-    if (!key || key.inputs === undefined || (isSqlNode(node) && !compiler.reproducible(node))) this.unstable.add(node.uniqueId);
+    if (!key || key.inputs === undefined || (isSqlNode(node) && !(this.prepared.get(node.uniqueId)?.reproducible ?? compiler.reproducible(node)))) this.unstable.add(node.uniqueId);
     const record = this.records.get(node.uniqueId);
     if (key && key.inputs !== undefined && this.mode === 'reuse' && record && record.fingerprint === key.fingerprint && record.inputs === key.inputs && (await this.reusable(node, record, catalog, connection))) {
       this.current.set(node.uniqueId, record.buildId);
@@ -220,7 +240,7 @@ export class BuildState {
     const writes = (status: string) => this.recordStatements(node.uniqueId, recordOf(status));
     let written = false;
     const isTest = node.resourceType === 'test' || node.resourceType === 'unit_test';
-    const recording = isTest ? connection : withStatementsBeforeCommit(connection, () => {
+    const recording = isTest ? connection : new StatementsBeforeCommit(connection, () => {
       if (written) return [];
       written = true;
       return writes('success');
@@ -317,15 +337,38 @@ export class BuildState {
   }
 
   /**
-   * Works out a model's or test's fingerprint before it runs, while the database is busy with an
-   * earlier node (see runner/compile-ahead.ts): hashing its compiled SQL and config then costs its
-   * run nothing. Its run uses it only when it compiles to the same `sql`; an incremental model
-   * (fingerprinted by its incremental SQL) and other kinds are left to their run.
+   * Works out a model's or test's key before it runs, while the database is busy with an earlier
+   * node (see runner/compile-ahead.ts): its fingerprint, the file paths its SQL quotes and, when
+   * its inputs are all built nodes, the hash of their versions as they are now. Its run uses them
+   * only when it compiles to the same `sql` (and the versions are still those hashed); an
+   * incremental model (fingerprinted by its incremental SQL) and other kinds are left to their run.
    * @param sql the node's compiled SQL (not incremental)
+   * @param compiler tells whether the node's SQL is reproducible (else its run asks it)
    */
-  prepare(node: ManifestNode, sql: string): void {
+  prepare(node: ManifestNode, sql: string, compiler?: Compiler): void {
     if ((node.resourceType !== 'model' && node.resourceType !== 'test') || (node.resourceType === 'model' && node.config.materialized === 'incremental')) return;
-    this.fingerprints.set(node.uniqueId, { sql, fingerprint: this.fingerprint(node, sql) });
+    const files = Array.from(sql.matchAll(FILE_LITERAL), (match) => match[1]);
+    const entry: Prepared = { sql, fingerprint: this.fingerprint(node, sql), files, reproducible: compiler?.reproducible(node) };
+    // Hashed now for the versions the inputs have now; the run uses it only if they are unchanged.
+    const versions = files.length ? undefined : this.nodeVersions(this.inputsOf(node));
+    if (versions !== undefined) entry.inputs = { versions, hash: sha(versions) };
+    this.prepared.set(node.uniqueId, entry);
+  }
+
+  /**
+   * The data versions of inputs that are all models, seeds or snapshots, one `id=build:<id>` line
+   * each (what {@link keyOf} hashes); undefined when one is a source or has no build id yet.
+   */
+  private nodeVersions(ids: string[]): string | undefined {
+    let text = '';
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index];
+      const node = this.manifest.nodes.get(id);
+      const build = node && node.resourceType !== 'source' ? this.current.get(id) : undefined;
+      if (build === undefined) return undefined;
+      text += `${index ? '\n' : ''}${id}=build:${build}`;
+    }
+    return text;
   }
 
   /** A model's, test's or snapshot's fingerprint from its compiled SQL: that SQL, config, relation, the checksums of the macros it calls, dops version and adapter type. */
@@ -345,18 +388,21 @@ export class BuildState {
     // run after its first build can reuse it too.
     const state = sqlNode.resourceType === 'model' && sqlNode.config.materialized === 'incremental' ? { relationExists: true, fullRefresh: false } : undefined;
     const compiled = await compiler.compileLive(sqlNode, connection, state);
-    const ahead = state ? undefined : this.fingerprints.get(sqlNode.uniqueId);
-    const fingerprint = ahead?.sql === compiled.sql ? ahead.fingerprint : this.fingerprint(sqlNode, compiled.sql);
+    const prepared = state ? undefined : this.prepared.get(sqlNode.uniqueId);
+    const ahead = prepared?.sql === compiled.sql ? prepared : undefined;
+    const fingerprint = ahead ? ahead.fingerprint : this.fingerprint(sqlNode, compiled.sql);
     if (fingerprintOnly) return { fingerprint, inputs: '' };
+    const inputs = this.inputsOf(sqlNode);
+    if (ahead?.inputs && ahead.inputs.versions === this.nodeVersions(inputs)) return { fingerprint, inputs: ahead.inputs.hash };
     const versions: string[] = [];
-    for (const id of this.inputsOf(sqlNode)) {
+    for (const id of inputs) {
       const version = await this.versionOf(id, connection);
       if (version === undefined) return { fingerprint, inputs: undefined };
       versions.push(`${id}=${version}`);
     }
-    for (const match of compiled.sql.matchAll(FILE_LITERAL)) {
-      this.locations.add(match[1]);
-      const version = filesVersion(match[1], this.projectDir);
+    for (const file of ahead ? ahead.files : Array.from(compiled.sql.matchAll(FILE_LITERAL), (match) => match[1])) {
+      this.locations.add(file);
+      const version = filesVersion(file, this.projectDir);
       if (version === undefined) return { fingerprint, inputs: undefined };
       versions.push(version);
     }
@@ -389,7 +435,9 @@ export class BuildState {
 
   /** A node's parents, looking through ephemeral models (their SQL is inlined into the node's). */
   private inputsOf(node: SqlNode): string[] {
-    return this.throughEphemerals(node.dependsOn.nodes);
+    let inputs = this.inputLists.get(node.uniqueId);
+    if (!inputs) this.inputLists.set(node.uniqueId, (inputs = this.throughEphemerals(node.dependsOn.nodes)));
+    return inputs;
   }
 
   /** The nodes given, with each ephemeral model replaced by its own inputs (sorted, unique). */
@@ -427,22 +475,88 @@ export class BuildState {
   }
 }
 
+/** `commit` as a statement of its own (spaces and one `;` allowed). */
+const COMMIT = /^\s*commit\s*;?\s*$/i;
+
+/** True for a `commit` statement; a statement starting with an ASCII character other than a space or `c` is rejected without the regex. */
+function isCommit(sql: string): boolean {
+  const first = sql.charCodeAt(0);
+  if (first > 32 && first < 128 && first !== 99 && first !== 67) return false;
+  return COMMIT.test(sql);
+}
+
 /**
  * The connection `build` runs on: the same connection, except that the statements `before()`
- * returns run right before the first `commit` (inside the node's transaction).
+ * returns run right before the first `commit` (inside the node's transaction). Every other call
+ * goes straight to `target` (no extra promise in between).
  */
-function withStatementsBeforeCommit(connection: Connection, before: () => string[]): Connection {
-  const isCommit = (sql: string) => /^\s*commit\s*;?\s*$/i.test(sql);
-  return new Proxy(connection, {
-    get(target, prop) {
-      if (prop === 'execute' || prop === 'run') {
-        return async (sql: string) => {
-          if (isCommit(sql)) for (const statement of before()) await target.execute(statement);
-          return prop === 'execute' ? target.execute(sql) : target.run(sql);
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+class StatementsBeforeCommit implements Connection {
+  constructor(
+    private readonly target: Connection,
+    private readonly before: () => string[],
+  ) {}
+
+  get dialect() {
+    return this.target.dialect;
+  }
+
+  get capabilities() {
+    return this.target.capabilities;
+  }
+
+  get lost() {
+    return this.target.lost;
+  }
+
+  execute(sql: string): Promise<number | undefined> {
+    return isCommit(sql) ? this.beforeCommit().then(() => this.target.execute(sql)) : this.target.execute(sql);
+  }
+
+  run(sql: string): Promise<StatementResult> {
+    return isCommit(sql) ? this.beforeCommit().then(() => this.target.run(sql)) : this.target.run(sql);
+  }
+
+  private async beforeCommit(): Promise<void> {
+    for (const statement of this.before()) await this.target.execute(statement);
+  }
+
+  query(sql: string): Promise<Row[]> {
+    return this.target.query(sql);
+  }
+
+  queryTable(sql: string): Promise<TableData> {
+    return this.target.queryTable(sql);
+  }
+
+  relationKind(relation: Relation): Promise<RelationKind | undefined> {
+    return this.target.relationKind(relation);
+  }
+
+  listRelations(): Promise<CatalogEntry[]> {
+    return this.target.listRelations();
+  }
+
+  assertSingleSelect(sql: string): Promise<void> {
+    return this.target.assertSingleSelect(sql);
+  }
+
+  describeColumns(rendered: string): Promise<ColumnType[]> {
+    return this.target.describeColumns(rendered);
+  }
+
+  describeQuery(sql: string): Promise<ColumnType[]> {
+    return this.target.describeQuery(sql);
+  }
+
+  listColumns(): Promise<DatabaseColumn[]> {
+    return this.target.listColumns();
+  }
+
+  describeError(error: unknown, lineOffset?: number): EngineMessage {
+    return this.target.describeError(error, lineOffset);
+  }
+
+  close(): void {
+    this.target.close();
+  }
 }
