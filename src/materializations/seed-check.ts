@@ -50,3 +50,22 @@ export function repeatedHeaderColumns(contents: string, delimiter = ','): string
   }
   return repeated;
 }
+
+/**
+ * `column_types` keys that name no column of a seed's header (compared case-insensitively, as
+ * dops applies them). dbt ignores such keys (agate's TypeTester warns that a forced name "does not
+ * match the name of any column in this table" and skips it); dops warns about them.
+ * @param contents the CSV text (only its first record is read)
+ * @returns the keys, as written; empty when the header cannot be read
+ */
+export function unknownColumnTypes(contents: string, columnTypes: unknown, delimiter = ','): string[] {
+  if (!columnTypes || typeof columnTypes !== 'object') return [];
+  let header: string[];
+  try {
+    [header = []] = parse(contents, { delimiter, bom: true, to_line: 1, relax_column_count: true }) as string[][];
+  } catch {
+    return []; // a broken header is reported when the seed loads
+  }
+  const names = new Set(header.map((name) => name.toLowerCase()));
+  return Object.keys(columnTypes).filter((key) => !names.has(key.toLowerCase()));
+}

@@ -173,13 +173,15 @@ function overrideFor(columnTypes: Record<string, string> | undefined, name: stri
  * left empty for engines that read the file themselves ({@link Dialect.seedSelect}). Values of
  * inferred whole-number columns are written as plain digits (`1.0` -> `1`) for engines loaded
  * from these rows.
+ *
+ * `column_types` keys naming no column of the header are ignored, as dbt ignores them (agate's
+ * TypeTester warns and skips a `force` key naming no column; dbt-adapters
+ * `default__create_csv_table` looks overrides up by header name); the parser warns about them
+ * ({@link unknownColumnTypes}).
  * @param records the CSV's records, header first (see checkSeedCsv)
- * @throws Error when `column_types` names a column the header does not have (message names it)
  */
 export function seedTable(records: string[][], columnTypes: Record<string, string> | undefined, dialect: Dialect): SeedData {
   const [header = [], ...body] = records;
-  const unknown = Object.keys(columnTypes ?? {}).filter((key) => !header.some((name) => name.toLowerCase() === key.toLowerCase()));
-  if (unknown.length) throw new Error(`column_types names ${unknown.map((k) => `"${k}"`).join(', ')}, not a column of the CSV's header`);
   // Rows dops inserts itself are agate's values: blank and `null` (any case) fields are NULL in every
   // column (dbt-common agate_helper: null_values=("null", "")). A file the engine reads has NULL
   // for empty fields only, as dbt-duckdb's COPY has.

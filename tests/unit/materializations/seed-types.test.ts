@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
 import { postgresDialect } from '../../../src/adapter/postgres/dialect.js';
+import { unknownColumnTypes } from '../../../src/materializations/seed-check.js';
 import { inferSeedKind, seedTable, wholeNumberText } from '../../../src/materializations/seed.js';
 
 // dbt infers a seed's column types with agate's TypeTester over every row
@@ -108,8 +109,14 @@ describe('seedTable', () => {
     expect(seedTable([['a', 'b']], undefined, duckdbDialect).columns).toEqual([{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'INTEGER' }]);
   });
 
-  it('a column_types key that is no column of the header is an error naming it', () => {
-    expect(() => seedTable(records, { missing: 'varchar' }, duckdbDialect)).toThrow('column_types names "missing", not a column of the CSV\'s header');
+  // dbt ignores it: agate's TypeTester.run warns '"missing" does not match the name of any column
+  // in this table.' and skips the forced type (agate agate/type_tester.py), and dbt-adapters'
+  // default__create_csv_table reads column_types by header name (column_override.get(col_name)).
+  it('a column_types key that is no column of the header is ignored (the parser warns about it)', () => {
+    expect(seedTable(records, { missing: 'varchar', id: 'varchar' }, duckdbDialect).columns.slice(0, 2)).toEqual([{ name: 'id', type: 'varchar' }, { name: 'Amount', type: 'DOUBLE' }]);
+    expect(unknownColumnTypes('id,Amount\n1,2\n', { missing: 'varchar', AMOUNT: 'double', id: 'int' })).toEqual(['missing']);
+    expect(unknownColumnTypes('a|b\n', { b: 'int', 'a|b': 'int' }, '|')).toEqual(['a|b']);
+    expect(unknownColumnTypes('a\n', undefined)).toEqual([]);
   });
 
   it('writes whole numbers as digits for engines loaded from the parsed rows', () => {
