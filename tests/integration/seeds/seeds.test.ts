@@ -103,6 +103,27 @@ describe('seeds', () => {
     expect(warnings.filter((w) => w.includes('column_types'))).toEqual(["seeds/s.csv:1: seed 's' has column_types key 'b', which names no column of its header; it is ignored"]);
   });
 
+  // agate's Number reads `1,000` and `$5` as numbers (agate agate/data_types/number.py strips `,`
+  // groups and currency symbols), so dbt creates an INTEGER column; dbt-duckdb then COPYs the file
+  // in as written (dbt-duckdb dbt/include/duckdb/macros/seed.sql, duckdb__load_csv_rows), which
+  // DuckDB fails: dbt-duckdb fails the seed. dops fails it too, before anything runs, naming the
+  // file, line, column and value; the previous table stays.
+  it('a number agate reads but DuckDB cannot (`1,000`) fails the seed as in dbt-duckdb, naming file, line, column and value', async () => {
+    const dir = makeProject({ 'seeds/amounts.csv': 'id,amount\n1,5\n2,7\n' });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ amounts: 'success' });
+    writeFile(dir, 'seeds/amounts.csv', 'id,amount\n1,5\n\n2,"1,000"\n');
+    const result = resultFor(await seed({ projectDir: dir }), 'amounts');
+    expect(result.status).toBe('error');
+    expect(result.message).toBe(
+      "Cannot load seed amounts from seeds/amounts.csv:4: column \"amount\" has '1,000', the number 1000 to dbt's agate, so the column is INTEGER, which DuckDB cannot read '1,000' into; dbt-duckdb fails this seed too (write it as 1000, or set column_types: {amount: varchar})",
+    );
+    expect(await query(dir, 'select amount from amounts order by id')).toEqual([{ amount: 5 }, { amount: 7 }]);
+    // Forms DuckDB reads as written load as numbers: underscores between digits.
+    writeFile(dir, 'seeds/amounts.csv', 'id,amount\n1,1_000\n');
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ amounts: 'success' });
+    expect(await query(dir, 'select amount from amounts')).toEqual([{ amount: 1000 }]);
+  });
+
   it('column_types can come from the project file', async () => {
     const dir = makeProject({
       'dops_project.yml': "name: proj\nseeds:\n  proj:\n    +schema: raw\n    codes:\n      +column_types: {code: VARCHAR}\n",
