@@ -32,23 +32,106 @@ type NumberNeed = 'float' | 0 | 1 | 2;
 /** Whole numbers of at most 9 digits: within 32 bits whatever they are. */
 const SHORT_WHOLE = /^-?\d{1,9}$/;
 const NUMBER_FORM = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/;
-const NOT_FINITE = /^[-+]?(nan|inf|infinity)$/i;
 // Python's strptime takes one or two digits for month, day, hour, minute and second.
 const DATE_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const DATETIME_FORM = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})$/;
 const BOOLEAN_FORM = /^(true|false)$/i;
 const ISO_DATETIME_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/** agate's default currency symbols (agate data_types/number.py `DEFAULT_CURRENCY_SYMBOLS`), in its order. */
+const CURRENCY_SYMBOLS = ['؋', '$', 'ƒ', '៛', '¥', '₡', '₱', '£', '€', '¢', '﷼', '₪', '₩', '₭', '₮', '₦', '฿', '₤', '₫'];
+/** Python's `Decimal()` input once blanks and underscores are gone: sign, digits and point, exponent; or infinity / NaN. */
+const DECIMAL_FORM = /^[-+]?((\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|inf|infinity|s?nan\d*)$/i;
 /**
- * What a number needs, or undefined for a value that is no number. A number is what Python's
- * `Decimal` reads and DuckDB's and PostgreSQL's numeric input take too: sign, digits, a point,
- * an exponent (agate's Number also strips `%`, currency symbols and `,` groups, which the engines
- * then fail to load: dops reads such a column as text). Its decimal places are counted after
- * trailing zeros are dropped (agate's MaxPrecision normalizes: `1.0` and `1e3` are whole).
+ * Numbers DuckDB's CSV reader loads into `INTEGER` / `BIGINT` / `DOUBLE` as written (checked
+ * against DuckDB 1.5): blanks around, a sign, single underscores between digits, a point, an
+ * exponent; `nan` / `inf` / `infinity` into `DOUBLE` only (see {@link NOT_FINITE_LOADABLE}).
+ */
+const DUCKDB_NUMBER = /^\s*[-+]?(\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][-+]?\d+(_\d+)*)?\s*$/;
+const NOT_FINITE_LOADABLE = /^\s*[-+]?(nan|inf|infinity)\s*$/i;
+
+/** Python's `str.strip(chars)` for one character. */
+function stripChar(text: string, char: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.startsWith(char, start)) start += char.length;
+  while (end > start && text.endsWith(char, end)) end -= char.length;
+  return text.slice(start, end);
+}
+
+/**
+ * A value as agate's Number reads it (agate data_types/number.py `Number.cast`, locale en_US, as
+ * dbt-common's agate_helper builds it): stripped; `%` stripped from both ends; a leading `-` taken
+ * as the sign; each currency symbol stripped from both ends; `,` groups removed; then Python's
+ * `Decimal` (blanks around and underscores anywhere ignored, `Infinity` / `NaN` in any case).
+ * @returns the number as plain decimal text (`'$1,000.50'` -> `'1000.50'`, `'-5%'` -> `'-5'`,
+ *   NaN without its payload), or undefined for a value that is no number to agate
+ */
+export function agateNumberText(value: string): string | undefined {
+  let text = stripChar(value.trim(), '%');
+  let negative = false;
+  if (text.startsWith('-')) {
+    text = text.slice(1);
+    negative = true;
+  }
+  for (const symbol of CURRENCY_SYMBOLS) text = stripChar(text, symbol);
+  text = text.replaceAll(',', '').replaceAll('_', '').trim();
+  if (!DECIMAL_FORM.test(text)) return undefined;
+  // Decimal(text) * -1: the signs combine.
+  let sign = text[0] === '-' ? -1 : 1;
+  if (text[0] === '-' || text[0] === '+') text = text.slice(1);
+  if (negative) sign = -sign;
+  if (/nan/i.test(text)) return 'NaN';
+  if (/^inf/i.test(text)) return sign < 0 ? '-Infinity' : 'Infinity';
+  return `${sign < 0 ? '-' : ''}${text}`;
+}
+
+/**
+ * Whether DuckDB's CSV reader loads a value agate reads as a number into the column dbt types
+ * for it, as written ({@link DUCKDB_NUMBER}): `1,000`, `$5`, `5%` and `1__0` it does not.
+ * @param kind the column's kind (`nan` / `inf` load into `float` columns only)
+ */
+function duckdbLoadsNumber(value: string, kind: SeedKind): boolean {
+  return DUCKDB_NUMBER.test(value) || (kind === 'float' && NOT_FINITE_LOADABLE.test(value));
+}
+
+/**
+ * A value agate reads as a number that the engine reading the seed file cannot load into the
+ * column dbt creates for it (dbt-duckdb creates the table with agate's types, then `COPY`s the
+ * file in: DuckDB fails, so dbt-duckdb fails the seed too). Thrown by {@link seedTable}; the
+ * runner names the file and line.
+ */
+export class UnloadableSeedValue extends Error {
+  constructor(
+    /** The column, as the header names it. */
+    readonly column: string,
+    /** The field as written. */
+    readonly value: string,
+    /** 0-based index of the record after the header. */
+    readonly row: number,
+    /** The column's type as created. */
+    readonly type: string,
+    /** The number agate reads. */
+    readonly number: string,
+  ) {
+    super(`column "${column}" has '${value}', the number ${number} to dbt's agate, so the column is ${type}, which DuckDB cannot read '${value}' into; dbt-duckdb fails this seed too`);
+  }
+}
+
+/**
+ * What a number needs, or undefined for a value that is no number. A number is what agate's
+ * Number reads ({@link agateNumberText}: sign, digits, a point, an exponent, and `%`, currency
+ * symbols, `,` groups and underscores ignored). Its decimal places are counted after trailing
+ * zeros are dropped (agate's MaxPrecision normalizes: `1.0` and `1e3` are whole).
  */
 function numberNeed(value: string): NumberNeed | undefined {
-  const match = NUMBER_FORM.exec(value);
-  if (!match) return NOT_FINITE.test(value) ? 'float' : undefined;
+  let match = NUMBER_FORM.exec(value);
+  if (!match) {
+    const text = agateNumberText(value);
+    if (text === undefined) return undefined;
+    match = NUMBER_FORM.exec(text);
+    if (!match) return 'float'; // NaN, infinity
+  }
   const [, sign, whole, fraction = '', exponent = '0'] = match;
   if (!whole && !fraction) return undefined;
   const significant = (whole + fraction).replace(/^0+/, '');
@@ -62,13 +145,14 @@ function numberNeed(value: string): NumberNeed | undefined {
 }
 
 /**
- * A whole number's digits, as engines' integer input takes them (`1.0` -> `1`, `1e3` -> `1000`).
+ * A whole number's digits, as engines' integer input takes them (`1.0` -> `1`, `1e3` -> `1000`,
+ * `$1,000` -> `1000`: agate's reading, {@link agateNumberText}).
  * @param value a value {@link numberNeed} found whole
  */
 export function wholeNumberText(value: string): string {
   const trimmed = value.trim();
   if (/^[-+]?\d+$/.test(trimmed)) return trimmed;
-  const [, sign, whole, fraction = '', exponent = '0'] = NUMBER_FORM.exec(trimmed)!;
+  const [, sign, whole, fraction = '', exponent = '0'] = NUMBER_FORM.exec(trimmed) ?? NUMBER_FORM.exec(agateNumberText(trimmed)!)!;
   const digits = `${whole}${fraction}`.replace(/^0+/, '') || '0';
   const scale = Number(exponent) - fraction.length;
   const number = scale >= 0 ? BigInt(digits) * 10n ** BigInt(scale) : BigInt(digits) / 10n ** BigInt(-scale);
@@ -119,22 +203,32 @@ function kindsOf(value: string, candidates: number): { kinds: number; need?: Num
  * overrides none of these conversions, and creates its seed table with these types before
  * DuckDB copies the file in (dbt-duckdb macros/seed.sql `duckdb__load_csv_rows`).
  *
- * Where dbt would create a column the engine then fails to load, dops picks a type that loads:
- * whole numbers beyond 32 bits are `bigint` (beyond 64 bits `float`); a column with NaN or
- * infinity is `float`; values agate reads but the engines do not (`1,000`, `$5`, ` true `, the
- * word `null` on DuckDB) make the column text.
+ * Numbers are what agate's Number reads ({@link agateNumberText}): `1,000`, `$5` and `5%` are
+ * numbers too. Where dbt would create a column the engine then fails to load, dops picks a type
+ * that loads: whole numbers beyond 32 bits are `bigint` (beyond 64 bits `float`); a column with
+ * NaN or infinity is `float`; values agate reads but DuckDB does not as booleans or NULL
+ * (` true `, the word `null` on DuckDB) make the column text. Numbers DuckDB cannot read as
+ * written fail the seed as they fail dbt-duckdb's (see {@link seedTable}).
  * @param values the column's fields; undefined for empty ones (NULL)
  * @returns `integer` for a column without values (agate's Number, no decimal places)
  */
 export function inferSeedKind(values: Iterable<string | undefined>): SeedKind {
   const list = [...values];
-  return columnKind(list.length, (row) => list[row]);
+  return columnKind(list.length, (row) => list[row]).kind;
 }
 
-/** {@link inferSeedKind} over `count` values read by index (no array of the column built). */
-function columnKind(count: number, valueAt: (row: number) => string | undefined): SeedKind {
+/** Plain numbers as written: sign, digits, point, exponent (blanks around allowed). */
+const PLAIN_NUMBER = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/**
+ * {@link inferSeedKind} over `count` values read by index (no array of the column built).
+ * @returns the kind, and for a number column whether some value is no plain number as written
+ *   (`1,000`, `$5`, `1_000`, `NaN`: agate's reading differs from the text)
+ */
+function columnKind(count: number, valueAt: (row: number) => string | undefined): { kind: SeedKind; unplain: boolean } {
   let kinds = ANY;
   let need: NumberNeed = 0;
+  let unplain = false;
   for (let row = 0; row < count; row++) {
     const value = valueAt(row);
     if (value === undefined) continue;
@@ -142,13 +236,14 @@ function columnKind(count: number, valueAt: (row: number) => string | undefined)
     if (kinds === NUMBER && SHORT_WHOLE.test(value)) continue;
     const found = kindsOf(value, kinds);
     kinds &= found.kinds;
-    if (!kinds) return 'text';
+    if (!kinds) return { kind: 'text', unplain: false };
     if (found.need !== undefined && need !== 'float') need = found.need === 'float' ? 'float' : (Math.max(need, found.need) as NumberNeed);
+    if (found.need !== undefined && !unplain) unplain = !PLAIN_NUMBER.test(value);
   }
-  if (kinds & NUMBER) return need === 'float' || need === 2 ? 'float' : need === 1 ? 'bigint' : 'integer';
-  if (kinds & DATE) return 'date';
-  if (kinds & (DATETIME | ISO_DATETIME)) return 'timestamp';
-  return 'boolean';
+  if (kinds & NUMBER) return { kind: need === 'float' || need === 2 ? 'float' : need === 1 ? 'bigint' : 'integer', unplain };
+  if (kinds & DATE) return { kind: 'date', unplain: false };
+  if (kinds & (DATETIME | ISO_DATETIME)) return { kind: 'timestamp', unplain: false };
+  return { kind: 'boolean', unplain: false };
 }
 
 /** Fields agate reads as NULL, once stripped and lower-cased. */
@@ -172,14 +267,20 @@ function overrideFor(columnTypes: Record<string, string> | undefined, name: stri
  * engines loaded from these rows, blank and `null` ones as dbt's agate reads them). The rows are
  * left empty for engines that read the file themselves ({@link Dialect.seedSelect}). Values of
  * inferred whole-number columns are written as plain digits (`1.0` -> `1`) for engines loaded
- * from these rows.
+ * from these rows, and every number as agate reads it (`$1,000` -> `1000`), as dbt binds agate's
+ * values (dbt-adapters `default__load_csv_rows`).
+ *
+ * `column_types` keys naming no column of the header are ignored, as dbt ignores them (agate's
+ * TypeTester warns and skips a `force` key naming no column; dbt-adapters
+ * `default__create_csv_table` looks overrides up by header name); the parser warns about them
+ * ({@link unknownColumnTypes}).
  * @param records the CSV's records, header first (see checkSeedCsv)
- * @throws Error when `column_types` names a column the header does not have (message names it)
+ * @throws UnloadableSeedValue for an engine that reads the file (DuckDB), when a number column
+ *   has a value agate reads as a number that DuckDB cannot read as written (`1,000`, `$5`): dbt
+ *   creates the column with agate's type and DuckDB's COPY then fails, so dbt-duckdb fails it too
  */
 export function seedTable(records: string[][], columnTypes: Record<string, string> | undefined, dialect: Dialect): SeedData {
   const [header = [], ...body] = records;
-  const unknown = Object.keys(columnTypes ?? {}).filter((key) => !header.some((name) => name.toLowerCase() === key.toLowerCase()));
-  if (unknown.length) throw new Error(`column_types names ${unknown.map((k) => `"${k}"`).join(', ')}, not a column of the CSV's header`);
   // Rows dops inserts itself are agate's values: blank and `null` (any case) fields are NULL in every
   // column (dbt-common agate_helper: null_values=("null", "")). A file the engine reads has NULL
   // for empty fields only, as dbt-duckdb's COPY has.
@@ -190,9 +291,17 @@ export function seedTable(records: string[][], columnTypes: Record<string, strin
   const columns: ColumnType[] = header.map((name, i) => {
     const override = overrideFor(columnTypes, name);
     if (override !== undefined) return { name, type: override };
-    const kind = columnKind(body.length, (row) => valueOf(body[row], i));
+    const { kind, unplain } = columnKind(body.length, (row) => valueOf(body[row], i));
+    const type = dialect.seedType!(kind);
     if (kind === 'integer' || kind === 'bigint') for (const row of rows) if (row[i] !== undefined) row[i] = wholeNumberText(row[i]!);
-    return { name, type: dialect.seedType!(kind) };
+    if (kind === 'float' && unplain) for (const row of rows) if (row[i] !== undefined && !PLAIN_NUMBER.test(row[i]!)) row[i] = agateNumberText(row[i]!);
+    if (dialect.seedSelect && unplain) {
+      for (let row = 0; row < body.length; row++) {
+        const value = valueOf(body[row], i);
+        if (value !== undefined && !SHORT_WHOLE.test(value) && !duckdbLoadsNumber(value, kind)) throw new UnloadableSeedValue(name, value, row, type, agateNumberText(value)!);
+      }
+    }
+    return { name, type };
   });
   return { columns, rows };
 }

@@ -16,7 +16,7 @@ import { OTHER_TOP_KEYS } from './property-keys.js';
 import { EXTRA_RESOURCES } from './exposures.js';
 import { unusedConfigPaths } from './unused-config.js';
 import { parseUnitTests } from './unit-tests.js';
-import { repeatedHeaderColumns } from '../materializations/seed-check.js';
+import { repeatedHeaderColumns, unknownColumnTypes } from '../materializations/seed-check.js';
 import { DBT_PROJECT_FILE } from '../config/project-config.js';
 import type { VersionSpec } from './properties.js';
 import { foreignKeyTarget, type Constraint } from './constraints.js';
@@ -423,8 +423,11 @@ export function parseProject(input: ParseInput): ParseResult {
     const patch = properties.seeds.get(nodeName(file.path));
     const seed = parseSeed(input, file, patch);
     if (!seed.config.enabled) disabled.set(seed.name, file.path);
-    const repeated = repeatedHeaderColumns(file.contents, seed.config.delimiter === undefined ? ',' : String(seed.config.delimiter));
+    const delimiter = seed.config.delimiter === undefined ? ',' : String(seed.config.delimiter);
+    const repeated = repeatedHeaderColumns(file.contents, delimiter);
     if (repeated.length) warnings.push(`${file.path}:1: seed '${seed.name}' names ${repeated.map((c) => `'${c}'`).join(', ')} more than once in its header; the engine renames the repeats (e.g. '${repeated[0]}_1')`);
+    // dbt ignores a column_types key naming no column (agate's TypeTester warns and skips it).
+    if (seed.config.enabled) for (const key of unknownColumnTypes(file.contents, seed.config.column_types, delimiter)) warnings.push(`${file.path}:1: seed '${seed.name}' has column_types key '${key}', which names no column of its header; it is ignored`);
     parsed.push(seed);
     if (!seed.config.enabled) continue;
     nodes.push(seed);

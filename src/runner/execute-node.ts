@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotASingleSelectError, type Connection, type StatementResult } from '../adapter/adapter.js';
 import type { CompiledNode, Compiler } from '../compiler/compiler.js';
 import { CompilationError, DatabaseError, DopsError, formatLocation } from '../errors.js';
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
-import { checkSeedCsv } from '../materializations/seed-check.js';
+import { checkSeedCsv, seedRecordLine } from '../materializations/seed-check.js';
+import { UnloadableSeedValue } from '../materializations/seed.js';
 import { assertContract, contractConfig, foreignKeyResolver } from '../materializations/contract.js';
 import type { ContractContext } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
@@ -178,6 +180,13 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
     return { status: 'success', message: 'loaded seed', rowsAffected: rows, relationName: relationName(seed.relation) };
   } catch (error) {
     if (error instanceof DopsError) throw error;
+    if (error instanceof UnloadableSeedValue) {
+      const line = seedRecordLine(readFileSync(join(projectDir, seed.originalFilePath), 'utf8'), error.row);
+      throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}${line === undefined ? '' : `:${line}`}: ${error.message}`, {
+        location: { file: seed.originalFilePath, line },
+        hint: `write it as ${error.number}, or set column_types: {${error.column}: varchar}`,
+      });
+    }
     const { text } = connection.describeError(error);
     throw new DatabaseError(`Cannot load seed ${seed.name} from ${seed.originalFilePath}: ${text}${csvErrorReason(error)}`, { location: { file: seed.originalFilePath } });
   }

@@ -88,14 +88,40 @@ describe('seeds', () => {
     expect(await columnTypes(dir, 'unquoted')).toEqual({ Code: 'VARCHAR', Population: 'INTEGER' });
   });
 
-  it('a column_types key naming no column of the header fails the seed, naming it', async () => {
+  // dbt ignores a column_types key naming no column: agate's TypeTester.run warns and skips it
+  // (agate agate/type_tester.py), and dbt-adapters' default__create_csv_table looks overrides up by
+  // header name. dops loads the seed and warns once, naming the file and the key.
+  it('a column_types key naming no column of the header is ignored, with a warning naming the seed file and the key', async () => {
     const dir = makeProject({
       'seeds/s.csv': 'a\n1\n',
       'seeds/props.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {b: VARCHAR}\n',
     });
-    const result = resultFor(await seed({ projectDir: dir }), 's');
+    const warnings: string[] = [];
+    const outcome = await seed({ projectDir: dir, reporter: { warnings: (messages: string[]) => warnings.push(...messages) } });
+    expect(statuses(outcome)).toEqual({ s: 'success' });
+    expect(await columnTypes(dir, 's')).toEqual({ a: 'INTEGER' });
+    expect(warnings.filter((w) => w.includes('column_types'))).toEqual(["seeds/s.csv:1: seed 's' has column_types key 'b', which names no column of its header; it is ignored"]);
+  });
+
+  // agate's Number reads `1,000` and `$5` as numbers (agate agate/data_types/number.py strips `,`
+  // groups and currency symbols), so dbt creates an INTEGER column; dbt-duckdb then COPYs the file
+  // in as written (dbt-duckdb dbt/include/duckdb/macros/seed.sql, duckdb__load_csv_rows), which
+  // DuckDB fails: dbt-duckdb fails the seed. dops fails it too, before anything runs, naming the
+  // file, line, column and value; the previous table stays.
+  it('a number agate reads but DuckDB cannot (`1,000`) fails the seed as in dbt-duckdb, naming file, line, column and value', async () => {
+    const dir = makeProject({ 'seeds/amounts.csv': 'id,amount\n1,5\n2,7\n' });
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ amounts: 'success' });
+    writeFile(dir, 'seeds/amounts.csv', 'id,amount\n1,5\n\n2,"1,000"\n');
+    const result = resultFor(await seed({ projectDir: dir }), 'amounts');
     expect(result.status).toBe('error');
-    expect(result.message).toBe('Cannot load seed s from seeds/s.csv: column_types names "b", not a column of the CSV\'s header');
+    expect(result.message).toBe(
+      "Cannot load seed amounts from seeds/amounts.csv:4: column \"amount\" has '1,000', the number 1000 to dbt's agate, so the column is INTEGER, which DuckDB cannot read '1,000' into; dbt-duckdb fails this seed too (write it as 1000, or set column_types: {amount: varchar})",
+    );
+    expect(await query(dir, 'select amount from amounts order by id')).toEqual([{ amount: 5 }, { amount: 7 }]);
+    // Forms DuckDB reads as written load as numbers: underscores between digits.
+    writeFile(dir, 'seeds/amounts.csv', 'id,amount\n1,1_000\n');
+    expect(statuses(await seed({ projectDir: dir }))).toEqual({ amounts: 'success' });
+    expect(await query(dir, 'select amount from amounts')).toEqual([{ amount: 1000 }]);
   });
 
   it('column_types can come from the project file', async () => {

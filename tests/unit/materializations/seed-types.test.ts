@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/adapter/duckdb/dialect.js';
 import { postgresDialect } from '../../../src/adapter/postgres/dialect.js';
-import { inferSeedKind, seedTable, wholeNumberText } from '../../../src/materializations/seed.js';
+import { seedRecordLine, unknownColumnTypes } from '../../../src/materializations/seed-check.js';
+import { agateNumberText, inferSeedKind, seedTable, UnloadableSeedValue, wholeNumberText } from '../../../src/materializations/seed.js';
 
 // dbt infers a seed's column types with agate's TypeTester over every row
 // (dbt-common dbt_common/clients/agate_helper.py, `build_type_tester`: Integer, Number, Date
@@ -61,13 +62,38 @@ describe('seed column types as dbt infers them', () => {
     expect(duckdbDialect.seedType!('timestamp')).toBe('TIMESTAMP');
   });
 
-  it('text: anything else, including numbers the engines cannot read as written', () => {
+  it('text: anything else', () => {
     expect(inferSeedKind(['a', '1'])).toBe('text');
-    expect(inferSeedKind(['1,000'])).toBe('text');
-    expect(inferSeedKind(['$5'])).toBe('text');
+    expect(inferSeedKind(['0x10'])).toBe('text');
+    expect(inferSeedKind(['1 000'])).toBe('text');
     expect(inferSeedKind(['null'])).toBe('text');
     expect(inferSeedKind(['   '])).toBe('text');
     expect(duckdbDialect.seedType!('text')).toBe('VARCHAR');
+  });
+
+  // agate's Number.cast (agate agate/data_types/number.py, en_US as dbt-common's agate_helper
+  // builds it) strips `%`, a leading `-`, its currency symbols and `,` groups before Python's
+  // Decimal, which ignores underscores: these are numbers to dbt, so the column is a number.
+  it('numbers as agate reads them: `,` groups, currency symbols, `%`, underscores', () => {
+    expect(inferSeedKind(['1,000', '2'])).toBe('integer');
+    expect(inferSeedKind(['$5', '€7', '12%', '1_000'])).toBe('integer');
+    expect(inferSeedKind(['$5', '2.50'])).toBe('float');
+    expect(inferSeedKind(['3,000,000,000'])).toBe('bigint');
+    expect(agateNumberText('1,000')).toBe('1000');
+    expect(agateNumberText(' $1,000.50 ')).toBe('1000.50');
+    expect(agateNumberText('-$5')).toBe('-5');
+    expect(agateNumberText('$-5')).toBe('-5');
+    expect(agateNumberText('--5')).toBe('5');
+    expect(agateNumberText('5%')).toBe('5');
+    expect(agateNumberText('1_0_0')).toBe('100');
+    expect(agateNumberText('nan12')).toBe('NaN');
+    expect(agateNumberText('-inf')).toBe('-Infinity');
+    // Symbols are stripped in agate's list order: `€` after `$`, so `€$5` keeps its `$`.
+    expect(agateNumberText('$€5')).toBe('5');
+    expect(agateNumberText('€$5')).toBeUndefined();
+    expect(agateNumberText('0x10')).toBeUndefined();
+    expect(agateNumberText('1 000')).toBeUndefined();
+    expect(agateNumberText(',')).toBeUndefined();
   });
 
   it('an empty column is integer (agate Number over nulls has no decimal places)', () => {
@@ -108,13 +134,54 @@ describe('seedTable', () => {
     expect(seedTable([['a', 'b']], undefined, duckdbDialect).columns).toEqual([{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'INTEGER' }]);
   });
 
-  it('a column_types key that is no column of the header is an error naming it', () => {
-    expect(() => seedTable(records, { missing: 'varchar' }, duckdbDialect)).toThrow('column_types names "missing", not a column of the CSV\'s header');
+  // dbt ignores it: agate's TypeTester.run warns '"missing" does not match the name of any column
+  // in this table.' and skips the forced type (agate agate/type_tester.py), and dbt-adapters'
+  // default__create_csv_table reads column_types by header name (column_override.get(col_name)).
+  it('a column_types key that is no column of the header is ignored (the parser warns about it)', () => {
+    expect(seedTable(records, { missing: 'varchar', id: 'varchar' }, duckdbDialect).columns.slice(0, 2)).toEqual([{ name: 'id', type: 'varchar' }, { name: 'Amount', type: 'DOUBLE' }]);
+    expect(unknownColumnTypes('id,Amount\n1,2\n', { missing: 'varchar', AMOUNT: 'double', id: 'int' })).toEqual(['missing']);
+    expect(unknownColumnTypes('a|b\n', { b: 'int', 'a|b': 'int' }, '|')).toEqual(['a|b']);
+    expect(unknownColumnTypes('a\n', undefined)).toEqual([]);
   });
 
   it('writes whole numbers as digits for engines loaded from the parsed rows', () => {
     expect(seedTable([['n'], ['1.0'], ['1e3'], ['-2.50e1'], ['']], undefined, postgresDialect).rows).toEqual([['1'], ['1000'], ['-25'], [undefined]]);
     expect(wholeNumberText(' 7 ')).toBe('7');
+  });
+
+  // dbt-postgres binds agate's values (dbt-adapters default__load_csv_rows: bindings from
+  // agate_table.rows, agate Decimals): `1,000` loads as 1000, `$2.50` as 2.50.
+  it('writes numbers as agate reads them for engines loaded from the parsed rows', () => {
+    const table = seedTable([['n', 'price'], ['1,000', '$2.50'], ['$7', '1_000%'], ['', 'nan']], undefined, postgresDialect);
+    expect(table.columns).toEqual([{ name: 'n', type: 'integer' }, { name: 'price', type: 'double precision' }]);
+    expect(table.rows).toEqual([['1000', '2.50'], ['7', '1000'], [undefined, 'NaN']]);
+  });
+
+  // dbt-duckdb creates the table with agate's types, then COPYs the file in as written
+  // (dbt-duckdb dbt/include/duckdb/macros/seed.sql, duckdb__load_csv_rows with `fast` on): DuckDB
+  // cannot read `1,000` into INTEGER, so dbt-duckdb fails the seed; dops fails it before loading.
+  it('fails on DuckDB for a number agate reads that DuckDB cannot read as written, naming column, value and row', () => {
+    let error: unknown;
+    try {
+      seedTable([['id', 'amount'], ['1', '5'], ['2', '1,000']], undefined, duckdbDialect);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UnloadableSeedValue);
+    expect(error).toMatchObject({ column: 'amount', value: '1,000', row: 1, type: 'INTEGER', number: '1000' });
+    expect((error as Error).message).toBe("column \"amount\" has '1,000', the number 1000 to dbt's agate, so the column is INTEGER, which DuckDB cannot read '1,000' into; dbt-duckdb fails this seed too");
+    expect(() => seedTable([['p'], ['2.5'], ['$3']], undefined, duckdbDialect)).toThrow("has '$3', the number 3 to dbt's agate, so the column is DOUBLE");
+    // Forms DuckDB reads as written load (DuckDB's CSV reader takes underscores between digits, NaN into DOUBLE).
+    expect(seedTable([['n', 'x'], ['1_000', 'nan'], [' 7 ', '-Infinity'], ['1e3', '2.5']], undefined, duckdbDialect).columns).toEqual([{ name: 'n', type: 'INTEGER' }, { name: 'x', type: 'DOUBLE' }]);
+    // column_types decides the type: nothing to check.
+    expect(seedTable([['amount'], ['1,000']], { amount: 'varchar' }, duckdbDialect).columns).toEqual([{ name: 'amount', type: 'varchar' }]);
+  });
+
+  it('finds the line a record starts on (quoted line breaks and blank lines counted)', () => {
+    const csv = 'a,b\n\n1,"x\ny"\n \n2,3\r\n4,"5"""\n';
+    expect([0, 1, 2].map((record) => seedRecordLine(csv, record))).toEqual([3, 6, 7]);
+    expect(seedRecordLine(csv.replaceAll('\n', '\r\n'), 1)).toBe(6);
+    expect(seedRecordLine(csv, 3)).toBeUndefined();
   });
 });
 
