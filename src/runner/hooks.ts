@@ -146,7 +146,7 @@ export async function runProjectHooks(
  * their own transactions), every hook runs outside, pre-hooks before and post-hooks after.
  * @param build receives the inside pre- and post-hook SQL (empty lists when the node has none)
  */
-export async function withNodeHooks<T>(
+export function withNodeHooks<T>(
   node: ManifestNode,
   connection: Connection,
   compiler: Compiler,
@@ -154,7 +154,12 @@ export async function withNodeHooks<T>(
   build: (pre: string[], post: string[]) => Promise<T>,
 ): Promise<T> {
   const config = node.config as Record<string, unknown>;
+  // No hooks: the build's own promise (no extra async step per node).
   if (config.pre_hook === undefined && config.post_hook === undefined && config['pre-hook'] === undefined && config['post-hook'] === undefined) return build([], []);
+  return withHooks(node, connection, compiler, canSplice, build);
+}
+
+async function withHooks<T>(node: ManifestNode, connection: Connection, compiler: Compiler, canSplice: boolean, build: (pre: string[], post: string[]) => Promise<T>): Promise<T> {
   const { pre, post } = renderNodeHooks(node, compiler);
   const label = `${node.resourceType} ${node.name}`;
   const outside = async (hooks: RenderedHook[]) => {

@@ -86,7 +86,7 @@ export async function runInDagOrder(dag: Dag, order: string[], threads: number, 
         if (onReady && !blockedBy.has(child)) onReady(child);
       }
     }
-    for (const resume of idle.splice(0)) resume();
+    if (idle.length) for (const resume of idle.splice(0)) resume();
   };
 
   const worker = async (thread: number) => {

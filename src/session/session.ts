@@ -225,9 +225,9 @@ export class Session {
         if (controls.stopped) {
           return { uniqueId: id, status: 'skipped', message: controls.skipMessage, executionTime: 0, startedAt: started.toISOString(), completedAt: started.toISOString(), thread };
         }
-        options.reporter?.nodeStarted?.(manifest.get(id), thread);
-        ahead.starting(id);
         const node = manifest.get(id);
+        options.reporter?.nodeStarted?.(node, thread);
+        ahead.starting(id);
         const build = (connection: Connection) => node.resourceType === 'unit_test'
           ? runUnitTest(node, manifest, compiler, unitDatabase, readsWarehouse ? { connection, catalog } : undefined)
           : executeNode(node, connection, catalog, compiler, project.config.projectDir, settings);

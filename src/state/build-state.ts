@@ -222,11 +222,13 @@ export class BuildState {
    */
   async execute(node: ManifestNode, connection: Connection, catalog: RelationCatalog, compiler: Compiler, build: (connection: Connection) => Promise<Outcome>): Promise<ReuseOutcome> {
     if (node.resourceType === 'source') return build(connection);
-    let key: { fingerprint: string; inputs: string | undefined } | undefined;
-    try {
-      key = await this.keyOf(node, connection, compiler);
-    } catch {
-      key = undefined; // a compile error: the build reports it
+    let key: { fingerprint: string; inputs: string | undefined } | undefined = this.preparedKey(node, compiler);
+    if (!key) {
+      try {
+        key = await this.keyOf(node, connection, compiler);
+      } catch {
+        key = undefined; // a compile error: the build reports it
+      }
     }
     // The next identical run reuses this node only with a known key and reproducible SQL.
     if (!key || key.inputs === undefined || (isSqlNode(node) && !(this.prepared.get(node.uniqueId)?.reproducible ?? compiler.reproducible(node)))) this.unstable.add(node.uniqueId);
@@ -378,11 +380,31 @@ export class BuildState {
     return sha(stableJson({ ...base, sql, macros }));
   }
 
+  /**
+   * {@link keyOf} without waiting, for a node prepared ahead (see {@link prepare}) whose compiled
+   * SQL (the compiler's cached one) and inputs' versions are still those prepared: the same key.
+   * @returns undefined otherwise (then keyOf works it out)
+   */
+  private preparedKey(node: ManifestNode, compiler: Compiler): { fingerprint: string; inputs: string } | undefined {
+    const prepared = this.prepared.get(node.uniqueId);
+    if (!prepared?.inputs || !isSqlNode(node)) return undefined;
+    let sql: string;
+    try {
+      sql = compiler.compile(node).sql;
+    } catch {
+      return undefined;
+    }
+    if (sql !== prepared.sql || prepared.inputs.versions !== this.nodeVersions(this.inputsOf(node))) return undefined;
+    return { fingerprint: prepared.fingerprint, inputs: prepared.inputs.hash };
+  }
+
   /** The node's fingerprint, and its inputs' data versions (undefined when one is unknown). */
   private async keyOf(node: ManifestNode, connection: Connection, compiler: Compiler, fingerprintOnly = false): Promise<{ fingerprint: string; inputs: string | undefined }> {
-    const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
     if (node.resourceType === 'seed') return { fingerprint: seedFingerprint(node, this.adapterType), inputs: '' };
-    if (node.resourceType === 'unit_test') return this.unitTestKey(node, connection, compiler, base);
+    if (node.resourceType === 'unit_test') {
+      const base = { dops: DOPS_VERSION, adapter: this.adapterType, type: node.resourceType, config: node.config, relation: 'relation' in node ? node.relation : undefined };
+      return this.unitTestKey(node, connection, compiler, base);
+    }
     const sqlNode = node as SqlNode;
     // An incremental model is fingerprinted by its incremental SQL (is_incremental() true), so the
     // run after its first build can reuse it too.
