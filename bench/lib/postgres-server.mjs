@@ -53,12 +53,24 @@ export async function startPostgres({ password = 'dops-bench', maxConnections, j
     chownSync(pwfile, uid, gid);
   }
   const as = (file, args) => execFileSync(root ? 'runuser' : file, root ? ['-u', 'postgres', '--', file, ...args] : args, { stdio: 'pipe' });
-  as(join(bin, 'initdb'), ['-D', data, '-U', 'dops', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C']);
-  const port = await freePort();
-  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', `jit=${jit ? 'on' : 'off'}`];
+  const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', `jit=${jit ? 'on' : 'off'}`];
   if (maxConnections) settings.push(`max_connections=${maxConnections}`);
-  const start = () => as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', settings.map((setting) => `-c ${setting}`).join(' '), '-w', '-t', '60', 'start']);
-  start();
+  let port;
+  const start = () => as(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', [...settings, `port=${port}`].map((setting) => `-c ${setting}`).join(' '), '-w', '-t', '60', 'start']);
+  try {
+    as(join(bin, 'initdb'), ['-D', data, '-U', 'dops', '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C']);
+    port = await freePort();
+    start();
+  } catch (error) {
+    // A server that did not start leaves nothing behind: stop whatever pg_ctl started, delete the dir.
+    try {
+      if (existsSync(join(data, 'postmaster.pid'))) as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     host: '127.0.0.1',
     port,

@@ -1,7 +1,9 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PathStamp } from '../project/fingerprint.js';
+import { WRITER_THREAD_ROLE, writeStamped, type WriterBatch, type WriterBatchResult, type WriterThreadData } from './text-file-writer-worker.js';
 
 /**
  * Writes after which a writer hands further writes to a background thread: creating a file costs
@@ -17,85 +19,16 @@ const STALL_MS = 10_000;
 const BATCH = 64;
 
 /**
- * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest
- * and from `dist/` alike): writes each file it is sent, creating its folder when missing, counts
- * the files done in shared memory, and posts per batch the stamp of each file as written
- * (`fstat` of the open file: cheaper than a `stat` by path afterwards) or the failure. It claims
- * each file before writing it (shared memory), skipping those the writer's own thread claimed
- * while helping (see {@link TextFileWriter.flush}).
+ * The background thread's module, as a file (a Worker runs JavaScript files): the compiled one
+ * next to this module, or, when this module runs from its TypeScript source (tests import src/
+ * through vite), the compiled one in dist/, which tests/global-setup.ts builds before any test.
+ * @throws Error naming the file when running from source and dist/ has not been built
  */
-const WORKER_CODE = `
-const { workerData } = require('node:worker_threads');
-const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require('node:fs');
-const { dirname } = require('node:path');
-${writeStampedSource()}
-const done = new Int32Array(workerData.done);
-workerData.port.on('message', ({ first, batch, claims: shared }) => {
-  const stamps = new Float64Array(batch.length * 2).fill(NaN);
-  const claims = new Int32Array(shared);
-  let failure;
-  for (let i = 0; i < batch.length; i++) {
-    if (Atomics.load(done, 1) === 1) return; // the writer took over (see flush)
-    if (Atomics.compareExchange(claims, i, 0, 1) !== 0) continue; // written by the writer's thread
-    const [path, text] = batch[i];
-    try {
-      const stamp = writeStamped(path, text);
-      stamps[2 * i] = stamp[0];
-      stamps[2 * i + 1] = stamp[1];
-    } catch (error) {
-      failure ??= { path, message: error.message, code: error.code };
-    }
-  }
-  workerData.port.postMessage({ first, stamps, failure }, [stamps.buffer]);
-  Atomics.add(done, 0, batch.length);
-  Atomics.notify(done, 0);
-});
-`;
-
-/**
- * Writes `text` (UTF-8) to `path`, creating its folder when missing (e.g. target/ deleted during
- * `dops watch` after this writer made it), and returns the file's stamp as written. The
- * background thread runs the same code (see {@link writeStampedSource}).
- */
-function writeStamped(path: string, text: string): [mtimeMs: number, size: number] {
-  let fd: number;
-  try {
-    fd = openSync(path, 'w');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'w');
-  }
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    const stats = fstatSync(fd);
-    return [stats.mtimeMs, stats.size];
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** {@link writeStamped}'s source as plain JavaScript, for the background thread. */
-function writeStampedSource(): string {
-  return `function writeStamped(path, text) {
-  let fd;
-  try {
-    fd = openSync(path, 'w');
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'w');
-  }
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    const stats = fstatSync(fd);
-    return [stats.mtimeMs, stats.size];
-  } finally {
-    closeSync(fd);
-  }
-}`;
+function writerThreadFile(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./text-file-writer-worker.js', import.meta.url);
+  const file = new URL('../../dist/compiler/text-file-writer-worker.js', import.meta.url);
+  if (!existsSync(file)) throw new Error(`${fileURLToPath(file)} is missing: run \`npm run build\` (the file writer's thread runs the compiled module)`);
+  return file;
 }
 
 /** The background thread and what was sent to it. */
@@ -116,6 +49,8 @@ interface Offload {
   stamps: number[];
   /** A path was sent twice: only the thread, writing in order, may write (the last text wins). */
   repeats: boolean;
+  /** The thread failed to run (e.g. its module could not be loaded): flush writes the rest without waiting. */
+  dead: boolean;
 }
 
 /**
@@ -199,7 +134,7 @@ export class TextFileWriter {
     let failure = help(offload);
     waitFor(offload, this.options.stallMs ?? STALL_MS);
     for (let received = receiveMessageOnPort(offload.port); received; received = receiveMessageOnPort(offload.port)) {
-      const { first, stamps, failure: failed } = received.message as { first: number; stamps: Float64Array; failure?: Failure };
+      const { first, stamps, failure: failed } = received.message as WriterBatchResult;
       failure ??= failed;
       for (let i = 0; i < stamps.length; i++) if (!Number.isNaN(stamps[i])) offload.stamps[2 * first + i] = stamps[i];
     }
@@ -227,11 +162,7 @@ export class TextFileWriter {
 }
 
 /** A file that could not be written, as reported across threads. */
-interface Failure {
-  path: string;
-  message: string;
-  code?: string;
-}
+type Failure = NonNullable<WriterBatchResult['failure']>;
 
 /**
  * Writes, on this thread, the files the background thread has not started yet, from the last one
@@ -260,8 +191,8 @@ function help(offload: Offload): Failure | undefined {
 
 /**
  * Blocks until the thread has written everything sent. A thread that makes no progress for
- * {@link STALL_MS} (it died, or never started) is stopped and the writes it has not done are
- * made here, in order.
+ * {@link STALL_MS} (it died, or never started), or that reported an error, is stopped and the
+ * writes it has not done are made here, in order.
  */
 function waitFor(offload: Offload, stallMs: number): void {
   let seen = Atomics.load(offload.done, 0);
@@ -272,7 +203,7 @@ function waitFor(offload: Offload, stallMs: number): void {
     if (now !== seen) {
       seen = now;
       progressAt = Date.now();
-    } else if (Date.now() - progressAt > stallMs) {
+    } else if (offload.dead || Date.now() - progressAt > stallMs) {
       Atomics.store(offload.done, 1, 1);
       offload.sentWrites.slice(seen).forEach(([path, text], i) => {
         const [mtime, size] = writeStamped(path, text);
@@ -288,17 +219,21 @@ function waitFor(offload: Offload, stallMs: number): void {
 function startOffload(): Offload {
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { port: port2, done: done.buffer }, transferList: [port2] });
+  const workerData: WriterThreadData = { role: WRITER_THREAD_ROLE, port: port2, done: done.buffer as SharedArrayBuffer };
+  const worker = new Worker(writerThreadFile(), { workerData, transferList: [port2] });
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, done, sentWrites: [], sentBatches: [], sent: 0, batch: [], callbacks: [], stamps: [], repeats: false };
+  const offload: Offload = { worker, port: port1, done, sentWrites: [], sentBatches: [], sent: 0, batch: [], callbacks: [], stamps: [], repeats: false, dead: false };
+  // A thread that cannot run must not end the process (an unhandled 'error' event would): flush writes its files.
+  worker.on('error', () => (offload.dead = true));
+  return offload;
 }
 
 function send(offload: Offload): void {
   if (!offload.batch.length) return;
   const claims = new Int32Array(new SharedArrayBuffer(4 * offload.batch.length));
-  offload.port.postMessage({ first: offload.sent, batch: offload.batch, claims: claims.buffer });
+  offload.port.postMessage({ first: offload.sent, batch: offload.batch, claims: claims.buffer as SharedArrayBuffer } satisfies WriterBatch);
   offload.sentBatches.push({ first: offload.sent, claims });
   offload.sentWrites.push(...offload.batch);
   offload.sent += offload.batch.length;

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, query, removeProjects } from '../integration/helpers.js';
 import { addPostgresProfile, PASSWORD_ENV, pgQuery } from '../postgres/helpers.js';
-import { postgresBin, startPostgres, type TestPostgres } from '../postgres/server.js';
+import { postgresBin, usePostgres } from '../postgres/server.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/cli/index.js');
@@ -126,11 +126,7 @@ describe('a build killed at random points', () => {
   }, 600_000);
 
   describe.skipIf(!postgresBin())('PostgreSQL', () => {
-    let server: TestPostgres;
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 120_000);
-    afterAll(() => server?.stop());
+    const server = usePostgres();
 
     it('every relation is old or new after each kill, and the next build recovers', async () => {
       const dir = makeProject({ ...COMMON, 'seeds/s.csv': seedFile(1), 'dops_project.yml': 'name: proj\nprofile: proj\n' });

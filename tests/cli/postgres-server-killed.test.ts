@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, readJson, removeProjects } from '../integration/helpers.js';
 import { addPostgresProfile, pgQuery } from '../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../postgres/server.js';
+import { usePostgres } from '../postgres/server.js';
 
 const CLI = join(resolve(import.meta.dirname, '../..'), 'dist/cli/index.js');
 
@@ -28,14 +28,8 @@ function dops(args: string[]): Promise<{ status: number | null; stdout: string; 
   });
 }
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 describe('the PostgreSQL server killed mid-run', () => {
   it('the running node errors, the rest skip, exit 1, and the table keeps its previous version', async () => {

@@ -15,18 +15,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, query, readJson, removeProjects } from '../integration/helpers.js';
 import { addPostgresProfile, pgQuery } from '../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../postgres/server.js';
+import { usePostgres } from '../postgres/server.js';
 
 const BIN = join(resolve(import.meta.dirname, '../..'), 'dist/cli/main.js');
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 function dops(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });

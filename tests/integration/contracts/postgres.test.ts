@@ -7,18 +7,12 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { removeProjects } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 import { contractCases } from './cases.js';
 
-let server: TestPostgres;
+const server = usePostgres();
 const databases = new Map<string, string>();
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+afterAll(removeProjects);
 
 describe('contracts and constraints on PostgreSQL', () => {
   contractCases({

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, query, removeProjects, writeFile } from '../helpers.js';
 import { addPostgresProfile, duckdbRows, pgQuery, postgresRows } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
 const shared = '/work/shared/dbt-packages';
 const cli = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -119,17 +119,13 @@ function expectCommonShapes(dir: string): void {
   expect(compiled(dir, 'status_by_customer')).toBe(`select customer_id, ${PIVOT} from "main"."orders_slim" group by customer_id`);
 }
 
-let server: TestPostgres | undefined;
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+afterAll(removeProjects);
 
 describe.skipIf(!existsSync(shared))('a model written the dbt way, with dbt-utils and dbt-date', () => {
+  const server = usePostgres();
   let dir: string;
   let dbname: string;
   beforeAll(async () => {
-    server = await startPostgres();
     dir = makeTempDir();
     for (const [path, contents] of Object.entries(PROJECT)) writeFile(dir, path, contents);
     dbname = await addPostgresProfile(server, dir, 'dbt_way');
@@ -237,14 +233,14 @@ describe.skipIf(!existsSync(shared))('a model written the dbt way, with dbt-util
     ]) expect(dim, expression).toContain(norm(expression));
 
     for (const relation of RELATIONS.filter((r) => r !== 'dim_date')) {
-      expect(await postgresRows(server!, dbname, `main.${relation}`), relation).toEqual(await duckdbRows(dir, `main.${relation}`));
+      expect(await postgresRows(server, dbname, `main.${relation}`), relation).toEqual(await duckdbRows(dir, `main.${relation}`));
     }
     // dbt_date's postgres__get_date_dimension numbers day_of_week from Monday (ISO) and has no
     // day_of_week_iso or iso_year_week; every other column matches DuckDB's row for row.
     const skip = ['day_of_week', 'day_of_week_iso', 'iso_year_week'];
-    const pgDim = await postgresRows(server!, dbname, 'main.dim_date', skip);
+    const pgDim = await postgresRows(server, dbname, 'main.dim_date', skip);
     expect(pgDim).toHaveLength(14);
     expect(pgDim).toEqual(await duckdbRows(dir, 'main.dim_date', skip));
-    expect(await pgQuery(server!, "select day_of_week from main.dim_date where date_day = '2024-01-01'", dbname)).toEqual([{ day_of_week: 1 }]);
+    expect(await pgQuery(server, "select day_of_week from main.dim_date where date_day = '2024-01-01'", dbname)).toEqual([{ day_of_week: 1 }]);
   });
 });

@@ -9,19 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeProjects } from '../helpers.js';
 import { PASSWORD_ENV, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
 const shared = '/work/shared/dbt-packages';
 const cli = join(process.cwd(), 'dist', 'cli', 'main.js');
 
-let server: TestPostgres;
-beforeAll(async () => {
-  if (existsSync(shared)) server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres({ when: existsSync(shared) });
+afterAll(removeProjects);
 
 interface Result { unique_id: string; status: string; message?: string }
 

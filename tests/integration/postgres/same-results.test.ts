@@ -13,16 +13,10 @@ import { sourceFreshness } from '../../../src/api/freshness.js';
 import { TEMPLATE_DIR } from '../../../src/api/commands.js';
 import { caught, makeProject, makeTempDir, readJson, removeProjects, writeFile } from '../helpers.js';
 import { addPostgresProfile, copyInto, duckdbRows, pgQuery, postgresRows } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 const CUSTOMERS_1 = 'id,name,segment,updated_at\n1,ann,retail,2024-01-01\n2,bob,retail,2024-01-01\n3,cat,wholesale,2024-01-01\n';
 const CUSTOMERS_2 = 'id,name,segment,updated_at\n1,ann,wholesale,2024-02-01\n2,bob,retail,2024-01-01\n3,cat,wholesale,2024-01-01\n4,dan,retail,2024-02-01\n';

@@ -11,16 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, test } from '../../../src/api/commands.js';
 import { makeProject, readRunResults, removeProjects, statuses } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 const FILES = {
   'dops_project.yml': 'name: calendar\nmodels:\n  calendar:\n    +materialized: table\n',

@@ -14,16 +14,10 @@ import { SEED_TYPE_RULES } from '../../../src/materializations/seed-rules.js';
 import { latestRecords, seedFingerprint } from '../../../src/state/build-state.js';
 import { makeProject, query, removeProjects, writeFile } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 const FILES = {
   'seeds/people.csv': 'id,name\n1,ann\n2,bob\n',

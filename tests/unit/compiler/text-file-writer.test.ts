@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,18 @@ describe('TextFileWriter', () => {
     writer.close();
     expect(done).toHaveLength(1000);
     for (let i = 0; i < 1000; i++) expect(readFileSync(join(dir, `f${i % 7}`, `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
+  });
+
+  it('runs the background thread from its own module (dist/ under vitest): it writes before flush is called', async () => {
+    const dir = tempDir();
+    const writer = new TextFileWriter({ offloadAfter: 10 });
+    writer.expect(1000);
+    // Three full batches are sent as they fill; nothing here writes them until flush.
+    for (let i = 0; i < 192; i++) writer.writeIfChanged(join(dir, 't', `m${i}.sql`), `select ${i}\n`);
+    const last = join(dir, 't', 'm191.sql');
+    while (!existsSync(last) || readFileSync(last, 'utf8') !== 'select 191\n') await new Promise((resolve) => setTimeout(resolve, 10));
+    writer.close();
+    for (let i = 0; i < 192; i++) expect(readFileSync(join(dir, 't', `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
   });
 
   it('writes the last text given for a path, across the thread', () => {
