@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Adapter, Connection } from '../adapter/adapter.js';
 import { engineInfo, openAdapter } from '../adapter/registry.js';
 import { resolveTarget, type Target } from '../config/profiles.js';
@@ -16,6 +17,14 @@ export interface OpenedDatabase {
 }
 
 type Opening = { opened: OpenedDatabase } | { error: unknown };
+
+/** The database a caller started opening before the command's options were parsed ({@link EarlyDatabase.begin}). */
+let pending: { key: string; early: Promise<EarlyDatabase | undefined> } | undefined;
+
+/** What decides the database a command opens: project dir (absolute), `--target`, `--profiles-dir`. */
+function openingKey(options: CommonOptions): string {
+  return JSON.stringify([resolve(options.projectDir ?? process.cwd()), options.target ?? null, options.profilesDir ?? null]);
+}
 
 /**
  * The target's database, opened while the project loads. Opening a database file reads its
@@ -70,6 +79,42 @@ export class EarlyDatabase {
     // own open, which then proceeds on the engine's threads while the project loads.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return new EarlyDatabase(path, projectDir, opening);
+  }
+
+  /**
+   * Starts opening the target's database before the program has loaded and parsed its options
+   * (src/cli/main.ts, for commands that run nodes): DuckDB opens the file and the relations are
+   * listed on the engine's threads while the command modules load and the project parses. The
+   * command takes it with {@link claim}; one nobody claims is closed by {@link releasePending}.
+   * @param options the project dir, target and profiles dir read from the command line
+   * @returns once the driver has loaded and the opening has started (never throws)
+   */
+  static async begin(options: CommonOptions): Promise<void> {
+    const early = EarlyDatabase.start(options).catch(() => undefined);
+    pending = { key: openingKey(options), early };
+    await early;
+  }
+
+  /**
+   * The database {@link begin} started for these options, else one started now ({@link start}).
+   * A database begun for other options (another project dir, target or profiles dir) is closed.
+   */
+  static async claim(options: CommonOptions): Promise<EarlyDatabase | undefined> {
+    const begun = pending;
+    pending = undefined;
+    if (begun) {
+      const early = await begun.early;
+      if (begun.key === openingKey(options)) return early;
+      await early?.discard().catch(() => undefined);
+    }
+    return EarlyDatabase.start(options);
+  }
+
+  /** Closes a database {@link begin} started that no command claimed (e.g. a usage error); errors are dropped. */
+  static async releasePending(): Promise<void> {
+    const begun = pending;
+    pending = undefined;
+    await (await begun?.early)?.discard().catch(() => undefined);
   }
 
   /**

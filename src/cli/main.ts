@@ -9,14 +9,31 @@
  * `dops --version` answers at once, and a plain `dops compile`, `dops build` or `dops run` with
  * nothing changed since the last one is answered from its stamp (src/cli/fast-compile.ts,
  * src/cli/fast-build.ts) before commander or any command module loads; everything else loads the
- * commander program (src/cli/index.ts).
+ * commander program (src/cli/index.ts). A command that will run nodes starts opening the target's
+ * DuckDB file first (src/cli/early-open.ts), so the engine opens it while the program loads.
  */
 const args = process.argv.slice(2);
+/** True once src/cli/fast-build.ts has checked the build stamp and found it out of date. */
+let stampChecked = false;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { DOPS_VERSION } = await import('../version.js');
   process.stdout.write(`${DOPS_VERSION}\n`);
 } else if (!(await answeredFromStamp())) {
-  await import('./index.js');
+  const release = await openEarly();
+  try {
+    await import('./index.js');
+  } finally {
+    await release?.();
+  }
+}
+
+/** Starts opening the target's database for a run (src/cli/early-open.ts); never throws. */
+async function openEarly(): Promise<(() => Promise<void>) | undefined> {
+  try {
+    return await (await import('./early-open.js')).openTargetEarly(args, stampChecked);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -29,7 +46,9 @@ async function answeredFromStamp(): Promise<boolean> {
     if (args[0] === 'compile') return await (await import('./fast-compile.js')).answerCompile(args);
     if (args[0] === 'build' || args[0] === 'run') {
       (await import('./process-output.js')).prepareOutput();
-      return await (await import('./fast-build.js')).answerBuild(args);
+      const answered = await (await import('./fast-build.js')).answerBuild(args);
+      stampChecked = !answered && (await import('./fast-compile.js')).plainArgs(args, args[0]) !== undefined;
+      return answered;
     }
   } catch {
     // The full program runs and reports.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument, LineCounter, isMap, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { load as loadFast, Schema, Type, type LoaderState } from 'js-yaml';
 import { ParseError } from '../errors.js';
 
@@ -28,7 +29,17 @@ import { ParseError } from '../errors.js';
 // ---------------------------------------------------------------------------------------------
 // Reference reader: the `yaml` package (values, positions and error messages)
 
+/**
+ * The `yaml` package, loaded (with require: it is CommonJS under Node) on first use: most projects'
+ * files stay in the fast subset, and loading it costs a run ~40 ms before its first statement.
+ */
+let yamlPackage: typeof import('yaml') | undefined;
+function yamlLib(): typeof import('yaml') {
+  return (yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+
 function parseChecked(text: string, file: string): { doc: Document; lineCounter: LineCounter } {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const problem = doc.errors[0];
@@ -47,6 +58,7 @@ function parseChecked(text: string, file: string): { doc: Document; lineCounter:
  */
 export function parseYamlReference(text: string, file: string): YamlWithLines {
   const { doc, lineCounter } = parseChecked(text, file);
+  const { isMap } = yamlLib();
   return {
     value: doc.toJS(),
     lineOf(path) {
@@ -323,6 +335,9 @@ export function parseYamlFast(text: string): FastParse | null {
           node = node[step];
         } else {
           if (typeof step !== 'string') return ASK_REFERENCE;
+          // A key the mapping does not have (under any spelling of its keys): the reference reader
+          // has no such pair either and answers undefined, so it need not load to say so.
+          if (containers.has(node) && !Object.hasOwn(node, step)) return undefined;
           const entry = entryOf(node, step);
           if (entry === undefined) return ASK_REFERENCE;
           if (last) return lineAt(entry.keyFrame.pos);

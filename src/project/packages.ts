@@ -4,7 +4,7 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigError } from '../errors.js';
 import { isPlainObject, parseYamlWithLines } from '../config/yaml-file.js';
 
@@ -260,6 +260,8 @@ export function installPackages(projectDir: string, options: DepsOptions = {}): 
     if (spec.git !== undefined) return { git: spec.git, revision: commit, ...(spec.subdirectory ? { subdirectory: spec.subdirectory } : {}), name };
     return { package: spec.package, version, name };
   });
+  // The `yaml` package loads only here (`dops deps`), not in every command that reads packages.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   if (specs.length) writeFileSync(join(root, LOCK_FILE), stringify({ packages: lockEntries, sha1_hash: hash }));
   return packages;
 }

@@ -316,7 +316,8 @@ export async function inSession<T>(command: Command, options: SelectOptions, bod
  */
 export async function runCommand(command: RunCommand, options: SelectOptions, only?: ReadonlySet<string>): Promise<RunOutcome> {
   // The adapter loads its driver on demand: the native DuckDB module costs ~0.5 s, which `--version`, `ls` and `compile` never need.
-  const early = await EarlyDatabase.start(options);
+  // Begun by src/cli/main.ts before the command modules loaded, when the command line asked for a run.
+  const early = await EarlyDatabase.claim(options);
   let session: Session;
   let plan: ExecutionPlan;
   try {

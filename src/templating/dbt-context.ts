@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { columnsQuery, createSchemaSql, dropRelationSql, dropSchemaSql, relationsQuery, renameRelationSql, schemaExistsQuery } from '../adapter/introspection-sql.js';
 import { quoteIdentifier } from '../adapter/quoting.js';
 import { INVOCATION_ID } from '../artifacts/write-json.js';
@@ -13,6 +13,12 @@ import { datetimeModule, pytzModule, utcDateTime } from './py-datetime.js';
 import { itertoolsModule, kwargsOf, reModule, toList } from './py-modules.js';
 import { TemplateRelation } from './relation.js';
 import { pySet } from './jinja/values.js';
+
+/** The `yaml` package (CommonJS under Node), loaded on the first `toyaml` / `fromyaml`: few templates call them. */
+let yamlPackage: typeof import('yaml') | undefined;
+function yamlLib(): typeof import('yaml') {
+  return (yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 /**
  * dbt's Jinja context beyond ref/source/config (docs.getdbt.com/reference/dbt-jinja-functions):
@@ -302,7 +308,7 @@ function staticsFor(engine: TemplateEngine): EngineStatics {
       toyaml: (...args: unknown[]) => {
         const a = argsByName(args, ['value', 'default']);
         try {
-          return stringifyYaml(a.value);
+          return yamlLib().stringify(a.value);
         } catch {
           return a.default ?? null;
         }
@@ -310,7 +316,7 @@ function staticsFor(engine: TemplateEngine): EngineStatics {
       fromyaml: (...args: unknown[]) => {
         const a = argsByName(args, ['value', 'default']);
         try {
-          return parseYamlText(String(a.value)) ?? null;
+          return yamlLib().parse(String(a.value)) ?? null;
         } catch {
           return a.default ?? null;
         }
