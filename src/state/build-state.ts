@@ -45,6 +45,23 @@ export { filesVersion };
 /** Name of the dops-owned table holding the nodes' build records, in the target's schema. */
 export const STATE_TABLE = 'dops_build_state';
 
+/**
+ * Name of the sequence numbering the record rows (`seq`) on engines that several dops processes
+ * can write at once (PostgreSQL), in the target's schema next to {@link STATE_TABLE}.
+ */
+export const STATE_SEQUENCE = 'dops_build_state_seq';
+
+/**
+ * Engines whose target several processes can build at once (PostgreSQL; a DuckDB file has one
+ * writing process). There `seq` comes from a database sequence, taken by each INSERT inside the
+ * node's transaction, so two runs never number rows alike: one run's `largest + 1` counter would
+ * interleave with another's, and a later build of a node could get a smaller `seq` than an earlier
+ * one and lose to it. Two transactions building the same node also replace the same relation,
+ * whose lock makes the second wait until the first commits before it inserts, so that node's rows
+ * are numbered in commit order.
+ */
+const SHARED_ENGINES: ReadonlySet<string> = new Set(['postgres']);
+
 /** How a run uses the records. */
 export type ReuseMode =
   /** reuse unchanged nodes; record every successful build */
@@ -169,8 +186,10 @@ export class BuildState {
   private readonly table: string;
   /** Records of the run's tests, written together by {@link flush} (one commit, not two per test). */
   private readonly pending: { uniqueId: string; record: BuildRecord | undefined }[] = [];
-  /** The `seq` of the last row written (or read). */
+  /** The `seq` of the last row written (or read); not used where {@link sequence} numbers the rows. */
   private seq: number;
+  /** The SQL that numbers a row from the database sequence (see {@link SHARED_ENGINES}), or undefined: numbered by {@link seq}. */
+  private readonly sequence: string | undefined;
   /** True once the table holds a row that a later row of the same node supersedes, or a tombstone. */
   private superseded: boolean;
   /** Nodes with a row in the table (a record or a tombstone). */
@@ -188,8 +207,10 @@ export class BuildState {
     private readonly projectDir: string,
     private readonly adapterType: string,
     table: StoredRecords,
+    shared: boolean,
   ) {
     this.table = renderRelation({ schema, identifier: STATE_TABLE });
+    this.sequence = shared ? `nextval(${literal(renderRelation({ schema, identifier: STATE_SEQUENCE }))})` : undefined;
     for (const [id, record] of records) this.current.set(id, record.buildId);
     this.seq = table.lastSeq;
     this.superseded = table.superseded;
@@ -198,7 +219,9 @@ export class BuildState {
 
   /**
    * Creates the record table when missing (or adds `seq` to a table of the first layout) and reads
-   * every row (two statements; three for the migration).
+   * every row (two statements; three for the migration). On engines several processes write
+   * (see {@link SHARED_ENGINES}) also creates the sequence numbering the rows, moved past the
+   * table's largest `seq` when rows were numbered without it (two statements more).
    * @param schema the target's schema, which holds the table
    * @throws Error with the engine's message when the table cannot be created or read
    */
@@ -210,7 +233,16 @@ export class BuildState {
     // The first layout (one row per node, no seq): every row gets seq 0, below any new row's.
     if (!data.columnNames.includes('seq')) await connection.execute(`alter table ${table} add column seq bigint default 0`);
     const stored = latestRecords(data.columnNames, data.rows);
-    return new BuildState(manifest, mode, schema, stored.records, projectDir, connection.dialect.type, stored);
+    const shared = SHARED_ENGINES.has(connection.dialect.type);
+    if (shared) {
+      const sequence = renderRelation({ schema, identifier: STATE_SEQUENCE });
+      // Two runs creating it at once: PostgreSQL's IF NOT EXISTS can still fail the second; then it exists.
+      const create = `create sequence if not exists ${sequence}`;
+      await connection.execute(create).catch(() => connection.execute(create));
+      // Never moved back: only when the table holds a larger seq than the sequence gave (rows numbered before it existed).
+      await connection.query(`select setval(${literal(sequence)}, m) from (select coalesce(max(seq), 0) as m from ${table}) as t, ${sequence} as s where t.m > s.last_value or (t.m = s.last_value and not s.is_called and t.m > 0)`);
+    }
+    return new BuildState(manifest, mode, schema, stored.records, projectDir, connection.dialect.type, stored, shared);
   }
 
   /**
@@ -333,7 +365,7 @@ export class BuildState {
       if (this.stored.has(uniqueId) || !record) this.superseded = true;
       this.stored.add(uniqueId);
       const values = record ? [record.fingerprint, record.inputs, record.buildId, record.status] : [];
-      return `(${++this.seq}, ${literal(uniqueId)}, ${[0, 1, 2, 3].map((i) => literal(values[i])).join(', ')})`;
+      return `(${this.sequence ?? ++this.seq}, ${literal(uniqueId)}, ${[0, 1, 2, 3].map((i) => literal(values[i])).join(', ')})`;
     });
     return `insert into ${this.table} (seq, unique_id, fingerprint, inputs, build_id, status) values ${rows.join(', ')}`;
   }

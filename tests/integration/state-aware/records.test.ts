@@ -126,7 +126,12 @@ describe('build records table on PostgreSQL', () => {
     expect(await built(dir, { target: 'pg' })).toEqual([]);
     writeFile(dir, 'models/agg.sql', "{{ config(materialized='table') }}\nselect count(*) + 0 as n from {{ ref('stg') }}\n");
     expect(await built(dir, { target: 'pg' })).toEqual(['agg']);
-    expect(await counts()).toEqual({ rows: 4, nodes: 4, max_seq: 1 });
+    // The rows' seq comes from the database sequence (two runs at once never share one), which keeps counting past 8.
+    expect(await counts()).toEqual({ rows: 4, nodes: 4, max_seq: 9 });
+    // Rows numbered before the sequence existed (an older dops): the new sequence starts past them.
+    await pgQuery(server, 'drop sequence main.dops_build_state_seq', dbname);
+    expect(await built(dir, { target: 'pg', reuse: false })).toEqual(ALL);
+    expect(await counts()).toEqual({ rows: 4, nodes: 4, max_seq: 13 });
   });
 });
 
