@@ -99,7 +99,8 @@ function sha(text: string): string {
 
 /** SQL string literal. */
 function literal(text: string | undefined): string {
-  return text === undefined ? 'null' : `'${text.replace(/'/g, "''")}'`;
+  if (text === undefined) return 'null';
+  return `'${text.includes("'") ? text.replace(/'/g, "''") : text}'`;
 }
 
 /** A model's or test's key parts worked out ahead of its run (see {@link BuildState.prepare}). */
@@ -364,8 +365,8 @@ export class BuildState {
     const rows = entries.map(([uniqueId, record]) => {
       if (this.stored.has(uniqueId) || !record) this.superseded = true;
       this.stored.add(uniqueId);
-      const values = record ? [record.fingerprint, record.inputs, record.buildId, record.status] : [];
-      return `(${this.sequence ?? ++this.seq}, ${literal(uniqueId)}, ${[0, 1, 2, 3].map((i) => literal(values[i])).join(', ')})`;
+      const values = record ? `${literal(record.fingerprint)}, ${literal(record.inputs)}, ${literal(record.buildId)}, ${literal(record.status)}` : 'null, null, null, null';
+      return `(${this.sequence ?? ++this.seq}, ${literal(uniqueId)}, ${values})`;
     });
     return `insert into ${this.table} (seq, unique_id, fingerprint, inputs, build_id, status) values ${rows.join(', ')}`;
   }
