@@ -220,7 +220,10 @@ function startOffload(): Offload {
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
   const workerData: WriterThreadData = { role: WRITER_THREAD_ROLE, port: port2, done: done.buffer as SharedArrayBuffer };
-  const worker = new Worker(writerThreadFile(), { workerData, transferList: [port2] });
+  // The thread inherits the process's flags (e.g. --cpu-prof, --import) but --input-type, which
+  // Node refuses for a module file (ERR_INPUT_TYPE_NOT_ALLOWED: `node --input-type=module -e`).
+  const execArgv = process.execArgv.filter((arg, i, all) => !arg.startsWith('--input-type') && all[i - 1] !== '--input-type');
+  const worker = new Worker(writerThreadFile(), { workerData, execArgv, transferList: [port2] });
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();

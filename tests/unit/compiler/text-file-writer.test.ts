@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TextFileWriter } from '../../../src/compiler/text-file-writer.js';
 
@@ -49,6 +51,23 @@ describe('TextFileWriter', () => {
     while (!existsSync(last) || readFileSync(last, 'utf8') !== 'select 191\n') await new Promise((resolve) => setTimeout(resolve, 10));
     writer.close();
     for (let i = 0; i < 192; i++) expect(readFileSync(join(dir, 't', `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
+  });
+
+  it('runs the background thread from dist/ (as the CLI does), also in a process started with --input-type=module', () => {
+    const dir = tempDir();
+    const writer = pathToFileURL(join(import.meta.dirname, '../../../dist/compiler/text-file-writer.js')).href;
+    // The thread's files appear before flush, or the thread failed to start (offload.dead).
+    const script = `import { existsSync } from 'node:fs';
+const { TextFileWriter } = await import(${JSON.stringify(writer)});
+const writer = new TextFileWriter({ offloadAfter: 10 });
+writer.expect(1000);
+for (let i = 0; i < 192; i++) writer.writeIfChanged(${JSON.stringify(dir)} + '/m' + i + '.sql', 'select ' + i + '\\n');
+while (!existsSync(${JSON.stringify(join(dir, 'm191.sql'))}) && !writer.offload.dead) await new Promise((resolve) => setTimeout(resolve, 10));
+console.log(writer.offload.dead ? 'the thread failed' : 'written by the thread');
+writer.close();`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(output.trim()).toBe('written by the thread');
+    for (let i = 0; i < 192; i++) expect(readFileSync(join(dir, `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
   });
 
   it('writes the last text given for a path, across the thread', () => {
