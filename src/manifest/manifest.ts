@@ -15,6 +15,11 @@ export class Manifest {
    * `semantic_models`, `metrics`, `saved_queries` (unique id -> dbt's JSON object).
    */
   readonly extra: Record<string, Record<string, Record<string, unknown>>> = {};
+  /**
+   * The `ref()`s of the {@link extra} resources (exposures' `depends_on`, semantic models'
+   * `model`), resolved: checked by {@link checkAccess} like nodes' refs.
+   */
+  readonly extraRefs: ExtraRef[] = [];
   /** Name -> the models, seeds and snapshots of that name (one per package at most). */
   private readonly refable = new Map<string, RelationNode[]>();
   /** Versioned models: name -> version -> node. `refable` holds each one's latest version. */
@@ -148,19 +153,18 @@ export class Manifest {
         } catch {
           continue; // reported by link()
         }
-        if (target.resourceType !== 'model') continue;
-        const access = String(target.config.access ?? 'protected');
-        let scope: string | undefined;
-        if (access === 'private' && (!group || group !== target.config.group || (node.packageName !== target.packageName && restricted.has(target.packageName)))) scope = `'${target.config.group ?? ''}' group`;
-        else if (access === 'protected' && node.packageName !== target.packageName && restricted.has(target.packageName)) scope = `'${target.packageName}' package`;
-        if (scope === undefined) continue;
-        errors.push(new AccessError(`Node ${node.uniqueId} attempted to reference node ${target.uniqueId}, which is not allowed because the referenced node is ${access} to the ${scope}.`, {
-          location: refLocation(node, 'ref', call.package ?? call.name),
-          hint: access === 'private'
-            ? `Put ${node.name} in group '${target.config.group ?? ''}', or make ${target.name} protected or public.`
-            : `Make ${target.name} public, or drop restrict-access from the '${target.packageName}' package.`,
-        }));
+        const error = accessError({ uniqueId: node.uniqueId, name: node.name, packageName: node.packageName, group }, target, restricted, refLocation(node, 'ref', call.package ?? call.name));
+        if (error) errors.push(error);
       }
+    }
+    // dbt 1.10 runs the same check on exposures', metrics' and semantic models' refs
+    // (core/dbt/parser/manifest.py `_process_refs`); an exposure has no group, so no private model is
+    // open to it.
+    for (const ref of this.extraRefs) {
+      const target = this.nodes.get(ref.target);
+      if (!target || target.resourceType !== 'model') continue;
+      const error = accessError(ref.from, target, restricted, ref.location);
+      if (error) errors.push(error);
     }
     return errors;
   }
@@ -206,6 +210,39 @@ export class Manifest {
     if (!node) throw new Error(`No node ${uniqueId} in the manifest`);
     return node;
   }
+}
+
+/** A resolved `ref()` of a resource dops parses but does not run (an exposure, a semantic model). */
+export interface ExtraRef {
+  /** The referring resource: unique id, name, package, and group (`undefined` for exposures: dbt's have none). */
+  from: { uniqueId: string; name: string; packageName: string; group?: unknown; resourceType?: string };
+  /** Unique id of the node referenced. */
+  target: string;
+  /** The file and line of the reference. */
+  location: SourceLocation;
+}
+
+/**
+ * dbt's access rule for one ref (dbt-core core/dbt/contracts/graph/manifest.py
+ * `is_invalid_private_ref` / `is_invalid_protected_ref`): a private model refused to a referrer
+ * without its group (or from another package that restricts access), a protected one to another
+ * package when the model's package sets `restrict-access`.
+ * @returns the error with dbt's wording (DbtReferenceError), or undefined when the ref is allowed
+ */
+function accessError(from: ExtraRef['from'], target: ManifestNode, restricted: ReadonlySet<string>, location: SourceLocation): AccessError | undefined {
+  if (target.resourceType !== 'model') return undefined;
+  const access = String(target.config.access ?? 'protected');
+  const group = from.group;
+  let scope: string | undefined;
+  if (access === 'private' && (!group || group !== target.config.group || (from.packageName !== target.packageName && restricted.has(target.packageName)))) scope = `'${target.config.group ?? ''}' group`;
+  else if (access === 'protected' && from.packageName !== target.packageName && restricted.has(target.packageName)) scope = `'${target.packageName}' package`;
+  if (scope === undefined) return undefined;
+  const hint = access !== 'private'
+    ? `Make ${target.name} public, or drop restrict-access from the '${target.packageName}' package.`
+    : from.resourceType === 'exposure'
+      ? `An exposure belongs to no group: make ${target.name} protected or public.`
+      : `Put ${from.name} in group '${target.config.group ?? ''}', or make ${target.name} protected or public.`;
+  return new AccessError(`Node ${from.uniqueId} attempted to reference node ${target.uniqueId}, which is not allowed because the referenced node is ${access} to the ${scope}.`, { location, hint });
 }
 
 /** "Model 'x'" / "Test 'y'" for messages. */

@@ -1,6 +1,6 @@
 import { isPlainObject, parseYamlWithLines } from '../config/yaml-file.js';
 import { DopsError, ParseError } from '../errors.js';
-import type { Manifest } from '../manifest/manifest.js';
+import type { ExtraRef, Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { ProjectFile } from '../project/files.js';
 
@@ -85,20 +85,31 @@ const SOURCE = /^\s*source\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)\s*$/
 /**
  * Resolves the `ref()` / `source()` strings of exposures (`depends_on:`) and semantic models
  * (`model:`) into `depends_on.nodes`, and groups the entries under their manifest.json keys.
- * @returns the manifest.json maps by key, and an error (file and line) per unresolvable reference
+ * @returns the manifest.json maps by key, an error (file and line) per unresolvable reference, and
+ *   the resolved refs with their referrer (for the access check, Manifest.checkAccess)
  */
-export function linkExtraResources(resources: ExtraResource[], manifest: Manifest): { json: Record<string, Record<string, Record<string, unknown>>>; errors: DopsError[] } {
+export function linkExtraResources(resources: ExtraResource[], manifest: Manifest): { json: Record<string, Record<string, Record<string, unknown>>>; errors: DopsError[]; refs: ExtraRef[] } {
   const json: Record<string, Record<string, Record<string, unknown>>> = Object.fromEntries(EXTRA_RESOURCES.map((kind) => [kind.manifest, {}]));
   const errors: DopsError[] = [];
+  const refs: ExtraRef[] = [];
   for (const resource of resources) {
     const nodes: string[] = [];
     const from = { resourceType: resource.json.resource_type, name: resource.json.name, packageName: resource.json.package_name, originalFilePath: resource.refs[0]?.file ?? '' } as unknown as ManifestNode;
+    // dbt's exposures have no group (dbt-core artifacts/resources/v1/exposure.py); semantic models,
+    // metrics and saved queries have one, at the top level or under config.
+    const config = isPlainObject(resource.json.config) ? resource.json.config : {};
+    const group = resource.json.resource_type === 'exposure' ? undefined : (resource.json.group ?? config.group);
+    const referrer = { uniqueId: String(resource.json.unique_id), name: String(resource.json.name), packageName: String(resource.json.package_name), group, resourceType: String(resource.json.resource_type) };
     for (const ref of resource.refs) {
       const location = { file: ref.file, line: ref.line };
       try {
         const r = REF.exec(ref.call);
         const s = SOURCE.exec(ref.call);
-        if (r) nodes.push(manifest.resolveRef(r[4] === undefined ? { name: r[2] } : { package: r[2], name: r[4] }, from).uniqueId);
+        if (r) {
+          const target = manifest.resolveRef(r[4] === undefined ? { name: r[2] } : { package: r[2], name: r[4] }, from).uniqueId;
+          nodes.push(target);
+          refs.push({ from: referrer, target, location });
+        }
         else if (s) nodes.push(manifest.resolveSource({ sourceName: s[2], tableName: s[4] }, from).uniqueId);
         else errors.push(new ParseError(`Expected ref('...') or source('...', '...'), got '${ref.call}'`, { location }));
       } catch (error) {
@@ -110,5 +121,5 @@ export function linkExtraResources(resources: ExtraResource[], manifest: Manifes
     if (resource.json.depends_on) resource.json.depends_on = { nodes: [...new Set(nodes)], macros: [] };
     json[resource.key][resource.json.unique_id as string] = resource.json;
   }
-  return { json, errors };
+  return { json, errors, refs };
 }

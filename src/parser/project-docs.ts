@@ -55,6 +55,7 @@ export function parseDocsAndResources(config: ProjectConfig, files: ProjectFiles
   return (manifest) => {
     const linked = linkExtraResources(resources, manifest);
     Object.assign(manifest.extra, linked.json, { docs: docsJson(blocks) });
+    manifest.extraRefs.push(...linked.refs);
     return linked.errors;
   };
 }

@@ -153,4 +153,29 @@ describe('unit test, contract and version pages of the docs site, in headless Ch
     expect(await page.$$eval('[data-testid=tree-models] a.tree-leaf', (links) => links.map((a) => a.textContent).filter((t) => t?.startsWith('dim_customers')))).toEqual(['dim_customers v1', 'dim_customers v2']);
     expect(errors.filter((e) => !/ERR_FILE_NOT_FOUND|Failed to load resource/.test(e))).toEqual([]);
   });
+  // dbt docs lists a model's unit tests on its page (dbt-docs src/app/components/references,
+  // "Unit Tests") but not in its Project tree (src/app/services/project_service.js getModelTree);
+  // dops' sidebar lists them too, by the model they test, like exposures.
+  it('lists unit tests in the sidebar by the model they test; opening one marks it and opens its folder', async () => {
+    // A fresh load: no folder opened by earlier pages.
+    await page.goto(`${indexUrl}#!/overview`);
+    await page.reload();
+    await page.waitForSelector('[data-testid=tree-unit-tests]');
+    const tree = await page.$$eval('[data-testid=tree-unit-tests] details.tree-folder', (folders) => folders.map((f) => [f.getAttribute('data-folder'), [...f.querySelectorAll(':scope > ul > li > a.tree-leaf')].map((a) => a.textContent)]));
+    expect(tree).toEqual([['customer_totals', ['totals_add_up', 'totals_wrong_on_purpose']]]);
+    expect(await page.$eval('[data-testid=tree-unit-tests] details[data-folder=customer_totals]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await page.click('[data-testid=tree-unit-tests] details[data-folder=customer_totals] > summary');
+    await page.click('[data-testid=tree-unit-tests] a.tree-leaf[data-id="unit_test.proj.customer_totals.totals_wrong_on_purpose"]');
+    await page.waitForSelector('[data-testid=node-page][data-node="unit_test.proj.customer_totals.totals_wrong_on_purpose"]');
+    expect(await page.textContent('[data-testid=tested-node]')).toBe('customer_totals');
+    expect(await page.$$eval('a.tree-leaf.current', (links) => links.map((a) => (a as HTMLElement).dataset.id))).toEqual(['unit_test.proj.customer_totals.totals_wrong_on_purpose']);
+    // Opened from a link elsewhere, the entry is marked and its folder opened.
+    await page.goto(`${indexUrl}#!/overview`);
+    await page.goto(`${indexUrl}#!/node/${encodeURIComponent('unit_test.proj.customer_totals.totals_add_up')}`);
+    await page.waitForSelector('[data-testid=node-page][data-node="unit_test.proj.customer_totals.totals_add_up"]');
+    expect(await page.$eval('[data-testid=tree-unit-tests] details[data-folder=customer_totals]', (d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await page.$$eval('a.tree-leaf.current', (links) => links.map((a) => a.textContent))).toEqual(['totals_add_up']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'unit-test-sidebar.png'), fullPage: true });
+    expect(errors.filter((e) => !/ERR_FILE_NOT_FOUND|Failed to load resource/.test(e))).toEqual([]);
+  });
 });

@@ -69,10 +69,29 @@ function databaseTree(index: SiteIndex): HTMLElement[] {
   return [...root.folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([schema, folder]) => renderFolder(schema, folder, true, `schema-${schema}`));
 }
 
+/**
+ * Unit tests by the model they test (a folder per model, `name vN` for a version). dbt docs keeps
+ * them out of its Project tree (dbt-docs src/app/services/project_service.js `getModelTree` takes
+ * no `unit_test`) and lists them on the model's page ("Referenced By", Unit Tests tab), as the
+ * model pages here do; the sidebar lists them like exposures so each is one click away.
+ */
+function unitTestTree(index: SiteIndex): HTMLElement | undefined {
+  const unitTests = index.data.pages.filter((p) => p.type === 'unit_test');
+  if (!unitTests.length) return undefined;
+  const root = emptyFolder();
+  for (const test of unitTests) {
+    const model = test.testOf ? index.byId.get(test.testOf) : undefined;
+    insert(root, [model ? `${model.label}${model.version === undefined ? '' : ` v${model.version}`}` : 'other'], test);
+  }
+  return renderFolder('Unit tests', root, true, 'tree-unit-tests');
+}
+
 function extrasTree(index: SiteIndex): HTMLElement[] {
   const sections: HTMLElement[] = [];
   const exposures = index.data.pages.filter((p) => p.type === 'exposure');
   if (exposures.length) sections.push(renderFolder('Exposures', { folders: new Map(), leaves: exposures }, true, 'tree-exposures'));
+  const unitTests = unitTestTree(index);
+  if (unitTests) sections.push(unitTests);
   if (index.data.groups.length) {
     const groups = emptyFolder();
     for (const group of index.data.groups) {
@@ -87,7 +106,7 @@ function extrasTree(index: SiteIndex): HTMLElement[] {
 
 /**
  * The sidebar: a Project tab (sources, then models, seeds and snapshots by folder) and a Database
- * tab (relations by schema), then exposures and groups when the project has them. Folders are
+ * tab (relations by schema), then exposures, unit tests (by model) and groups when the project has them. Folders are
  * `<details>`, so they open with the keyboard too; the current page's entry is marked.
  */
 export function renderSidebar(index: SiteIndex): { element: HTMLElement; markCurrent(id?: string): void } {

@@ -145,4 +145,60 @@ describe('model access', () => {
     expect(error.message).toBe("Node model.proj.mine attempted to reference node model.pkg.internal, which is not allowed because the referenced node is protected to the 'pkg' package.");
     expect(error.location).toMatchObject({ file: 'models/mine.sql', line: 1 });
   });
+
+  // dbt-core 1.10 checks exposures' refs like nodes' (core/dbt/parser/manifest.py `_process_refs`
+  // with `is_invalid_private_ref` / `is_invalid_protected_ref`, core/dbt/contracts/graph/manifest.py):
+  // an exposure has no group (core/dbt/artifacts/resources/v1/exposure.py), so a private model is
+  // never open to it (DbtReferenceError, a parsing error); a semantic model in the model's group is.
+  it('an exposure that refs a private model is an error, as in dbt; protected and public models are open to it', async () => {
+    const files = {
+      'models/groups.yml': GROUPS,
+      'models/finance_private.sql': "{{ config(group='finance', access='private') }}\nselect 1 as id\n",
+      'models/open.sql': 'select 2 as id\n',
+      'models/exposures.yml': `version: 2
+exposures:
+  - name: board_deck
+    type: dashboard
+    owner: {name: Ann, email: ann@example.com}
+    depends_on:
+      - ref('open')
+  - name: finance_dashboard
+    type: dashboard
+    owner: {name: Ann, email: ann@example.com}
+    depends_on:
+      - ref('open')
+      - ref('finance_private')
+semantic_models:
+  - name: finance_facts
+    model: ref('finance_private')
+    config: {group: finance}
+  - name: loose_facts
+    model: ref('finance_private')
+`,
+    };
+    const error = await caught(() => compile({ projectDir: makeProject(files) }));
+    const errors = error instanceof DopsErrorGroup ? error.errors : [error];
+    expect(errors.map((e: Error) => e.message).sort()).toEqual([
+      "Node exposure.proj.finance_dashboard attempted to reference node model.proj.finance_private, which is not allowed because the referenced node is private to the 'finance' group.",
+      "Node semantic_model.proj.loose_facts attempted to reference node model.proj.finance_private, which is not allowed because the referenced node is private to the 'finance' group.",
+    ]);
+    const exposure = errors.find((e: Error) => e.message.includes('exposure.'));
+    expect(exposure).toBeInstanceOf(AccessError);
+    expect(exposure.location).toEqual({ file: 'models/exposures.yml', line: 8 });
+    expect(exposure.hint).toBe('An exposure belongs to no group: make finance_private protected or public.');
+    // Without the private ref, the project compiles (the semantic model in the group keeps its ref).
+    const fixed = makeProject({ ...files, 'models/exposures.yml': files['models/exposures.yml'].replace("      - ref('finance_private')\n", '').replace(/  - name: loose_facts\n.*\n$/, '') });
+    expect(compile({ projectDir: fixed }).map((entry) => entry.name).sort()).toEqual(['finance_private', 'open']);
+  });
+
+  it("an exposure may not ref a protected model of a package that sets restrict-access: true", async () => {
+    const dir = makeProject({
+      'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.0'\nrestrict-access: true\n",
+      'dbt_packages/pkg/models/internal.sql': 'select 1 as id\n',
+      'models/exposures.yml': "version: 2\nexposures:\n  - name: report\n    type: analysis\n    owner: {email: a@example.com}\n    depends_on: [\"ref('pkg', 'internal')\"]\n",
+    });
+    const error = await caught(() => compile({ projectDir: dir }));
+    expect(error).toBeInstanceOf(AccessError);
+    expect(error.message).toBe("Node exposure.proj.report attempted to reference node model.pkg.internal, which is not allowed because the referenced node is protected to the 'pkg' package.");
+  });
 });
