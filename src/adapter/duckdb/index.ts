@@ -12,7 +12,7 @@ import { DUCKDB_INFO } from './info.js';
 
 // Loaded with require(): an ESM import of this CommonJS package makes Node lex its ~180 files for
 // named exports, about 200 ms of CPU at every start (twice what loading it costs).
-const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+const { DuckDBInstance, ResultReturnType } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
 type DuckDBInstance = InstanceType<typeof DuckDBInstance>;
 
 /**
@@ -33,15 +33,22 @@ function toJs(value: unknown): unknown {
 /**
  * The rows of a result DuckDB has materialized, read chunk by chunk on the JS thread. Reading it
  * with `fetchChunk` (runAndReadAll) costs two extra trips to DuckDB's worker thread per query.
+ * Each column's vector is read once per chunk and the rows built straight from them (the values
+ * `getRowObjects` gives, without its per-row calls into the binding and its interim objects): most
+ * queries of a build (single-SELECT checks, tests) answer one row.
  */
 function rowsOf(result: DuckDBMaterializedResult): Row[] {
   const names = result.deduplicatedColumnNames();
   const rows: Row[] = [];
   for (let index = 0, count = result.chunkCount; index < count; index++) {
-    for (const row of result.getChunk(index).getRowObjects(names)) {
-      const converted: Row = {};
-      for (const name of names) converted[name] = toJs(row[name]);
-      rows.push(converted);
+    const chunk = result.getChunk(index);
+    const size = chunk.rowCount;
+    if (size === 0) continue;
+    const vectors = names.map((_, column) => chunk.getColumnVector(column));
+    for (let at = 0; at < size; at++) {
+      const row: Row = {};
+      for (let column = 0; column < names.length; column++) row[names[column]] = toJs(vectors[column].getItem(at));
+      rows.push(row);
     }
   }
   return rows;
@@ -68,12 +75,17 @@ function tableOf(result: DuckDBMaterializedResult): TableData {
 
 /** The row count a statement's result reports (see {@link StatementResult.rowCount}). */
 function rowCountOf(result: DuckDBMaterializedResult): number | undefined {
+  // INSERT / UPDATE / DELETE answer CHANGED_ROWS: a one-row `Count` column whose value DuckDB's C
+  // API already reads into rows_changed (duckdb_rows_changed), so no chunk or vector is built for it.
+  if (result.returnType === ResultReturnType.CHANGED_ROWS) return result.rowsChanged;
   // CREATE TABLE AS reports its row count in a single `Count` column rather than rowsChanged.
   if (result.columnCount === 1 && result.columnName(0) === 'Count') {
     const chunk = result.chunkCount ? result.getChunk(0) : undefined;
     return chunk?.rowCount ? Number(chunk.getColumnVector(0).getItem(0)) : undefined;
   }
-  return result.rowsChanged > 0 ? result.rowsChanged : undefined;
+  // Any other result reports no rows changed (rows_changed is 0 but for CHANGED_ROWS); asking would
+  // copy the whole result into the C API's deprecated column arrays just to answer 0.
+  return undefined;
 }
 
 /**
