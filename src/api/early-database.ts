@@ -23,7 +23,7 @@ let pending: { key: string; early: Promise<EarlyDatabase | undefined> } | undefi
 
 /** What decides the database a command opens: project dir (absolute), `--target`, `--profiles-dir`. */
 function openingKey(options: CommonOptions): string {
-  return JSON.stringify([resolve(options.projectDir ?? process.cwd()), options.target ?? null, options.profilesDir ?? null]);
+  return JSON.stringify([resolve(options.projectDir ?? process.cwd()), options.target ?? null, options.profilesDir ? resolve(options.profilesDir) : null]);
 }
 
 /**
