@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter/adapter.js';
 import type { Relation } from '../manifest/nodes.js';
+import { scrubSecrets } from '../config/secrets.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
 const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
@@ -73,10 +74,11 @@ export class RecordingConnection implements Connection {
 
 /**
  * The text of a run file: the statements in the order they ran, separated by `;` and a blank line
- * (one statement: the statement itself, as dbt's run files hold the materialization's main statement).
+ * (one statement: the statement itself, as dbt's run files hold the materialization's main statement);
+ * values of secret env vars are masked, as in every file dops writes under target/.
  */
 export function runFileText(statements: readonly string[]): string {
-  return `${statements.join(';\n\n')}\n`;
+  return `${scrubSecrets(statements.join(';\n\n'))}\n`;
 }
 
 /**
