@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter/adapter.js';
 import type { Relation } from '../manifest/nodes.js';
-import { scrubSecrets } from '../config/secrets.js';
+import { SECRET_MASK, SECRET_PREFIXES } from '../config/secrets.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
 const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
@@ -74,11 +74,11 @@ export class RecordingConnection implements Connection {
 
 /**
  * The text of a run file: the statements in the order they ran, separated by `;` and a blank line
- * (one statement: the statement itself, as dbt's run files hold the materialization's main statement);
- * values of secret env vars are masked, as in every file dops writes under target/.
+ * (one statement: the statement itself, as dbt's run files hold the materialization's main statement).
+ * The writing thread masks the values of secret env vars in it, as in every file under target/.
  */
 export function runFileText(statements: readonly string[]): string {
-  return `${scrubSecrets(statements.join(';\n\n'))}\n`;
+  return `${statements.join(';\n\n')}\n`;
 }
 
 /**
@@ -92,12 +92,22 @@ export function runPath(targetPath: string, compiledPath: string): string {
 /**
  * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest and
  * from `dist/`): writes each file of each batch it is sent aside and renames it over the path
- * (creating its folder when missing); on `null`, replies with the first failure (or null) and ends.
+ * (creating its folder when missing), secret env var values masked; on `null`, replies with the
+ * first failure (or null) and ends.
  */
 const WORKER_CODE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { mkdirSync, renameSync, writeFileSync } = require('node:fs');
 const { dirname } = require('node:path');
+// Values of secret env vars (config/secrets.ts), longest first, masked in every file.
+const secrets = Object.entries(process.env)
+  .filter(([name, value]) => value && workerData.prefixes.some((prefix) => name.startsWith(prefix)))
+  .map(([, value]) => value)
+  .sort((a, b) => b.length - a.length);
+const scrub = (text) => {
+  for (const value of secrets) if (text.includes(value)) text = text.split(value).join(workerData.mask);
+  return text;
+};
 let failure = null;
 parentPort.on('message', (batch) => {
   if (batch === null) {
@@ -109,11 +119,11 @@ parentPort.on('message', (batch) => {
     const aside = path + '.' + process.pid + '.tmp';
     try {
       try {
-        writeFileSync(aside, text);
+        writeFileSync(aside, scrub(text));
       } catch (error) {
         if (error.code !== 'ENOENT') throw error;
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(aside, text);
+        writeFileSync(aside, scrub(text));
       }
       renameSync(aside, path);
     } catch (error) {
@@ -153,7 +163,7 @@ export class RunFiles {
   private send(): void {
     if (this.batch.length === 0) return;
     if (!this.worker) {
-      this.worker = new Worker(WORKER_CODE, { eval: true });
+      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK } });
       // A run that throws never closes it: it must not keep the process alive (close() holds it).
       this.worker.unref();
     }

@@ -89,6 +89,19 @@ describe('target/run', () => {
     expect(unique.join('\n')).toContain(compiled('models/schema.yml/unique_wide_id.sql'));
   }, 60_000);
 
+  // https://docs.getdbt.com/reference/dbt-jinja-functions/env_var#secrets: secret values are never written to a file.
+  it('masks the values of secret env vars', async () => {
+    const dir = makeProject({ 'models/m.sql': "select 'sekrit-4711' as s\n" });
+    process.env.DBT_ENV_SECRET_RUN_FILES = 'sekrit-4711';
+    try {
+      expect((await build({ projectDir: dir, threads: 1 })).success).toBe(true);
+    } finally {
+      delete process.env.DBT_ENV_SECRET_RUN_FILES;
+    }
+    expect(runFile(dir, 'models/m.sql')).toContain("select '*****' as s");
+    expect(runFile(dir, 'models/m.sql')).not.toContain('sekrit-4711');
+  }, 60_000);
+
   it('run, seed, snapshot and test rewrite the files of what they execute; reused nodes keep theirs', async () => {
     const dir = makeProject(FILES);
     await build({ projectDir: dir, threads: 1 });
