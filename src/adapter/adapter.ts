@@ -83,6 +83,13 @@ export interface Dialect {
   /** `DROP` of a relation that is now a `kind` (PostgreSQL: with the views reading it). */
   dropRelation(relation: Relation, kind: RelationKind): string;
   /**
+   * For engines whose `DROP` of a replaced relation also drops the views reading it (PostgreSQL's
+   * CASCADE): `save` runs before the drop and records those views, `restore` runs in the same
+   * transaction once the new relation has the name and re-creates them, so a build killed between
+   * two nodes' commits never leaves a view of the previous run missing. Absent on DuckDB.
+   */
+  keepDependentViews?(relation: Relation): { save: string; restore: string };
+  /**
    * Makes another database file readable under `alias` (DuckDB `ATTACH ... (READ_ONLY)`, for
    * `--defer` to a state built in another file); absent for engines without database files.
    */

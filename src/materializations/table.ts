@@ -16,15 +16,19 @@ export function tempRelation(relation: Relation): Relation {
 
 /**
  * The statements of a table build without its transaction: build into `<name>__dops_tmp`, drop the
- * old relation, rename the new one in.
+ * old relation, rename the new one in; where the drop cascades to views (PostgreSQL), those views
+ * are recorded before it and re-created after the rename ({@link Dialect.keepDependentViews}).
  * @returns the statements and the index of the one whose row count is the table's
  */
 export function tableStatements(relation: Relation, build: string[], existing: RelationKind | undefined, dialect: Dialect): { statements: string[]; rowCountStatement: number } {
   const temp = tempRelation(relation);
   const statements = [...build];
   const rowCountStatement = statements.length - 1;
+  const keep = existing && dialect.keepDependentViews?.(relation);
+  if (keep) statements.push(keep.save);
   if (existing) statements.push(dropStatement(relation, existing, dialect));
   statements.push(`alter table ${renderRelation(temp)} rename to ${quoteIdentifier(relation.identifier)}`);
+  if (keep) statements.push(keep.restore);
   return { statements, rowCountStatement };
 }
 
@@ -57,6 +61,7 @@ export function contractTablePlan(model: ModelNode, sql: string, existing: Relat
   const relation = model.relation;
   const build = contractTableStatements(model, tempRelation(relation), sql, dialect, context.capabilities, context.resolve);
   if (!dropsOldFirst(model) || !existing) return tableStatements(relation, build, existing, dialect);
-  const statements = [dropStatement(relation, existing, dialect), ...build, `alter table ${renderRelation(tempRelation(relation))} rename to ${quoteIdentifier(relation.identifier)}`];
-  return { statements, rowCountStatement: build.length };
+  const keep = dialect.keepDependentViews?.(relation);
+  const statements = [...(keep ? [keep.save] : []), dropStatement(relation, existing, dialect), ...build, `alter table ${renderRelation(tempRelation(relation))} rename to ${quoteIdentifier(relation.identifier)}`, ...(keep ? [keep.restore] : [])];
+  return { statements, rowCountStatement: build.length + (keep ? 1 : 0) };
 }

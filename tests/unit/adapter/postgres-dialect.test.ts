@@ -3,6 +3,7 @@
  * https://www.postgresql.org/docs/15/sql-createtableas.html, https://www.postgresql.org/docs/15/sql-createview.html
  */
 import { describe, expect, it } from 'vitest';
+import { restoreDependentViews, saveDependentViews } from '../../../src/adapter/postgres/dependent-views.js';
 import { postgresDialect } from '../../../src/adapter/postgres/dialect.js';
 import { inferSeedKind } from '../../../src/materializations/seed.js';
 import { planTable } from '../../../src/materializations/table.js';
@@ -10,15 +11,17 @@ import { planTable } from '../../../src/materializations/table.js';
 const relation = { schema: 'marts', identifier: 'orders' };
 
 describe('postgresDialect', () => {
-  it('builds a table aside, drops the old one with its views and renames, in one transaction', () => {
+  it('builds a table aside, drops the old one with its views, renames and re-creates the views, in one transaction', () => {
     expect(planTable(relation, 'select 1 as id', 'table', postgresDialect)).toEqual({
       statements: [
         'begin transaction',
         'create schema if not exists "marts"',
         'drop table if exists "marts"."orders__dops_tmp" cascade',
         'create table "marts"."orders__dops_tmp" as (\nselect 1 as id\n)',
+        saveDependentViews(relation),
         'drop table if exists "marts"."orders" cascade',
         'alter table "marts"."orders__dops_tmp" rename to "orders"',
+        restoreDependentViews(),
         'commit',
       ],
       rowCountStatement: 3,
@@ -26,7 +29,9 @@ describe('postgresDialect', () => {
   });
 
   it('recreates a view (CREATE OR REPLACE VIEW cannot change its columns) and uses extract(epoch)', () => {
-    expect(postgresDialect.replaceView(relation, 'select 1 as id', 'view')).toEqual(['drop view if exists "marts"."orders" cascade', 'create view "marts"."orders" as (\nselect 1 as id\n)']);
+    const create = 'create view "marts"."orders" as (\nselect 1 as id\n)';
+    expect(postgresDialect.replaceView(relation, 'select 1 as id', 'view')).toEqual([saveDependentViews(relation), 'drop view if exists "marts"."orders" cascade', create, restoreDependentViews()]);
+    expect(postgresDialect.replaceView(relation, 'select 1 as id', undefined)).toEqual([create]);
     expect(postgresDialect.createTempTableAs('stg', 'select 1')).toEqual(['drop table if exists pg_temp."stg"', 'create temp table "stg" as (\nselect 1\n)']);
     expect(postgresDialect.epochSeconds('max(loaded_at)')).toBe('extract(epoch from max(loaded_at))');
   });
