@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter/adapter.js';
-import type { Relation } from '../manifest/nodes.js';
+import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
+import { ForwardingConnection } from '../adapter/forwarding-connection.js';
 import { SECRET_MASK, SECRET_PREFIXES } from '../config/secrets.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
@@ -13,62 +13,28 @@ const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
  * `statements`; compile-time introspection (`queryTable`) and catalog look-ups are not recorded.
  * Everything else is the wrapped connection's.
  */
-export class RecordingConnection implements Connection {
+export class RecordingConnection extends ForwardingConnection {
   constructor(
-    private readonly inner: Connection,
+    inner: Connection,
     readonly statements: string[] = [],
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get dialect() {
-    return this.inner.dialect;
-  }
-  get capabilities() {
-    return this.inner.capabilities;
-  }
-  get lost(): boolean {
-    return this.inner.lost;
-  }
   private record(sql: string): void {
     if (!CONTROL.has(sql)) this.statements.push(sql);
   }
-  execute(sql: string): Promise<number | undefined> {
+  override execute(sql: string): Promise<number | undefined> {
     this.record(sql);
     return this.inner.execute(sql);
   }
-  run(sql: string): Promise<StatementResult> {
+  override run(sql: string): Promise<StatementResult> {
     this.record(sql);
     return this.inner.run(sql);
   }
-  query(sql: string): Promise<Row[]> {
+  override query(sql: string): Promise<Row[]> {
     this.record(sql);
     return this.inner.query(sql);
-  }
-  queryTable(sql: string): Promise<TableData> {
-    return this.inner.queryTable(sql);
-  }
-  relationKind(relation: Relation): Promise<RelationKind | undefined> {
-    return this.inner.relationKind(relation);
-  }
-  listRelations(): Promise<CatalogEntry[]> {
-    return this.inner.listRelations();
-  }
-  assertSingleSelect(sql: string): Promise<void> {
-    return this.inner.assertSingleSelect(sql);
-  }
-  describeColumns(rendered: string): Promise<ColumnType[]> {
-    return this.inner.describeColumns(rendered);
-  }
-  describeQuery(sql: string): Promise<ColumnType[]> {
-    return this.inner.describeQuery(sql);
-  }
-  listColumns(): Promise<DatabaseColumn[]> {
-    return this.inner.listColumns();
-  }
-  describeError(error: unknown, lineOffset?: number): EngineMessage {
-    return this.inner.describeError(error, lineOffset);
-  }
-  close(): void {
-    this.inner.close();
   }
 }
 

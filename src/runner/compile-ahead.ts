@@ -1,4 +1,5 @@
-import type { Connection } from '../adapter/adapter.js';
+import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
+import { ForwardingConnection } from '../adapter/forwarding-connection.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
 import type { ManifestNode } from '../manifest/nodes.js';
@@ -67,36 +68,34 @@ export class CompileAhead {
    * through unchanged.
    */
   overlapping(connection: Connection): Connection {
-    return {
-      execute: (sql) => {
-        const pending = connection.execute(sql);
-        if (!BRIEF_STATEMENT.test(sql)) this.step();
-        return pending;
-      },
-      run: (sql) => {
-        const pending = connection.run(sql);
-        if (!BRIEF_STATEMENT.test(sql)) this.step();
-        return pending;
-      },
-      query: (sql) => {
-        const pending = connection.query(sql);
-        this.step();
-        return pending;
-      },
-      queryTable: (sql) => connection.queryTable(sql),
-      dialect: connection.dialect,
-      capabilities: connection.capabilities,
-      get lost() {
-        return connection.lost;
-      },
-      relationKind: (relation) => connection.relationKind(relation),
-      listRelations: () => connection.listRelations(),
-      assertSingleSelect: (sql) => connection.assertSingleSelect(sql),
-      describeColumns: (rendered) => connection.describeColumns(rendered),
-      describeQuery: (sql) => connection.describeQuery(sql),
-      listColumns: () => connection.listColumns(),
-      describeError: (error, lineOffset) => connection.describeError(error, lineOffset),
-      close: () => connection.close(),
-    };
+    return new OverlappingConnection(connection, () => this.step());
+  }
+}
+
+/** A connection that calls `step` right after handing each statement (except a brief one) to the engine. */
+class OverlappingConnection extends ForwardingConnection {
+  constructor(
+    inner: Connection,
+    private readonly step: () => void,
+  ) {
+    super(inner);
+  }
+
+  override execute(sql: string): Promise<number | undefined> {
+    const pending = this.inner.execute(sql);
+    if (!BRIEF_STATEMENT.test(sql)) this.step();
+    return pending;
+  }
+
+  override run(sql: string): Promise<StatementResult> {
+    const pending = this.inner.run(sql);
+    if (!BRIEF_STATEMENT.test(sql)) this.step();
+    return pending;
+  }
+
+  override query(sql: string): Promise<Row[]> {
+    const pending = this.inner.query(sql);
+    this.step();
+    return pending;
   }
 }

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
-import type { CatalogEntry, ColumnType, Connection, DatabaseColumn, EngineMessage, RelationKind, Row, StatementResult, TableData } from '../adapter/adapter.js';
+import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
+import { ForwardingConnection } from '../adapter/forwarding-connection.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Compiler } from '../compiler/compiler.js';
 import type { Manifest } from '../manifest/manifest.js';
@@ -545,73 +546,23 @@ function isCommit(sql: string): boolean {
  * returns run right before the first `commit` (inside the node's transaction). Every other call
  * goes straight to `target` (no extra promise in between).
  */
-class StatementsBeforeCommit implements Connection {
+class StatementsBeforeCommit extends ForwardingConnection {
   constructor(
-    private readonly target: Connection,
+    inner: Connection,
     private readonly before: () => string[],
-  ) {}
-
-  get dialect() {
-    return this.target.dialect;
+  ) {
+    super(inner);
   }
 
-  get capabilities() {
-    return this.target.capabilities;
+  override execute(sql: string): Promise<number | undefined> {
+    return isCommit(sql) ? this.beforeCommit().then(() => this.inner.execute(sql)) : this.inner.execute(sql);
   }
 
-  get lost() {
-    return this.target.lost;
-  }
-
-  execute(sql: string): Promise<number | undefined> {
-    return isCommit(sql) ? this.beforeCommit().then(() => this.target.execute(sql)) : this.target.execute(sql);
-  }
-
-  run(sql: string): Promise<StatementResult> {
-    return isCommit(sql) ? this.beforeCommit().then(() => this.target.run(sql)) : this.target.run(sql);
+  override run(sql: string): Promise<StatementResult> {
+    return isCommit(sql) ? this.beforeCommit().then(() => this.inner.run(sql)) : this.inner.run(sql);
   }
 
   private async beforeCommit(): Promise<void> {
-    for (const statement of this.before()) await this.target.execute(statement);
-  }
-
-  query(sql: string): Promise<Row[]> {
-    return this.target.query(sql);
-  }
-
-  queryTable(sql: string): Promise<TableData> {
-    return this.target.queryTable(sql);
-  }
-
-  relationKind(relation: Relation): Promise<RelationKind | undefined> {
-    return this.target.relationKind(relation);
-  }
-
-  listRelations(): Promise<CatalogEntry[]> {
-    return this.target.listRelations();
-  }
-
-  assertSingleSelect(sql: string): Promise<void> {
-    return this.target.assertSingleSelect(sql);
-  }
-
-  describeColumns(rendered: string): Promise<ColumnType[]> {
-    return this.target.describeColumns(rendered);
-  }
-
-  describeQuery(sql: string): Promise<ColumnType[]> {
-    return this.target.describeQuery(sql);
-  }
-
-  listColumns(): Promise<DatabaseColumn[]> {
-    return this.target.listColumns();
-  }
-
-  describeError(error: unknown, lineOffset?: number): EngineMessage {
-    return this.target.describeError(error, lineOffset);
-  }
-
-  close(): void {
-    this.target.close();
+    for (const statement of this.before()) await this.inner.execute(statement);
   }
 }
