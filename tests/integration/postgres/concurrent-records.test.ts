@@ -12,21 +12,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, removeProjects } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
 const CLI = join(resolve(import.meta.dirname, '../../..'), 'dist/cli/main.js');
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 interface Run {
   status: number | null;

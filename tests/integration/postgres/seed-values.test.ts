@@ -6,20 +6,14 @@
  * `default__load_csv_rows`), read by agate's Number (agate agate/data_types/number.py, which strips
  * `%`, currency symbols and `,` groups): the seed loads the numbers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { seed } from '../../../src/api/commands.js';
 import { makeProject, removeProjects, resultFor } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
-import { startPostgres, type TestPostgres } from '../../postgres/server.js';
+import { usePostgres } from '../../postgres/server.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(() => {
-  server?.stop();
-  removeProjects();
-});
+const server = usePostgres();
+afterAll(removeProjects);
 
 describe('seed numbers as agate reads them, on PostgreSQL', () => {
   it('loads `1,000`, `$5` and `5%` as the numbers dbt-postgres loads, in integer / float8 columns', async () => {
