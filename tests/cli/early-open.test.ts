@@ -4,12 +4,12 @@
  * reports and leaves behind must not change: usage errors, project errors and a database held by
  * another process read as before, and a database opened for nothing is closed unchanged.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opensTarget, targetArgs } from '../../src/cli/early-open.js';
-import { ageProjectFiles, makeProject, query, removeProjects, writeFile } from '../integration/helpers.js';
+import { ageProjectFiles, holdDatabase, makeProject, query, removeProjects, writeFile } from '../integration/helpers.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BIN = join(REPO, (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: { dops: string } }).bin.dops);
@@ -22,20 +22,6 @@ function dops(args: string[], dir: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** A separate process holding the project's database open (DuckDB allows one writer process). */
-async function holdDatabase(dir: string): Promise<ChildProcess> {
-  const script = `const { DuckDBInstance } = await import('@duckdb/node-api');
-const db = await DuckDBInstance.create(${JSON.stringify(join(dir, 'dops.duckdb'))});
-await db.connect();
-process.stdout.write('ready\\n');
-setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((done, reject) => {
-    child.stdout!.on('data', (data: Buffer) => data.toString().includes('ready') && done());
-    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
-  });
-  return child;
-}
 
 const FILES = {
   'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as v\n",

@@ -2,9 +2,10 @@
  * Shared helpers for integration tests: throwaway projects on disk, DuckDB queries against a
  * project's database file, and artifact readers.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { RunOutcome } from '../../src/api/execute.js';
 import type { NodeResult } from '../../src/runner/results.js';
@@ -177,4 +178,22 @@ export async function caught(fn: () => unknown): Promise<any> {
     return error;
   }
   throw new Error('Expected an error to be thrown');
+}
+
+/**
+ * A separate process holding `dir/dops.duckdb` open (DuckDB allows one writer process), ready when
+ * this resolves; kill it to release the file.
+ */
+export async function holdDatabase(dir: string): Promise<ChildProcess> {
+  const script = `const { DuckDBInstance } = await import('@duckdb/node-api');
+const db = await DuckDBInstance.create(${JSON.stringify(join(dir, 'dops.duckdb'))});
+await db.connect();
+process.stdout.write('ready\\n');
+setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((done, reject) => {
+    child.stdout!.on('data', (data: Buffer) => data.toString().includes('ready') && done());
+    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return child;
 }

@@ -1,30 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../../src/api/commands.js';
 import { ConfigError, ParseError } from '../../../src/errors.js';
-import { caught, makeProject, query, removeProjects, writeFile } from '../helpers.js';
+import { caught, holdDatabase, makeProject, query, removeProjects, writeFile } from '../helpers.js';
 
 afterAll(removeProjects);
 
 const FILES = { 'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as v\n", 'models/b.sql': "select * from {{ ref('a') }}\n" };
 const BROKEN_YAML = 'version: 2\nmodels:\n  - name: a\n    columns: [\n';
 
-/** A separate process holding the project's database open (DuckDB allows one writer process). */
-async function holdDatabase(dir: string): Promise<ChildProcess> {
-  const script = `const { DuckDBInstance } = await import('@duckdb/node-api');
-const db = await DuckDBInstance.create(${JSON.stringify(join(dir, 'dops.duckdb'))});
-await db.connect();
-process.stdout.write('ready\\n');
-setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (data: Buffer) => data.toString().includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
-  });
-  return child;
-}
 
 // executeSelection opens an existing database while the project loads (api/early-database.ts);
 // what a build reports must not change.
