@@ -1,8 +1,6 @@
 import { join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
 import { ForwardingConnection } from '../adapter/forwarding-connection.js';
-import { SECRET_MASK, SECRET_PREFIXES } from '../config/secrets.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
 const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
@@ -40,117 +38,20 @@ export class RecordingConnection extends ForwardingConnection {
 
 /**
  * The text of a run file: the statements in the order they ran, separated by `;` and a blank line
- * (one statement: the statement itself, as dbt's run files hold the materialization's main statement).
- * The writing thread masks the values of secret env vars in it, as in every file under target/.
+ * (one statement: the statement itself, as dbt's run files hold the materialization's main
+ * statement), with secret env var values masked as in every file under target/.
+ * @param scrub the run's secret masker (see config/secrets.ts secretScrubber)
  */
-export function runFileText(statements: readonly string[]): string {
-  return `${statements.join(';\n\n')}\n`;
+export function runFileText(statements: readonly string[], scrub: (text: string) => string): string {
+  return scrub(`${statements.join(';\n\n')}\n`);
 }
 
 /**
  * The run file of a node whose compiled file is `compiledPath`: `<target>/run/<package>/<path>`
  * for `<target>/compiled/<package>/<path>` (dbt's layout, docs.getdbt.com/reference/global-configs/json-artifacts).
+ * dbt writes these for build, run, seed, snapshot and test; dops writes them through the compiler's
+ * file writer (Compiler.writeAlongside), the one background thread that writes compiled files.
  */
 export function runPath(targetPath: string, compiledPath: string): string {
   return join(targetPath, 'run', relative(join(targetPath, 'compiled'), compiledPath));
-}
-
-/**
- * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest and
- * from `dist/`): writes each file of each batch it is sent aside and renames it over the path
- * (creating its folder when missing), secret env var values masked; on `null`, replies with the
- * first failure (or null) and ends.
- */
-const WORKER_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { mkdirSync, renameSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
-// Values of secret env vars (config/secrets.ts), longest first, masked in every file.
-const secrets = Object.entries(process.env)
-  .filter(([name, value]) => value && workerData.prefixes.some((prefix) => name.startsWith(prefix)))
-  .map(([, value]) => value)
-  .sort((a, b) => b.length - a.length);
-const scrub = (text) => {
-  for (const value of secrets) if (text.includes(value)) text = text.split(value).join(workerData.mask);
-  return text;
-};
-let failure = null;
-parentPort.on('message', (batch) => {
-  if (batch === null) {
-    parentPort.postMessage(failure);
-    parentPort.close();
-    return;
-  }
-  for (const [path, text] of batch) {
-    const aside = path + '.' + process.pid + '.tmp';
-    try {
-      try {
-        writeFileSync(aside, scrub(text));
-      } catch (error) {
-        if (error.code !== 'ENOENT') throw error;
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(aside, scrub(text));
-      }
-      renameSync(aside, path);
-    } catch (error) {
-      failure = failure || (error.message + ' (writing ' + path + ')');
-    }
-  }
-});
-`;
-
-/** Files handed to the thread per message. */
-const BATCH = 64;
-
-/**
- * Writes `target/run/<package>/<path>` for each node a run executed: the SQL it ran (dbt writes
- * these for build, run, seed, snapshot and test). The files are written by a background thread,
- * each atomically (aside, then renamed), while the run goes on: this thread only hands it the
- * texts. The thread starts with the first file.
- */
-export class RunFiles {
-  private worker: Worker | undefined;
-  private batch: [path: string, text: string][] = [];
-
-  /** @param projectDir absolute project dir; paths given to {@link add} are relative to it */
-  constructor(private readonly projectDir: string) {}
-
-  /**
-   * Queues a node's run file.
-   * @param path the file, relative to the project dir (see {@link runPath})
-   * @param statements what the node ran, in order (none: no file)
-   */
-  add(path: string, statements: readonly string[]): void {
-    if (statements.length === 0) return;
-    this.batch.push([join(this.projectDir, path), runFileText(statements)]);
-    if (this.batch.length >= BATCH) this.send();
-  }
-
-  private send(): void {
-    if (this.batch.length === 0) return;
-    if (!this.worker) {
-      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK } });
-      // A run that throws never closes it: it must not keep the process alive (close() holds it).
-      this.worker.unref();
-    }
-    this.worker.postMessage(this.batch);
-    this.batch = [];
-  }
-
-  /**
-   * Hands over the last files and waits for the thread to write them all.
-   * @returns undefined once written; the first failure's message (naming the file) otherwise
-   */
-  async close(): Promise<string | undefined> {
-    this.send();
-    const worker = this.worker;
-    if (!worker) return undefined;
-    this.worker = undefined;
-    return new Promise((resolve) => {
-      worker.once('message', (failure: string | null) => resolve(failure ?? undefined));
-      worker.once('error', (error) => resolve(error.message));
-      worker.ref();
-      worker.postMessage(null);
-    });
-  }
 }

@@ -435,6 +435,17 @@ export class Compiler {
     return join(this.targetPath, 'compiled', node.packageName, file);
   }
 
+  /**
+   * Writes another file of the command under the project (the run files of target/run/) through
+   * the writer of compiled files, so one background thread writes both; {@link finish} waits for it.
+   * @param path relative to the project dir
+   * @throws the file system's error when the file cannot be written here (the background thread's
+   *   errors are thrown by {@link finish})
+   */
+  writeAlongside(path: string, text: string): void {
+    this.files.writeIfChanged(join(this.projectDir, path), text);
+  }
+
   /** Writes a compiled file (perhaps in the background: see {@link TextFileWriter}). */
   private write(compiled: CompiledNode): void {
     const file: WrittenFile = { done: false, stamp: null, waiting: [] };

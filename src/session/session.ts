@@ -1,7 +1,7 @@
 import type { Adapter, Connection } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
 import { EarlyDatabase } from '../api/early-database.js';
-import { RecordingConnection, RunFiles, runPath } from '../artifacts/run-files.js';
+import { RecordingConnection, runFileText, runPath } from '../artifacts/run-files.js';
 import type { SelectOptions } from '../api/options.js';
 import { runOnRunHooks } from '../api/project-hooks.js';
 import { loadProject, type LoadedProject, type LoadHooks } from '../api/project.js';
@@ -21,6 +21,7 @@ import { summarize, type NodeResult, type RunSummary } from '../runner/results.j
 import { runInDagOrder } from '../runner/scheduler.js';
 import { runUnitTest, UnitTestDatabase } from '../runner/run-unit-test.js';
 import { ConfigError } from '../errors.js';
+import { secretScrubber } from '../config/secrets.js';
 import { RESOURCE_TYPES } from '../manifest/nodes.js';
 import { declaredArtifacts, writeArtifacts, type ArtifactSet } from './artifacts.js';
 import type { Command, RunCommand } from './commands.js';
@@ -212,8 +213,8 @@ export class Session {
     const catalog = this.catalog ?? (order.length && readsWarehouse ? await RelationCatalog.load(connections[0]) : RelationCatalog.of([]));
     this.catalog = undefined; // read afresh by the next run of a kept session (watch mode)
     const state = order.length && !offline ? await openBuildState(project, connections[0], options, command.name) : undefined;
-    // target/run/: what each executed node ran, written by a background thread as the run goes on.
-    const runFiles = new RunFiles(project.config.projectDir);
+    // target/run/: what each executed node ran, written (in the background) with the compiled files.
+    const scrub = secretScrubber();
     const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped, state ? (node, sql) => state.prepare(node, sql, compiler) : undefined);
     const lanes = connections.map((connection) => ahead.overlapping(connection));
     const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
@@ -239,7 +240,7 @@ export class Session {
         };
         const run = state ? state.execute(node, lanes[thread], catalog, compiler, build) : build(lanes[thread]);
         const outcome = controls.review(node, await run);
-        if (recorder) runFiles.add(runPath(project.config.targetPath, compiler.compiledPath(node)), recorder.statements);
+        if (recorder?.statements.length) compiler.writeAlongside(runPath(project.config.targetPath, compiler.compiledPath(node)), runFileText(recorder.statements, scrub));
         if (lanes[thread].lost) controls.stop(`Skipped because the connection to target '${project.target.name}' was lost`);
         const completed = new Date();
         return { uniqueId: id, ...outcome, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), thread };
@@ -268,12 +269,9 @@ export class Session {
     // checkpoint changes nothing: closing writes them.
     const checkpoint = readsWarehouse && !offline && !connections[0].lost ? connections[0].dialect.checkpoint : undefined;
     const settling = checkpoint ? connections[0].execute(checkpoint).catch(() => undefined) : undefined;
-    const ranFiles = runFiles.close();
     this.write(command, { ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
     await settling;
-    const unwritten = await ranFiles;
-    if (unwritten) options.reporter?.warnings?.([`The SQL the nodes ran was not all saved in ${project.config.targetPath}/run: ${unwritten}`]);
     const buildStamp = started && ended && !offline ? prepareRunStamp(project, options, command.name, state, results, runArgs(project, options, command.name)) : undefined;
     return { results, summary, success: summary.error === 0 && started && ended, project, buildStamp };
   }

@@ -6,7 +6,7 @@
  * https://docs.getdbt.com/reference/artifacts/dbt-artifacts; target/compiled and target/run:
  * https://docs.getdbt.com/reference/global-configs/json-artifacts.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, columnLineage, compile, generateDocs, list, run, seed, snapshot, sourceFreshness, test as testCommand } from '../../../src/api/index.js';
@@ -61,12 +61,15 @@ function artifactOf(path: string): ArtifactName | undefined {
 let edits = 0;
 
 /**
- * Runs `body` after editing the model (so parse and compile caches are stale) and ageing every
- * target/ file; returns the artifacts of the files it then created or rewrote.
+ * Runs `body` after editing the model (so parse and compile caches are stale), removing the run
+ * files (like compiled files, a run file is rewritten only when its text changes, and a test's
+ * does not change with the model) and ageing every other target/ file; returns the artifacts of
+ * the files it then created or rewrote.
  */
 async function written(dir: string, body: () => Promise<unknown>): Promise<{ artifacts: Set<string>; unknown: string[] }> {
   const target = join(dir, 'target');
   writeFile(dir, 'models/m.sql', `select id, loaded_at from {{ ref('raw') }} -- edit ${++edits}\n`);
+  rmSync(join(target, 'run'), { recursive: true, force: true });
   const old = new Date(Date.now() - 3_600_000);
   for (const file of files(target)) utimesSync(join(target, file), old, old);
   const before = new Map(files(target).map((file) => [file, statSync(join(target, file)).mtimeMs]));
