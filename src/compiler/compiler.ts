@@ -214,7 +214,7 @@ export class Compiler {
    * Waits for compiled files still being written (see {@link TextFileWriter}) and saves the cache
    * of compiled SQL kept between invocations (see {@link CompileCache}). Call once the command
    * has compiled what it needs, before relying on the compiled files.
-   * @throws Error when a compiled file could not be written
+   * @throws Error when a compiled file (or a file given to {@link writeAlongside}) could not be written
    */
   finish(): void {
     // Hashing keys here overlaps with the background thread still writing files.
@@ -436,14 +436,13 @@ export class Compiler {
   }
 
   /**
-   * Writes another file of the command under the project (the run files of target/run/) through
-   * the writer of compiled files, so one background thread writes both; {@link finish} waits for it.
+   * Writes another file of the command under the project (the run files of target/run/) on the
+   * background thread of the writer of compiled files (see TextFileWriter.writeInBackground), so
+   * one thread writes both and this one goes on running nodes; {@link finish} waits for it.
    * @param path relative to the project dir
-   * @throws the file system's error when the file cannot be written here (the background thread's
-   *   errors are thrown by {@link finish})
    */
   writeAlongside(path: string, text: string): void {
-    this.files.writeIfChanged(join(this.projectDir, path), text);
+    this.files.writeInBackground(join(this.projectDir, path), text);
   }
 
   /** Writes a compiled file (perhaps in the background: see {@link TextFileWriter}). */

@@ -6,7 +6,7 @@
  * fast, and runs as compiled JavaScript (dist/compiler/text-file-writer-worker.js; see
  * text-file-writer.ts for how the path is found when the writer runs from src/ under vitest).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 
@@ -22,11 +22,14 @@ export interface WriterThreadData {
   done: SharedArrayBuffer;
 }
 
+/** One file to write: `unlessSame` leaves a file that already holds exactly `text` untouched (see {@link writeUnlessSame}). */
+export type Write = [path: string, text: string, unlessSame?: boolean];
+
 /** A batch of writes sent to the thread. */
 export interface WriterBatch {
   /** The writer's number of the batch's first write. */
   first: number;
-  batch: [path: string, text: string][];
+  batch: Write[];
   /** Shared Int32Array, one per write: 0 free, 1 taken by the thread, 2 taken by the writer's own thread. */
   claims: SharedArrayBuffer;
 }
@@ -67,6 +70,23 @@ export function writeStamped(path: string, text: string): [mtimeMs: number, size
 }
 
 /**
+ * {@link writeStamped}, unless the file already holds exactly `text` (same size, then same bytes):
+ * then it is left untouched, its mtime kept, and its stamp returned.
+ * @returns [mtimeMs, size in bytes]
+ * @throws the file system's error when the file cannot be written
+ */
+export function writeUnlessSame(path: string, text: string): [mtimeMs: number, size: number] {
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isFile() && existing.size === Buffer.byteLength(text) && readFileSync(path, 'utf8') === text) return [existing.mtimeMs, existing.size];
+  return writeStamped(path, text);
+}
+
+/** Makes one write of a batch (see {@link Write}). */
+export function makeWrite([path, text, unlessSame]: Write): [mtimeMs: number, size: number] {
+  return unlessSame ? writeUnlessSame(path, text) : writeStamped(path, text);
+}
+
+/**
  * The background thread: writes each file it is sent, in order, counts the files handled in
  * shared memory, and posts per batch the stamp of each file as written or the first failure. It
  * claims each file before writing it (shared memory), skipping those the writer's own thread
@@ -81,9 +101,9 @@ function serve({ port, done: doneBuffer }: WriterThreadData): void {
     for (let i = 0; i < batch.length; i++) {
       if (Atomics.load(done, 1) === 1) return; // the writer took over (see flush)
       if (Atomics.compareExchange(claims, i, 0, 1) !== 0) continue; // written by the writer's thread
-      const [path, text] = batch[i];
+      const path = batch[i][0];
       try {
-        const stamp = writeStamped(path, text);
+        const stamp = makeWrite(batch[i]);
         stamps[2 * i] = stamp[0];
         stamps[2 * i + 1] = stamp[1];
       } catch (error) {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PathStamp } from '../project/fingerprint.js';
-import { WRITER_THREAD_ROLE, writeStamped, type WriterBatch, type WriterBatchResult, type WriterThreadData } from './text-file-writer-worker.js';
+import { makeWrite, WRITER_THREAD_ROLE, writeStamped, type Write, type WriterBatch, type WriterBatchResult, type WriterThreadData } from './text-file-writer-worker.js';
 
 /**
  * Writes after which a writer hands further writes to a background thread: creating a file costs
@@ -38,11 +38,11 @@ interface Offload {
   /** [0]: files written so far by the thread; [1]: set to 1 to stop it (shared memory). */
   done: Int32Array;
   /** Every write sent, in order: the thread writes them in order, so `done` tells which are on disk. */
-  sentWrites: [path: string, text: string][];
+  sentWrites: Write[];
   /** Each batch sent: its first write number and its claims (shared: 0 free, 1 the thread's, 2 this thread's). */
   sentBatches: { first: number; claims: Int32Array }[];
   sent: number;
-  batch: [path: string, text: string][];
+  batch: Write[];
   /** Called once the thread has written the file (see {@link TextFileWriter.flush}), by write number. */
   callbacks: [index: number, callback: (stamp: PathStamp) => void][];
   /** Stamps of the files written, two numbers per write number (mtimeMs, size; NaN until known). */
@@ -123,6 +123,21 @@ export class TextFileWriter {
   }
 
   /**
+   * Hands a file to the background thread (started now if it is not running), which leaves it
+   * untouched when it already holds exactly `text` (see writeUnlessSame): for files written while
+   * this thread has other work (the run files of a run), so it neither reads nor writes them.
+   * Failures are thrown by {@link flush}.
+   * @param path absolute file path
+   */
+  writeInBackground(path: string, text: string): void {
+    this.offload ??= startOffload();
+    if (this.written.has(path)) this.offload.repeats = true;
+    this.written.add(path);
+    this.offload.batch.push([path, text, true]);
+    if (this.offload.batch.length >= BATCH) send(this.offload);
+  }
+
+  /**
    * Waits (blocking) until the background thread has written every file handed to it, then runs
    * their callbacks. Does nothing when no thread was started.
    * @throws Error (with the file system's code) for the first file the thread could not write
@@ -177,9 +192,10 @@ function help(offload: Offload): Failure | undefined {
     const { first, claims } = offload.sentBatches[b];
     for (let i = claims.length - 1; i >= 0; i--) {
       if (Atomics.compareExchange(claims, i, 0, 2) !== 0) return failure;
-      const [path, text] = offload.sentWrites[first + i];
+      const write = offload.sentWrites[first + i];
+      const path = write[0];
       try {
-        [offload.stamps[2 * (first + i)], offload.stamps[2 * (first + i) + 1]] = writeStamped(path, text);
+        [offload.stamps[2 * (first + i)], offload.stamps[2 * (first + i) + 1]] = makeWrite(write);
       } catch (error) {
         const { message, code } = error as NodeJS.ErrnoException;
         failure ??= { path, message, code };
@@ -205,8 +221,8 @@ function waitFor(offload: Offload, stallMs: number): void {
       progressAt = Date.now();
     } else if (offload.dead || Date.now() - progressAt > stallMs) {
       Atomics.store(offload.done, 1, 1);
-      offload.sentWrites.slice(seen).forEach(([path, text], i) => {
-        const [mtime, size] = writeStamped(path, text);
+      offload.sentWrites.slice(seen).forEach((write, i) => {
+        const [mtime, size] = makeWrite(write);
         offload.stamps[2 * (seen + i)] = mtime;
         offload.stamps[2 * (seen + i) + 1] = size;
       });

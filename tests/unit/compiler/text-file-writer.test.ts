@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -154,5 +154,46 @@ writer.close();`;
       expect(readFileSync(path, 'utf8')).toBe(`select ${i}\n`);
       expect(stamps[i]).toEqual([statSync(path).mtimeMs, statSync(path).size]);
     }
+  });
+
+  it('writes in the background whatever the count, leaving files that already hold the text untouched', async () => {
+    const dir = tempDir();
+    const same = join(dir, 'run', 'same.sql');
+    const first = new TextFileWriter();
+    // A full batch goes to the thread at once: it writes them before flush is called.
+    for (let i = 0; i < 64; i++) first.writeInBackground(join(dir, 'run', `b${i}.sql`), `select ${i}\n`);
+    while (!existsSync(join(dir, 'run', 'b63.sql'))) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.writeInBackground(same, 'select 1\n');
+    first.writeInBackground(join(dir, 'run', 'other.sql'), 'select 2\n');
+    first.close();
+    expect(readFileSync(same, 'utf8')).toBe('select 1\n');
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(same, old, old);
+    utimesSync(join(dir, 'run', 'other.sql'), old, old);
+    const second = new TextFileWriter();
+    second.writeInBackground(same, 'select 1\n');
+    second.writeInBackground(join(dir, 'run', 'other.sql'), 'select 22\n');
+    second.close();
+    expect(statSync(same).mtimeMs).toBe(old.getTime());
+    expect(readFileSync(join(dir, 'run', 'other.sql'), 'utf8')).toBe('select 22\n');
+    expect(statSync(join(dir, 'run', 'other.sql')).mtimeMs).toBeGreaterThan(old.getTime());
+  });
+
+  it('compares before writing also when flush writes what the background thread left', async () => {
+    const dir = tempDir();
+    const same = join(dir, 'same.sql');
+    const seed = new TextFileWriter();
+    seed.writeIfChanged(same, 'select 1\n');
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(same, old, old);
+    const writer = new TextFileWriter({ stallMs: 300 });
+    writer.writeInBackground(join(dir, 'first.sql'), 'select 0\n');
+    type Internals = { offload: { worker: { terminate(): Promise<number> } } };
+    await (writer as unknown as Internals).offload.worker.terminate();
+    for (let i = 0; i < 100; i++) writer.writeInBackground(join(dir, 'n', `m${i}.sql`), `select ${i}\n`);
+    writer.writeInBackground(same, 'select 1\n');
+    writer.close();
+    expect(statSync(same).mtimeMs).toBe(old.getTime());
+    for (let i = 0; i < 100; i++) expect(readFileSync(join(dir, 'n', `m${i}.sql`), 'utf8')).toBe(`select ${i}\n`);
   });
 });
