@@ -1,0 +1,24 @@
+import writeFileAtomicLibrary from 'write-file-atomic';
+
+/**
+ * Replaces the file at `path` with `data` atomically, through the `write-file-atomic` library (the
+ * npm team's): the data goes to a temp file beside it (`<path>.<hash of pid, thread and call>`),
+ * which is then renamed over `path`. A reader sees the old file or the new one, never half a file;
+ * a failed write (disk full, file too large, the target a folder) removes its temp file and leaves
+ * the old file as it was; a process killed mid-write leaves the old file and, at worst, a stray
+ * temp file of another name (never read). A `path` that is a symbolic link has its target replaced;
+ * an existing file keeps its mode. The folder must exist (see makeFolder).
+ *
+ * No fsync (`fsync: false`): the guarantee wanted is the rename's, that no reader and no crashed
+ * or killed process ever leaves half a file. An fsync per file would add durability across a power
+ * loss, at tens of ms per file on this VM (a run writes one file per node), and dbt does not fsync
+ * its artifacts either (docs.getdbt.com/reference/artifacts/dbt-artifacts); every file written here
+ * (artifacts, caches, stamps) is rebuilt by the next invocation when lost.
+ *
+ * @param path the file to replace or create
+ * @param data the whole content; a string is written as UTF-8
+ * @throws the file system error (e.g. EISDIR, ENOTDIR, ENOSPC, EFBIG) when it cannot be written
+ */
+export function writeFileAtomic(path: string, data: string | Buffer): void {
+  writeFileAtomicLibrary.sync(path, data, { fsync: false });
+}
