@@ -1,4 +1,12 @@
-import writeFileAtomicLibrary from 'write-file-atomic';
+import { createRequire } from 'node:module';
+
+type Library = typeof import('write-file-atomic');
+
+/**
+ * The library, loaded on the first write: `dops compile` answered from its stamp reads files only,
+ * and src/api/stamp.ts (which imports this module) is kept free of imports that it would not use.
+ */
+let library: Library | undefined;
 
 /**
  * Replaces the file at `path` with `data` atomically, through the `write-file-atomic` library (the
@@ -20,5 +28,6 @@ import writeFileAtomicLibrary from 'write-file-atomic';
  * @throws the file system error (e.g. EISDIR, ENOTDIR, ENOSPC, EFBIG) when it cannot be written
  */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
-  writeFileAtomicLibrary.sync(path, data, { fsync: false });
+  library ??= createRequire(import.meta.url)('write-file-atomic') as Library;
+  library.sync(path, data, { fsync: false });
 }
