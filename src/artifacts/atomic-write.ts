@@ -8,6 +8,9 @@ type Library = typeof import('write-file-atomic');
  */
 let library: Library | undefined;
 
+/** The library's options for every write: no fsync (see {@link writeFileAtomic}). */
+const ATOMIC_WRITE_OPTIONS = { fsync: false };
+
 /**
  * Replaces the file at `path` with `data` atomically, through the `write-file-atomic` library (the
  * npm team's): the data goes to a temp file beside it (`<path>.<hash of pid, thread and call>`),
@@ -29,5 +32,14 @@ let library: Library | undefined;
  */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
   library ??= createRequire(import.meta.url)('write-file-atomic') as Library;
-  library.sync(path, data, { fsync: false });
+  library.sync(path, data, ATOMIC_WRITE_OPTIONS);
+}
+
+/**
+ * What a thread that cannot import this module (the run files' writer, src/artifacts/run-files.ts,
+ * runs CommonJS code) needs to write as {@link writeFileAtomic} does: the library's resolved
+ * entry file, to `require`, and the options to pass its `sync`.
+ */
+export function atomicWriteForThread(): { library: string; options: { fsync: boolean } } {
+  return { library: createRequire(import.meta.url).resolve('write-file-atomic'), options: { ...ATOMIC_WRITE_OPTIONS } };
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
 import { ForwardingConnection } from '../adapter/forwarding-connection.js';
 import { SECRET_MASK, SECRET_PREFIXES } from '../config/secrets.js';
+import { atomicWriteForThread } from './atomic-write.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
 const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
@@ -57,14 +58,15 @@ export function runPath(targetPath: string, compiledPath: string): string {
 
 /**
  * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest and
- * from `dist/`): writes each file of each batch it is sent aside and renames it over the path
- * (creating its folder when missing), secret env var values masked; on `null`, replies with the
- * first failure (or null) and ends.
+ * from `dist/`): writes each file of each batch it is sent atomically, through write-file-atomic
+ * with the options of src/artifacts/atomic-write.ts (creating its folder when missing), secret env
+ * var values masked; on `null`, replies with the first failure (or null) and ends.
  */
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { mkdirSync, renameSync, writeFileSync } = require('node:fs');
+const { mkdirSync } = require('node:fs');
 const { dirname } = require('node:path');
+const writeFileAtomic = require(workerData.atomic.library);
 // Values of secret env vars (config/secrets.ts), longest first, masked in every file.
 const secrets = Object.entries(process.env)
   .filter(([name, value]) => value && workerData.prefixes.some((prefix) => name.startsWith(prefix)))
@@ -82,16 +84,15 @@ parentPort.on('message', (batch) => {
     return;
   }
   for (const [path, text] of batch) {
-    const aside = path + '.' + process.pid + '.tmp';
     try {
+      const content = scrub(text);
       try {
-        writeFileSync(aside, scrub(text));
+        writeFileAtomic.sync(path, content, workerData.atomic.options);
       } catch (error) {
         if (error.code !== 'ENOENT') throw error;
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(aside, scrub(text));
+        writeFileAtomic.sync(path, content, workerData.atomic.options);
       }
-      renameSync(aside, path);
     } catch (error) {
       failure = failure || (error.message + ' (writing ' + path + ')');
     }
@@ -105,7 +106,7 @@ const BATCH = 64;
 /**
  * Writes `target/run/<package>/<path>` for each node a run executed: the SQL it ran (dbt writes
  * these for build, run, seed, snapshot and test). The files are written by a background thread,
- * each atomically (aside, then renamed), while the run goes on: this thread only hands it the
+ * each atomically (as {@link atomicWriteForThread} tells), while the run goes on: this thread only hands it the
  * texts. The thread starts with the first file.
  */
 export class RunFiles {
@@ -129,7 +130,7 @@ export class RunFiles {
   private send(): void {
     if (this.batch.length === 0) return;
     if (!this.worker) {
-      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK } });
+      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK, atomic: atomicWriteForThread() } });
       // A run that throws never closes it: it must not keep the process alive (close() holds it).
       this.worker.unref();
     }
