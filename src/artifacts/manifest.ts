@@ -177,6 +177,10 @@ function writeMembers(out: ChunkedWriter, entries: Iterable<[string, unknown]>):
  */
 export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): void {
   makeFolder(dirname(path), 'the target path');
+  // Not through writeFileAtomic (./atomic-write.ts), on purpose: write-file-atomic takes the whole
+  // content as one string or Buffer (sync and async alike; it has no stream form), and holding the
+  // whole manifest as one string is what this streaming avoids. So the same pattern by hand: written
+  // aside (fsync-free, as writeFileAtomic), then renamed over `path`.
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
