@@ -3,7 +3,6 @@ import { Worker } from 'node:worker_threads';
 import type { Connection, Row, StatementResult } from '../adapter/adapter.js';
 import { ForwardingConnection } from '../adapter/forwarding-connection.js';
 import { SECRET_MASK, SECRET_PREFIXES } from '../config/secrets.js';
-import { atomicWriteForThread } from './atomic-write.js';
 
 /** Transaction control: not part of what a node's materialization ran (dbt's run files hold none). */
 const CONTROL = new Set(['begin transaction', 'begin', 'commit', 'rollback']);
@@ -58,15 +57,31 @@ export function runPath(targetPath: string, compiledPath: string): string {
 
 /**
  * The background thread's code (CommonJS, run with `eval`, so it works from `src/` under vitest and
- * from `dist/`): writes each file of each batch it is sent atomically, through write-file-atomic
- * with the options of src/artifacts/atomic-write.ts (creating its folder when missing), secret env
- * var values masked; on `null`, replies with the first failure (or null) and ends.
+ * from `dist/`): writes each file of each batch it is sent atomically, as writeFileAtomic
+ * (src/artifacts/atomic-write.ts) does, which this code cannot import: aside, to a temp file named
+ * after the process, the thread and the write, then renamed over the path, the temp file removed
+ * when the write fails (creating its folder when missing), secret env var values masked; on `null`,
+ * replies with the first failure (or null) and ends.
  */
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { mkdirSync } = require('node:fs');
+const { mkdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname } = require('node:path');
-const writeFileAtomic = require(workerData.atomic.library);
+const { threadId } = require('node:worker_threads');
+let started = 0;
+// writeFileAtomic of src/artifacts/atomic-write.ts: writeFileSync writes every byte or throws.
+const writeFileAtomic = (path, data) => {
+  const aside = path + '.' + process.pid + '.' + threadId + '.' + ++started + '.tmp';
+  try {
+    writeFileSync(aside, data);
+    renameSync(aside, path);
+  } catch (error) {
+    try {
+      rmSync(aside, { force: true });
+    } catch {}
+    throw error;
+  }
+};
 // Values of secret env vars (config/secrets.ts), longest first, masked in every file.
 const secrets = Object.entries(process.env)
   .filter(([name, value]) => value && workerData.prefixes.some((prefix) => name.startsWith(prefix)))
@@ -87,11 +102,11 @@ parentPort.on('message', (batch) => {
     try {
       const content = scrub(text);
       try {
-        writeFileAtomic.sync(path, content, workerData.atomic.options);
+        writeFileAtomic(path, content);
       } catch (error) {
         if (error.code !== 'ENOENT') throw error;
         mkdirSync(dirname(path), { recursive: true });
-        writeFileAtomic.sync(path, content, workerData.atomic.options);
+        writeFileAtomic(path, content);
       }
     } catch (error) {
       failure = failure || (error.message + ' (writing ' + path + ')');
@@ -106,7 +121,7 @@ const BATCH = 64;
 /**
  * Writes `target/run/<package>/<path>` for each node a run executed: the SQL it ran (dbt writes
  * these for build, run, seed, snapshot and test). The files are written by a background thread,
- * each atomically (as {@link atomicWriteForThread} tells), while the run goes on: this thread only hands it the
+ * each atomically (aside, then renamed), while the run goes on: this thread only hands it the
  * texts. The thread starts with the first file.
  */
 export class RunFiles {
@@ -130,7 +145,7 @@ export class RunFiles {
   private send(): void {
     if (this.batch.length === 0) return;
     if (!this.worker) {
-      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK, atomic: atomicWriteForThread() } });
+      this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { prefixes: SECRET_PREFIXES, mask: SECRET_MASK } });
       // A run that throws never closes it: it must not keep the process alive (close() holds it).
       this.worker.unref();
     }
