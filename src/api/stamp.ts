@@ -1,9 +1,10 @@
 // Kept free of heavy imports (YAML, templating, graph, DuckDB, commander): `dops compile` reads
 // its stamp before loading the rest of dops (src/cli/fast-compile.ts).
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, sep } from 'node:path';
 import type { Fingerprint } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
+import { writeFileAtomic } from '../artifacts/atomic-write.js';
 
 /**
  * An up-to-date stamp as stored: a small JSON header, then the stamped input paths and their
@@ -70,9 +71,7 @@ export function writeStampFile<H>(file: string, stamp: StampFile<H>): void {
     at = buffer.writeDoubleLE(value ? value[0] : MISSING, at);
     at = buffer.writeDoubleLE(value ? value[1] : MISSING, at);
   }
-  const aside = `${file}.${process.pid}.tmp`;
-  writeFileSync(aside, buffer);
-  renameSync(aside, file);
+  writeFileAtomic(file, buffer);
 }
 
 /**

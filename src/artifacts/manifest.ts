@@ -1,6 +1,6 @@
 import type { Manifest } from '../manifest/manifest.js';
 import { isSqlNode, type ColumnInfo, type ManifestNode, type UnitTestNode, type UnitTestRows } from '../manifest/nodes.js';
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { artifactMetadata } from './write-json.js';
 import { scrubSecrets } from '../config/secrets.js';
@@ -150,7 +150,9 @@ class ChunkedWriter {
 
   flush(): void {
     // Secret env var values (e.g. in a node's `database`, named after the target's path) are masked.
-    if (this.chunks.length) writeSync(this.fd, scrubSecrets(this.chunks.join('')));
+    // writeFileSync on the fd, not writeSync: it loops until every byte is written and throws
+    // (ENOSPC, EFBIG) when one cannot be, where one writeSync may write part and return the count.
+    if (this.chunks.length) writeFileSync(this.fd, scrubSecrets(this.chunks.join('')));
     this.chunks = [];
     this.size = 0;
   }
@@ -177,6 +179,10 @@ function writeMembers(out: ChunkedWriter, entries: Iterable<[string, unknown]>):
  */
 export function writeManifest(path: string, manifest: Manifest, metadata: Record<string, unknown> = {}, compiled?: ReadonlyMap<string, string>): void {
   makeFolder(dirname(path), 'the target path');
+  // Not through writeFileAtomic (./atomic-write.ts), which takes the whole content as one string
+  // or Buffer: holding the whole manifest as one string is what this streaming avoids. The same
+  // rule by hand: written aside (no fsync, as writeFileAtomic), renamed over `path` once complete,
+  // the temp file removed when the write fails.
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
@@ -197,9 +203,12 @@ export function writeManifest(path: string, manifest: Manifest, metadata: Record
     writeMembers(out, dependencyEntries(nodes, true));
     out.write('}\n');
     out.flush();
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temporary, path);
 }
 

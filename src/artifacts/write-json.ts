@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
 import { makeFolder } from '../project/make-folder.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** One id per process, shared by the artifacts of one invocation (dbt's `invocation_id`). */
 export const INVOCATION_ID = randomUUID();
@@ -29,13 +29,12 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 /**
- * Writes text (plus a final newline) atomically: aside, then renamed over `path`, creating its
+ * Writes text (plus a final newline) atomically (see {@link writeFileAtomic}), creating its
  * folder; secret env var values are masked.
  * @param what names the folder in the error when it cannot be made (e.g. `the JUnit report`)
+ * @throws ConfigError when the folder cannot be made; the file system error when the file cannot be written
  */
 export function writeText(path: string, text: string, what: string): void {
   makeFolder(dirname(path), what);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${scrubSecrets(text)}\n`);
-  renameSync(temporary, path);
+  writeFileAtomic(path, `${scrubSecrets(text)}\n`);
 }

@@ -1,11 +1,12 @@
 import { envFingerprint } from '../config/secrets.js';
 import { noteEnvVarRead } from '../config/vars.js';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PathStamp } from '../project/fingerprint.js';
 import { DOPS_VERSION } from '../version.js';
 import { makeFolder } from '../project/make-folder.js';
+import { writeFileAtomic } from '../artifacts/atomic-write.js';
 
 /** File the cache lives in, under the target dir. */
 export const COMPILE_CACHE_FILE = 'compile_cache.json';
@@ -91,9 +92,7 @@ export class CompileCache {
     }
     if (!this.changed) return;
     makeFolder(dirname(this.file), 'the target path');
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ dops_version: DOPS_VERSION, entries: this.entries } satisfies CacheFile));
-    renameSync(temporary, this.file);
+    writeFileAtomic(this.file, JSON.stringify({ dops_version: DOPS_VERSION, entries: this.entries } satisfies CacheFile));
     this.changed = false;
   }
 }

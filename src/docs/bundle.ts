@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../artifacts/atomic-write.js';
 
 /** The browser app's bundle: one JS file and one CSS file, everything inlined (no CDN). */
 export interface AppBundle {
@@ -69,9 +70,7 @@ export async function saveAppBundle(): Promise<void> {
 function save(bundle: SavedBundle): void {
   try {
     // Written aside, then renamed: a generate running at the same time never reads half a file.
-    const partial = `${SAVED}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify(bundle));
-    renameSync(partial, SAVED);
+    writeFileAtomic(SAVED, JSON.stringify(bundle));
   } catch {
     // read-only dist/: bundle in memory each run
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { GlobalContext } from '../templating/context.js';
@@ -7,6 +7,7 @@ import { TemplateEngine, type TemplateContext, type TemplateSource } from '../te
 import { DOPS_VERSION } from '../version.js';
 import { YamlCache, type YamlEntry } from './yaml-cache.js';
 import { makeFolder } from '../project/make-folder.js';
+import { writeFileAtomic } from '../artifacts/atomic-write.js';
 import { BUILTIN_TEST_CALL } from './generic-tests.js';
 
 /** File the cache lives in, under the target dir (dbt keeps `target/partial_parse.msgpack`). */
@@ -192,9 +193,7 @@ export class PartialParseEngine extends TemplateEngine {
     const content: CacheFile = { dops_version: DOPS_VERSION, key: this.key, entries: this.next, yaml: this.yaml.used };
     makeFolder(dirname(this.file), 'the target path');
     // Written aside, then renamed: an interrupted write never leaves a half file to be read.
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(content));
-    renameSync(temporary, this.file);
+    writeFileAtomic(this.file, JSON.stringify(content));
   }
 }
 

@@ -1,7 +1,7 @@
 // Kept free of heavy imports (YAML, templating, graph, DuckDB): the CLI checks the stamp before
 // loading the rest of dops, as it does for `dops compile` (src/api/compile-stamp.ts).
 import { globSync } from 'tinyglobby';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { withArtifactLock } from '../artifacts/artifact-lock.js';
 import { writeRunResults } from '../artifacts/run-results.js';
@@ -9,6 +9,7 @@ import { envFingerprint } from '../config/secrets.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { fingerprintHolds, takeFingerprint, type Fingerprint } from '../project/fingerprint.js';
 import { makeFolder } from '../project/make-folder.js';
+import { writeFileAtomic } from '../artifacts/atomic-write.js';
 import { summarize, type NodeResult } from '../runner/results.js';
 import type { SelectOptions } from '../api/options.js';
 import { DOPS_VERSION } from '../version.js';
@@ -175,8 +176,7 @@ export function sealBuildStamp(pending: PendingStamp | undefined): void {
   if (!pending) return;
   const stamp = { ...pending.stamp, outputs: takeFingerprint(pending.projectDir, pending.outputs) };
   makeFolder(dirname(pending.file), 'the target path');
-  writeFileSync(`${pending.file}.${process.pid}.tmp`, JSON.stringify(stamp));
-  renameSync(`${pending.file}.${process.pid}.tmp`, pending.file);
+  writeFileAtomic(pending.file, JSON.stringify(stamp));
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
