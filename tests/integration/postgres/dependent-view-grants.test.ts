@@ -1,0 +1,98 @@
+/**
+ * On PostgreSQL a view reading a relation dops replaces is dropped by the `DROP ... CASCADE`
+ * (https://www.postgresql.org/docs/15/sql-droptable.html); dops re-creates it in the same
+ * transaction. A view a user made by hand (a BI view) must come back as it was: its privileges
+ * (https://www.postgresql.org/docs/15/ddl-priv.html: table and column privileges in
+ * `pg_class.relacl` / `pg_attribute.attacl`), its comment and its columns' comments, and its options
+ * (`security_barrier`, `check_option`: https://www.postgresql.org/docs/15/sql-createview.html).
+ * These are what dbt users expect to outlive a rebuild: dbt's `grants` config
+ * (https://docs.getdbt.com/reference/resource-configs/grants) and `persist_docs`
+ * (https://docs.getdbt.com/reference/resource-configs/persist_docs) keep them on the relations dbt
+ * builds. The same holds when `dops clone --full-refresh` replaces a relation
+ * (https://docs.getdbt.com/reference/commands/clone), and `dops watch` does not drop a relation a
+ * view outside the project reads when its model file is deleted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clone } from '../../../src/api/clone.js';
+import { build } from '../../../src/api/commands.js';
+import { watch } from '../../../src/api/watch.js';
+import { makeProject, removeProjects, statuses, writeFile } from '../helpers.js';
+import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
+import { usePostgres } from '../../postgres/server.js';
+
+const server = usePostgres();
+beforeAll(async () => {
+  await pgQuery(server, 'create role bi_owner; create role bi_reader; create role bi_editor');
+});
+afterAll(removeProjects);
+
+const FILES = {
+  'dops_project.yml': 'name: proj\nprofile: proj\n',
+  'models/t.sql': "{{ config(materialized='table') }}\nselect 1 as id, 10 as v\n",
+};
+
+/**
+ * A hand-made view on `<schema>.t`, owned by bi_owner, with a security barrier and a local check
+ * option, SELECT for bi_reader (grantable), UPDATE of column v for bi_editor, SELECT for PUBLIC
+ * revoked from nothing (none granted), and comments on it and on its column v.
+ */
+function handMadeView(schema: string): string {
+  return [
+    'create schema if not exists reports',
+    `create view reports.r with (security_barrier = true, check_option = local) as select id, v from ${schema}.t where v > 0`,
+    'grant select on reports.r to bi_reader with grant option',
+    'grant update (v) on reports.r to bi_editor',
+    "comment on view reports.r is 'Revenue, for the BI tool'",
+    "comment on column reports.r.v is 'value in cents'",
+    'alter view reports.r owner to bi_owner',
+  ].join(';\n');
+}
+
+/** What must survive about reports.r: owner, ACLs, options, comments. */
+async function viewState(dbname: string): Promise<Record<string, unknown>[]> {
+  return pgQuery(
+    server,
+    `select pg_get_userbyid(c.relowner) as owner, c.relacl::text as acl, c.reloptions::text as options,
+       obj_description(c.oid, 'pg_class') as comment, col_description(c.oid, 2) as v_comment,
+       (select a.attacl::text from pg_attribute a where a.attrelid = c.oid and a.attname = 'v') as v_acl
+     from pg_class c where c.oid = to_regclass('reports.r')`,
+    dbname,
+  );
+}
+
+/** The privileges information_schema reports on reports.r, as `grantee privilege grantable`. */
+async function grants(dbname: string): Promise<string[]> {
+  const rows = await pgQuery(server, "select grantee || ' ' || privilege_type || ' ' || is_grantable as g from information_schema.role_table_grants where table_schema = 'reports' and table_name = 'r' and grantee <> 'bi_owner' order by 1", dbname);
+  return rows.map((row) => String(row.g));
+}
+
+const EXPECTED = {
+  owner: 'bi_owner',
+  acl: '{bi_owner=arwdDxt/bi_owner,bi_reader=r*/bi_owner}',
+  options: '{security_barrier=true,check_option=local}',
+  comment: 'Revenue, for the BI tool',
+  v_comment: 'value in cents',
+  v_acl: '{bi_editor=w/bi_owner}',
+};
+
+describe('a hand-made view on a relation dops replaces keeps its grants, comments and options', () => {
+  it('after dops build rebuilds the table it reads', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    expect(statuses(await build({ projectDir: dir, target: 'pg' }))).toEqual({ t: 'success' });
+    await pgQuery(server, handMadeView('main'), dbname);
+    expect(await viewState(dbname)).toEqual([EXPECTED]);
+
+    writeFile(dir, 'models/t.sql', "{{ config(materialized='table') }}\nselect 1 as id, 20 as v union all select 2, 30\n");
+    expect(statuses(await build({ projectDir: dir, target: 'pg' }))).toEqual({ t: 'success' });
+    // Before: the view came back owned by bi_owner but with acl, options and comments all null.
+    expect(await viewState(dbname)).toEqual([EXPECTED]);
+    expect(await grants(dbname)).toEqual(['bi_reader SELECT YES']);
+    // It reads the new table (whose own grants are dbt's grants config's business, not kept here).
+    await pgQuery(server, 'grant select on main.t to bi_owner', dbname);
+    expect(await pgQuery(server, 'select id, v from reports.r order by id', dbname)).toEqual([{ id: 1, v: 20 }, { id: 2, v: 30 }]);
+    expect(await pgQuery(server, "select has_table_privilege('bi_reader', 'reports.r', 'select') as r, has_column_privilege('bi_editor', 'reports.r', 'v', 'update') as w", dbname)).toEqual([{ r: true, w: true }]);
+  }, 180_000);
+});
