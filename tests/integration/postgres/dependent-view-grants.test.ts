@@ -95,4 +95,28 @@ describe('a hand-made view on a relation dops replaces keeps its grants, comment
     expect(await pgQuery(server, 'select id, v from reports.r order by id', dbname)).toEqual([{ id: 1, v: 20 }, { id: 2, v: 30 }]);
     expect(await pgQuery(server, "select has_table_privilege('bi_reader', 'reports.r', 'select') as r, has_column_privilege('bi_editor', 'reports.r', 'v', 'update') as w", dbname)).toEqual([{ r: true, w: true }]);
   }, 180_000);
+
+  it('after dops clone --full-refresh replaces the relation it reads', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    // A second target on the same database, in schema ci.
+    const profiles = readFileSync(join(dir, 'profiles.yml'), 'utf8');
+    const pgBlock = profiles.slice(profiles.indexOf('    pg:\n'));
+    writeFileSync(join(dir, 'profiles.yml'), `${profiles}${pgBlock.replace('    pg:\n', '    pg_ci:\n').replace('schema: main', 'schema: ci')}`);
+    expect(statuses(await build({ projectDir: dir, target: 'pg' }))).toEqual({ t: 'success' });
+    cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
+    writeFile(dir, 'models/t.sql', "{{ config(materialized='table') }}\nselect 5 as id, 50 as v\n");
+    expect(statuses(await build({ projectDir: dir, target: 'pg_ci' }))).toEqual({ t: 'success' });
+    await pgQuery(server, handMadeView('ci'), dbname);
+
+    const outcome = await clone({ projectDir: dir, target: 'pg_ci', state: join(dir, 'prod-state'), fullRefresh: true });
+    expect(outcome.results.map((r) => `${r.status} ${r.message}`)).toEqual(['success cloned view']);
+    expect(await pgQuery(server, "select table_type from information_schema.tables where table_schema = 'ci' and table_name = 't'", dbname)).toEqual([{ table_type: 'VIEW' }]);
+    // Before: reports.r was dropped with ci.t (drop table ... cascade) and not re-created.
+    expect(await viewState(dbname)).toEqual([EXPECTED]);
+    expect(await grants(dbname)).toEqual(['bi_reader SELECT YES']);
+    await pgQuery(server, 'grant select on ci.t to bi_owner', dbname);
+    expect(await pgQuery(server, 'select id, v from reports.r order by id', dbname)).toEqual([{ id: 1, v: 10 }]);
+    rmSync(join(dir, 'prod-state'), { recursive: true, force: true });
+  }, 180_000);
 });
