@@ -13,11 +13,11 @@
  * view outside the project reads when its model file is deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clone } from '../../../src/api/clone.js';
 import { build } from '../../../src/api/commands.js';
-import { watch } from '../../../src/api/watch.js';
+import { watch, type RebuildReport, type WatchSession } from '../../../src/api/watch.js';
 import { makeProject, removeProjects, statuses, writeFile } from '../helpers.js';
 import { addPostgresProfile, pgQuery } from '../../postgres/helpers.js';
 import { usePostgres } from '../../postgres/server.js';
@@ -118,5 +118,84 @@ describe('a hand-made view on a relation dops replaces keeps its grants, comment
     await pgQuery(server, 'grant select on ci.t to bi_owner', dbname);
     expect(await pgQuery(server, 'select id, v from reports.r order by id', dbname)).toEqual([{ id: 1, v: 10 }]);
     rmSync(join(dir, 'prod-state'), { recursive: true, force: true });
+  }, 180_000);
+});
+
+/** A watch session on the `pg` target that records its rebuilds and notices. */
+async function watchPg(dir: string): Promise<{ session: WatchSession; reports: RebuildReport[]; notices: string[]; rebuilt: (n: number) => Promise<RebuildReport> }> {
+  const reports: RebuildReport[] = [];
+  const notices: string[] = [];
+  const waiters: (() => void)[] = [];
+  const session = await watch({
+    projectDir: dir,
+    target: 'pg',
+    debounceMs: 50,
+    watchReporter: {
+      notice: (message) => notices.push(message),
+      rebuildFinished: (report) => {
+        reports.push(report);
+        for (const wake of waiters.splice(0)) wake();
+      },
+    },
+  });
+  /** Waits until the `n`-th rebuild (0: the initial build) has finished. */
+  const rebuilt = async (n: number): Promise<RebuildReport> => {
+    const deadline = Date.now() + 60_000;
+    while (reports.length <= n) {
+      if (Date.now() > deadline) throw new Error(`rebuild ${n} did not finish; notices: ${notices.join('; ')}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 500);
+      });
+    }
+    return reports[n];
+  };
+  return { session, reports, notices, rebuilt };
+}
+
+describe('dops watch on PostgreSQL', () => {
+  it('a re-run that rebuilds the table keeps the hand-made view with its grants, comments and options', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    const { session, rebuilt } = await watchPg(dir);
+    try {
+      expect((await rebuilt(0)).results.map((r) => r.status)).toEqual(['success']);
+      await pgQuery(server, handMadeView('main'), dbname);
+      writeFile(dir, 'models/t.sql', "{{ config(materialized='table') }}\nselect 1 as id, 20 as v union all select 2, 30\n");
+      expect((await rebuilt(1)).results.map((r) => r.status)).toEqual(['success']);
+    } finally {
+      await session.close();
+    }
+    // Before: the view came back without its grants, comments and options.
+    expect(await viewState(dbname)).toEqual([EXPECTED]);
+    await pgQuery(server, 'grant select on main.t to bi_owner', dbname);
+    expect(await pgQuery(server, 'select id, v from reports.r order by id', dbname)).toEqual([{ id: 1, v: 20 }, { id: 2, v: 30 }]);
+  }, 180_000);
+
+  it('a deleted model whose relation a hand-made view reads is kept, with a notice; relations read only by other deleted models are dropped', async () => {
+    const dir = makeProject({
+      ...FILES,
+      // A folder of two models, the view b reading the table a: both go when the folder does.
+      'models/old/a.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
+      'models/old/b.sql': "select id from {{ ref('a') }}\n",
+    });
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    const { session, rebuilt, notices } = await watchPg(dir);
+    try {
+      expect((await rebuilt(0)).results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+      await pgQuery(server, handMadeView('main'), dbname);
+      unlinkSync(join(dir, 'models/t.sql'));
+      const report = await rebuilt(1);
+      expect(report.dropped).toEqual([]);
+      // Before: main.t was dropped with cascade, and reports.r with it.
+      expect(notices).toEqual(['could not drop main.t: cannot drop table main.t because other objects depend on it']);
+      rmSync(join(dir, 'models/old'), { recursive: true });
+      // a is dropped after b, which reads it (a first would be refused while b reads it).
+      expect((await rebuilt(2)).dropped.map((d) => d.node.name).sort()).toEqual(['a', 'b']);
+    } finally {
+      await session.close();
+    }
+    expect(await viewState(dbname)).toEqual([EXPECTED]);
+    expect(await pgQuery(server, "select table_name from information_schema.tables where table_schema = 'main' and table_name in ('a', 'b', 't') order by 1", dbname)).toEqual([{ table_name: 't' }]);
   }, 180_000);
 });
