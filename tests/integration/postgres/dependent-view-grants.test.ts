@@ -96,6 +96,20 @@ describe('a hand-made view on a relation dops replaces keeps its grants, comment
     expect(await pgQuery(server, "select has_table_privilege('bi_reader', 'reports.r', 'select') as r, has_column_privilege('bi_editor', 'reports.r', 'v', 'update') as w", dbname)).toEqual([{ r: true, w: true }]);
   }, 180_000);
 
+  it('a materialized view keeps a grant to PUBLIC, its comment and storage options, and is filled from the new table', async () => {
+    const dir = makeProject(FILES);
+    const dbname = await addPostgresProfile(server, dir, 'proj');
+    expect(statuses(await build({ projectDir: dir, target: 'pg' }))).toEqual({ t: 'success' });
+    await pgQuery(server, "create schema reports; create materialized view reports.m with (fillfactor = 70) as select id, v from main.t; grant select on reports.m to public; comment on materialized view reports.m is 'nightly snapshot'", dbname);
+    const state = "select c.relkind, c.relacl::text as acl, c.reloptions::text as options, obj_description(c.oid, 'pg_class') as comment from pg_class c where c.oid = to_regclass('reports.m')";
+    const expected = [{ relkind: 'm', acl: '{dops=arwdDxt/dops,=r/dops}', options: '{fillfactor=70}', comment: 'nightly snapshot' }];
+    expect(await pgQuery(server, state, dbname)).toEqual(expected);
+    writeFile(dir, 'models/t.sql', "{{ config(materialized='table') }}\nselect 3 as id, 30 as v\n");
+    expect(statuses(await build({ projectDir: dir, target: 'pg' }))).toEqual({ t: 'success' });
+    expect(await pgQuery(server, state, dbname)).toEqual(expected);
+    expect(await pgQuery(server, 'select id, v from reports.m', dbname)).toEqual([{ id: 3, v: 30 }]);
+  }, 180_000);
+
   it('after dops clone --full-refresh replaces the relation it reads', async () => {
     const dir = makeProject(FILES);
     const dbname = await addPostgresProfile(server, dir, 'proj');
