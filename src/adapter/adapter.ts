@@ -90,6 +90,13 @@ export interface Dialect {
    */
   keepDependentViews?(relation: Relation): { save: string; restore: string };
   /**
+   * For engines whose {@link Dialect.dropRelation} cascades (PostgreSQL): a `DROP` of a relation
+   * that is not replaced (nothing takes its name), which fails, dropping nothing, while other
+   * objects such as views read it (`RESTRICT`: https://www.postgresql.org/docs/15/sql-droptable.html),
+   * since those views could not be re-created. Absent on DuckDB, whose `DROP` does not cascade.
+   */
+  dropUnlessRead?(relation: Relation, kind: RelationKind): string;
+  /**
    * Makes another database file readable under `alias` (DuckDB `ATTACH ... (READ_ONLY)`, for
    * `--defer` to a state built in another file); absent for engines without database files.
    */

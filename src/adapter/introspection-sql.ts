@@ -1,3 +1,4 @@
+import type { Dialect } from './adapter.js';
 import { quoteIdentifier, quoteLiteral } from './quoting.js';
 
 /**
@@ -44,7 +45,16 @@ export function dropSchemaSql(schema: string): string {
   return `drop schema if exists ${quoteIdentifier(schema)} cascade`;
 }
 
-/** Drops a table or view if it exists. */
+/**
+ * `drop table|view if exists ... cascade`: the SQL of `adapter.drop_relation` / `drop_relation`
+ * called from a project's macros. This cascades on purpose, as dbt does: dbt-postgres (and
+ * dbt-duckdb) use dbt-adapters' default `drop_table` / `drop_view` macros
+ * (`macros/relations/table/drop.sql`, `macros/relations/view/drop.sql` in dbt-adapters' global
+ * project: `drop table if exists {{ relation }} cascade`),
+ * https://docs.getdbt.com/reference/dbt-jinja-functions/adapter#drop_relation. On PostgreSQL the
+ * views reading the relation are dropped with it and not re-created (a macro that drops a relation
+ * asks for exactly that); dops' own replacements keep them instead ({@link Dialect.keepDependentViews}).
+ */
 export function dropRelationSql(kind: 'table' | 'view', rendered: string): string {
   return `drop ${kind} if exists ${rendered} cascade`;
 }

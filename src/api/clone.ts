@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Connection } from '../adapter/adapter.js';
+import type { Connection, Dialect } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import { OTHER_COMMANDS } from '../session/commands.js';
 import { inSession } from '../session/session.js';
@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { stateDatabaseFile, stateRelation } from '../graph/state.js';
 import { relationName, type RelationNode } from '../manifest/nodes.js';
 import { summarize, type NodeResult } from '../runner/results.js';
+import { inTransaction, runStatements } from '../runner/transaction.js';
 import type { RunOutcome } from './execute.js';
 import type { SelectOptions } from './options.js';
 import { STATE_ALIAS } from './run-controls.js';
@@ -20,7 +21,9 @@ import { loadState } from './selection.js';
  * breaks once that database is detached. On a server engine (PostgreSQL) the state's relations are
  * read on the same database, as `--defer` reads them, and each clone is a view over its state
  * relation (dbt-postgres has no zero-copy clone either). Relations this target already has are left
- * alone unless `fullRefresh` (dbt's rule). Runs through the session (the profile's adapter, opened
+ * alone unless `fullRefresh` (dbt's rule); a relation replaced then keeps the views reading it where
+ * its drop would take them (PostgreSQL's CASCADE: {@link Dialect.keepDependentViews}), with their
+ * grants, comments and options. Runs through the session (the profile's adapter, opened
  * and closed there); writes `target/manifest.json` and `target/run_results.json` once it ran.
  * @throws ConfigError without `--state`, or for selection errors (nothing written)
  */
@@ -87,8 +90,16 @@ export async function clone(options: SelectOptions): Promise<RunOutcome> {
         }
         const source = sameDatabase ? renderRelation(item.from) : `${quoteIdentifier(STATE_ALIAS)}.${renderRelation(item.from)}`;
         try {
-          if (item.kind) await lane.execute(lane.dialect.dropRelation(node.relation, item.kind));
-          await lane.execute(sameDatabase ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`);
+          const create = sameDatabase ? `create view ${renderRelation(node.relation)} as select * from ${source}` : `create table ${renderRelation(node.relation)} as select * from ${source}`;
+          // Where the drop cascades to the views reading the relation (PostgreSQL), they are
+          // recorded first and re-created over the clone, in one transaction, so a view outside
+          // the selection (or one dops does not manage) survives --full-refresh.
+          const keep = item.kind ? lane.dialect.keepDependentViews?.(node.relation) : undefined;
+          if (keep) await inTransaction(lane, () => runStatements(lane, [keep.save, lane.dialect.dropRelation(node.relation, item.kind!), create, keep.restore]));
+          else {
+            if (item.kind) await lane.execute(lane.dialect.dropRelation(node.relation, item.kind));
+            await lane.execute(create);
+          }
           done('success', sameDatabase ? 'cloned view' : 'cloned table');
         } catch (error) {
           done('error', `Database error cloning ${node.name}: ${(error as Error).message.split('\n')[0]}`);

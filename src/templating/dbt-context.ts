@@ -426,6 +426,12 @@ class TemplateAdapter {
     });
   }
 
+  /**
+   * `adapter.drop_relation(relation)`: drops the table or view if it exists, with CASCADE as dbt's
+   * default `drop_table` / `drop_view` macros do on dbt-postgres, so on PostgreSQL the views
+   * reading it go too (see {@link dropRelationSql}; https://docs.getdbt.com/reference/dbt-jinja-functions/adapter#drop_relation).
+   * @returns '' (the drop is run, not rendered)
+   */
   drop_relation(relation: unknown): string {
     return this.introspect('', () => {
       const r = relationOf(relation);

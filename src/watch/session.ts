@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Adapter, Connection } from '../adapter/adapter.js';
+import type { Adapter, Connection, Dialect } from '../adapter/adapter.js';
 import { openAdapter } from '../adapter/registry.js';
 import { resolveTarget } from '../config/profiles.js';
 import { loadProjectConfig, PROJECT_FILES } from '../config/project-config.js';
@@ -185,9 +185,15 @@ export class WatchSession {
 
     const state = stateOf(project, new Map(this.loader.lastFiles?.macros.map((f) => [f.path, f.contents])));
     const diff = diffProjects(this.last, state);
+    let undropped: StaleRelation[] = [];
     if (this.last) {
       const stale = staleRelations(this.last, state).filter((s) => !this.droppedRelations.has(relationName(s.relation)));
-      for (const s of stale) if (await this.drop(s)) report.dropped.push(s);
+      this.markDropped(stale);
+      // Relations views still read are tried again once the rebuild re-created the project's own
+      // views over the new relations: what is left then is read by views dops does not build.
+      const { dropped, kept } = await this.dropAll(stale, false);
+      report.dropped.push(...dropped);
+      undropped = kept;
     }
     const changed = new Set(diff.changed);
     for (const id of this.droppedIds) if (state.nodes.has(id)) changed.add(id);
@@ -200,6 +206,7 @@ export class WatchSession {
       if (!(error instanceof DopsError)) throw error;
       report.error = error;
       this.reporter.projectError?.(error);
+      if (undropped.length) report.dropped.push(...(await this.dropAll(undropped, true)).dropped);
       return finish();
     }
     this.last = state;
@@ -213,6 +220,7 @@ export class WatchSession {
       for (const result of outcome.results) report.resourceTypes.set(result.uniqueId, project.manifest.get(result.uniqueId).resourceType);
       report.timings.nodeMs = outcome.results.reduce((sum, r) => sum + r.executionTime * 1000, 0);
     }
+    if (undropped.length) report.dropped.push(...(await this.dropAll(undropped, true)).dropped);
     report.timings.runMs = performance.now() - t2;
     finish();
     // manifest.json (the whole project, large on big projects) is rewritten right after the summary,
@@ -240,31 +248,59 @@ export class WatchSession {
   private async dropDeletedFiles(changes: FileChange[]): Promise<StaleRelation[]> {
     if (!this.last) return [];
     const gone = changes.filter((c) => (c.kind === 'unlink' || c.kind === 'unlinkDir') && !existsSync(join(this.projectDir, c.path)));
-    const dropped: StaleRelation[] = [];
+    const stale: StaleRelation[] = [];
     for (const node of this.last.nodes.values()) {
       const relation = builtRelation(node);
       if (!relation || this.droppedRelations.has(relationName(relation))) continue;
       if (!gone.some((c) => node.originalFilePath === c.path || node.originalFilePath.startsWith(`${c.path}/`))) continue;
-      const stale: StaleRelation = { node, relation, reason: 'deleted' };
-      if (await this.drop(stale)) dropped.push(stale);
+      stale.push({ node, relation, reason: 'deleted' });
     }
-    return dropped;
+    this.markDropped(stale);
+    return (await this.dropAll(stale, true)).dropped;
   }
 
-  /** Drops a stale relation if it exists; true when dropped. */
-  private async drop(stale: StaleRelation): Promise<boolean> {
+  /**
+   * Drops the stale relations that exist, without the views reading them: where the engine's drop
+   * cascades (PostgreSQL) a relation is kept while views read it ({@link Dialect.dropUnlessRead}).
+   * A drop that fails is tried again once another one succeeded, so a relation read only by other
+   * stale relations (a deleted folder of models) is dropped after them.
+   * @param notify report a notice for each relation left (else the caller tries them again later)
+   * @returns the relations dropped, in the order they were, and those left
+   */
+  private async dropAll(stale: StaleRelation[], notify: boolean): Promise<{ dropped: StaleRelation[]; kept: StaleRelation[] }> {
     const connection = this.connections[0];
-    this.droppedRelations.add(relationName(stale.relation));
-    this.droppedIds.add(stale.node.uniqueId);
-    try {
-      const kind = await connection.relationKind(stale.relation);
-      if (!kind) return false;
-      await connection.execute(dropStatement(stale.relation, kind, connection.dialect));
-      this.reporter.relationDropped?.(stale);
-      return true;
-    } catch (error) {
-      this.reporter.notice?.(`could not drop ${relationName(stale.relation)}: ${String((error as Error).message).split('\n')[0]}`);
-      return false;
+    const dropped: StaleRelation[] = [];
+    let pending = stale.map((each) => ({ stale: each, error: undefined as unknown }));
+    while (pending.length) {
+      const failed: typeof pending = [];
+      for (const { stale: each } of pending) {
+        try {
+          const kind = await connection.relationKind(each.relation);
+          if (!kind) continue;
+          // A relation dropped for good cannot give the views reading it back (PostgreSQL's
+          // CASCADE would drop them, a BI view made by hand included): on such engines it is kept
+          // while anything reads it.
+          await connection.execute(connection.dialect.dropUnlessRead?.(each.relation, kind) ?? dropStatement(each.relation, kind, connection.dialect));
+          this.reporter.relationDropped?.(each);
+          dropped.push(each);
+        } catch (error) {
+          failed.push({ stale: each, error });
+        }
+      }
+      if (failed.length === pending.length) {
+        if (notify) for (const { stale: each, error } of failed) this.reporter.notice?.(`could not drop ${relationName(each.relation)}: ${String((error as Error).message).split('\n')[0]}`);
+        return { dropped, kept: failed.map((f) => f.stale) };
+      }
+      pending = failed;
+    }
+    return { dropped, kept: [] };
+  }
+
+  /** Marks stale relations as dropped (whether or not the drop succeeds), so the next good load does not try them again and rebuilds their nodes if they come back. */
+  private markDropped(stale: StaleRelation[]): void {
+    for (const each of stale) {
+      this.droppedRelations.add(relationName(each.relation));
+      this.droppedIds.add(each.node.uniqueId);
     }
   }
 }

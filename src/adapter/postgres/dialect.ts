@@ -15,7 +15,8 @@ const SEED_TYPES = { integer: 'integer', bigint: 'bigint', float: 'double precis
  * tables are dropped and created in the same transaction; a view is dropped and created again,
  * since `CREATE OR REPLACE VIEW` cannot change columns. Such a drop is `CASCADE` (it takes the
  * views reading the relation with it), so the views are recorded first and re-created after the
- * swap in the same transaction ({@link keepDependentViews}); `extract(epoch from ...)`; seeds
+ * swap in the same transaction ({@link keepDependentViews}); a relation dropped for good is dropped
+ * with `RESTRICT` instead ({@link dropUnlessRead}); `extract(epoch from ...)`; seeds
  * inserted from rows parsed by dops.
  */
 export const postgresDialect: Dialect = {
@@ -24,6 +25,7 @@ export const postgresDialect: Dialect = {
   createTableAs: (relation: Relation, sql: string) => [`drop table if exists ${renderRelation(relation)} cascade`, `create table ${renderRelation(relation)} as (\n${sql}\n)`],
   createTempTableAs: (name: string, sql: string) => [`drop table if exists pg_temp.${quoteIdentifier(name)}`, `create temp table ${quoteIdentifier(name)} as (\n${sql}\n)`],
   keepDependentViews: (relation: Relation) => ({ save: saveDependentViews(relation), restore: restoreDependentViews() }),
+  dropUnlessRead: (relation: Relation, kind: RelationKind) => `drop ${kind} if exists ${renderRelation(relation)} restrict`,
   replaceView(relation: Relation, sql: string, existing: RelationKind | undefined) {
     const create = `create view ${renderRelation(relation)} as (\n${sql}\n)`;
     if (!existing) return [create];

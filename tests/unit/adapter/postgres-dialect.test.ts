@@ -36,6 +36,11 @@ describe('postgresDialect', () => {
     expect(postgresDialect.epochSeconds('max(loaded_at)')).toBe('extract(epoch from max(loaded_at))');
   });
 
+  it('drops a relation that is not replaced with RESTRICT (a view reading it keeps it), https://www.postgresql.org/docs/15/sql-droptable.html', () => {
+    expect(postgresDialect.dropUnlessRead!(relation, 'table')).toBe('drop table if exists "marts"."orders" restrict');
+    expect(postgresDialect.dropRelation(relation, 'view')).toBe('drop view if exists "marts"."orders" cascade');
+  });
+
   it('inserts seed rows as quoted literals, NULL for empty fields', () => {
     const data = { columns: [{ name: 'id', type: 'bigint' }, { name: 'name', type: 'text' }], rows: [['1', "o'hare"], ['2', undefined]] };
     expect(postgresDialect.seedInserts!(relation, data)).toEqual([`insert into "marts"."orders" ("id", "name") values\n('1', 'o''hare'),\n('2', null)`]);
