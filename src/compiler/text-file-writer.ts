@@ -232,14 +232,36 @@ function waitFor(offload: Offload, stallMs: number): void {
   }
 }
 
+/** Node flags a worker thread accepts that matter to it: how modules load, and profiling. */
+const THREAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--enable-source-maps', '--cpu-prof', '--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval', '--heap-prof', '--heap-prof-dir', '--heap-prof-name', '--heap-prof-interval']);
+/** Those of {@link THREAD_FLAGS} that take their value as the next argument when not given with `=`. */
+const VALUED = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval', '--heap-prof-dir', '--heap-prof-name', '--heap-prof-interval']);
+
+/**
+ * The process's flags the writer's thread gets: those of {@link THREAD_FLAGS} (a preload, a
+ * profile), with their values. A worker is given flags explicitly (else it inherits all of them,
+ * and Node refuses `--input-type` for a module file: ERR_INPUT_TYPE_NOT_ALLOWED), and Node refuses
+ * V8 and per-process flags in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV), such as the
+ * `--max-semi-space-size` of the CLI's shebang (https://nodejs.org/docs/latest-v20.x/api/worker_threads.html#new-workerfilename-options).
+ * @param execArgv the process's flags (`process.execArgv`)
+ */
+export function threadFlags(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const name = arg.split('=', 1)[0];
+    if (!THREAD_FLAGS.has(name)) continue;
+    kept.push(arg);
+    if (VALUED.has(name) && !arg.includes('=') && i + 1 < execArgv.length) kept.push(execArgv[++i]);
+  }
+  return kept;
+}
+
 function startOffload(): Offload {
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8));
   const workerData: WriterThreadData = { role: WRITER_THREAD_ROLE, port: port2, done: done.buffer as SharedArrayBuffer };
-  // The thread inherits the process's flags (e.g. --cpu-prof, --import) but --input-type, which
-  // Node refuses for a module file (ERR_INPUT_TYPE_NOT_ALLOWED: `node --input-type=module -e`).
-  const execArgv = process.execArgv.filter((arg, i, all) => !arg.startsWith('--input-type') && all[i - 1] !== '--input-type');
-  const worker = new Worker(writerThreadFile(), { workerData, execArgv, transferList: [port2] });
+  const worker = new Worker(writerThreadFile(), { workerData, execArgv: threadFlags(process.execArgv), transferList: [port2] });
   // Never keeps the process alive: whoever writes through the thread must flush.
   worker.unref();
   port1.unref();

@@ -33,6 +33,14 @@ describe('the dops executable', () => {
     expect(result.stdout).toBe(`${PACKAGE.version}\n`);
   });
 
+  it('builds a project when started as an executable (the shebang\'s V8 flag reaches no worker thread)', () => {
+    const dir = makeProject({ 'seeds/s.csv': 'id\n1\n', 'models/a.sql': "select id from {{ ref('s') }}\n" });
+    const result = spawnSync(BIN, ['build', '--project-dir', dir], { cwd: REPO, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, 'target', 'run', 'proj', 'models', 'a.sql'), 'utf8')).toContain('select id from');
+  });
+
   it('hands every other command to the program', () => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as id\n' });
     const run = dops(['ls', '--project-dir', dir]);
