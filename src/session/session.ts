@@ -258,8 +258,6 @@ export class Session {
         options.reporter?.warnings?.([`The tests' build records were not saved (${first}): they run again next time`]);
       });
     }
-    // Compiled files may still be being written in the background; the cache records them.
-    compiler.finish();
     await unitDatabase.close();
     const ended = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-end', options, results));
     const elapsed = (Date.now() - startedAt) / 1000;
@@ -269,6 +267,9 @@ export class Session {
     // checkpoint changes nothing: closing writes them.
     const checkpoint = readsWarehouse && !offline && !connections[0].lost ? connections[0].dialect.checkpoint : undefined;
     const settling = checkpoint ? connections[0].execute(checkpoint).catch(() => undefined) : undefined;
+    // Compiled and run files may still be being written in the background (the last of them while
+    // DuckDB checkpoints); the compile cache records them.
+    compiler.finish();
     this.write(command, { ...withResults, runResults: { results, elapsed, args: runArgs(project, options, command.name), startedAt, junit: options.junit } });
     options.reporter?.runFinished?.(results, summary, manifest.nodes);
     await settling;
