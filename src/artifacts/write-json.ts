@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
 import { makeFolder } from '../project/make-folder.js';
+import { INVOCATION_ID } from './invocation.js';
 
-/** One id per process, shared by the artifacts of one invocation (dbt's `invocation_id`). */
-export const INVOCATION_ID = randomUUID();
+export { INVOCATION_ID };
 
 /** The `metadata` block every artifact carries (dbt's shape, with dops' schema version). */
 export function artifactMetadata(schema: string): Record<string, unknown> {

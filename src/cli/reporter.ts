@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { deferNodeEvents } from '../reporter/deferred.js';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
+import { eventLine } from '../reporter/dbt-events.js';
 import { JsonReporter } from '../reporter/json.js';
 import { setPrintEnabled } from '../reporter/print.js';
 import type { Reporter } from '../reporter/reporter.js';
@@ -11,14 +12,17 @@ import type { CliFlags } from './options.js';
 
 /**
  * Applies the output flags every command shares (`--use-colors`, `--print`) and returns the
- * reporter: the terminal (or JSON) one on stdout at `--log-level` (`-q`: errors), plus the file
- * log `logs/dops.log` as dbt keeps one.
+ * reporter: the terminal one, or with `--log-format json` dbt's structured events (JsonReporter;
+ * colors off, `print()` as `PrintEvent` lines), on stdout at `--log-level` (`-q`: errors), plus
+ * the file log `logs/dops.log` as dbt keeps one.
  */
 export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'): Reporter {
-  setUseColors(flags.useColors);
-  setPrintEnabled(flags.print !== false);
+  const json = flags.logFormat === 'json';
+  setUseColors(json ? false : flags.useColors);
+  // In JSON a template's print() is dbt's PrintEvent (shown at every log level, as dbt's).
+  setPrintEnabled(flags.print !== false, json ? { write: (text: string) => process.stdout.write(eventLine('PrintEvent', text.replace(/\n$/, ''), { msg: text.replace(/\n$/, '') })) } : process.stdout);
   const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
-  const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout, { logLevel: level });
+  const screen = json ? new JsonReporter(process.stdout, level) : new TerminalReporter(process.stdout, { logLevel: level });
   const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
   // Node lines are formatted while DuckDB runs the next statement, not between two statements.
   return deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
