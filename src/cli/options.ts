@@ -127,7 +127,7 @@ export function logLevelOption(): Option {
 }
 
 /**
- * Gives every command of `program` (subcommands too: `docs generate`, `source freshness`) the
+ * Gives every command of `program` that runs (subcommands: `docs generate`, `source freshness`) the
  * output flags dbt accepts on every command, once: `--log-format` and `--log-level` (a command
  * that declares one keeps its own). Their env vars (`DBT_LOG_FORMAT`, `DBT_LOG_LEVEL`) and
  * project `flags:` apply through {@link applyProjectFlags}
@@ -135,6 +135,11 @@ export function logLevelOption(): Option {
  */
 export function withOutputFlagsEverywhere(program: Command): void {
   for (const command of program.commands) {
+    // A parent (`docs`, `source`) would take the flag from its subcommand's arguments.
+    if (command.commands.length) {
+      withOutputFlagsEverywhere(command);
+      continue;
+    }
     const longs = new Set(command.options.map((option) => option.long));
     if (!longs.has('--log-format')) command.addOption(logFormatOption());
     if (!longs.has('--log-level')) command.addOption(logLevelOption());
