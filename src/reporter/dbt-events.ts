@@ -29,6 +29,7 @@ export const DBT_EVENTS = {
   ConcurrencyLine: ['Q027', 'info'],
   LogHookEndLine: ['Q033', 'info'],
   NothingToDo: ['Q035', 'warn'],
+  ShowNode: ['Q041', 'info'],
   CompiledNode: ['Q042', 'info'],
   FoundStats: ['W006', 'info'],
   FinishedRunningStats: ['E047', 'info'],

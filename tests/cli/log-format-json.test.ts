@@ -147,7 +147,7 @@ describe('dops build --log-format json', () => {
 });
 
 describe('--log-format json on the other commands', () => {
-  it('ls prints a PrintEvent per node; compile -s prints CompiledNode; DBT_LOG_FORMAT works the same', () => {
+  it('ls prints a PrintEvent per node, compile -s CompiledNode, show ShowNode; DBT_LOG_FORMAT works the same', () => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as x\n', 'models/b.sql': "select * from {{ ref('a') }}\n" });
     const ls = dops(['ls', '--log-format', 'json'], dir);
     expect(ls.status).toBe(0);
@@ -158,6 +158,9 @@ describe('--log-format json on the other commands', () => {
     expect(compiled.map((e) => e.info.name)).toEqual(['MainReportVersion', 'CompiledNode']);
     expect(compiled[1]).toMatchObject({ info: { code: 'Q042', msg: "Compiled node 'b' is:\nselect * from \"main\".\"a\"" }, data: { node_name: 'b', unique_id: 'model.proj.b', is_inline: false } });
     expect(compiled[1].data.compiled).toContain('"main"."a"');
+    const shown = events(dops(['show', '-s', 'a', '--log-format', 'json'], dir).stdout);
+    expect(shown.map((e) => e.info.name)).toEqual(['MainReportVersion', 'ShowNode']);
+    expect(shown[1]).toMatchObject({ info: { code: 'Q041', msg: dops(['show', '-s', 'a'], dir).stdout.trimEnd() }, data: { node_name: 'a', is_inline: false } });
   });
 
   it('every command accepts --log-format and --log-level, and prints only events', () => {
