@@ -146,6 +146,25 @@ describe('dops build --log-format json', () => {
   });
 });
 
+describe('--log-format json for snapshots', () => {
+  it('a snapshot ends with LogSnapshotResult (Q015) carrying node_info', () => {
+    const dir = makeProject({
+      'seeds/customers.csv': 'id,name,updated_at\n1,ann,2001-01-01\n',
+      'snapshots/customers.sql': "{% snapshot customers_snapshot %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at') }}\nselect * from {{ ref('customers') }}\n{% endsnapshot %}\n",
+    });
+    expect(dops(['seed'], dir).status).toBe(0);
+    const run = dops(['snapshot', '--log-format', 'json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const result = events(run.stdout).filter((e) => e.info.name === 'LogSnapshotResult');
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({
+      info: { code: 'Q015', level: 'info' },
+      data: { status: 'success', index: 1, total: 1, node_info: { resource_type: 'snapshot', node_name: 'customers_snapshot', materialized: 'snapshot', node_relation: { alias: 'customers_snapshot' } } },
+    });
+    expect(result[0].info.msg).toMatch(/^1 of 1 OK .*customers_snapshot/);
+  });
+});
+
 describe('--log-format json on the other commands', () => {
   it('ls prints a PrintEvent per node, compile -s CompiledNode, show ShowNode; DBT_LOG_FORMAT works the same', () => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as x\n', 'models/b.sql': "select * from {{ ref('a') }}\n" });
