@@ -165,6 +165,28 @@ describe('--log-format json for snapshots', () => {
   });
 });
 
+describe('--log-format json for source freshness', () => {
+  it('one LogFreshnessResult (Q018) per source, its level by status, then StatsLine', () => {
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const dir = makeProject({
+      'data/fresh.csv': `id,loaded_at\n1,${hoursAgo(0.5)}\n`,
+      'data/stale.csv': `id,loaded_at\n1,${hoursAgo(72)}\n`,
+      'models/_sources.yml': 'version: 2\nsources:\n  - name: raw\n    loaded_at_field: loaded_at\n    freshness:\n      error_after: {count: 1, period: day}\n    tables:\n      - name: fresh\n        config: {external_location: data/fresh.csv}\n      - name: stale\n        config: {external_location: data/stale.csv}\n',
+    });
+    const run = dops(['source', 'freshness', '--log-format', 'json'], dir);
+    expect(run.status, run.stderr).toBe(1);
+    const all = events(run.stdout);
+    const results = all.filter((e) => e.info.name === 'LogFreshnessResult');
+    expect(results.map((e) => [e.data.table_name, e.data.status, e.info.level, e.info.code])).toEqual([
+      ['fresh', 'pass', 'info', 'Q018'],
+      ['stale', 'error', 'error', 'Q018'],
+    ]);
+    expect(results[1].data).toMatchObject({ source_name: 'raw', index: 2, total: 2, node_info: { unique_id: 'source.proj.raw.stale' } });
+    expect(results[1].info.msg).toMatch(/^2 of 2 ERROR freshness of raw\.stale \.+ \[ERROR 3d old in \d+\.\d\ds\]$/);
+    expect(all.at(-1)).toMatchObject({ info: { name: 'StatsLine', msg: 'Done. PASS=1 WARN=0 ERROR=1 TOTAL=2' }, data: { stats: { pass: 1, error: 1, total: 2 } } });
+  });
+});
+
 describe('--log-format json on the other commands', () => {
   it('ls prints a PrintEvent per node, compile -s CompiledNode, show ShowNode; DBT_LOG_FORMAT works the same', () => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as x\n', 'models/b.sql': "select * from {{ ref('a') }}\n" });
