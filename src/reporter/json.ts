@@ -45,8 +45,6 @@ export class JsonReporter implements Reporter {
   private readonly lines: BatchedOutput;
   private started = 0;
   private total = 0;
-  /** When each running node started (ISO), for NodeStart's node_info. */
-  private readonly startedAt = new Map<string, string>();
 
   /** @param level lowest level written (dbt's `--log-level`; `-q` is `error`) */
   constructor(
@@ -88,18 +86,15 @@ export class JsonReporter implements Reporter {
 
   nodeStarted(node: ManifestNode, thread: number): void {
     this.started += 1;
-    const at = new Date().toISOString();
-    this.startedAt.set(node.uniqueId, at);
     const threadName = `Thread-${thread + 1}`;
-    const info = nodeInfo(node, 'started', undefined, at);
+    const info = nodeInfo(node, 'started', undefined, new Date().toISOString());
     this.emit('LogStartLine', startLine(node, this.started, this.total), { node_info: info, description: startSubject(node), index: this.started, total: this.total }, { thread: threadName, node: true });
     this.emit('NodeStart', `Began running node ${node.uniqueId}`, { node_info: info }, { thread: threadName, node: true });
   }
 
   nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {
     const threadName = `Thread-${result.thread + 1}`;
-    const info = nodeInfo(node, result.status, result, this.startedAt.get(node.uniqueId));
-    this.startedAt.delete(node.uniqueId);
+    const info = nodeInfo(node, result.status, result);
     const [name, data] = resultEvent(node, result, total);
     const executionTime = Math.round(result.executionTime * 1000) / 1000;
     this.emit(name, resultLine(node, result, index, total), { node_info: info, ...data, index, execution_time: executionTime }, { level: resultLevel(result.status), thread: threadName, node: true });
