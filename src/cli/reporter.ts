@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { peekProjectSettings, resolveFlag } from '../config/flags.js';
 import { deferNodeEvents } from '../reporter/deferred.js';
 import { combineReporters, FileLogReporter, LOG_FILE } from '../reporter/file-log.js';
-import { eventLine } from '../reporter/dbt-events.js';
 import { JsonReporter } from '../reporter/json.js';
 import { setPrintEnabled } from '../reporter/print.js';
 import type { Reporter } from '../reporter/reporter.js';
@@ -19,13 +18,14 @@ import type { CliFlags } from './options.js';
 export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'): Reporter {
   const json = flags.logFormat === 'json';
   setUseColors(json ? false : flags.useColors);
-  // In JSON a template's print() is dbt's PrintEvent (shown at every log level, as dbt's).
-  setPrintEnabled(flags.print !== false, json ? { write: (text: string) => process.stdout.write(eventLine('PrintEvent', text.replace(/\n$/, ''), { msg: text.replace(/\n$/, '') })) } : process.stdout);
   const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
   const screen = json ? new JsonReporter(process.stdout, level) : new TerminalReporter(process.stdout, { logLevel: level });
   const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
   // Node lines are formatted while DuckDB runs the next statement, not between two statements.
-  return deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
+  const reporter = deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
+  // In JSON a template's print() is dbt's PrintEvent, in order among the node events.
+  setPrintEnabled(flags.print !== false, json ? { write: (text: string) => reporter.print?.(text.replace(/\n$/, '')) } : process.stdout);
+  return reporter;
 }
 
 

@@ -75,6 +75,12 @@ export class JsonReporter implements Reporter {
     this.emit('JinjaLogInfo', message, { msg: message });
   }
 
+  /** dbt's `PrintEvent` (Z052): shown at every log level, as dbt shows `print()` output. */
+  print(message: string): void {
+    this.lines.flush();
+    this.out.write(eventLine('PrintEvent', message, { msg: message }));
+  }
+
   runStarted(total: number, info?: RunInfo): void {
     this.total = total;
     this.started = 0;

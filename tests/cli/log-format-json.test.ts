@@ -120,6 +120,10 @@ describe('dops build --log-format json', () => {
     expect(named('JinjaLogWarning')[0]).toMatchObject({ info: { code: 'I061', level: 'warn', msg: 'mind the gap' }, data: { msg: 'mind the gap' } });
     expect(named('JinjaLogInfo')[0]).toMatchObject({ info: { code: 'I062', level: 'info', msg: 'log says hi; the password is *****' } });
     expect(named('PrintEvent')[0]).toMatchObject({ info: { code: 'Z052', msg: 'print says hi' }, data: { msg: 'print says hi' } });
+    // In order among the node events: while the model runs, between its start and its result.
+    const at = (name: string, id = 'model.proj.people_view') => all.findIndex((e) => e.info.name === name && (e.data.node_info?.unique_id ?? id) === id);
+    expect(at('LogStartLine')).toBeLessThan(all.lastIndexOf(named('PrintEvent').at(-1)!));
+    expect(all.lastIndexOf(named('PrintEvent').at(-1)!)).toBeLessThan(at('LogModelResult'));
     // The secret holds a quote: JSON would escape it to hun\"ter2, past a scrubber of the finished line.
     expect(run.stdout).not.toContain('hun');
   });
