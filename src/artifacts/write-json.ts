@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubSecrets } from '../config/secrets.js';
 import { DOPS_VERSION } from '../version.js';
 import { makeFolder } from '../project/make-folder.js';
-import { INVOCATION_ID } from './invocation.js';
 
-export { INVOCATION_ID };
+/** One id per process, shared by the artifacts of one invocation (dbt's `invocation_id`). */
+export const INVOCATION_ID = randomUUID();
 
 /** The `metadata` block every artifact carries (dbt's shape, with dops' schema version). */
 export function artifactMetadata(schema: string): Record<string, unknown> {

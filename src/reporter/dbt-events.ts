@@ -1,5 +1,5 @@
 // Light: loaded by the fast paths of src/cli/main.ts (through src/cli/reporter.ts).
-import { INVOCATION_ID } from '../artifacts/invocation.js';
+import { INVOCATION_ID } from '../artifacts/write-json.js';
 import { isSecretEnvName, scrubSecrets } from '../config/secrets.js';
 import { relationName, type ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult } from '../runner/results.js';
@@ -60,7 +60,7 @@ function stringify(value: unknown): string {
  * One line of dbt's structured log (`--log-format json`,
  * https://docs.getdbt.com/reference/global-configs/logs#log-formatting):
  * `{"info": {name, code, msg, level, invocation_id, pid, thread, ts, category, extra}, "data": {...}}`
- * and a newline. `invocation_id` is the artifacts' (src/artifacts/invocation.ts); strings have the
+ * and a newline. `invocation_id` is the artifacts' (src/artifacts/write-json.ts); strings have the
  * values of secret env vars masked before they are JSON-escaped.
  * @param msg the text the terminal shows for the event, without colors
  * @param options `level` overrides the event's default (dbt's dynamic-level events); `thread` is
