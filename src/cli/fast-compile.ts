@@ -55,7 +55,8 @@ export function plainArgs(args: readonly string[], command: string): PlainArgs |
 /**
  * Answers a plain `dops compile` from `target/compile_stamp.bin` when nothing it recorded has
  * changed (src/api/compile-stamp.ts): prints what the full compile would (`Compiled N nodes.`),
- * appends the invocation to the log file as the full program does, and sets exit code 0.
+ * appends the invocation to the log file as the full program does, and sets exit code 0. With
+ * the JSON log format in effect it does not answer.
  * @param args `process.argv.slice(2)`
  * @returns true when answered; false when the full program must run (nothing was printed)
  */
@@ -63,6 +64,8 @@ export async function answerCompile(args: readonly string[]): Promise<boolean> {
   const options = plainCompileArgs(args);
   if (!options) return false;
   const projectDir = resolve(options.projectDir ?? '.');
+  // DBT_LOG_FORMAT=json (or the project's flags: log_format: json): the full program prints the events.
+  if ((await import('./log-format.js')).jsonLogRequested(args)) return false;
   const stamp = readStampFile<CompileHeader>(compileStampPath(projectDir));
   if (!stamp || typeof stamp.header.count !== 'number') return false;
   // Secrets are fingerprinted by a sha256 (node:crypto); load it only when one is set.

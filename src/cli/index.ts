@@ -2,7 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { DOPS_VERSION } from '../version.js';
 import { EXIT, jsonLogRequested, reportFailure, writeJsonError } from './exit.js';
-import { applyProjectFlags } from './options.js';
+import { useJsonStdout } from './json-output.js';
+import { applyProjectFlags, withOutputFlagsEverywhere, type CliFlags } from './options.js';
 import { prepareOutput } from './process-output.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDocs } from './commands/docs.js';
@@ -27,7 +28,11 @@ export function createProgram(): Command {
     .version(DOPS_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .hook('preAction', (_program, action) => applyProjectFlags(action));
+    .hook('preAction', (_program, action) => {
+      applyProjectFlags(action);
+      const flags = action.opts() as CliFlags;
+      if (flags.logFormat === 'json') useJsonStdout(action.name(), flags.quiet ? 'error' : flags.logLevel ?? 'info');
+    });
   registerNodeCommands(program);
   registerCompile(program);
   registerShow(program);
@@ -43,6 +48,7 @@ export function createProgram(): Command {
   registerDocs(program);
   registerLineage(program);
   registerDeps(program);
+  withOutputFlagsEverywhere(program);
   return program;
 }
 

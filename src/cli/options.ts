@@ -82,7 +82,7 @@ export function withCommonFlags(command: Command): Command {
     .option('--version-check', "check require-dbt-version of the project and its packages (default)")
     .option('--no-version-check', "skip the require-dbt-version check")
     .option('-q, --quiet', 'print errors only (and {{ print() }} output)')
-    .addOption(new Option('--log-level <level>', 'lowest level printed to stdout').choices(LOG_LEVELS))
+    .addOption(logLevelOption())
     .option('--log-path <dir>', 'folder of the dops.log file log (default: logs/ in the project)')
     .option('--use-colors', 'color the output even when it is not a terminal')
     .option('--no-use-colors', 'plain output, even on a terminal')
@@ -113,13 +113,38 @@ export function withRunFlags(command: Command): Command {
     .option('--junit <path>', 'also write a JUnit XML report of the run to this file')
     .option('--empty', 'build with every ref and source limited to zero rows (checks SQL and schemas cheaply)')
     .option('--favor-state', 'with --defer: read the --state relation even when this target has one')
-    .option('--no-reuse', 'build every selected node, even those whose inputs are unchanged since their last build')
-    .addOption(logFormatOption());
+    .option('--no-reuse', 'build every selected node, even those whose inputs are unchanged since their last build');
 }
 
-/** `--log-format text|json`. */
+/** `--log-format text|json` (json: dbt's structured events, https://docs.getdbt.com/reference/global-configs/logs). */
 export function logFormatOption(): Option {
-  return new Option('--log-format <format>', 'text for people, json for one event per line').choices(['text', 'json']).default('text');
+  return new Option('--log-format <format>', "text for people, json for dbt's structured events (one per line)").choices(['text', 'json']).default('text');
+}
+
+/** `--log-level` (dbt's levels; `none` prints nothing). */
+export function logLevelOption(): Option {
+  return new Option('--log-level <level>', 'lowest level printed to stdout').choices(LOG_LEVELS);
+}
+
+/**
+ * Gives every command of `program` that runs (subcommands: `docs generate`, `source freshness`) the
+ * output flags dbt accepts on every command, once: `--log-format` and `--log-level` (a command
+ * that declares one keeps its own). Their env vars (`DBT_LOG_FORMAT`, `DBT_LOG_LEVEL`) and
+ * project `flags:` apply through {@link applyProjectFlags}
+ * (https://docs.getdbt.com/reference/global-configs/logs).
+ */
+export function withOutputFlagsEverywhere(program: Command): void {
+  for (const command of program.commands) {
+    // A parent (`docs`, `source`) would take the flag from its subcommand's arguments.
+    if (command.commands.length) {
+      withOutputFlagsEverywhere(command);
+      continue;
+    }
+    const longs = new Set(command.options.map((option) => option.long));
+    if (!longs.has('--log-format')) command.addOption(logFormatOption());
+    if (!longs.has('--log-level')) command.addOption(logLevelOption());
+    withOutputFlagsEverywhere(command);
+  }
 }
 
 /** Turns parsed flags into API options, with a terminal reporter on stdout. */

@@ -11,17 +11,21 @@ import type { CliFlags } from './options.js';
 
 /**
  * Applies the output flags every command shares (`--use-colors`, `--print`) and returns the
- * reporter: the terminal (or JSON) one on stdout at `--log-level` (`-q`: errors), plus the file
- * log `logs/dops.log` as dbt keeps one.
+ * reporter: the terminal one, or with `--log-format json` dbt's structured events (JsonReporter;
+ * colors off, `print()` as `PrintEvent` lines), on stdout at `--log-level` (`-q`: errors), plus
+ * the file log `logs/dops.log` as dbt keeps one.
  */
 export function cliReporter(flags: CliFlags, command = process.argv[2] ?? 'dops'): Reporter {
-  setUseColors(flags.useColors);
-  setPrintEnabled(flags.print !== false);
+  const json = flags.logFormat === 'json';
+  setUseColors(json ? false : flags.useColors);
   const level: LogLevel = flags.quiet ? 'error' : flags.logLevel ?? 'info';
-  const screen = flags.logFormat === 'json' ? new JsonReporter(process.stdout) : new TerminalReporter(process.stdout, { logLevel: level });
+  const screen = json ? new JsonReporter(process.stdout, level) : new TerminalReporter(process.stdout, { logLevel: level });
   const logDir = flags.logPath ? resolve(flags.logPath) : join(resolve(flags.projectDir ?? '.'), 'logs');
   // Node lines are formatted while DuckDB runs the next statement, not between two statements.
-  return deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
+  const reporter = deferNodeEvents(combineReporters(screen, new FileLogReporter(join(logDir, LOG_FILE), command)));
+  // In JSON a template's print() is dbt's PrintEvent, in order among the node events.
+  setPrintEnabled(flags.print !== false, json ? { write: (text: string) => reporter.print?.(text.replace(/\n$/, '')) } : process.stdout);
+  return reporter;
 }
 
 

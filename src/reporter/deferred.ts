@@ -53,6 +53,10 @@ export function deferNodeEvents(reporter: Reporter): Reporter {
       settle();
       reporter.log?.(message);
     },
+    print: (message) => {
+      settle();
+      reporter.print?.(message);
+    },
     runStarted: (total, info) => {
       settle();
       reporter.runStarted?.(total, info);

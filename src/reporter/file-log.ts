@@ -89,6 +89,7 @@ export function combineReporters(...reporters: Reporter[]): Reporter {
   return {
     warnings: (messages) => reporters.forEach((r) => r.warnings?.(messages)),
     log: (message) => reporters.forEach((r) => r.log?.(message)),
+    print: (message) => reporters.forEach((r) => r.print?.(message)),
     runStarted: (total, info) => reporters.forEach((r) => r.runStarted?.(total, info)),
     nodeStarted: (node, thread) => reporters.forEach((r) => r.nodeStarted?.(node, thread)),
     nodeFinished: (node, result, index, total) => reporters.forEach((r) => r.nodeFinished?.(node, result, index, total)),

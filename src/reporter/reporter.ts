@@ -17,6 +17,11 @@ export interface Reporter {
   warnings?(messages: string[]): void;
   /** A template printed a message: `{{ log(msg, info=True) }}`, `{{ print(msg) }}`, `print_table()`. */
   log?(message: string): void;
+  /**
+   * A template's `{{ print(msg) }}`, for reporters that place it among their events (the JSON
+   * log's `PrintEvent`); the terminal's print output is written directly (src/reporter/print.ts).
+   */
+  print?(message: string): void;
   /** A run of `total` nodes starts. */
   runStarted?(total: number, info?: RunInfo): void;
   /** A node starts on runner thread `thread` (0-based). */

@@ -90,6 +90,75 @@ function errorVerb(node: ManifestNode): string {
   return `creating ${node.config.materialized}`;
 }
 
+/** Color functions (picocolors'); `colorsFor` gives them for a stream, `plainColors` none. */
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colors that change nothing: the text of a line as a log file or a JSON event shows it. */
+export const plainColors: Colors = pc.createColors(false);
+
+/** dbt's START line of a node: `1 of 3 START sql view model main.orders ........ [RUN]` (no newline). */
+export function startLine(node: ManifestNode, index: number, total: number, color: Colors = plainColors): string {
+  const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
+  const text = `START ${startSubject(node)} `;
+  const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - 3 - 3));
+  return `${prefix}${text}${color.dim(dots)} [RUN]`;
+}
+
+/** dbt's result line of a node: `1 of 3 OK created sql view model main.orders .... [OK in 0.01s]` (no newline). */
+export function resultLine(node: ManifestNode, result: NodeResult, index: number, total: number, color: Colors = plainColors): string {
+  const { label, info, paint } = describe(node, result, color);
+  const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
+  const text = `${label} ${subject(node)} `;
+  const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - info.length - 3));
+  return `${prefix}${paint(label)} ${subject(node)} ${color.dim(dots)} [${paint(info)}]`;
+}
+
+/** dbt's hook line: `1 of 1 OK hook: <project>-on-run-start-0 .... [OK in 0.01s]` (no newline). */
+export function hookLine(name: string, status: 'success' | 'error', secs: number, index: number, total: number, color: Colors = plainColors): string {
+  const paint = status === 'success' ? color.green : color.red;
+  const label = status === 'success' ? 'OK hook:' : 'ERROR hook:';
+  const info = `${status === 'success' ? 'OK' : 'ERROR'} in ${seconds(secs)}`;
+  const prefix = `${index} of ${total} `;
+  const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - label.length - name.length - info.length - 5));
+  return `${prefix}${paint(label)} ${name} ${color.dim(dots)} [${paint(info)}]`;
+}
+
+/** The `Done. PASS=.. WARN=.. ERROR=.. SKIP=.. TOTAL=..` counts of a run (without `Done. `). */
+export function statsCounts(summary: RunSummary): string {
+  return `PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ''} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
+}
+
+/** `Finished running 3 nodes in 0.12s.` */
+export function finishedLine(summary: RunSummary): string {
+  return `Finished running ${summary.total} node${summary.total === 1 ? '' : 's'} in ${seconds(summary.elapsed)}.`;
+}
+
+/** The head of the problems block: `Completed with 1 error and 2 warnings:` / `Completed with warnings:` (uncolored). */
+export function completedHead(errors: number, warns: number): string {
+  return `${errors ? `Completed with ${errors} error${errors === 1 ? '' : 's'}` : 'Completed with warnings'}${errors && warns ? ` and ${warns} warning${warns === 1 ? '' : 's'}` : ''}:`;
+}
+
+
+function describe(node: ManifestNode, result: NodeResult, c: Colors): { label: string; info: string; paint: (s: string) => string } {
+  const time = seconds(result.executionTime);
+  const rows = result.rowsAffected === undefined ? 'OK' : `${result.rowsAffected} rows`;
+  if (result.reused) return { label: 'REUSED', info: result.status === 'warn' ? `REUSED WARN ${result.failures}` : `REUSED in ${time}`, paint: result.status === 'warn' ? c.yellow : c.green };
+  switch (result.status) {
+    case 'success':
+      return { label: `OK ${result.message}`, info: `${rows} in ${time}`, paint: c.green };
+    case 'pass':
+      return { label: 'PASS', info: `PASS in ${time}`, paint: c.green };
+    case 'warn':
+      return { label: `WARN ${result.failures}`, info: `WARN ${result.failures} in ${time}`, paint: c.yellow };
+    case 'fail':
+      return { label: `FAIL ${result.failures}`, info: `FAIL ${result.failures} in ${time}`, paint: c.red };
+    case 'skipped':
+      return { label: 'SKIP', info: 'SKIP', paint: c.yellow };
+    default:
+      return { label: `ERROR ${errorVerb(node)}`, info: `ERROR in ${time}`, paint: c.red };
+  }
+}
+
 /**
  * Prints a run the way dbt does: one line per node with its index, status, relation, rows and
  * seconds, then the details of failures and warnings and a `Done.` line with the counts. Node
@@ -154,32 +223,20 @@ export class TerminalReporter implements Reporter {
     this.started += 1;
     if (!this.shows('info')) return;
     this.progress?.started(node.name);
-    const prefix = `${String(this.started).padStart(String(this.total).length)} of ${this.total} `;
-    const text = `START ${startSubject(node)} `;
-    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - 3 - 3));
-    this.lines.write(`${prefix}${text}${this.color.dim(dots)} [RUN]\n`);
+    this.lines.write(`${startLine(node, this.started, this.total, this.color)}\n`);
   }
 
   nodeFinished(node: ManifestNode, result: NodeResult, index: number, total: number): void {
     this.progress?.finished(node.name);
     if (!this.shows('info')) return;
-    const { label, info, paint } = this.describe(node, result);
-    const prefix = `${String(index).padStart(String(total).length)} of ${total} `;
-    const text = `${label} ${subject(node)} `;
-    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - info.length - 3));
-    this.lines.write(`${prefix}${paint(label)} ${subject(node)} ${this.color.dim(dots)} [${paint(info)}]\n`);
+    this.lines.write(`${resultLine(node, result, index, total, this.color)}\n`);
   }
 
   /** dbt's hook line: `1 of 1 OK hook: <project>-on-run-start-0 .... [OK in 0.01s]`; a failure adds its message. */
   hookFinished(name: string, status: 'success' | 'error', message: string, secs: number, index: number, total: number): void {
     this.lines.flush();
     if (status === 'error') this.hookErrors++;
-    const paint = status === 'success' ? this.color.green : this.color.red;
-    const label = status === 'success' ? 'OK hook:' : 'ERROR hook:';
-    const info = `${status === 'success' ? 'OK' : 'ERROR'} in ${seconds(secs)}`;
-    const prefix = `${index} of ${total} `;
-    const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - label.length - name.length - info.length - 5));
-    this.out.write(`${prefix}${paint(label)} ${name} ${this.color.dim(dots)} [${paint(info)}]\n${status === 'error' ? `  ${message}\n` : ''}`);
+    this.out.write(`${hookLine(name, status, secs, index, total, this.color)}\n${status === 'error' ? `  ${message}\n` : ''}`);
   }
 
   runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {
@@ -193,7 +250,7 @@ export class TerminalReporter implements Reporter {
     const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
     const errors = results.filter((r) => r.status === 'error' || r.status === 'fail').length;
     const c = this.color;
-    if (info) this.sink.write(`\nFinished running ${summary.total} node${summary.total === 1 ? '' : 's'} in ${seconds(summary.elapsed)}.\n`);
+    if (info) this.sink.write(`\n${finishedLine(summary)}\n`);
     if (problems.length && (errors || this.shows('warn'))) {
       const warns = problems.length - errors;
       const head = errors ? c.red(`Completed with ${errors} error${errors === 1 ? '' : 's'}`) : c.yellow('Completed with warnings');
@@ -211,31 +268,11 @@ export class TerminalReporter implements Reporter {
       this.sink.write(`\n${c.green('Completed successfully')}\n`);
     }
     if (!info) return;
-    const counts = `PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ''} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total}`;
+    const counts = statsCounts(summary);
     this.sink.write(`\nDone. ${errors ? c.red(counts) : summary.warn ? c.yellow(counts) : c.green(counts)}\n`);
   }
-
-  private describe(node: ManifestNode, result: NodeResult): { label: string; info: string; paint: (s: string) => string } {
-    const c = this.color;
-    const time = seconds(result.executionTime);
-    const rows = result.rowsAffected === undefined ? 'OK' : `${result.rowsAffected} rows`;
-    if (result.reused) return { label: 'REUSED', info: result.status === 'warn' ? `REUSED WARN ${result.failures}` : `REUSED in ${time}`, paint: result.status === 'warn' ? c.yellow : c.green };
-    switch (result.status) {
-      case 'success':
-        return { label: `OK ${result.message}`, info: `${rows} in ${time}`, paint: c.green };
-      case 'pass':
-        return { label: 'PASS', info: `PASS in ${time}`, paint: c.green };
-      case 'warn':
-        return { label: `WARN ${result.failures}`, info: `WARN ${result.failures} in ${time}`, paint: c.yellow };
-      case 'fail':
-        return { label: `FAIL ${result.failures}`, info: `FAIL ${result.failures} in ${time}`, paint: c.red };
-      case 'skipped':
-        return { label: 'SKIP', info: 'SKIP', paint: c.yellow };
-      default:
-        return { label: `ERROR ${errorVerb(node)}`, info: `ERROR in ${time}`, paint: c.red };
-    }
-  }
 }
+
 
 /**
  * Formats a user error for the terminal: `Error: file:line: message` plus a hint line; a group

@@ -53,8 +53,9 @@ describe('CI flags on the command line', () => {
     const dir = makeProject(FILES);
     const run = dops(['build', '--log-format', 'json'], dir);
     expect(run.status).toBe(0);
+    // dbt's structured events (https://docs.getdbt.com/reference/events-logging).
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.map((e) => e.event)).toEqual(['run_started', 'node_started', 'node_finished', 'node_started', 'node_finished', 'node_started', 'node_finished', 'run_finished']);
+    expect(events.map((e) => e.info.name)).toEqual(['MainReportVersion', 'FoundStats', 'ConcurrencyLine', 'LogStartLine', 'LogSeedResult', 'LogStartLine', 'LogModelResult', 'LogStartLine', 'LogTestResult', 'FinishedRunningStats', 'EndOfRunSummary', 'RunResultWarning', 'RunResultWarningMessage', 'SQLCompiledPath', 'StatsLine']);
   });
 
   it('--log-format json reports a project error as an error event too (exit 2)', () => {
@@ -62,9 +63,9 @@ describe('CI flags on the command line', () => {
     const run = dops(['build', '--log-format', 'json'], dir);
     expect(run.status).toBe(2);
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'error', level: 'error', file: 'models/bad.sql', line: 1 });
-    expect(events[0].message).toBe("Model 'bad' depends on 'nope', which was not found");
+    expect(events.map((e) => e.info.name)).toEqual(['MainReportVersion', 'MainEncounteredError']);
+    expect(events[1].info).toMatchObject({ code: 'Z002', level: 'error' });
+    expect(events[1].data.exc).toBe("models/bad.sql:1: Model 'bad' depends on 'nope', which was not found");
     expect(run.stderr).toContain("depends on 'nope'");
   });
 

@@ -78,6 +78,6 @@ describe('dops build answered from its stamp before commander loads', () => {
     expect(fast.stdout.split('\n')[0]).toMatch(/^\{/);
     // --threads is part of the stamp's key: the program builds (reusing every node) instead.
     expect(program.status).toBe(0);
-    expect(JSON.parse(fast.stdout.trim().split('\n').at(-1)!)).toMatchObject({ event: 'run_finished', reused: 4 });
+    expect(JSON.parse(fast.stdout.trim().split('\n').at(-1)!)).toMatchObject({ info: { name: 'StatsLine' }, data: { stats: { reused: 4 } } });
   });
 });

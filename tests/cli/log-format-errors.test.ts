@@ -6,9 +6,10 @@
  * https://docs.getdbt.com/reference/global-configs/project-flags), and sets up its logger before it
  * loads the profile and project (dbt-core 1.11, core/dbt/cli/requires.py: `preflight` calls
  * `setup_event_logger`, then `postflight` fires any error as `MainEncounteredError`, an error-level
- * event, and the CLI exits 2). So with the JSON format every line on stdout is a JSON event, the
- * error included. Click's usage errors are printed before that logger exists (plain text on
- * stderr, exit 2); dops prints those on stderr too and, in the JSON format, also as an `error`
+ * event (Z002), and the CLI exits 2). So with the JSON format every line on stdout is a JSON event
+ * of dbt's shape (https://docs.getdbt.com/reference/events-logging): `MainReportVersion`, then the
+ * error. Click's usage errors are printed before that logger exists (plain text on stderr, exit
+ * 2); dops prints those on stderr too and, in the JSON format, also as a `MainEncounteredError`
  * event on stdout, so stdout always says why nothing ran.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,21 @@ function events(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
 }
 
+type Event = { info: Record<string, unknown>; data: Record<string, unknown> };
+
+/**
+ * The one error event of a stopped command: every line is a dbt event, the only error-level one
+ * is `MainEncounteredError` (Z002) and any other is the `MainReportVersion` header.
+ */
+function errorEvent(stdout: string): Event {
+  const lines = events(stdout) as Event[];
+  const errors = lines.filter((e) => e.info.level === 'error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0].info).toMatchObject({ name: 'MainEncounteredError', code: 'Z002', level: 'error' });
+  for (const e of lines) if (e !== errors[0]) expect(e.info.name).toBe('MainReportVersion');
+  return errors[0];
+}
+
 const BAD_REF = { 'models/bad.sql': "select * from {{ ref('nope') }}\n" };
 const NO_STACK = /\n\s+at /;
 
@@ -40,9 +56,9 @@ describe('pre-run errors follow the log format', () => {
     const dir = makeProject(BAD_REF);
     const run = dops(['build'], dir, { DBT_LOG_FORMAT: 'json' });
     expect(run.status).toBe(2);
-    const lines = events(run.stdout);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ event: 'error', level: 'error', message: "Model 'bad' depends on 'nope', which was not found", file: 'models/bad.sql', line: 1 });
+    const error = errorEvent(run.stdout);
+    expect(error.data).toEqual({ exc: "models/bad.sql:1: Model 'bad' depends on 'nope', which was not found" });
+    expect(error.info.msg).toContain("Encountered an error:\nmodels/bad.sql:1: Model 'bad' depends on 'nope'");
     expect(run.stdout + run.stderr).not.toMatch(NO_STACK);
   });
 
@@ -50,14 +66,13 @@ describe('pre-run errors follow the log format', () => {
     const dir = makeProject({ 'dops_project.yml': 'name: proj\nprofile: missing\nflags:\n  log_format: json\n', 'models/a.sql': 'select 1 as x\n' });
     const run = dops(['run'], dir);
     expect(run.status).toBe(2);
-    const lines = events(run.stdout);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ event: 'error', level: 'error', file: 'dops_project.yml' });
-    expect(lines[0].message).toContain("Profile 'missing' not found");
+    const error = errorEvent(run.stdout);
+    expect(error.data.exc).toMatch(/^dops_project\.yml(:\d+)?: /);
+    expect(error.data.exc).toContain("Profile 'missing' not found");
     // --project-dir from elsewhere finds the same project flags.
     const elsewhere = dops(['run', '--project-dir', dir], makeTempDir());
     expect(elsewhere.status).toBe(2);
-    expect(events(elsewhere.stdout)[0]).toMatchObject({ event: 'error', file: 'dops_project.yml' });
+    expect(errorEvent(elsewhere.stdout).data.exc).toMatch(/^dops_project\.yml/);
   });
 
   it('--log-format text on the command line wins over DBT_LOG_FORMAT=json', () => {
@@ -73,9 +88,8 @@ describe('pre-run errors follow the log format', () => {
     for (const [args, env] of [[['build', '--log-format=json', '--bogus'], {}], [['test', '--bogus'], { DBT_LOG_FORMAT: 'json' }]] as const) {
       const run = dops([...args], dir, env);
       expect(run.status).toBe(2);
-      const lines = events(run.stdout);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ event: 'error', level: 'error', message: "unknown option '--bogus'", file: null, line: null });
+      expect(events(run.stdout)).toHaveLength(1);
+      expect(errorEvent(run.stdout).data).toEqual({ exc: "unknown option '--bogus'" });
       expect(run.stderr).toContain("unknown option '--bogus'");
     }
     // Help is not an error.
@@ -89,10 +103,10 @@ describe('pre-run errors follow the log format', () => {
     const quoted = dops(['build', '--log-format', 'json', '--threads', 'hun"ter2'], dir, { DBT_ENV_SECRET_PW: 'hun"ter2' });
     expect(quoted.status).toBe(2);
     expect(quoted.stdout).not.toContain('hun');
-    expect(events(quoted.stdout)[0].message).toContain('*****');
+    expect(errorEvent(quoted.stdout).data.exc).toContain('*****');
     const project = dops(['build'], dir, { DBT_LOG_FORMAT: 'json', DBT_ENV_SECRET_TOKEN: 'tok3nvalue' });
     expect(project.status).toBe(2);
     expect(project.stdout + project.stderr).not.toContain('tok3nvalue');
-    expect(events(project.stdout)[0].message).toBe("Model 'bad' depends on '*****', which was not found");
+    expect(errorEvent(project.stdout).data.exc).toBe("models/bad.sql:1: Model 'bad' depends on '*****', which was not found");
   });
 });

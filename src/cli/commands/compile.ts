@@ -1,6 +1,12 @@
 import { Option, type Command } from 'commander';
 import { compiledLine } from '../fast-compile.js';
+import { eventLine } from '../../reporter/dbt-events.js';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
+
+/** dbt's `CompiledNode` event (Q042, https://docs.getdbt.com/reference/events-logging) for `--log-format json`. */
+function compiledEvent(msg: string, nodeName: string, uniqueId: string, compiled: string, inline: boolean, flags: CliFlags & { output: 'text' | 'json' }): string {
+  return eventLine('CompiledNode', msg, { node_name: nodeName, compiled, is_inline: inline, output_format: flags.output, unique_id: uniqueId, quiet: Boolean(flags.quiet) });
+}
 
 /**
  * Registers `compile`: writes compiled SQL to target/compiled and lists the files. With `--inline`
@@ -20,13 +26,23 @@ export function registerCompile(program: Command): void {
       if (flags.inline !== undefined) {
         const { compileInline } = await import('../../api/compile-inline.js');
         const sql = await compileInline({ ...options, inline: flags.inline });
-        process.stdout.write(json ? `${JSON.stringify({ compiled: sql }, null, 2)}\n` : flags.quiet ? `${sql}\n` : `Compiled inline node is:\n${sql}\n`);
+        const text = json ? JSON.stringify({ compiled: sql }, null, 2) : flags.quiet ? sql : `Compiled inline node is:\n${sql}`;
+        if (flags.logFormat === 'json') process.stdout.write(compiledEvent(text, 'inline_query', '', sql, true, flags));
+        else process.stdout.write(`${text}\n`);
         return;
       }
       if (flags.select?.length) {
         const api = await import('../../api/commands.js');
         const entries = await api.compileWithDatabase(options);
         const shown = entries.filter((e) => !e.uniqueId.startsWith('test.'));
+        if (flags.logFormat === 'json') {
+          // --log-format json: dbt's CompiledNode event per node, its msg the text the node prints.
+          for (const entry of shown) {
+            const text = json ? JSON.stringify({ node: entry.name, compiled: entry.sql }, null, 2) : flags.quiet ? entry.sql : `Compiled node '${entry.name}' is:\n${entry.sql}`;
+            process.stdout.write(compiledEvent(text, entry.name, entry.uniqueId, entry.sql, false, flags));
+          }
+          return;
+        }
         if (json) {
           // dbt's CompiledNode event in JSON: one object per node, nothing else on stdout.
           for (const entry of shown) process.stdout.write(`${JSON.stringify({ node: entry.name, compiled: entry.sql }, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { eventLine } from '../../reporter/dbt-events.js';
 import { toApiOptions, withSelectFlags, type CliFlags } from '../options.js';
 
 function wholeNumber(value: string): number {
@@ -21,7 +22,13 @@ export function registerShow(program: Command): void {
       const { formatTable, jsonValue } = await import('../../reporter/table.js');
       const results = await show({ ...toApiOptions({ ...flags, quiet: flags.quiet || flags.output === 'json' }), inline: flags.inline, limit: flags.limit });
       for (const result of results) {
-        if (flags.output === 'json') {
+        if (flags.logFormat === 'json') {
+          // --log-format json: dbt's ShowNode event (Q041), its msg what the text output shows.
+          const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((name) => [name, jsonValue(row[name])])));
+          const preview = flags.output === 'json' ? JSON.stringify(rows) : formatTable(result.columns, result.rows, { write: () => undefined }).replace(/\n$/, '');
+          const msg = flags.output === 'json' ? JSON.stringify(result.inline ? { show: rows } : { node: result.node, show: rows }, null, 2) : flags.quiet ? preview : `${result.inline ? 'Previewing inline node:' : `Previewing node '${result.node}':`}\n${preview}`;
+          process.stdout.write(eventLine('ShowNode', msg, { node_name: result.node, preview, is_inline: Boolean(result.inline), output_format: flags.output, unique_id: '', quiet: Boolean(flags.quiet) }));
+        } else if (flags.output === 'json') {
           const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((name) => [name, jsonValue(row[name])])));
           process.stdout.write(`${JSON.stringify({ node: result.node, show: rows }, null, 2)}\n`);
         } else {

@@ -9,7 +9,7 @@ export function registerSource(program: Command): void {
     const { sourceFreshness } = await import('../../api/freshness.js');
     const { printFreshness } = await import('../../reporter/freshness.js');
     const outcome = await sourceFreshness(toApiOptions(flags));
-    printFreshness(process.stdout, outcome.results);
+    printFreshness(process.stdout, outcome.results, { json: flags.logFormat === 'json' });
     process.exitCode = outcome.success ? EXIT.ok : EXIT.nodeFailed;
   });
 }

@@ -39,7 +39,7 @@ describe('reports for CI', () => {
     dir = makeProject(FILES);
     junitPath = join(makeTempDir(), 'reports', 'dops.xml');
     const stream = { write: (text: string) => lines.push(...text.split('\n').filter(Boolean)) };
-    outcome = await build({ projectDir: dir, junit: junitPath, reporter: new JsonReporter(stream) });
+    outcome = await build({ projectDir: dir, junit: junitPath, reporter: new JsonReporter(stream, 'debug') });
   });
   afterAll(removeProjects);
 
@@ -79,17 +79,27 @@ describe('reports for CI', () => {
     expect(Number(byName.good['@time'])).toBeGreaterThanOrEqual(0);
   });
 
-  it('--log-format json writes one JSON event per line: run_started, node_started/finished, run_finished', () => {
+  it("--log-format json writes dbt's events, one per line: node events with node_info, the run's summary", () => {
+    // dbt-core 1.10's structured log (https://docs.getdbt.com/reference/events-logging); at debug, NodeStart / NodeFinished too.
     const events = lines.map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({ event: 'run_started', total: outcome.results.length });
-    const started = events.filter((e) => e.event === 'node_started');
-    const finished = events.filter((e) => e.event === 'node_finished');
+    const named = (name: string) => events.filter((e) => e.info.name === name);
+    expect(named('ConcurrencyLine')[0].data).toMatchObject({ node_count: outcome.results.length, num_threads: expect.any(Number) });
+    const started = named('NodeStart');
+    const finished = named('NodeFinished');
     expect(finished).toHaveLength(outcome.results.length);
     // skipped nodes never start
     expect(started).toHaveLength(outcome.results.length - 1);
-    expect(finished.find((e) => e.name === 'broken')).toMatchObject({ status: 'error', level: 'error', resource_type: 'model' });
-    expect(finished.find((e) => e.name === 'good')).toMatchObject({ status: 'success', rows_affected: 3, relation_name: 'main.good', thread_id: 'Thread-1' });
-    expect(events[events.length - 1]).toMatchObject({ event: 'run_finished', level: 'error', error: 2, warn: 1, skip: 1, total: outcome.results.length });
-    for (const event of events) expect(Date.parse(event.ts)).not.toBeNaN();
+    expect(started.every((e) => e.info.code === 'Q024' && e.info.level === 'debug' && e.data.node_info.node_status === 'started')).toBe(true);
+    const broken = finished.find((e) => e.data.node_info.node_name === 'broken');
+    expect(broken.data.run_result).toMatchObject({ status: 'error' });
+    expect(broken.data.node_info).toMatchObject({ resource_type: 'model', node_status: 'error', unique_id: 'model.proj.broken' });
+    const good = named('LogModelResult').find((e) => e.data.node_info.node_name === 'good');
+    expect(good.info).toMatchObject({ code: 'Q012', level: 'info', thread: 'Thread-1' });
+    expect(good.data).toMatchObject({ status: 'success', node_info: { materialized: 'table', node_relation: { schema: 'main', alias: 'good', relation_name: 'main.good' } } });
+    expect(named('LogModelResult').find((e) => e.data.node_info.node_name === 'broken').info.level).toBe('error');
+    expect(named('EndOfRunSummary')[0].data).toMatchObject({ num_errors: 2, num_warnings: 1 });
+    expect(events[events.length - 1].info).toMatchObject({ name: 'StatsLine', code: 'Z023' });
+    expect(events[events.length - 1].data.stats).toMatchObject({ error: 2, warn: 1, skip: 1, total: outcome.results.length });
+    for (const event of events) expect(Date.parse(event.info.ts)).not.toBeNaN();
   });
 });

@@ -99,8 +99,8 @@ describe('build records of two runs at once on PostgreSQL', () => {
     // x's latest record is B's build: the same vars reuse it, A's vars build it again.
     const same = dops(['run', '--target', 'pg', '-s', 'x', '--vars', '{who: b}', '--log-format', 'json'], dir);
     expect(same.status, same.stdout + same.stderr).toBe(0);
-    const finished = same.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.event === 'run_finished');
-    expect(finished).toMatchObject({ reused: 1, total: 1 });
+    const finished = same.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.info.name === 'StatsLine');
+    expect(finished.data.stats).toMatchObject({ reused: 1, total: 1 });
     const other = dops(['run', '--target', 'pg', '-s', 'x'], dir);
     expect(other.status, other.stdout + other.stderr).toBe(0);
     expect(await pgQuery(server, 'select who from main.x', dbname)).toEqual([{ who: 'a' }]);

@@ -73,15 +73,16 @@ describe('reporters batch node lines without changing the order of the output', 
     expect(s.writes[2]).toContain('Finished running 2 nodes');
   });
 
-  it('JsonReporter: node events wait; run_finished writes them first', () => {
+  it('JsonReporter: node events wait; the run summary writes them first', () => {
     const s = fdStream();
-    const reporter = new JsonReporter(s);
+    const reporter = new JsonReporter(s, 'debug');
     reporter.runStarted(1);
+    const before = s.writes.length;
     reporter.nodeStarted(a, 0);
     reporter.nodeFinished(a, result(a), 1, 1);
-    expect(s.writes).toHaveLength(1);
-    reporter.runFinished([result(a)], summarize([result(a)], 1));
-    const events = s.writes.join('').trim().split('\n').map((line) => JSON.parse(line).event);
-    expect(events).toEqual(['run_started', 'node_started', 'node_finished', 'run_finished']);
+    expect(s.writes).toHaveLength(before);
+    reporter.runFinished([result(a)], summarize([result(a)], 1), new Map());
+    const events = s.writes.slice(before).join('').trim().split('\n').map((line) => JSON.parse(line).info.name);
+    expect(events).toEqual(['LogStartLine', 'NodeStart', 'LogModelResult', 'NodeFinished', 'FinishedRunningStats', 'EndOfRunSummary', 'StatsLine']);
   });
 });
