@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompilationError, DatabaseError, DopsError } from '../errors.js';
 import type { Manifest } from '../manifest/manifest.js';
-import { isSqlNode, type ManifestNode, type ModelNode, type Relation, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
+import { isSqlNode, type ManifestNode, type ModelNode, type Relation, type SeedNode, type SqlNode, type UnitTestOverrides } from '../manifest/nodes.js';
 import { runtimeContext, type GlobalContext, type RelationResolver } from '../templating/context.js';
 import type { TemplateOutput } from '../templating/dbt-context.js';
 import { NeedsDatabase, renderLive, type DatabaseReplay } from '../templating/introspection.js';
-import type { Connection } from '../adapter/adapter.js';
+import type { ColumnType, Connection } from '../adapter/adapter.js';
 import { serializeNode } from '../artifacts/manifest.js';
 import type { TemplateEngine } from '../templating/engine.js';
 import { TemplateRelation } from '../templating/relation.js';
@@ -433,6 +433,23 @@ export class Compiler {
     const fromYaml = (node.resourceType === 'test' && node.testType === 'generic') || /\.ya?ml$/.test(node.originalFilePath);
     const file = fromYaml ? join(node.originalFilePath, `${node.name}.sql`) : node.originalFilePath;
     return join(this.targetPath, 'compiled', node.packageName, file);
+  }
+
+  /**
+   * A seed's column types as inferred from its CSV, kept with the compiled SQL between
+   * invocations (see {@link CompileCache}): a seed whose CSV (by the checksum the parser took),
+   * delimiter, `column_types` and engine are unchanged is not read, checked and typed again. Only
+   * a CSV that passed is kept, so its checks pass again.
+   * @param engine the target's type (its dialect types the columns)
+   * @param infer reads, checks and types the CSV (see seedTable); its errors are thrown, nothing kept
+   */
+  seedColumns(node: SeedNode, engine: string, infer: () => ColumnType[]): ColumnType[] {
+    const key = hashText(JSON.stringify([node.checksum, node.config.delimiter ?? null, node.config.column_types ?? null, engine]));
+    const saved = this.saved?.lookup(node.uniqueId, key);
+    if (saved) return JSON.parse(saved.sql) as ColumnType[];
+    const columns = infer();
+    this.saved?.store(node.uniqueId, { key, env: [], sql: JSON.stringify(columns), file: null });
+    return columns;
   }
 
   /**

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import type { ColumnType, Dialect, RelationKind, SeedData } from '../adapter/adapter.js';
 import { quoteIdentifier, renderRelation } from '../adapter/quoting.js';
 import type { Relation } from '../manifest/nodes.js';
@@ -307,25 +305,15 @@ export function seedTable(records: string[][], columnTypes: Record<string, strin
 }
 
 /**
- * Reads a seed CSV (header row, fields as written) and types it with {@link seedTable}.
- * @param csvPath absolute path
- */
-export function readSeedData(csvPath: string, columnTypes: Record<string, string> | undefined, delimiter: string, dialect: Dialect): SeedData {
-  const records = parse(readFileSync(csvPath, 'utf8'), { delimiter, skip_empty_lines: true, bom: true, relax_column_count: true }) as string[][];
-  return seedTable(records, columnTypes, dialect);
-}
-
-/**
  * Plans a seed load: the CSV's rows into a table, swapped in atomically like a `table` model.
  * Engines that read files (DuckDB) select from the file, every column typed as dbt types it
  * (see {@link seedTable}), as dbt-duckdb creates the table and copies the file into it; others get
  * the rows parsed here and inserted in batches into a table created with those types.
  * @param csvPath absolute path of the CSV
+ * @param data the CSV typed by {@link seedTable} (for an engine that reads the file, only its columns)
  * @param quoteColumns the seed's `quote_columns` config (false: names folded to lower case where dops parses the file)
- * @param records the CSV's records when already parsed (checkSeedCsv); else the file is read
  */
-export function planSeed(relation: Relation, csvPath: string, columnTypes: Record<string, string> | undefined, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect, quoteColumns?: boolean, records?: string[][]): MaterializationPlan {
-  const data = records ? seedTable(records, columnTypes, dialect) : readSeedData(csvPath, columnTypes, delimiter ?? ',', dialect);
+export function planSeed(relation: Relation, csvPath: string, data: SeedData, existing: RelationKind | undefined, delimiter: string | undefined, dialect: Dialect, quoteColumns?: boolean): MaterializationPlan {
   if (dialect.seedSelect) return planTable(relation, dialect.seedSelect(csvPath, data.columns.map((c) => c.type), delimiter ?? ','), existing, dialect);
   // `quote_columns: false` (https://docs.getdbt.com/reference/resource-configs/quote_columns): the
   // header's names unquoted, which PostgreSQL folds to lower case (`COLUMN_NAME` -> `column_name`).

@@ -6,7 +6,7 @@ import { CompilationError, DatabaseError, DopsError, formatLocation } from '../e
 import { relationName, type ManifestNode, type ModelNode, type SeedNode, type SqlNode } from '../manifest/nodes.js';
 import { planModel, planSeed, type MaterializationPlan } from '../materializations/index.js';
 import { checkSeedCsv, seedRecordLine } from '../materializations/seed-check.js';
-import { UnloadableSeedValue } from '../materializations/seed.js';
+import { seedTable, UnloadableSeedValue } from '../materializations/seed.js';
 import { assertContract, contractConfig, foreignKeyResolver } from '../materializations/contract.js';
 import type { ContractContext } from '../materializations/table.js';
 import type { RelationCatalog } from './catalog.js';
@@ -171,9 +171,12 @@ async function runSeed(seed: SeedNode, connection: Connection, catalog: Relation
   try {
     // Absolute: DuckDB tries a relative path against the process's cwd before file_search_path.
     const csvPath = join(projectDir, seed.originalFilePath);
-    const records = checkSeedCsv(projectDir, seed.originalFilePath, delimiter);
+    const { dialect } = connection;
+    const typed = () => seedTable(checkSeedCsv(projectDir, seed.originalFilePath, delimiter), seed.config.column_types, dialect);
+    // An engine that reads the file needs only the columns' types, kept between runs by the compiler.
+    const data = dialect.seedSelect ? { columns: compiler.seedColumns(seed, dialect.type, () => typed().columns), rows: [] } : typed();
     const rows = await withNodeHooks(seed, connection, compiler, true, async (pre, post) => {
-      const plan = planSeed(seed.relation, csvPath, seed.config.column_types, existing, delimiter, connection.dialect, seed.config.quote_columns === undefined ? undefined : seed.config.quote_columns === true || seed.config.quote_columns === 'true', records);
+      const plan = planSeed(seed.relation, csvPath, data, existing, delimiter, dialect, seed.config.quote_columns === undefined ? undefined : seed.config.quote_columns === true || seed.config.quote_columns === 'true');
       return (await runPlan(connection, spliceHooks(plan, pre, post))) ?? plan.knownRowCount;
     });
     catalog.record(seed.relation, 'table');

@@ -5,6 +5,7 @@ import { failureCountQuery, planModel, planSeed } from '../../../src/materializa
 import { dropStatement, transactional } from '../../../src/materializations/plan.js';
 import { planTable } from '../../../src/materializations/table.js';
 import { planView } from '../../../src/materializations/view.js';
+import { seedTable } from '../../../src/materializations/seed.js';
 import { model, thrown } from '../helpers.js';
 
 const relation = { schema: 'marts', identifier: 'orders' };
@@ -109,7 +110,7 @@ describe('seeds', () => {
 
   it('loads a seed like a table, column_types winning over inferred types', () => {
     const records = [['code', 'population'], ['nl', '17'], ['be', '11']];
-    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', { code: 'varchar(2)' }, 'table', ';', duckdbDialect, undefined, records);
+    const plan = planSeed({ schema: 'main', identifier: 'countries' }, 'seeds/countries.csv', seedTable(records, { code: 'varchar(2)' }, duckdbDialect), 'table', ';', duckdbDialect);
     expect(plan).toEqual({
       statements: [
         'begin transaction',
@@ -124,7 +125,7 @@ describe('seeds', () => {
   });
 
   it('defaults the seed delimiter to a comma', () => {
-    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', undefined, undefined, undefined, duckdbDialect, undefined, [['a'], ['1']]).statements[2]).toBe(
+    expect(planSeed({ schema: 'main', identifier: 'c' }, 'seeds/c.csv', seedTable([['a'], ['1']], undefined, duckdbDialect), undefined, undefined, duckdbDialect).statements[2]).toBe(
       `create or replace table "main"."c__dops_tmp" as (\nselect * from read_csv('seeds/c.csv', header = true, auto_detect = true, delim = ',', types = ['INTEGER'])\n)`,
     );
   });
