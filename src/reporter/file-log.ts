@@ -84,8 +84,11 @@ export class FileLogReporter implements Reporter {
   }
 }
 
-/** One reporter that forwards every event to each of `reporters`. */
-export function combineReporters(...reporters: Reporter[]): Reporter {
+/**
+ * One reporter that forwards every event to each of `reporters`, in order. Typed `Required` so an
+ * event added to {@link Reporter} cannot be left out here (tsc fails until it is forwarded).
+ */
+export function combineReporters(...reporters: Reporter[]): Required<Reporter> {
   return {
     warnings: (messages) => reporters.forEach((r) => r.warnings?.(messages)),
     log: (message) => reporters.forEach((r) => r.log?.(message)),
@@ -93,6 +96,8 @@ export function combineReporters(...reporters: Reporter[]): Reporter {
     runStarted: (total, info) => reporters.forEach((r) => r.runStarted?.(total, info)),
     nodeStarted: (node, thread) => reporters.forEach((r) => r.nodeStarted?.(node, thread)),
     nodeFinished: (node, result, index, total) => reporters.forEach((r) => r.nodeFinished?.(node, result, index, total)),
+    hookStarted: (name, index, total, kind) => reporters.forEach((r) => r.hookStarted?.(name, index, total, kind)),
+    hookFinished: (name, status, message, seconds, index, total, kind) => reporters.forEach((r) => r.hookFinished?.(name, status, message, seconds, index, total, kind)),
     runFinished: (results, summary, nodes) => reporters.forEach((r) => r.runFinished?.(results, summary, nodes)),
   };
 }
