@@ -65,6 +65,17 @@ export class FileLogReporter implements Reporter {
     this.line(level, `Thread-${result.thread + 1}`, `${index} of ${total} ${result.status} ${node.uniqueId} in ${result.executionTime.toFixed(2)}s${result.message ? `: ${result.message}` : ''}`);
   }
 
+  /** dbt's `LogHookStartLine`, without the dots: `1 of 1 START hook: <project>.on-run-start.0`. */
+  hookStarted(name: string, index: number, total: number): void {
+    this.line('info', 'main', `${index} of ${total} START hook: ${name}`);
+  }
+
+  /** dbt's `LogHookEndLine`, without the dots: `1 of 1 OK hook: <project>.on-run-start.0 in 0.01s`; a failure is an `error` line with its message. */
+  hookFinished(name: string, status: 'success' | 'error', message: string, seconds: number, index: number, total: number): void {
+    const label = status === 'success' ? 'OK' : 'ERROR';
+    this.line(status === 'error' ? 'error' : 'info', 'main', `${index} of ${total} ${label} hook: ${name} in ${seconds.toFixed(2)}s${status === 'error' ? `: ${message}` : ''}`);
+  }
+
   runFinished(_results: NodeResult[], summary: RunSummary): void {
     this.line('info', 'main', `Done. PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ""} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total} in ${summary.elapsed.toFixed(2)}s`);
     this.flush();
