@@ -8,8 +8,9 @@ import type { Reporter } from './reporter.js';
  * their order: any other event (a template's log, warnings, the run's end) first hands over the
  * queued ones, and so does the process exiting.
  * @param reporter receives every event, in the order they were reported
- * @returns a reporter with the same events (typed `Required`: tsc fails when one is not passed on); an error the wrapped reporter throws while handling
- *   queued events is thrown by the next event reported (e.g. `runFinished`)
+ * @returns a reporter with the same events (typed `Required`: tsc fails when one is not passed
+ *   on); an error the wrapped reporter throws while handling queued events is thrown by the next
+ *   event reported (e.g. `runFinished`)
  */
 export function deferNodeEvents(reporter: Reporter): Required<Reporter> {
   const queue: (() => void)[] = [];
