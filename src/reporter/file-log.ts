@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
-import type { Reporter, RunInfo } from './reporter.js';
+import type { HookStatus, Reporter, RunInfo } from './reporter.js';
 
 let active: FileLogReporter | undefined;
 
@@ -71,8 +71,8 @@ export class FileLogReporter implements Reporter {
   }
 
   /** dbt's `LogHookEndLine`, without the dots: `1 of 1 OK hook: <project>.on-run-start.0 in 0.01s`; a failure is an `error` line with its message. */
-  hookFinished(name: string, status: 'success' | 'error', message: string, seconds: number, index: number, total: number): void {
-    const label = status === 'success' ? 'OK' : 'ERROR';
+  hookFinished(name: string, status: HookStatus, message: string, seconds: number, index: number, total: number): void {
+    const label = status === 'success' ? 'OK' : status === 'skipped' ? 'SKIP' : 'ERROR';
     this.line(status === 'error' ? 'error' : 'info', 'main', `${index} of ${total} ${label} hook: ${name} in ${seconds.toFixed(2)}s${status === 'error' ? `: ${message}` : ''}`);
   }
 

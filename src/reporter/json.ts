@@ -3,7 +3,7 @@ import type { NodeResult, RunSummary } from '../runner/results.js';
 import { DOPS_VERSION } from '../version.js';
 import { DBT_EVENTS, eventLine, levelShown, nodeInfo, writeVersionHeader, type DbtEventName, type EventLevel } from './dbt-events.js';
 import { BatchedOutput } from './batched-output.js';
-import type { Reporter, RunInfo } from './reporter.js';
+import type { HookStatus, Reporter, RunInfo } from './reporter.js';
 import { completedHead, finishedLine, foundLine, hookLine, hookStartLine, resultLine, startLine, startSubject, statsCounts, type LogLevel, type OutputStream } from './terminal.js';
 
 /** The level dbt gives a node's result event (its `DynamicLevel`): errors and failures `error`, warnings `warn`. */
@@ -130,7 +130,7 @@ export class JsonReporter implements Reporter {
   }
 
   /** dbt's `LogHookEndLine` (Q033): `data` {statement, status, index, total, execution_time}; a failure is an `error` event with its message. */
-  hookFinished(name: string, status: 'success' | 'error', message: string, seconds: number, index: number, total: number): void {
+  hookFinished(name: string, status: HookStatus, message: string, seconds: number, index: number, total: number): void {
     this.emit('LogHookEndLine', `${hookLine(name, status, seconds, index, total)}${status === 'error' ? `\n  ${message}` : ''}`, { statement: name, status, index, total, execution_time: seconds }, { level: status === 'error' ? 'error' : 'info' });
   }
 

@@ -103,7 +103,8 @@ export async function runHookStatements(connection: Connection, sqls: string[], 
 export interface ProjectHookResult {
   /** dbt's statement name: `<project>.on-run-start.<n>` (n 0-based, as dbt prints it). */
   name: string;
-  status: 'success' | 'error';
+  /** `skipped`: an earlier hook failed, so this one did not run (dbt's `safe_run_hooks`). */
+  status: 'success' | 'error' | 'skipped';
   message: string;
   seconds: number;
 }
@@ -112,16 +113,17 @@ export interface ProjectHookResult {
 export interface ProjectHookEvents {
   /** Hook `index` (0-based) named `name` starts. */
   started?(name: string, index: number): void;
-  /** Hook `index` (0-based) ended with `result`. */
+  /** Hook `index` (0-based) ended with `result` (skipped hooks end without starting). */
   finished?(result: ProjectHookResult, index: number): void;
 }
 
 /**
  * Runs the project's on-run-start or on-run-end hooks in order, each rendered at run time
- * (on-run-end also sees `results` and `schemas`). Stops at the first failure.
+ * (on-run-end also sees `results` and `schemas`). After the first failure the remaining hooks
+ * are not run: each is a `skipped` result, as dbt reports them.
  * @param stand-in a node-like object giving the root project's name and target schema to the context
  * @param events told when each hook starts and ends
- * @returns one result per hook run
+ * @returns one result per hook, in order
  */
 export async function runProjectHooks(
   connection: Connection,
@@ -136,6 +138,12 @@ export async function runProjectHooks(
   const results: ProjectHookResult[] = [];
   for (const [index, hook] of hooks.entries()) {
     const name = `${projectName}.${kind}.${index}`;
+    if (results.some((done) => done.status === 'error')) {
+      const skipped: ProjectHookResult = { name, status: 'skipped', message: 'SKIP', seconds: 0 };
+      results.push(skipped);
+      events.finished?.(skipped, index);
+      continue;
+    }
     const started = Date.now();
     events.started?.(name, index);
     let result: ProjectHookResult;
@@ -149,7 +157,6 @@ export async function runProjectHooks(
     }
     results.push(result);
     events.finished?.(result, index);
-    if (result.status === 'error') break;
   }
   return results;
 }
