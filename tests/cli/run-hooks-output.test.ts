@@ -24,10 +24,10 @@ function dops(args: string[], cwd: string): { status: number | null; stdout: str
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A project with one on-run-start and one on-run-end hook and two models (`v` reads `m`). */
-function hookedProject(onRunStart: string, onRunEnd = 'insert into audit values (1)'): string {
+/** A project with the given on-run-start and on-run-end hooks (YAML values) and two models (`v` reads `m`). */
+function hookedProject(onRunStart: string, onRunEnd = '"insert into audit values (1)"'): string {
   return makeProject({
-    'dops_project.yml': `${DEFAULT_PROJECT_FILE}on-run-start: "${onRunStart}"\non-run-end: "${onRunEnd}"\n`,
+    'dops_project.yml': `${DEFAULT_PROJECT_FILE}on-run-start: ${onRunStart}\non-run-end: ${onRunEnd}\n`,
     'models/m.sql': 'select 1 as id\n',
     'models/v.sql': "select * from {{ ref('m') }}\n",
   });
@@ -44,7 +44,7 @@ type Event = { info: Record<string, any>; data: Record<string, any> };
 
 describe('on-run hooks in the output of dops build', () => {
   it('prints START and OK lines for each hook: on-run-start after the header and before the nodes, on-run-end after them', () => {
-    const dir = hookedProject('create table if not exists audit (x int)');
+    const dir = hookedProject('"create table if not exists audit (x int)"');
     const run = dops(['build'], dir);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -83,7 +83,7 @@ describe('on-run hooks in the output of dops build', () => {
   });
 
   it('--log-format json emits LogHookStartLine (Q032) and LogHookEndLine (Q033) per hook, around the node events', () => {
-    const dir = hookedProject('create table if not exists audit (x int)');
+    const dir = hookedProject('"create table if not exists audit (x int)"');
     const run = dops(['build', '--log-format', 'json'], dir);
     expect(run.status).toBe(0);
     const events = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
@@ -107,14 +107,18 @@ describe('on-run hooks in the output of dops build', () => {
     expect(at(hooks[3])).toBeLessThan(names.indexOf('FinishedRunningStats'));
   });
 
-  it('a failing on-run-start hook prints its error line, skips every node and exits 1', () => {
-    const dir = hookedProject('select * from no_such_table', 'create table if not exists audit (x int)');
+  it('a failing on-run-start hook prints its error line, skips the hooks after it and every node, and exits 1', () => {
+    const dir = hookedProject('["select * from no_such_table", "create table if not exists audit (x int)"]', '"create table if not exists audit (x int)"');
     const run = dops(['build'], dir);
     expect(run.status).toBe(1);
     const lines = run.stdout.split('\n');
-    const error = lineOf(lines, /^1 of 1 ERROR hook: proj\.on-run-start\.0 \.+ \[ERROR in \d\.\d\ds\]$/);
+    const error = lineOf(lines, /^1 of 2 ERROR hook: proj\.on-run-start\.0 \.+ \[ERROR in \d\.\d\ds\]$/);
     expect(lines[error + 1]).toMatch(/^ {2}Hook failed in proj\.on-run-start\.0: .*no_such_table/);
-    expect(lineOf(lines, /^1 of 1 START hook: proj\.on-run-start\.0 /)).toBe(error - 1);
+    expect(lineOf(lines, /^1 of 2 START hook: proj\.on-run-start\.0 /)).toBe(error - 1);
+    // dbt's safe_run_hooks: the hooks after the failed one do not run (no START), each is a SKIP line.
+    expect(lines[error + 2]).toBe(`2 of 2 SKIP hook: proj.on-run-start.1 ${'.'.repeat(26)} [SKIP in 0.00s]`);
+    expect(lines[error + 3]).toBe('');
+    expect(lines.filter((line) => /START hook: proj\.on-run-start\.1/.test(line))).toEqual([]);
     // The nodes never start: each is a SKIP line, after the hook's error.
     expect(lines.filter((line) => / START sql /.test(line))).toEqual([]);
     expect(lineOf(lines, /^1 of 2 SKIP main\.m \.+ \[SKIP\]$/)).toBeGreaterThan(error);
@@ -124,16 +128,19 @@ describe('on-run hooks in the output of dops build', () => {
     expect(lines).toContain('Completed with 1 hook error');
     expect(lines).toContain('Done. PASS=0 WARN=0 ERROR=0 SKIP=2 TOTAL=2');
     // The file log records the failure at error level.
-    expect(readFileSync(join(dir, 'logs/dops.log'), 'utf8')).toMatch(/\[error\] \[main {6}\]: 1 of 1 ERROR hook: proj\.on-run-start\.0 in \d\.\d\ds: Hook failed in proj\.on-run-start\.0: .*no_such_table/);
+    const log = readFileSync(join(dir, 'logs/dops.log'), 'utf8');
+    expect(log).toMatch(/\[error\] \[main {6}\]: 1 of 2 ERROR hook: proj\.on-run-start\.0 in \d\.\d\ds: Hook failed in proj\.on-run-start\.0: .*no_such_table/);
+    expect(log).toMatch(/\[info \] \[main {6}\]: 2 of 2 SKIP hook: proj\.on-run-start\.1 in 0\.00s\n/);
 
     // In JSON the end line is an error-level LogHookEndLine with status error, and no node starts.
     const json = dops(['build', '--log-format', 'json'], dir);
     expect(json.status).toBe(1);
     const events = json.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
-    const end = events.filter((event) => event.info.name === 'LogHookEndLine' && event.data.statement === 'proj.on-run-start.0');
-    expect(end).toHaveLength(1);
-    expect(end[0].info.level).toBe('error');
-    expect(end[0].data).toMatchObject({ status: 'error', index: 1, total: 1 });
+    const end = events.filter((event) => event.info.name === 'LogHookEndLine' && /on-run-start/.test(event.data.statement));
+    expect(end.map((event) => [event.data.statement, event.data.status, event.info.level, event.data.index, event.data.total])).toEqual([
+      ['proj.on-run-start.0', 'error', 'error', 1, 2],
+      ['proj.on-run-start.1', 'skipped', 'info', 2, 2],
+    ]);
     expect(events.filter((event) => event.info.name === 'LogStartLine')).toEqual([]);
   });
 });
