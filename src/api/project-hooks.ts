@@ -10,7 +10,8 @@ import type { LoadedProject } from './project.js';
 
 /**
  * Runs the project's `on-run-start` or `on-run-end` hooks
- * (https://docs.getdbt.com/reference/project-configs/on-run-start-on-run-end) and reports each one.
+ * (https://docs.getdbt.com/reference/project-configs/on-run-start-on-run-end) and reports each one
+ * as it starts (`hookStarted`) and ends (`hookFinished`).
  * on-run-end sees dbt's `results` (one object per node: `status`, `message`, `execution_time`,
  * `node` with `unique_id`, `name`, `resource_type`, `schema`, `alias`) and `schemas` (the schemas the
  * run built into).
@@ -47,7 +48,10 @@ export async function runOnRunHooks(
     extra.schemas = [...schemas].sort();
     extra.database_schemas = [...schemas].sort().map((schema) => [null, schema]);
   }
-  const ran = await runProjectHooks(connection, compiler, hooks, kind, name, standIn, extra);
-  ran.forEach((result, index) => options.reporter?.hookFinished?.(result.name, result.status, result.message, result.seconds, index + 1, hooks.length));
-  return ran.length === hooks.length && ran.every((result) => result.status === 'success');
+  const reporter = options.reporter;
+  const ran = await runProjectHooks(connection, compiler, hooks, kind, name, standIn, extra, {
+    started: (statement, index) => reporter?.hookStarted?.(statement, index + 1, hooks.length, kind),
+    finished: (result, index) => reporter?.hookFinished?.(result.name, result.status, result.message, result.seconds, index + 1, hooks.length, kind),
+  });
+  return ran.every((result) => result.status === 'success');
 }

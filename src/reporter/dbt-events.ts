@@ -27,6 +27,7 @@ export const DBT_EVENTS = {
   NodeStart: ['Q024', 'debug'],
   NodeFinished: ['Q025', 'debug'],
   ConcurrencyLine: ['Q027', 'info'],
+  LogHookStartLine: ['Q032', 'info'],
   LogHookEndLine: ['Q033', 'info'],
   NothingToDo: ['Q035', 'warn'],
   ShowNode: ['Q041', 'info'],

@@ -8,10 +8,11 @@ import type { Reporter } from './reporter.js';
  * their order: any other event (a template's log, warnings, the run's end) first hands over the
  * queued ones, and so does the process exiting.
  * @param reporter receives every event, in the order they were reported
- * @returns a reporter with the same events; an error the wrapped reporter throws while handling
- *   queued events is thrown by the next event reported (e.g. `runFinished`)
+ * @returns a reporter with the same events (typed `Required`: tsc fails when one is not passed
+ *   on); an error the wrapped reporter throws while handling queued events is thrown by the next
+ *   event reported (e.g. `runFinished`)
  */
-export function deferNodeEvents(reporter: Reporter): Reporter {
+export function deferNodeEvents(reporter: Reporter): Required<Reporter> {
   const queue: (() => void)[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   let failure: { error: unknown } | undefined;
@@ -63,9 +64,13 @@ export function deferNodeEvents(reporter: Reporter): Reporter {
     },
     nodeStarted: (node, thread) => later(() => reporter.nodeStarted?.(node, thread)),
     nodeFinished: (node, result, index, total) => later(() => reporter.nodeFinished?.(node, result, index, total)),
-    hookFinished: (name, status, message, seconds, index, total) => {
+    hookStarted: (name, index, total, kind) => {
       settle();
-      reporter.hookFinished?.(name, status, message, seconds, index, total);
+      reporter.hookStarted?.(name, index, total, kind);
+    },
+    hookFinished: (name, status, message, seconds, index, total, kind) => {
+      settle();
+      reporter.hookFinished?.(name, status, message, seconds, index, total, kind);
     },
     runFinished: (results, summary, nodes) => {
       settle();

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
-import type { Reporter, RunInfo } from './reporter.js';
+import type { HookStatus, Reporter, RunInfo } from './reporter.js';
 
 let active: FileLogReporter | undefined;
 
@@ -65,6 +65,17 @@ export class FileLogReporter implements Reporter {
     this.line(level, `Thread-${result.thread + 1}`, `${index} of ${total} ${result.status} ${node.uniqueId} in ${result.executionTime.toFixed(2)}s${result.message ? `: ${result.message}` : ''}`);
   }
 
+  /** dbt's `LogHookStartLine`, without the dots: `1 of 1 START hook: <project>.on-run-start.0`. */
+  hookStarted(name: string, index: number, total: number): void {
+    this.line('info', 'main', `${index} of ${total} START hook: ${name}`);
+  }
+
+  /** dbt's `LogHookEndLine`, without the dots: `1 of 1 OK hook: <project>.on-run-start.0 in 0.01s`; a failure is an `error` line with its message. */
+  hookFinished(name: string, status: HookStatus, message: string, seconds: number, index: number, total: number): void {
+    const label = status === 'success' ? 'OK' : status === 'skipped' ? 'SKIP' : 'ERROR';
+    this.line(status === 'error' ? 'error' : 'info', 'main', `${index} of ${total} ${label} hook: ${name} in ${seconds.toFixed(2)}s${status === 'error' ? `: ${message}` : ''}`);
+  }
+
   runFinished(_results: NodeResult[], summary: RunSummary): void {
     this.line('info', 'main', `Done. PASS=${summary.pass}${summary.reused ? ` REUSED=${summary.reused}` : ""} WARN=${summary.warn} ERROR=${summary.error} SKIP=${summary.skip} TOTAL=${summary.total} in ${summary.elapsed.toFixed(2)}s`);
     this.flush();
@@ -84,8 +95,11 @@ export class FileLogReporter implements Reporter {
   }
 }
 
-/** One reporter that forwards every event to each of `reporters`. */
-export function combineReporters(...reporters: Reporter[]): Reporter {
+/**
+ * One reporter that forwards every event to each of `reporters`, in order. Typed `Required` so an
+ * event added to {@link Reporter} cannot be left out here (tsc fails until it is forwarded).
+ */
+export function combineReporters(...reporters: Reporter[]): Required<Reporter> {
   return {
     warnings: (messages) => reporters.forEach((r) => r.warnings?.(messages)),
     log: (message) => reporters.forEach((r) => r.log?.(message)),
@@ -93,6 +107,8 @@ export function combineReporters(...reporters: Reporter[]): Reporter {
     runStarted: (total, info) => reporters.forEach((r) => r.runStarted?.(total, info)),
     nodeStarted: (node, thread) => reporters.forEach((r) => r.nodeStarted?.(node, thread)),
     nodeFinished: (node, result, index, total) => reporters.forEach((r) => r.nodeFinished?.(node, result, index, total)),
+    hookStarted: (name, index, total, kind) => reporters.forEach((r) => r.hookStarted?.(name, index, total, kind)),
+    hookFinished: (name, status, message, seconds, index, total, kind) => reporters.forEach((r) => r.hookFinished?.(name, status, message, seconds, index, total, kind)),
     runFinished: (results, summary, nodes) => reporters.forEach((r) => r.runFinished?.(results, summary, nodes)),
   };
 }

@@ -3,8 +3,8 @@ import type { NodeResult, RunSummary } from '../runner/results.js';
 import { DOPS_VERSION } from '../version.js';
 import { DBT_EVENTS, eventLine, levelShown, nodeInfo, writeVersionHeader, type DbtEventName, type EventLevel } from './dbt-events.js';
 import { BatchedOutput } from './batched-output.js';
-import type { Reporter, RunInfo } from './reporter.js';
-import { completedHead, finishedLine, foundLine, hookLine, resultLine, startLine, startSubject, statsCounts, type LogLevel, type OutputStream } from './terminal.js';
+import type { HookStatus, Reporter, RunInfo } from './reporter.js';
+import { completedHead, finishedLine, foundLine, hookLine, hookStartLine, resultLine, startLine, startSubject, statsCounts, type LogLevel, type OutputStream } from './terminal.js';
 
 /** The level dbt gives a node's result event (its `DynamicLevel`): errors and failures `error`, warnings `warn`. */
 function resultLevel(status: NodeResult['status']): EventLevel {
@@ -32,7 +32,8 @@ function resultEvent(node: ManifestNode, result: NodeResult, total: number): [Db
  * (https://docs.getdbt.com/reference/events-logging, dbt-core 1.10's events): `MainReportVersion`,
  * `FoundStats` and `ConcurrencyLine` when a run starts, `LogStartLine` + `NodeStart` and the
  * node's result event (`LogModelResult`, `LogTestResult`, `LogSeedResult`, `LogSnapshotResult`)
- * + `NodeFinished` per node (with `data.node_info`), `LogHookEndLine` per hook,
+ * + `NodeFinished` per node (with `data.node_info`), `LogHookStartLine` and `LogHookEndLine` per
+ * on-run-start / on-run-end hook,
  * `JinjaLogWarning` per warning, `JinjaLogInfo` per template log line, and at the end
  * `FinishedRunningStats`, `EndOfRunSummary`, the problems (`RunResultFailure` /
  * `RunResultWarning` with `RunResultError` / `RunResultWarningMessage` and `SQLCompiledPath`) and
@@ -123,7 +124,13 @@ export class JsonReporter implements Reporter {
     );
   }
 
-  hookFinished(name: string, status: 'success' | 'error', message: string, seconds: number, index: number, total: number): void {
+  /** dbt's `LogHookStartLine` (Q032): `data` {statement, index, total}. */
+  hookStarted(name: string, index: number, total: number): void {
+    this.emit('LogHookStartLine', hookStartLine(name, index, total), { statement: name, index, total });
+  }
+
+  /** dbt's `LogHookEndLine` (Q033): `data` {statement, status, index, total, execution_time}; a failure is an `error` event with its message. */
+  hookFinished(name: string, status: HookStatus, message: string, seconds: number, index: number, total: number): void {
     this.emit('LogHookEndLine', `${hookLine(name, status, seconds, index, total)}${status === 'error' ? `\n  ${message}` : ''}`, { statement: name, status, index, total, execution_time: seconds }, { level: status === 'error' ? 'error' : 'info' });
   }
 

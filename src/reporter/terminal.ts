@@ -4,7 +4,7 @@ import { relationName, type ManifestNode } from '../manifest/nodes.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 import { BatchedOutput } from './batched-output.js';
 import { NodeProgress, type ProgressClock, type ProgressTimings } from './progress.js';
-import type { Reporter, RunInfo } from './reporter.js';
+import type { HookKind, HookStatus, Reporter, RunInfo } from './reporter.js';
 
 /** Where terminal output goes; `isTTY` decides colors. */
 export interface OutputStream {
@@ -113,11 +113,26 @@ export function resultLine(node: ManifestNode, result: NodeResult, index: number
   return `${prefix}${paint(label)} ${subject(node)} ${color.dim(dots)} [${paint(info)}]`;
 }
 
-/** dbt's hook line: `1 of 1 OK hook: <project>-on-run-start-0 .... [OK in 0.01s]` (no newline). */
-export function hookLine(name: string, status: 'success' | 'error', secs: number, index: number, total: number, color: Colors = plainColors): string {
-  const paint = status === 'success' ? color.green : color.red;
-  const label = status === 'success' ? 'OK hook:' : 'ERROR hook:';
-  const info = `${status === 'success' ? 'OK' : 'ERROR'} in ${seconds(secs)}`;
+/**
+ * dbt's START line of an on-run-start / on-run-end hook (its `LogHookStartLine`):
+ * `1 of 1 START hook: <project>.on-run-start.0 .... [RUN]` (no newline), as wide as a node's.
+ */
+export function hookStartLine(name: string, index: number, total: number, color: Colors = plainColors): string {
+  const prefix = `${index} of ${total} `;
+  const text = `START hook: ${name} `;
+  const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - text.length - 3 - 3));
+  return `${prefix}${text}${color.dim(dots)} [RUN]`;
+}
+
+/**
+ * dbt's end line of a hook (its `LogHookEndLine`): `1 of 1 OK hook: <project>.on-run-start.0 .... [OK in 0.01s]`
+ * (no newline); `ERROR hook:` in red, a hook skipped after a failed one `SKIP hook:` in yellow.
+ */
+export function hookLine(name: string, status: HookStatus, secs: number, index: number, total: number, color: Colors = plainColors): string {
+  const paint = status === 'success' ? color.green : status === 'skipped' ? color.yellow : color.red;
+  const word = status === 'success' ? 'OK' : status === 'skipped' ? 'SKIP' : 'ERROR';
+  const label = `${word} hook:`;
+  const info = `${word} in ${seconds(secs)}`;
   const prefix = `${index} of ${total} `;
   const dots = '.'.repeat(Math.max(3, LINE_WIDTH - prefix.length - label.length - name.length - info.length - 5));
   return `${prefix}${paint(label)} ${name} ${color.dim(dots)} [${paint(info)}]`;
@@ -232,11 +247,27 @@ export class TerminalReporter implements Reporter {
     this.lines.write(`${resultLine(node, result, index, total, this.color)}\n`);
   }
 
-  /** dbt's hook line: `1 of 1 OK hook: <project>-on-run-start-0 .... [OK in 0.01s]`; a failure adds its message. */
-  hookFinished(name: string, status: 'success' | 'error', message: string, secs: number, index: number, total: number): void {
+  /**
+   * dbt's START line of a hook. As dbt 1.10 lays a run out, the on-run-end hooks open with an
+   * empty line (https://docs.getdbt.com/reference/project-configs/on-run-start-on-run-end).
+   */
+  hookStarted(name: string, index: number, total: number, kind: HookKind): void {
+    if (!this.shows('info')) return;
     this.lines.flush();
+    this.sink.write(`${kind === 'on-run-end' && index === 1 ? '\n' : ''}${hookStartLine(name, index, total, this.color)}\n`);
+  }
+
+  /**
+   * dbt's end line of a hook: `1 of 1 OK hook: <project>.on-run-start.0 .... [OK in 0.01s]`; a
+   * failure adds its message and shows at `--log-level error` too. The last on-run-start hook is
+   * followed by an empty line, before the nodes.
+   */
+  hookFinished(name: string, status: HookStatus, message: string, secs: number, index: number, total: number, kind?: HookKind): void {
     if (status === 'error') this.hookErrors++;
-    this.out.write(`${hookLine(name, status, secs, index, total, this.color)}\n${status === 'error' ? `  ${message}\n` : ''}`);
+    if (!this.shows(status === 'error' ? 'error' : 'info')) return;
+    this.lines.flush();
+    const last = kind === 'on-run-start' && index === total && this.shows('info');
+    this.sink.write(`${hookLine(name, status, secs, index, total, this.color)}\n${status === 'error' ? `  ${message}\n` : ''}${last ? '\n' : ''}`);
   }
 
   runFinished(results: NodeResult[], summary: RunSummary, nodes: Map<string, ManifestNode>): void {

@@ -101,18 +101,29 @@ export async function runHookStatements(connection: Connection, sqls: string[], 
 
 /** What an on-run-start/end hook did, for output (dbt prints one line per hook). */
 export interface ProjectHookResult {
-  /** dbt's name: `<project>-on-run-start-<n>`. */
+  /** dbt's statement name: `<project>.on-run-start.<n>` (n 0-based, as dbt prints it). */
   name: string;
-  status: 'success' | 'error';
+  /** `skipped`: an earlier hook failed, so this one did not run (dbt's `safe_run_hooks`). */
+  status: 'success' | 'error' | 'skipped';
   message: string;
   seconds: number;
 }
 
+/** Callbacks {@link runProjectHooks} calls around each hook, as it runs (for the run's output). */
+export interface ProjectHookEvents {
+  /** Hook `index` (0-based) named `name` starts. */
+  started?(name: string, index: number): void;
+  /** Hook `index` (0-based) ended with `result` (skipped hooks end without starting). */
+  finished?(result: ProjectHookResult, index: number): void;
+}
+
 /**
  * Runs the project's on-run-start or on-run-end hooks in order, each rendered at run time
- * (on-run-end also sees `results` and `schemas`). Stops at the first failure.
+ * (on-run-end also sees `results` and `schemas`). After the first failure the remaining hooks
+ * are not run: each is a `skipped` result, as dbt reports them.
  * @param stand-in a node-like object giving the root project's name and target schema to the context
- * @returns one result per hook run
+ * @param events told when each hook starts and ends
+ * @returns one result per hook, in order
  */
 export async function runProjectHooks(
   connection: Connection,
@@ -122,20 +133,30 @@ export async function runProjectHooks(
   projectName: string,
   standIn: ManifestNode,
   extra: Record<string, unknown> = {},
+  events: ProjectHookEvents = {},
 ): Promise<ProjectHookResult[]> {
   const results: ProjectHookResult[] = [];
   for (const [index, hook] of hooks.entries()) {
-    const name = `${projectName}-${kind}-${index}`;
+    const name = `${projectName}.${kind}.${index}`;
+    if (results.some((done) => done.status === 'error')) {
+      const skipped: ProjectHookResult = { name, status: 'skipped', message: 'SKIP', seconds: 0 };
+      results.push(skipped);
+      events.finished?.(skipped, index);
+      continue;
+    }
     const started = Date.now();
+    events.started?.(name, index);
+    let result: ProjectHookResult;
     try {
       const sql = await compiler.renderHookLive(hook.sql, `dbt_project.yml (${kind} ${index})`, standIn, connection, extra);
       if (sql) await runHookStatements(connection, [sql], name, 'dbt_project.yml');
-      results.push({ name, status: 'success', message: 'OK', seconds: (Date.now() - started) / 1000 });
+      result = { name, status: 'success', message: 'OK', seconds: (Date.now() - started) / 1000 };
     } catch (error) {
       if (!(error instanceof DopsError)) throw error;
-      results.push({ name, status: 'error', message: error.message, seconds: (Date.now() - started) / 1000 });
-      break;
+      result = { name, status: 'error', message: error.message, seconds: (Date.now() - started) / 1000 };
     }
+    results.push(result);
+    events.finished?.(result, index);
   }
   return results;
 }

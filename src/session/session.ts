@@ -217,9 +217,10 @@ export class Session {
     const scrub = secretScrubber();
     const ahead = new CompileAhead(compiler, manifest, () => !controls.stopped, state ? (node, sql) => state.prepare(node, sql, compiler) : undefined);
     const lanes = connections.map((connection) => ahead.overlapping(connection));
+    // As dbt lays a run out: the header (`Found ...`, `Concurrency: ...`), then the on-run-start hooks, then the nodes.
+    options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
     const started = offline || (await runOnRunHooks(project, connections[0], compiler, 'on-run-start', options));
     if (!started) controls.stopReason = 'Skipped because an on-run-start hook failed';
-    options.reporter?.runStarted?.(order.length, { nodes: manifest.nodes.values(), threads: options.threads ?? project.target.threads, target: project.target.name });
     const results = await runInDagOrder(
       dag,
       order,
