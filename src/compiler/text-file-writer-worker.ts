@@ -76,9 +76,17 @@ export function writeStamped(path: string, text: string): [mtimeMs: number, size
  * @throws the file system's error when the file cannot be written
  */
 export function writeUnlessSame(path: string, text: string): [mtimeMs: number, size: number] {
+  return stampIfHolds(path, text) ?? writeStamped(path, text);
+}
+
+/**
+ * The stamp of the file at `path` when it holds exactly `text` (same size, then same text: a file
+ * of another size is not read).
+ * @returns [mtimeMs, size in bytes], or undefined when the file is missing or holds something else
+ */
+export function stampIfHolds(path: string, text: string): [mtimeMs: number, size: number] | undefined {
   const existing = statSync(path, { throwIfNoEntry: false });
-  if (existing?.isFile() && existing.size === Buffer.byteLength(text) && readFileSync(path, 'utf8') === text) return [existing.mtimeMs, existing.size];
-  return writeStamped(path, text);
+  return existing?.isFile() && existing.size === Buffer.byteLength(text) && readFileSync(path, 'utf8') === text ? [existing.mtimeMs, existing.size] : undefined;
 }
 
 /** Makes one write of a batch (see {@link Write}). */

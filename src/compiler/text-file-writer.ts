@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PathStamp } from '../project/fingerprint.js';
-import { makeWrite, WRITER_THREAD_ROLE, writeStamped, type Write, type WriterBatch, type WriterBatchResult, type WriterThreadData } from './text-file-writer-worker.js';
+import { makeWrite, stampIfHolds, WRITER_THREAD_ROLE, writeStamped, type Write, type WriterBatch, type WriterBatchResult, type WriterThreadData } from './text-file-writer-worker.js';
 
 /**
  * Writes after which a writer hands further writes to a background thread: creating a file costs
@@ -104,9 +104,9 @@ export class TextFileWriter {
       this.folders.set(folder, created);
     }
     // In a folder this writer created, only files it wrote exist: no need to look first.
-    const existing = created && !this.written.has(path) ? undefined : statSync(path, { throwIfNoEntry: false });
-    if (existing?.isFile() && existing.size === Buffer.byteLength(text) && readFileSync(path, 'utf8') === text) {
-      onWritten?.([existing.mtimeMs, existing.size]);
+    const held = created && !this.written.has(path) ? undefined : stampIfHolds(path, text);
+    if (held) {
+      onWritten?.(held);
       return;
     }
     if (this.offload && this.written.has(path)) this.offload.repeats = true;
